@@ -1,0 +1,47 @@
+import { EXIT_USAGE, processIo, type CliCommand, type CliIo } from './io.ts';
+
+/**
+ * Command table: `elo <grupo> [<ação>] …`. Each command lives in its own module under
+ * commands/ and is loaded only when called, so `elo start` does not pay for the CA code.
+ */
+const commands: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  start: {
+    summary: 'inicia o hub (HTTPS com certificado de cliente) com a configuração embutida',
+    load: async () => (await import('./commands/start.ts')).runStart,
+  },
+  'seed demo': {
+    summary: 'carrega a federação de demonstração e emite os certificados dos sistemas',
+    load: async () => (await import('./commands/seed-demo.ts')).runSeedDemo,
+  },
+  'cert verify': {
+    summary: 'verifica um certificado contra âncoras de confiança (cadeia, validade, uso, LCR)',
+    load: async () => (await import('./commands/cert-verify.ts')).runCertVerify,
+  },
+};
+
+export const usage = (): string =>
+  [
+    'Uso: elo <comando> [opções]',
+    '',
+    'Comandos:',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`),
+    '',
+    'Use "elo <comando> --help" para as opções de cada comando.',
+  ].join('\n');
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [first, second, ...rest] = argv;
+  if (!first || first === '--help' || first === '-h' || first === 'help') {
+    io.out(usage());
+    return first ? 0 : EXIT_USAGE;
+  }
+  const two = second ? commands[`${first} ${second}`] : undefined;
+  const entry = two ?? commands[first];
+  if (!entry) {
+    io.err(`Comando desconhecido: "${[first, second].filter(Boolean).join(' ')}".\n\n${usage()}`);
+    return EXIT_USAGE;
+  }
+  const args = two ? rest : argv.slice(1);
+  const command = await entry.load();
+  return command(args, io);
+}

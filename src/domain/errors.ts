@@ -1,0 +1,61 @@
+/**
+ * The one error catalogue (ARCHITECTURE: "One error catalogue"). Every failure Elo reports has a
+ * stable `code` (never renamed, never reused), an HTTP status and, for the Tramita-compatible
+ * face, the `codigoErro` of spec §8.4/§8.5. Messages are Portuguese and say what was wrong and
+ * what to do; they are written where the error is raised, because only there are the facts known
+ * (which document, which hash, which certificate).
+ */
+export const errorCatalogue = {
+  // Reference codes (spec §8.4)
+  validation_failed: { status: 400, codigoErro: '0001' },
+  malformed_json: { status: 400, codigoErro: '0001' },
+  structure_unavailable: { status: 400, codigoErro: '0005' },
+  tramite_already_open: { status: 409, codigoErro: '0044' },
+  document_hash_mismatch: { status: 400, codigoErro: '0047' },
+  structure_not_in_repository: { status: 404, codigoErro: '0055' },
+  // Hub codes (spec §8.5)
+  certificate_missing: { status: 401, codigoErro: '9001' },
+  certificate_refused: { status: 403, codigoErro: '9001' },
+  not_authorised: { status: 403, codigoErro: '9002' },
+  not_found: { status: 404, codigoErro: '9003' },
+  situacao_conflict: { status: 409, codigoErro: '9004' },
+  part_beyond_size: { status: 400, codigoErro: '9005' },
+  component_mismatch: { status: 400, codigoErro: '9006' },
+  receipt_signature_invalid: { status: 400, codigoErro: '9007' },
+  protocolo_mismatch: { status: 400, codigoErro: '9008' },
+  especie_mismatch: { status: 400, codigoErro: '9009' },
+  document_order_invalid: { status: 400, codigoErro: '9010' },
+  replay_impossible: { status: 409, codigoErro: '9011' },
+  not_implemented: { status: 501, codigoErro: '9012' },
+  // Elo's own codes (9013+), reserved in order of creation
+  payload_too_large: { status: 413, codigoErro: '9013' },
+  concurrent_update: { status: 409, codigoErro: '9014' },
+  admin_token_invalid: { status: 401, codigoErro: '9015' },
+  unavailable: { status: 503, codigoErro: '9998' },
+  internal_error: { status: 500, codigoErro: '9999' },
+} as const satisfies Record<string, { status: number; codigoErro: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** A catalogued failure. Thrown (or returned) by services; rendered once by the HTTP layer. */
+export class EloError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly codigoErro: string;
+  /** Portuguese text shown to people (SEI shows it verbatim: spec §1.5.7). */
+  readonly mensagem: string;
+  /** Machine-readable facts behind the message (paths, hashes, ids). */
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, mensagem: string, details?: Record<string, unknown>) {
+    super(`${code}: ${mensagem}`);
+    this.name = 'EloError';
+    this.code = code;
+    this.status = errorCatalogue[code].status;
+    this.codigoErro = errorCatalogue[code].codigoErro;
+    this.mensagem = mensagem;
+    this.details = details;
+  }
+}
+
+export const isEloError = (e: unknown): e is EloError => e instanceof EloError;
