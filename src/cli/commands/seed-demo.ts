@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../../runtime/config.ts';
+import { seedDemo } from '../../runtime/seed-demo.ts';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io.ts';
+
+const help = `Uso: elo seed demo [--json]
+
+Carrega a federação de demonstração (federation/demo/federation.json) na pasta de dados
+e emite um certificado de cliente para cada sistema, assinado pela AC da federação.
+Pode rodar antes ou depois do primeiro "elo start"; rodar de novo não muda nada.
+
+Opções:
+  --json   imprime os sistemas, suas estruturas e os caminhos de certificado, chave e AC
+`;
+
+export const runSeedDemo: CliCommand = async (args, io) => {
+  let values: { json?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({ args, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (e) {
+    io.err(`${e instanceof Error ? e.message : String(e)}\n\n${help}`);
+    return EXIT_USAGE;
+  }
+  if (values.help) {
+    io.out(help);
+    return EXIT_OK;
+  }
+  try {
+    const config = loadConfig(io.env, io.cwd);
+    const report = await seedDemo(config, new Date());
+    if (values.json) {
+      io.out(
+        JSON.stringify(
+          {
+            dataDir: report.dataDir,
+            alterados: report.changed,
+            sistemas: report.sistemas.map((s) => ({
+              id: s.id,
+              nome: s.nome,
+              estruturas: s.estruturas.map((e) => ({
+                identificacaoDoRepositorioDeEstruturas: e.repositorio,
+                numeroDeIdentificacaoDaEstrutura: e.numero,
+                subarvore: e.subarvore,
+              })),
+              certificado: s.certificado,
+              chave: s.chave,
+              ac: s.ac,
+              fingerprint256: s.fingerprint256,
+            })),
+          },
+          null,
+          2,
+        ),
+      );
+      return EXIT_OK;
+    }
+    io.out(`Federação de demonstração carregada em ${report.dataDir}`);
+    io.out(
+      `  ${report.participantes} participantes, ${report.repositorios} repositórios, ${report.estruturas} estruturas; ` +
+        (report.changed ? `${report.changed} registros novos ou alterados.` : 'nada mudou (já estava carregada).'),
+    );
+    for (const s of report.sistemas) {
+      io.out(`\n  Sistema ${s.id} — ${s.nome}${s.certificadoNovo ? ' (certificado novo)' : ''}`);
+      io.out(`    estruturas:  ${s.estruturas.map((e) => `${e.numero} (repositório ${e.repositorio}${e.subarvore ? ', com subárvore' : ''})`).join(', ')}`);
+      io.out(`    certificado: ${s.certificado}`);
+      io.out(`    chave:       ${s.chave}`);
+      io.out(`    AC:          ${s.ac}`);
+    }
+    return EXIT_OK;
+  } catch (e) {
+    io.err(e instanceof ConfigError ? e.message : `Falha ao carregar a federação de demonstração: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT_FAILED;
+  }
+};

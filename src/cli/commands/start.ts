@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../../runtime/config.ts';
+import { dataPaths } from '../../runtime/data-dir.ts';
+import { startNodeHub } from '../../runtime/hub.ts';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io.ts';
+
+const help = `Uso: elo start
+
+Inicia o hub Elo com a configuração embutida: HTTPS em 127.0.0.1:8443 pedindo certificado
+de cliente, SQLite e arquivos em ./.elo/. Na primeira execução cria a AC de desenvolvimento,
+os certificados do hub e um token de administrador.
+
+Configuração: elo.config.json na pasta atual (ou o caminho em ELO_CONFIG) e variáveis
+ELO_DATA_DIR, ELO_HOST, ELO_PORT, ELO_HOSTNAMES, ELO_TRUST_ANCHORS, ELO_CRL_FILES,
+ELO_MAX_JSON_MB, ELO_AUTO_CANCEL_DAYS.
+`;
+
+export const runStart: CliCommand = async (args, io) => {
+  try {
+    const { values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } } });
+    if (values.help) {
+      io.out(help);
+      return EXIT_OK;
+    }
+  } catch (e) {
+    io.err(`${e instanceof Error ? e.message : String(e)}\n\n${help}`);
+    return EXIT_USAGE;
+  }
+  const started = performance.now();
+  let hub;
+  try {
+    const config = loadConfig(io.env, io.cwd);
+    hub = await startNodeHub(config);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      io.err(`${e.message}\nO hub não foi iniciado. Corrija a configuração e tente de novo.`);
+      return EXIT_USAGE;
+    }
+    const code = (e as { code?: string }).code;
+    io.err(
+      code === 'EADDRINUSE'
+        ? 'A porta configurada já está em uso. Encerre o outro processo ou defina ELO_PORT.'
+        : `Falha ao iniciar o hub: ${e instanceof Error ? e.message : String(e)}`,
+    );
+    return EXIT_FAILED;
+  }
+  const p = dataPaths(hub.config.dataDir);
+  const ms = Math.round(performance.now() - started);
+  io.out(`Elo pronto em ${ms} ms: ${hub.url}`);
+  io.out(`  Face Tramita:      ${hub.url}/interoperabilidade/rest/v3/`);
+  io.out(`  Saúde:             ${hub.url}/healthz`);
+  io.out(`  Pasta de dados:    ${p.root}`);
+  io.out(`  Banco de dados:    ${p.database}`);
+  io.out(`  AC da federação:   ${p.caCert}`);
+  io.out(`  Certificado TLS:   ${p.tlsCert}`);
+  io.out(`  Assinatura:        ${p.signingCert}`);
+  if (hub.bootstrap.adminToken) io.out(`  Token de administrador (guarde-o; também em ${p.adminToken}):\n    ${hub.bootstrap.adminToken}`);
+  else io.out(`  Token de administrador: em ${p.adminToken}`);
+  if (hub.bootstrap.created.length) io.out(`  Criados nesta execução: ${hub.bootstrap.created.length} arquivos (PKI de desenvolvimento, token).`);
+  io.out('Para carregar a federação de demonstração: npx elo seed demo');
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      io.out('Encerrando o hub…');
+      void hub!.close().then(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return EXIT_OK;
+};

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+
+/**
+ * The registry: participants (legal entities), their repositories of structures, the structures
+ * (units) and the systems (SPE) that act for them (ARCHITECTURE "Names"; spec §1.4, §3.5, §3.6).
+ */
+
+export type Esfera = 'municipal' | 'estadual' | 'federal' | 'distrital';
+
+export interface Participant {
+  id: string;
+  cnpj: string;
+  nome: string;
+  esfera: Esfera;
+  ativo: boolean;
+}
+
+export interface Repository {
+  id: number;
+  nome: string;
+  ativo: boolean;
+  participantId: string | null;
+}
+
+export interface Structure {
+  repositoryId: number;
+  /** `numeroDeIdentificacaoDaEstrutura`: digit string, stable (spec §3.5, §4.3). */
+  numero: string;
+  nome: string;
+  sigla: string;
+  ativo: boolean;
+  parentNumero: string | null;
+  unidadeReceptora: boolean;
+  aptoParaReceberTramites: boolean;
+  aptoParaEnviarTramites: boolean;
+  codigoNoOrgaoEntidade: string;
+  codigoUnidadeReceptora: string;
+}
+
+export interface System {
+  id: string;
+  nome: string;
+  participantId: string;
+  ativo: boolean;
+}
+
+/** A system may act for a structure, or for the whole subtree under it (spec §1.4). */
+export interface SystemBinding {
+  systemId: string;
+  repositoryId: number;
+  numero: string;
+  subtree: boolean;
+}
+
+export type CertificateStatus = 'active' | 'revoked';
+
+export interface SystemCertificate {
+  fingerprint256: string;
+  systemId: string;
+  subject: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  pem: string;
+  status: CertificateStatus;
+  addedAt: string;
+  revokedAt: string | null;
+}
+
+export interface UnitKey {
+  repositoryId: number;
+  numero: string;
+}
+
+export const unitLabel = (u: UnitKey): string => `${u.numero} (repositório ${u.repositoryId})`;
+
+const digits = z.string().regex(/^\d{1,19}$/, 'deve ser uma sequência de dígitos');
+
+/** The declarative seed of a federation (federation/<name>/federation.json). */
+export const federationSeedSchema = z.object({
+  participantes: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
+        cnpj: z.string().regex(/^\d{14}$/, 'CNPJ deve ter 14 dígitos'),
+        nome: z.string().min(1).max(250),
+        esfera: z.enum(['municipal', 'estadual', 'federal', 'distrital']),
+        ativo: z.boolean().default(true),
+      }),
+    )
+    .min(1),
+  repositorios: z.array(
+    z.object({
+      id: z.number().int().positive(),
+      nome: z.string().min(1).max(250),
+      ativo: z.boolean().default(true),
+      participante: z.string().nullable().default(null),
+    }),
+  ),
+  estruturas: z.array(
+    z.object({
+      repositorio: z.number().int().positive(),
+      numero: digits,
+      pai: digits.nullable().default(null),
+      nome: z.string().min(1).max(250),
+      sigla: z.string().min(1).max(100),
+      ativo: z.boolean().default(true),
+      unidadeReceptora: z.boolean().default(false),
+      aptoParaReceberTramites: z.boolean().default(true),
+      aptoParaEnviarTramites: z.boolean().default(true),
+      codigoNoOrgaoEntidade: z.string().default(''),
+      codigoUnidadeReceptora: z.string().default(''),
+    }),
+  ),
+  sistemas: z.array(
+    z.object({
+      id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
+      nome: z.string().min(1).max(250),
+      participante: z.string(),
+      ativo: z.boolean().default(true),
+      estruturas: z.array(
+        z.object({ repositorio: z.number().int().positive(), numero: digits, subarvore: z.boolean().default(false) }),
+      ),
+    }),
+  ),
+});
+
+export type FederationSeed = z.infer<typeof federationSeedSchema>;
+
+/** Cross-reference checks zod cannot express: every reference names something declared. */
+export function federationSeedProblems(seed: FederationSeed): string[] {
+  const problems: string[] = [];
+  const participants = new Set(seed.participantes.map((p) => p.id));
+  const repos = new Set(seed.repositorios.map((r) => r.id));
+  const units = new Set(seed.estruturas.map((e) => `${e.repositorio}/${e.numero}`));
+  for (const r of seed.repositorios)
+    if (r.participante && !participants.has(r.participante))
+      problems.push(`repositório ${r.id}: participante "${r.participante}" não declarado`);
+  for (const e of seed.estruturas) {
+    if (!repos.has(e.repositorio)) problems.push(`estrutura ${e.numero}: repositório ${e.repositorio} não declarado`);
+    if (e.pai && !units.has(`${e.repositorio}/${e.pai}`))
+      problems.push(`estrutura ${e.numero}: estrutura pai ${e.pai} não declarada no repositório ${e.repositorio}`);
+  }
+  for (const s of seed.sistemas) {
+    if (!participants.has(s.participante)) problems.push(`sistema ${s.id}: participante "${s.participante}" não declarado`);
+    for (const b of s.estruturas)
+      if (!units.has(`${b.repositorio}/${b.numero}`))
+        problems.push(`sistema ${s.id}: estrutura ${b.numero} do repositório ${b.repositorio} não declarada`);
+  }
+  return problems;
+}

@@ -1,0 +1,39 @@
+import { Hono } from 'hono';
+import { EloError } from '../domain/errors.ts';
+import type { AppDeps, AppEnv } from './env.ts';
+import { renderError } from './errors.ts';
+import { requestId } from './middleware/request-id.ts';
+import { tramitaFace } from './routes/tramita/index.ts';
+
+export const TRAMITA_BASES = ['/interoperabilidade/rest/v3', '/interoperabilidade/rest/v4'] as const;
+
+/**
+ * Path as routed: runs of `/` collapse to one (spec §1.3: SEI requests `…/rest/v3//healthcheck`)
+ * and a trailing `/` is dropped (third-party clients call `tramites/?IDT=…`).
+ */
+export function routedPath(request: Request): string {
+  const { pathname } = new URL(request.url);
+  const collapsed = pathname.replace(/\/{2,}/g, '/');
+  return collapsed.length > 1 && collapsed.endsWith('/') ? collapsed.slice(0, -1) : collapsed;
+}
+
+/** The whole HTTP surface of Elo, runtime-independent (ARCHITECTURE "http/"). */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>({ getPath: routedPath });
+  app.use('*', requestId(() => deps.services.deps.ids.uuid()));
+  app.use('*', async function markDefaultFace(c, next) {
+    c.set('face', TRAMITA_BASES.some((b) => c.req.path.startsWith(b)) ? 'tramita' : 'other');
+    await next();
+  });
+  app.get('/healthz', (c) => c.json({ status: 'ok', hub: deps.hubName ?? 'Elo' }));
+  const tramita = tramitaFace(deps);
+  for (const base of TRAMITA_BASES) app.route(base, tramita);
+  app.notFound((c) =>
+    renderError(
+      c,
+      new EloError('not_found', `Recurso não encontrado: ${c.req.method} ${c.req.path}. Confira o endereço configurado no sistema.`),
+    ),
+  );
+  app.onError((e, c) => renderError(c, e));
+  return app;
+}

@@ -1,0 +1,17 @@
+import type { Context } from 'hono';
+import type { Caller, PeerCertificate } from '../domain/identity.ts';
+import type { Services } from '../services/index.ts';
+
+/** Runtime facts the core cannot read itself: the adapter of each runtime supplies them (STYLE: hono). */
+export type PeerCertificateSource = (c: Context) => PeerCertificate | null;
+
+export interface AppDeps {
+  services: Services;
+  peerCertificate: PeerCertificateSource;
+  /** Human-readable hub name, shown in health answers. */
+  hubName?: string;
+}
+
+export type AppEnv = {
+  Variables: { caller: Caller; requestId: string; face: 'tramita' | 'other' };
+};

@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import type { AppDeps, AppEnv } from '../../env.ts';
+import { tramitaIdentity } from '../../middleware/tramita-identity.ts';
+import { registerGetCodeLists } from './get-codelists.ts';
+import { registerGetEstrutura } from './get-estrutura.ts';
+import { registerGetEstruturas } from './get-estruturas.ts';
+import { registerGetPendentes } from './get-pendentes.ts';
+import { registerGetReciboDeEnvio } from './get-recibo-de-envio.ts';
+import { registerGetRecibo } from './get-recibo.ts';
+import { registerGetRepositorios } from './get-repositorios.ts';
+import { registerGetTramite } from './get-tramite.ts';
+import { registerGetTramites } from './get-tramites.ts';
+import { registerHealthcheck } from './get-healthcheck.ts';
+import { registerPostDownload } from './post-download.ts';
+import { registerPostRecibo } from './post-recibo.ts';
+import { registerPostTramiteProcesso } from './post-tramite-processo.ts';
+import { registerPutComponente } from './put-componente.ts';
+
+/** The Tramita-compatible face (spec §2), mounted under `/interoperabilidade/rest/v3` and `v4`. */
+export function tramitaFace(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', async function markFace(c, next) {
+    c.set('face', 'tramita');
+    await next();
+  });
+  app.use('*', tramitaIdentity(deps));
+  registerHealthcheck(app);
+  registerGetRepositorios(app, deps);
+  registerGetEstruturas(app, deps);
+  registerGetEstrutura(app, deps);
+  registerGetCodeLists(app, deps);
+  registerPostTramiteProcesso(app, deps);
+  registerPutComponente(app, deps);
+  registerGetReciboDeEnvio(app, deps);
+  registerGetPendentes(app, deps);
+  registerGetTramites(app, deps);
+  registerGetTramite(app, deps);
+  registerPostDownload(app, deps);
+  registerPostRecibo(app, deps);
+  registerGetRecibo(app, deps);
+  return app;
+}

@@ -1,0 +1,40 @@
+import { EloError } from '../domain/errors.ts';
+
+/**
+ * Wire quirks of the Tramita face (spec §1.5): PHP-style booleans, digit strings, empty bodies
+ * declared as JSON.
+ */
+export function parseBool(v: string | undefined): boolean | undefined {
+  if (v === undefined || v === '') return undefined;
+  const s = v.toLowerCase();
+  if (s === '1' || s === 'true') return true;
+  if (s === '0' || s === 'false') return false;
+  return undefined;
+}
+
+export function validationError(path: string, problem: string): EloError {
+  return new EloError('validation_failed', `Os seguintes erros de validação de campos foram identificados: - ${path} ${problem}`, {
+    issues: [{ path, message: problem }],
+  });
+}
+
+/** A positive integer path or query parameter, or a 0001 naming it. */
+export function parsePositiveInt(v: string | undefined, name: string): number {
+  if (v === undefined || !/^\d{1,16}$/.test(v) || Number(v) <= 0 || !Number.isSafeInteger(Number(v)))
+    throw validationError(name, `deve ser um número inteiro positivo (recebido: "${v ?? ''}")`);
+  return Number(v);
+}
+
+export function optionalInt(v: string | undefined, name: string): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  return parsePositiveInt(v, name);
+}
+
+/** Structure ids are digit strings; leading zeros are not significant (spec §4.3). */
+export function normaliseStructureId(v: string): string | undefined {
+  if (!/^\d{1,19}$/.test(v)) return undefined;
+  return BigInt(v).toString();
+}
+
+export const json = (body: unknown, status = 200): Response =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });

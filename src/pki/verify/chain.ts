@@ -1,0 +1,235 @@
+import 'reflect-metadata';
+import {
+  AuthorityKeyIdentifierExtension,
+  SubjectKeyIdentifierExtension,
+  type X509Certificate,
+  type X509Crl,
+} from '@peculiar/x509';
+import { nameKey } from './names.ts';
+import { verifySignedBy, type SignatureCheck } from './signature.ts';
+import { formatSerial, summarizeCertificate } from './summary.ts';
+
+/** Longest path tried (leaf and anchor included) and most complete paths evaluated. */
+const MAX_DEPTH = 10;
+const MAX_PATHS = 32;
+
+export interface PoolEntry {
+  cert: X509Certificate;
+  anchor: boolean;
+  /** Position in the caller's input, the last tie-breaker. */
+  order: number;
+}
+
+/** How path[i] is linked to path[i + 1]: its signature checked with path[i + 1]'s key. */
+export type LinkStatus = 'verified' | 'unverifiable';
+
+export interface CompletePath {
+  /** Leaf first, trust anchor last. */
+  certs: X509Certificate[];
+  links: LinkStatus[];
+}
+
+export type DeadEnd =
+  /** No certificate named like the last certificate's issuer. */
+  | { kind: 'issuer_not_found'; certs: X509Certificate[] }
+  /** The last certificate is a self-signed root that is not a configured anchor. */
+  | { kind: 'untrusted_root'; certs: X509Certificate[] }
+  /** A certificate carries the issuer's name but another key identifier (RFC 5280 §4.2.1.1). */
+  | { kind: 'key_id_mismatch'; certs: X509Certificate[]; candidate: X509Certificate }
+  /** Name and key identifier agree but the signature does not verify with the candidate's key. */
+  | { kind: 'signature_invalid'; certs: X509Certificate[]; candidate: X509Certificate }
+  | { kind: 'too_long'; certs: X509Certificate[] };
+
+export interface BuildResult {
+  /** The path `onComplete` accepted, if any. */
+  accepted: CompletePath | null;
+  complete: CompletePath[];
+  deadEnds: DeadEnd[];
+}
+
+export const fingerprintOf = (cert: X509Certificate): string =>
+  summarizeCertificate(cert).fingerprint256;
+
+export function subjectKeyId(cert: X509Certificate): string | null {
+  try {
+    return cert.getExtension(SubjectKeyIdentifierExtension)?.keyId?.toLowerCase() ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function authorityKeyId(
+  signed: X509Certificate | X509Crl,
+): { keyId: string | null; serial: string | null } {
+  try {
+    const aki = signed.getExtension(AuthorityKeyIdentifierExtension);
+    return {
+      keyId: aki?.keyId?.toLowerCase() ?? null,
+      serial: aki?.certId ? formatSerial(aki.certId.serialNumber) : null,
+    };
+  } catch {
+    return { keyId: null, serial: null };
+  }
+}
+
+/**
+ * True when the authority key identifier of `signed` rules `issuer` out: both key identifiers
+ * present and different, or the issuer serial given and different (RFC 5280 §4.2.1.1, the check
+ * OpenSSL reports as X509_V_ERR_AKID_SKID_MISMATCH).
+ */
+export function keyIdConflict(signed: X509Certificate | X509Crl, issuer: X509Certificate): boolean {
+  const aki = authorityKeyId(signed);
+  const ski = subjectKeyId(issuer);
+  if (aki.keyId && ski && aki.keyId !== ski) return true;
+  if (aki.serial && aki.serial !== formatSerial(issuer.serialNumber)) return true;
+  return false;
+}
+
+export const sameName = (a: X509Certificate['subjectName'], b: X509Certificate['subjectName']): boolean =>
+  nameKey(a) === nameKey(b);
+
+/** Subject and issuer names are the same (RFC 5280 §6.1: "self-issued"). */
+export const isSelfIssued = (cert: X509Certificate): boolean => sameName(cert.subjectName, cert.issuerName);
+
+/**
+ * Signature checks are the expensive part of path building; each (child, issuer) pair is
+ * verified once per call to `verifyCertificate`.
+ */
+export class SignatureCache {
+  private readonly results = new Map<string, Promise<SignatureCheck>>();
+
+  check(child: X509Certificate, issuer: X509Certificate): Promise<SignatureCheck> {
+    const key = `${fingerprintOf(child)}>${fingerprintOf(issuer)}`;
+    let result = this.results.get(key);
+    if (!result) {
+      result = verifySignedBy(child, issuer);
+      this.results.set(key, result);
+    }
+    return result;
+  }
+}
+
+/** Self-issued, not contradicted by its own key identifiers, and not disproven by its signature. */
+export async function isSelfSigned(cert: X509Certificate, signatures: SignatureCache): Promise<boolean> {
+  if (!isSelfIssued(cert) || keyIdConflict(cert, cert)) return false;
+  return (await signatures.check(cert, cert)).status !== 'invalid';
+}
+
+export interface BuildOptions {
+  at: Date;
+  signatures: SignatureCache;
+  /** Evaluates a complete path; returning true stops the search and accepts it. */
+  onComplete: (path: CompletePath) => Promise<boolean>;
+}
+
+const validAt = (cert: X509Certificate, at: Date): boolean =>
+  cert.notBefore.getTime() <= at.getTime() && at.getTime() <= cert.notAfter.getTime();
+
+/**
+ * Depth-first path building from the leaf to any trust anchor (RFC 4158 in miniature). Every
+ * certificate whose subject matches the current issuer name is a candidate; candidates are tried
+ * anchors first, then those whose key identifier matches, then those valid at `at`, then in input
+ * order. A candidate joins the path only if its key identifiers do not contradict the child and
+ * the child's signature verifies with its key (or cannot be checked at all — MD5 — in which case
+ * the path is kept so the policy can name the real problem; such a path is never accepted).
+ *
+ * @example
+ * const result = await buildPaths(leaf, pool, { at, signatures: new SignatureCache(), onComplete });
+ */
+export async function buildPaths(
+  leaf: X509Certificate,
+  pool: PoolEntry[],
+  options: BuildOptions,
+): Promise<BuildResult> {
+  const anchors = new Set(pool.filter((e) => e.anchor).map((e) => fingerprintOf(e.cert)));
+  const result: BuildResult = { accepted: null, complete: [], deadEnds: [] };
+  const byName = new Map<string, PoolEntry[]>();
+  for (const entry of pool) {
+    const key = nameKey(entry.cert.subjectName);
+    byName.set(key, [...(byName.get(key) ?? []), entry]);
+  }
+
+  const finish = async (path: CompletePath): Promise<boolean> => {
+    result.complete.push(path);
+    if (await options.onComplete(path)) {
+      result.accepted = path;
+      return true;
+    }
+    return result.complete.length >= MAX_PATHS;
+  };
+
+  /** Returns true to stop the whole search. */
+  const extend = async (certs: X509Certificate[], links: LinkStatus[]): Promise<boolean> => {
+    const last = certs[certs.length - 1]!;
+    if (anchors.has(fingerprintOf(last))) return finish({ certs, links });
+    if (certs.length > 1 && (await isSelfSigned(last, options.signatures))) {
+      result.deadEnds.push({ kind: 'untrusted_root', certs });
+      return false;
+    }
+    if (certs.length >= MAX_DEPTH) {
+      result.deadEnds.push({ kind: 'too_long', certs });
+      return false;
+    }
+    const inPath = new Set(certs.map(fingerprintOf));
+    const akiKey = authorityKeyId(last).keyId;
+    const candidates = (byName.get(nameKey(last.issuerName)) ?? [])
+      .filter((e) => !inPath.has(fingerprintOf(e.cert)))
+      .map((e) => ({
+        entry: e,
+        rank: [
+          e.anchor ? 0 : 1,
+          akiKey && subjectKeyId(e.cert) === akiKey ? 0 : 1,
+          validAt(e.cert, options.at) ? 0 : 1,
+          e.order,
+        ],
+      }))
+      .sort((a, b) => {
+        for (let i = 0; i < a.rank.length; i++) {
+          const d = (a.rank[i] ?? 0) - (b.rank[i] ?? 0);
+          if (d !== 0) return d;
+        }
+        return 0;
+      });
+    if (candidates.length === 0) {
+      result.deadEnds.push({ kind: 'issuer_not_found', certs });
+      return false;
+    }
+    for (const { entry } of candidates) {
+      if (keyIdConflict(last, entry.cert)) {
+        result.deadEnds.push({ kind: 'key_id_mismatch', certs, candidate: entry.cert });
+        continue;
+      }
+      const check = await options.signatures.check(last, entry.cert);
+      if (check.status === 'invalid') {
+        result.deadEnds.push({ kind: 'signature_invalid', certs, candidate: entry.cert });
+        continue;
+      }
+      const link: LinkStatus = check.status === 'valid' ? 'verified' : 'unverifiable';
+      if (await extend([...certs, entry.cert], [...links, link])) return true;
+    }
+    return false;
+  };
+
+  await extend([leaf], []);
+  return result;
+}
+
+const DEAD_END_RANK: Record<DeadEnd['kind'], number> = {
+  signature_invalid: 0,
+  key_id_mismatch: 1,
+  untrusted_root: 2,
+  issuer_not_found: 3,
+  too_long: 4,
+};
+
+/**
+ * The dead end that explains the failure best: the one that got furthest from the leaf, then the
+ * most specific kind (a wrong signature says more than a missing certificate).
+ */
+export function bestDeadEnd(deadEnds: DeadEnd[]): DeadEnd | null {
+  return (
+    [...deadEnds].sort(
+      (a, b) => b.certs.length - a.certs.length || DEAD_END_RANK[a.kind] - DEAD_END_RANK[b.kind],
+    )[0] ?? null
+  );
+}

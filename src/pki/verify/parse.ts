@@ -1,0 +1,157 @@
+import 'reflect-metadata';
+import { X509Certificate, X509Crl } from '@peculiar/x509';
+import { EloError } from '../../domain/errors.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import type { CertInput, CrlInput } from './types.ts';
+
+export interface PemBlock {
+  label: string;
+  der: Uint8Array;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+
+function base64ToBytes(text: string): Uint8Array | null {
+  const clean = text.replace(/[\s]/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) return null;
+  try {
+    const binary = atob(clean);
+    const out = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** Every PEM block of a text (RFC 7468), whatever its label. Headers (RFC 1421) are skipped. */
+export function pemBlocks(text: string): Result<PemBlock[], string> {
+  const blocks: PemBlock[] = [];
+  for (const match of text.matchAll(PEM_BLOCK)) {
+    const label = match[1] ?? '';
+    const body = (match[2] ?? '').replace(/^[A-Za-z-]+:.*$/gm, '');
+    const der = base64ToBytes(body);
+    if (!der) return err(`o bloco PEM "${label}" nº ${blocks.length + 1} não contém base64 válido`);
+    blocks.push({ label, der });
+  }
+  return ok(blocks);
+}
+
+const isPem = (text: string): boolean => text.includes('-----BEGIN ');
+
+/**
+ * Parses eagerly every field the verifier reads, so a malformed certificate is reported where it
+ * is loaded instead of surfacing as an exception in the middle of the chain building.
+ */
+function parseCertificateDer(der: BufferSource | string): Result<X509Certificate, string> {
+  try {
+    const cert = new X509Certificate(der);
+    void cert.subjectName.toJSON();
+    void cert.issuerName.toJSON();
+    void cert.serialNumber;
+    void cert.notBefore.getTime();
+    void cert.notAfter.getTime();
+    void cert.extensions;
+    void cert.signature;
+    return ok(cert);
+  } catch (e) {
+    return err(`estrutura X.509 inválida (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+function parseCrlDer(der: BufferSource | string): Result<X509Crl, string> {
+  try {
+    const crl = new X509Crl(der);
+    void crl.issuerName.toJSON();
+    void crl.thisUpdate.getTime();
+    void crl.nextUpdate;
+    void crl.extensions;
+    return ok(crl);
+  } catch (e) {
+    return err(`estrutura de LCR inválida (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/** A certificate file's content, PEM (one or several certificates) or DER, as a list. */
+export function readCertificates(data: string | Uint8Array): Result<X509Certificate[], string> {
+  if (typeof data !== 'string') {
+    const text = looksLikeText(data) ? new TextDecoder().decode(data) : null;
+    if (text === null || !isPem(text)) {
+      const one = parseCertificateDer(new Uint8Array(data));
+      return one.ok ? ok([one.value]) : one;
+    }
+    data = text;
+  }
+  if (!isPem(data)) {
+    // Bare base64 or hex of one DER certificate (what some proxies put in a header).
+    const one = parseCertificateDer(data.trim());
+    return one.ok ? ok([one.value]) : err('o conteúdo não está em PEM nem em DER');
+  }
+  const blocks = pemBlocks(data);
+  if (!blocks.ok) return blocks;
+  const certs: X509Certificate[] = [];
+  for (const block of blocks.value) {
+    if (block.label !== 'CERTIFICATE' && block.label !== 'X509 CERTIFICATE') continue;
+    const parsed = parseCertificateDer(new Uint8Array(block.der));
+    if (!parsed.ok) return err(`certificado nº ${certs.length + 1}: ${parsed.error}`);
+    certs.push(parsed.value);
+  }
+  if (certs.length === 0) return err('nenhum bloco "BEGIN CERTIFICATE" encontrado');
+  return ok(certs);
+}
+
+/** A CRL file's content, PEM (one or several `X509 CRL` blocks) or DER, as a list. */
+export function readCrls(data: string | Uint8Array): Result<X509Crl[], string> {
+  if (typeof data !== 'string') {
+    const text = looksLikeText(data) ? new TextDecoder().decode(data) : null;
+    if (text === null || !isPem(text)) {
+      const one = parseCrlDer(new Uint8Array(data));
+      return one.ok ? ok([one.value]) : one;
+    }
+    data = text;
+  }
+  if (!isPem(data)) {
+    const one = parseCrlDer(data.trim());
+    return one.ok ? ok([one.value]) : err('o conteúdo não está em PEM nem em DER');
+  }
+  const blocks = pemBlocks(data);
+  if (!blocks.ok) return blocks;
+  const crls: X509Crl[] = [];
+  for (const block of blocks.value) {
+    if (block.label !== 'X509 CRL') continue;
+    const parsed = parseCrlDer(new Uint8Array(block.der));
+    if (!parsed.ok) return err(`LCR nº ${crls.length + 1}: ${parsed.error}`);
+    crls.push(parsed.value);
+  }
+  if (crls.length === 0) return err('nenhum bloco "BEGIN X509 CRL" encontrado');
+  return ok(crls);
+}
+
+/** DER starts with a SEQUENCE tag (0x30); PEM is printable ASCII. */
+const looksLikeText = (bytes: Uint8Array): boolean => bytes.length > 0 && bytes[0] !== 0x30;
+
+export function toCertificates(input: CertInput): Result<X509Certificate[], string> {
+  if (input instanceof X509Certificate) return ok([input]);
+  return readCertificates(input);
+}
+
+export function toCrls(input: CrlInput): Result<X509Crl[], string> {
+  if (input instanceof X509Crl) return ok([input]);
+  return readCrls(input);
+}
+
+/**
+ * Splits a PEM bundle into certificates, in file order. Blocks with other labels (keys, CRLs)
+ * are ignored.
+ *
+ * @throws EloError `validation_failed` when a certificate block is malformed or there is none.
+ * @example
+ * const [leaf, ...chain] = parseCertificatesPem(await file.text());
+ */
+export function parseCertificatesPem(pem: string): X509Certificate[] {
+  const result = readCertificates(pem);
+  if (!result.ok) {
+    throw new EloError('validation_failed', `Conteúdo PEM de certificados inválido: ${result.error}.`);
+  }
+  return result.value;
+}

@@ -1,0 +1,101 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import type { Clock } from '../domain/clock.ts';
+import { createApp } from '../http/app.ts';
+import { importRsaPrivateKeyPem } from '../pki/ca/issue.ts';
+import { cryptoKeySigner } from '../pki/signer.ts';
+import { createServices, type Services } from '../services/index.ts';
+import { fsBlobStore } from '../store/blobs/fs-blob-store.ts';
+import { openSqliteStore } from '../store/sqlite/index.ts';
+import { bootstrapDataDir, type BootstrapReport } from './bootstrap.ts';
+import type { EloConfig } from './config.ts';
+import { dataPaths } from './data-dir.ts';
+import { loadCodeLists } from './federation-files.ts';
+import { nodePeerCertificate } from './node-peer.ts';
+import { fileTrustSource } from './trust-files.ts';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Hub {
+  config: EloConfig;
+  services: Services;
+  app: ReturnType<typeof createApp>;
+  bootstrap: BootstrapReport;
+  close(): Promise<void>;
+}
+
+/** Composition root of the embedded default: SQLite, filesystem blobs, file-backed keys. */
+export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): Promise<Hub> {
+  const clock = opts.clock ?? systemClock;
+  const paths = dataPaths(config.dataDir);
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(paths.root, { recursive: true });
+  const store = openSqliteStore(paths.database);
+  const bootstrap = await bootstrapDataDir(config, store, clock.now());
+  const signingKey = await importRsaPrivateKeyPem(readFileSync(paths.signingKey, 'utf8'));
+  const services = createServices({
+    store,
+    blobs: fsBlobStore(paths.blobs),
+    clock,
+    ids: { uuid: () => randomUUID(), randomBytes: (n) => new Uint8Array(randomBytes(n)) },
+    codeLists: loadCodeLists(),
+    trust: fileTrustSource([paths.caCert, ...config.trustAnchorFiles], () => config.crlFiles),
+    hubSigner: cryptoKeySigner(signingKey, readFileSync(paths.signingCert, 'utf8')),
+    settings: {
+      maxJsonBytes: config.maxJsonMb * 1_048_576,
+      autoCancelAfterMs: config.autoCancelDays * 86_400_000,
+    },
+  });
+  const app = createApp({ services, peerCertificate: nodePeerCertificate });
+  return { config, services, app, bootstrap, close: () => store.close() };
+}
+
+export interface RunningHub extends Hub {
+  server: Server;
+  url: string;
+  port: number;
+}
+
+/**
+ * HTTPS that asks for (but does not require) a client certificate; requests may last 300 s and
+ * more (spec §1.5.9), connections are never serialised.
+ */
+export async function startNodeHub(config: EloConfig, opts: { clock?: Clock } = {}): Promise<RunningHub> {
+  const hub = await openHub(config, opts);
+  const paths = dataPaths(config.dataDir);
+  const server = createServer(
+    {
+      key: readFileSync(paths.tlsKey),
+      cert: readFileSync(paths.tlsCert),
+      ca: [readFileSync(paths.caCert), ...config.trustAnchorFiles.map((f) => readFileSync(f))],
+      requestCert: true,
+      rejectUnauthorized: false,
+      requestTimeout: 330_000,
+      headersTimeout: 60_000,
+      keepAliveTimeout: 65_000,
+    },
+    getRequestListener(hub.app.fetch, { overrideGlobalObjects: false }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    ...hub,
+    server,
+    port,
+    url: `https://${host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await hub.close();
+    },
+  };
+}

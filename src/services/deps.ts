@@ -1,0 +1,31 @@
+import type { Clock, Ids } from '../domain/clock.ts';
+import type { CodeListsData } from '../domain/codelists.ts';
+import type { Signer } from '../pki/signer.ts';
+import type { CertInput, CrlInput, PkiPolicy } from '../pki/verify/index.ts';
+import type { BlobStore, Store } from '../store/index.ts';
+
+/** Where trust comes from: anchors and CRLs are configuration, re-read as they change (issue: Trust §6). */
+export interface TrustSource {
+  anchors(): Promise<CertInput[]>;
+  crls(): Promise<CrlInput[]>;
+  policy(): Partial<PkiPolicy>;
+}
+
+export interface TransferSettings {
+  /** Largest JSON body accepted (spec §1.5.9: at least 50 MB). */
+  maxJsonBytes: number;
+  /** Idle period before automatic cancellation (spec §5.4; default 8 days). */
+  autoCancelAfterMs: number;
+}
+
+/** Everything a service needs, passed in (STYLE: a deps object; services never see Hono). */
+export interface ServiceDeps {
+  store: Store;
+  blobs: BlobStore;
+  clock: Clock;
+  ids: Ids;
+  codeLists: CodeListsData;
+  trust: TrustSource;
+  hubSigner: Signer;
+  settings: TransferSettings;
+}

@@ -1,0 +1,70 @@
+import { EloError } from '../domain/errors.ts';
+import type { Caller, PeerCertificate } from '../domain/identity.ts';
+import { summarize, verifyCertificate } from '../pki/verify/index.ts';
+import type { ServiceDeps } from './deps.ts';
+
+const commonName = (subject: string): string => /(?:^|,\s*)CN=([^,]+)/.exec(subject)?.[1] ?? subject;
+
+/**
+ * Who is calling: the client certificate is the only credential (spec §1.4). The certificate
+ * must chain to a configured trust anchor, be valid now, unrevoked, registered to an active
+ * system. Every refusal names the certificate and says what to do (spec §8.5, 9001).
+ */
+export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'trust'>) {
+  return {
+    async authenticate(peer: PeerCertificate | null): Promise<Caller> {
+      if (!peer) {
+        throw new EloError(
+          'certificate_missing',
+          'Nenhum certificado de cliente foi apresentado na conexão TLS. Configure o certificado do sistema (arquivo PEM com certificado e chave) e tente novamente.',
+        );
+      }
+      const at = deps.clock.now();
+      const verdict = await verifyCertificate({
+        leaf: peer.leaf,
+        intermediates: peer.chain,
+        anchors: await deps.trust.anchors(),
+        crls: await deps.trust.crls(),
+        at,
+        purpose: 'client',
+        policy: deps.trust.policy(),
+      });
+      const summary = summarize(peer.leaf);
+      const cn = commonName(summary.subject);
+      if (!verdict.valid) {
+        throw new EloError(
+          'certificate_refused',
+          `Transação não autorizada devido a falta de integridade do seu certificado com common name '${cn}': ${verdict.message}`,
+          { reason: verdict.code, subject: summary.subject, serial: summary.serial, fingerprint256: summary.fingerprint256 },
+        );
+      }
+      const certificate = await deps.store.registry.getCertificate(summary.fingerprint256);
+      if (!certificate) {
+        throw new EloError(
+          'certificate_refused',
+          `Certificado com common name '${cn}' (série ${summary.serial}, SHA-256 ${summary.fingerprint256}) não está vinculado a nenhum sistema. Peça à administração da federação que registre este certificado para o seu sistema.`,
+          { reason: 'certificate_unregistered', subject: summary.subject, fingerprint256: summary.fingerprint256 },
+        );
+      }
+      if (certificate.status !== 'active') {
+        throw new EloError(
+          'certificate_refused',
+          `O certificado com common name '${cn}' (série ${summary.serial}) foi revogado em ${certificate.revokedAt ?? 'data não registrada'}. Use o certificado novo emitido para o sistema "${certificate.systemId}".`,
+          { reason: 'cert_revoked', fingerprint256: summary.fingerprint256 },
+        );
+      }
+      const system = await deps.store.registry.getSystem(certificate.systemId);
+      if (!system || !system.ativo) {
+        throw new EloError(
+          'certificate_refused',
+          `O sistema "${certificate.systemId}", dono do certificado com common name '${cn}', está desativado na federação. Procure a administração da federação.`,
+          { reason: 'system_inactive', systemId: certificate.systemId },
+        );
+      }
+      const bindings = await deps.store.registry.listBindings(system.id);
+      return { system, certificate, bindings };
+    },
+  };
+}
+
+export type IdentityService = ReturnType<typeof identityService>;

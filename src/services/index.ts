@@ -1,0 +1,34 @@
+import type { CodeLists } from '../domain/tramita/index.ts';
+import type { ServiceDeps } from './deps.ts';
+import { identityService } from './identity.ts';
+import { structureService } from './structures.ts';
+import { deliveryService } from './transfers/delivery.ts';
+import { queryService } from './transfers/query.ts';
+import { receiptService } from './transfers/receipts.ts';
+import { startService } from './transfers/start.ts';
+import { uploadService } from './transfers/upload.ts';
+
+/** Builds every use case from one deps object (ARCHITECTURE "services"). */
+export function createServices(deps: ServiceDeps) {
+  const lists: CodeLists = {
+    especies: new Set(deps.codeLists.especies.map((e) => e.codigo)),
+    hipotesesLegais: new Set(deps.codeLists.hipotesesLegais.map((h) => h.identificacao)),
+    motivosUrgencia: deps.codeLists.motivosUrgencia.length,
+  };
+  const structures = structureService(deps);
+  return {
+    deps,
+    identity: identityService(deps),
+    structures,
+    directory: deps.store.registry,
+    codeLists: deps.codeLists,
+    start: startService(deps, structures, lists),
+    upload: uploadService(deps),
+    delivery: deliveryService(deps),
+    receipts: receiptService(deps),
+    query: queryService(deps),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+export type { ServiceDeps, TrustSource, TransferSettings } from './deps.ts';

@@ -1,0 +1,94 @@
+import { rawMembers } from '../../domain/json-members.ts';
+import { EloError } from '../../domain/errors.ts';
+import type { Caller } from '../../domain/identity.ts';
+import type { TramiteRecord } from '../../domain/tramite.ts';
+import type { ServiceDeps } from '../deps.ts';
+import { loadTramite, requireParty, requireSituacao, situacaoConflict } from './guards.ts';
+
+const unitJson = (u: { repositoryId: number; numero: string }) =>
+  JSON.stringify({ identificacaoDoRepositorioDeEstruturas: u.repositoryId, numeroDeIdentificacaoDaEstrutura: u.numero });
+
+/** Receiver side: metadata (spec §2.16) and component download (spec §2.18, §2.19). */
+export function deliveryService(deps: ServiceDeps) {
+  const { tramites } = deps.store;
+  const actorOf = (c: Caller) => c.system.id;
+
+  /**
+   * The package as the sender sent it, byte for byte, inside the envelope (ARCHITECTURE "Byte
+   * stability"): the `processo`/`documento` and `propriedadesAdicionais` texts are spliced in
+   * from the stored request body, never re-rendered.
+   */
+  async function envelope(t: TramiteRecord): Promise<string> {
+    const raw = new TextDecoder('utf-8', { fatal: true }).decode(await deps.blobs.readAll(t.metadataBlobKey));
+    const body = rawMembers(raw);
+    const cabecalho = rawMembers(body.get('cabecalho') ?? '{}');
+    const parts = [
+      `"IDT":${t.idt}`,
+      `"nre":"${t.nre}"`,
+      `"NRE":"${t.nre}"`,
+      `"remetente":${unitJson(t.remetente)}`,
+      `"destinatario":${unitJson(t.destinatario)}`,
+    ];
+    if (t.receptora) parts.push(`"unidadeReceptora":${unitJson(t.receptora)}`);
+    parts.push(`"${t.kind}":${body.get(t.kind) ?? 'null'}`);
+    parts.push(`"propriedadesAdicionais":${cabecalho.get('propriedadesAdicionais') ?? '[]'}`);
+    parts.push(`"reproducaoDeTramite":${t.isReplay}`, `"reproducaoDeProcesso":${t.isReplay}`);
+    if (t.urgente) parts.push(`"urgencia":true`);
+    if (t.motivoUrgencia !== null) parts.push(`"motivoDaUrgencia":${t.motivoUrgencia}`);
+    return `{${parts.join(',')}}`;
+  }
+
+  return {
+    /** `GET tramites/{idt}`: a receiver call in 2 moves to 3 (and on to 4 when nothing is pending). */
+    async metadata(caller: Caller, idt: number): Promise<string> {
+      let t = await loadTramite(tramites, idt);
+      const side = requireParty(caller, t, ['receiver', 'sender']);
+      if (t.situacao === 7 || t.situacao === 10) throw situacaoConflict(t, 'O trâmite foi cancelado.');
+      if (side === 'receiver' && t.situacao === 2) {
+        const at = deps.clock.now().toISOString();
+        const moved = await tramites.transition(idt, [2], 3, at, { kind: 'tramite.metadados_recebidos', actor: actorOf(caller) });
+        if (!moved.ok && moved.reason === 'conflict' && ![3, 4].includes(moved.current.situacao))
+          throw situacaoConflict(moved.current, 'O trâmite mudou de situação durante a consulta.');
+        const pending = (await tramites.components(idt)).filter((c) => c.pendingForReceiver && !c.delivered);
+        if (pending.length === 0)
+          await tramites.transition(idt, [3], 4, at, { kind: 'tramite.componentes_entregues', actor: 'hub' });
+        t = await loadTramite(tramites, idt);
+      }
+      return envelope(t);
+    },
+
+    /**
+     * `POST …/componentes-digitais[/partes/{ini}-{fim}]`: the bytes [ini, fim) of a component,
+     * located by hash within the trâmite whatever protocolo says (spec §2.19).
+     */
+    async download(
+      caller: Caller,
+      idt: number,
+      hash: string,
+      range: { ini: number; fim: number } | null,
+    ): Promise<{ stream: ReadableStream<Uint8Array>; length: number }> {
+      const t = await loadTramite(tramites, idt);
+      requireParty(caller, t, ['receiver']);
+      requireSituacao(t, [3, 4], 'O download de componentes digitais só é aceito nas situações 3 e 4.');
+      const component = (await tramites.components(idt)).find((c) => c.hash === hash);
+      const blobKey = component ? await tramites.blobKeyOf(hash) : null;
+      if (!component || !blobKey) {
+        throw new EloError('not_found', `O componente digital de hash ${hash} não faz parte do trâmite ${idt}.`, { idt, hash });
+      }
+      const { ini, fim } = range ?? { ini: 0, fim: component.size };
+      if (fim > component.size || ini < 0 || (component.size > 0 && ini >= fim) || ini > fim) {
+        throw new EloError(
+          'validation_failed',
+          `Os seguintes erros de validação de campos foram identificados: - a faixa [${ini}, ${fim}) não é válida para o componente de ${component.size} bytes (hash ${hash})`,
+          { ini, fim, size: component.size },
+        );
+      }
+      await tramites.recordDownload(idt, hash, ini, fim, deps.clock.now().toISOString(), {
+        kind: 'componente.entregue',
+        actor: actorOf(caller),
+        data: { hash },
+      });
+      return { stream: await deps.blobs.read(blobKey, { ini, fim }), length: fim - ini };
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { Caller } from '../../domain/identity.ts';
+import { isPendenciaFor, type Situacao } from '../../domain/situacao.ts';
+import type { HistoryEntry, TramiteComponent, TramiteRecord } from '../../domain/tramite.ts';
+import type { TramiteQuery } from '../../store/index.ts';
+import type { ServiceDeps } from '../deps.ts';
+
+export interface TramiteView {
+  tramite: TramiteRecord;
+  history: HistoryEntry[];
+  components: TramiteComponent[];
+}
+
+/** Pendências (spec §2.14, §5.3) and trâmite queries (spec §2.17). */
+export function queryService(deps: ServiceDeps) {
+  const { tramites } = deps.store;
+  return {
+    async pendencias(caller: Caller): Promise<{ idt: number; situacao: Situacao }[]> {
+      const id = caller.system.id;
+      const asReceiver = await tramites.listForSystem(id, 'receiver', [2, 3, 4]);
+      const asSender = (await tramites.listForSystem(id, 'sender', [1, 5, 8])).filter((t) =>
+        isPendenciaFor('sender', t.situacao, t.isReplay),
+      );
+      const seen = new Set<number>();
+      return [...asReceiver, ...asSender]
+        .filter((t) => (seen.has(t.idt) ? false : (seen.add(t.idt), true)))
+        .sort((a, b) => a.idt - b.idt)
+        .map((t) => ({ idt: t.idt, situacao: t.situacao }));
+    },
+
+    /** Newest first; only trâmites where the caller is a party (spec §2.17). */
+    async query(caller: Caller, q: Omit<TramiteQuery, 'partySystemId'>): Promise<TramiteView[]> {
+      const list = await tramites.query({ ...q, partySystemId: caller.system.id });
+      return Promise.all(
+        list.map(async (tramite) => ({
+          tramite,
+          history: await tramites.history(tramite.idt),
+          components: await tramites.components(tramite.idt),
+        })),
+      );
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import { EloError } from '../../domain/errors.ts';
+import type { Caller } from '../../domain/identity.ts';
+import type { CompletionReceipt, SendReceipt } from '../../domain/tramite.ts';
+import { verifyRsaSha256 } from '../../pki/signer.ts';
+import { certificatesInPem } from '../../pki/x509.ts';
+import { completionReceiptString, receiptDate, sendReceiptString, sortOrdinal } from '../../xml/receipt-strings.ts';
+import type { ServiceDeps } from '../deps.ts';
+import { loadTramite, requireParty, requireSituacao, situacaoConflict } from './guards.ts';
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const toBase64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
+const fromBase64 = (s: string): Uint8Array | null => {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(s) || s.length % 4 !== 0) return null;
+  return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+};
+
+/** Send receipt (spec §2.13, §7.3) and completion receipt (spec §2.20, §2.21, §7.1, §7.2). */
+export function receiptService(deps: ServiceDeps) {
+  const { tramites } = deps.store;
+
+  return {
+    async sendReceipt(caller: Caller, idt: number): Promise<{ idt: number; nre: string; receipt: SendReceipt }> {
+      const t = await loadTramite(tramites, idt);
+      requireParty(caller, t, ['sender']);
+      if (!t.componentsCompleteAt) throw situacaoConflict(t, 'O recibo de envio só existe depois que todos os componentes digitais foram recebidos.');
+      let receipt = await tramites.getSendReceipt(idt);
+      if (!receipt) {
+        const hashes = sortOrdinal((await tramites.components(idt)).filter((c) => c.requested).map((c) => c.hash));
+        const data = receiptDate(new Date(t.componentsCompleteAt));
+        const signedString = sendReceiptString({ idt, nre: t.nre, dataDeRecebimentoDoUltimoComponenteDigital: data, hashes });
+        const signature = await deps.hubSigner.sign(utf8(signedString));
+        await tramites.saveSendReceipt(idt, {
+          dataDeRecebimentoDoUltimoComponenteDigital: data,
+          hashes,
+          signedString,
+          hashDaAssinatura: toBase64(signature),
+          chainPem: deps.hubSigner.chainPem,
+        });
+        receipt = (await tramites.getSendReceipt(idt))!; // a concurrent first call may have won: serve the stored one
+      }
+      return { idt, nre: t.nre, receipt };
+    },
+
+    /**
+     * Verifies the receiver's signature over the rebuilt `<recibo>` string (spec §7.2), trying
+     * the candidate hash sets in order and the certificate of this connection first, then the
+     * system's other registered certificates (renewal grace).
+     */
+    async postCompletionReceipt(
+      caller: Caller,
+      idt: number,
+      body: { dataDeRecebimento: string; hashDaAssinatura: string },
+    ): Promise<{ changed: boolean }> {
+      const t = await loadTramite(tramites, idt);
+      requireParty(caller, t, ['receiver']);
+      if (t.situacao === 5 || t.situacao === 6) {
+        const stored = await tramites.getCompletionReceipt(idt);
+        if (stored && stored.hashDaAssinatura === body.hashDaAssinatura && stored.dataDeRecebimento === body.dataDeRecebimento)
+          return { changed: false }; // identical repeat (spec §2.20, §9.2)
+      }
+      requireSituacao(t, [4], 'O recibo de conclusão só é aceito na situação 4.');
+      const components = await tramites.components(idt);
+      const pending = components.filter((c) => c.pendingForReceiver);
+      const candidates: { label: string; hashes: string[] }[] = [
+        { label: 'pendentes (com repetições)', hashes: pending.flatMap((c) => Array<string>(c.occurrences).fill(c.hash)) },
+        { label: 'pendentes (sem repetições)', hashes: pending.map((c) => c.hash) },
+        { label: 'todos os componentes', hashes: components.map((c) => c.hash) },
+      ];
+      const certificates = [
+        caller.certificate,
+        ...(await deps.store.registry.listCertificates(caller.system.id)).filter(
+          (c) => c.fingerprint256 !== caller.certificate.fingerprint256,
+        ),
+      ];
+      const signature = fromBase64(body.hashDaAssinatura);
+      const tried: string[] = [];
+      const at = deps.clock.now().toISOString();
+      for (const candidate of candidates) {
+        const signedString = completionReceiptString({ idt, nre: t.nre, dataDeRecebimento: body.dataDeRecebimento, hashes: candidate.hashes });
+        if (tried.includes(signedString)) continue;
+        tried.push(signedString);
+        if (!signature) break;
+        for (const cert of certificates) {
+          const [leaf] = certificatesInPem(cert.pem);
+          if (!leaf || !(await verifyRsaSha256(leaf, utf8(signedString), signature))) continue;
+          const receipt: CompletionReceipt = {
+            dataDeRecebimento: body.dataDeRecebimento,
+            hashDaAssinatura: body.hashDaAssinatura,
+            hashes: sortOrdinal(candidate.hashes),
+            signedString,
+            signerChainPem: cert.pem,
+            receivedAt: at,
+          };
+          const moved = await tramites.completeWithReceipt(idt, receipt, at, {
+            kind: 'tramite.recibo_conclusao',
+            actor: caller.system.id,
+            data: { conjunto: candidate.label, certificado: cert.fingerprint256 },
+          });
+          if (!moved.ok) throw situacaoConflict(moved.reason === 'conflict' ? moved.current : t, 'O trâmite mudou de situação.');
+          return { changed: moved.changed };
+        }
+      }
+      await deps.store.audit.append(
+        { kind: 'tramite.recibo_conclusao_rejeitado', actor: caller.system.id, idt, data: { strings: tried } },
+        at,
+      );
+      throw new EloError(
+        'receipt_signature_invalid',
+        `Assinatura do recibo de conclusão do trâmite ${idt} não confere (NRE ${t.nre}, dataDeRecebimento ${body.dataDeRecebimento}). ` +
+          `Conjuntos de hashes verificados: ${candidates.map((c) => `${c.label}: [${sortOrdinal(c.hashes).join(', ')}]`).join('; ')}. ` +
+          'Confira se o recibo foi assinado com a chave do certificado do sistema destinatário.',
+        { idt, nre: t.nre, tried },
+      );
+    },
+
+    /** `GET tramites/{idt}/recibo`: the sender fetches the receipt; 5 → 6 (spec §2.21). */
+    async completionReceipt(caller: Caller, idt: number): Promise<{ idt: number; nre: string; receipt: CompletionReceipt }> {
+      const t = await loadTramite(tramites, idt);
+      requireParty(caller, t, ['sender']);
+      requireSituacao(t, [5, 6], 'O recibo de conclusão só está disponível nas situações 5 e 6.');
+      const receipt = await tramites.getCompletionReceipt(idt);
+      if (!receipt) throw situacaoConflict(t, 'O recibo de conclusão não foi encontrado.');
+      if (t.situacao === 5) {
+        const moved = await tramites.transition(idt, [5], 6, deps.clock.now().toISOString(), {
+          kind: 'tramite.recibo_entregue',
+          actor: caller.system.id,
+        });
+        if (!moved.ok) throw situacaoConflict(moved.reason === 'conflict' ? moved.current : t, 'O trâmite mudou de situação.');
+      }
+      return { idt, nre: t.nre, receipt };
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { BlobPutResult, BlobStore } from '../index.ts';
+
+/**
+ * Content-addressed blobs on the filesystem: `sha256/ab/cd/<hex>`. Bytes are written to a
+ * temporary file while hashed, and renamed into place only when complete and verified, so a
+ * cut or wrong upload never leaves anything visible (spec §2.10; ARCHITECTURE "Streams").
+ */
+export function fsBlobStore(root: string): BlobStore {
+  const tmpDir = join(root, 'tmp');
+  const pathOf = (key: string): string => {
+    const m = /^sha256\/([0-9a-f]{64})$/.exec(key);
+    if (!m) throw new TypeError(`invalid blob key: ${key}`);
+    const hex = m[1]!;
+    return join(root, 'sha256', hex.slice(0, 2), hex.slice(2, 4), hex);
+  };
+
+  async function streamToTemp(
+    body: ReadableStream<Uint8Array>,
+    maxSize: number,
+  ): Promise<{ tmp: string; size: number; hex: string; base64: string; tooLarge: boolean }> {
+    await mkdir(tmpDir, { recursive: true });
+    const tmp = join(tmpDir, randomUUID());
+    const fh = await open(tmp, 'w');
+    const hash = createHash('sha256');
+    let size = 0;
+    let tooLarge = false;
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > maxSize) {
+          tooLarge = true;
+          await reader.cancel();
+          break;
+        }
+        hash.update(value);
+        await fh.write(value);
+      }
+      await fh.sync();
+    } catch (e) {
+      await fh.close();
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    await fh.close();
+    const digest = hash.digest();
+    return { tmp, size, hex: digest.toString('hex'), base64: digest.toString('base64'), tooLarge };
+  }
+
+  async function keep(tmp: string, hex: string): Promise<string> {
+    const key = `sha256/${hex}`;
+    const final = pathOf(key);
+    try {
+      await stat(final);
+      await rm(tmp, { force: true }); // identical bytes already stored once
+    } catch {
+      await mkdir(join(final, '..'), { recursive: true });
+      await rename(tmp, final);
+    }
+    return key;
+  }
+
+  const staged = new Map<string, { tmp: string; hex: string }>();
+
+  return {
+    async stage(body, maxSize) {
+      const t = await streamToTemp(body, maxSize);
+      const id = t.tmp.slice(tmpDir.length + 1);
+      staged.set(id, { tmp: t.tmp, hex: t.hex });
+      return { id, sha256: t.base64, size: t.size, tooLarge: t.tooLarge };
+    },
+    async commit(s) {
+      const held = staged.get(s.id);
+      if (!held) throw new TypeError(`blob ${s.id} is not staged`);
+      staged.delete(s.id);
+      return keep(held.tmp, held.hex);
+    },
+    async discard(s) {
+      const held = staged.get(s.id);
+      staged.delete(s.id);
+      if (held) await rm(held.tmp, { force: true });
+    },
+    async put(body): Promise<BlobPutResult> {
+      const stream =
+        body instanceof Uint8Array
+          ? new ReadableStream<Uint8Array>({
+              start(c) {
+                c.enqueue(body);
+                c.close();
+              },
+            })
+          : body;
+      const t = await streamToTemp(stream, Number.MAX_SAFE_INTEGER);
+      return { key: await keep(t.tmp, t.hex), sha256: t.base64, size: t.size };
+    },
+    async read(key, range) {
+      const path = pathOf(key);
+      if (range && range.fim <= range.ini) return new ReadableStream({ start: (c) => c.close() });
+      const node = createReadStream(path, range ? { start: range.ini, end: range.fim - 1 } : {});
+      return Readable.toWeb(node) as unknown as ReadableStream<Uint8Array>;
+    },
+    async readAll(key) {
+      return new Uint8Array(await readFile(pathOf(key)));
+    },
+    async size(key) {
+      try {
+        return (await stat(pathOf(key))).size;
+      } catch {
+        return null;
+      }
+    },
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * Storage ports (ARCHITECTURE "Layers": async, split by capability). Operations are coarse: each
+ * method is one atomic unit of work (a transaction in SQLite, a batch in D1 later), so that a
+ * transition, its history row and its audit event are written together or not at all.
+ */
+import type { CodeListsData } from '../domain/codelists.ts';
+import type {
+  Participant,
+  Repository,
+  Structure,
+  System,
+  SystemBinding,
+  SystemCertificate,
+  UnitKey,
+  FederationSeed,
+} from '../domain/registry.ts';
+import type { Situacao } from '../domain/situacao.ts';
+import type {
+  CompletionReceipt,
+  HistoryEntry,
+  SendReceipt,
+  TramiteComponent,
+  TramiteRecord,
+} from '../domain/tramite.ts';
+
+export interface AuditEntry {
+  kind: string;
+  actor: string;
+  idt?: number | null;
+  data?: Record<string, unknown>;
+}
+
+export interface RegistryReader {
+  listParticipants(): Promise<Participant[]>;
+  listRepositories(): Promise<Repository[]>;
+  getRepository(id: number): Promise<Repository | null>;
+  getStructure(repositoryId: number, numero: string): Promise<Structure | null>;
+  listStructures(repositoryId: number): Promise<Structure[]>;
+  listSystems(): Promise<System[]>;
+  getSystem(id: string): Promise<System | null>;
+  listBindings(systemId?: string): Promise<SystemBinding[]>;
+  getCertificate(fingerprint256: string): Promise<SystemCertificate | null>;
+  listCertificates(systemId?: string): Promise<SystemCertificate[]>;
+}
+
+export interface SeedSummary {
+  participantes: number;
+  repositorios: number;
+  estruturas: number;
+  sistemas: number;
+  /** How many rows were new or changed: 0 on a repeated seed. */
+  changed: number;
+}
+
+export interface RegistryWriter {
+  /** Upserts the declarative federation; unchanged rows are left untouched. */
+  applySeed(seed: FederationSeed, at: string): Promise<SeedSummary>;
+  addCertificate(cert: SystemCertificate): Promise<void>;
+  revokeCertificate(fingerprint256: string, at: string): Promise<boolean>;
+}
+
+export interface NewTramite {
+  kind: 'processo' | 'documento';
+  /** Existing NRE, or null to allocate one. */
+  nre: string | null;
+  protocolo: string;
+  remetente: UnitKey;
+  destinatario: UnitKey;
+  receptora: UnitKey | null;
+  senderSystemId: string;
+  receiverSystemId: string;
+  isReplay: boolean;
+  envioParcial: boolean;
+  urgente: boolean;
+  motivoUrgencia: number | null;
+  metadataBlobKey: string;
+  components: Omit<TramiteComponent, 'received' | 'delivered'>[];
+  /** Ticket shared by several trâmites (documento avulso to many destinatários, spec §2.9). */
+  ticket: string | null;
+}
+
+export type CreateResult =
+  | { ok: true; tramite: TramiteRecord }
+  | { ok: false; reason: 'open_tramite'; open: { idt: number; situacao: Situacao; nre: string } };
+
+export type TransitionResult =
+  | { ok: true; tramite: TramiteRecord; changed: boolean }
+  | { ok: false; reason: 'conflict'; current: TramiteRecord }
+  | { ok: false; reason: 'not_found' };
+
+export interface TramiteQuery {
+  idt?: number;
+  nre?: string;
+  protocolo?: string;
+  remetente?: Partial<UnitKey>;
+  destinatario?: Partial<UnitKey>;
+  /** Only trâmites where this system is sender or receiver. */
+  partySystemId?: string;
+  limit?: number;
+}
+
+export interface TramiteReader {
+  get(idt: number): Promise<TramiteRecord | null>;
+  getByTicket(ticket: string): Promise<TramiteRecord[]>;
+  history(idt: number): Promise<HistoryEntry[]>;
+  components(idt: number): Promise<TramiteComponent[]>;
+  query(q: TramiteQuery): Promise<TramiteRecord[]>;
+  /** Trâmites where the system is sender or receiver and in one of the situações. */
+  listForSystem(systemId: string, side: 'sender' | 'receiver', situacoes: readonly Situacao[]): Promise<TramiteRecord[]>;
+  nreExists(nre: string): Promise<boolean>;
+  getSendReceipt(idt: number): Promise<SendReceipt | null>;
+  getCompletionReceipt(idt: number): Promise<CompletionReceipt | null>;
+  /** Where the bytes of a component hash are stored, if the hub holds them. */
+  blobKeyOf(hash: string): Promise<string | null>;
+}
+
+export interface TramiteWriter {
+  /**
+   * Creates a trâmite in 1 (and moves it to 2 at once when nothing is requested, spec §2.8),
+   * refusing when the NRE already has an open trâmite (spec §5.4), atomically.
+   */
+  create(t: NewTramite, at: string, audit: AuditEntry): Promise<CreateResult>;
+  /** Compare-and-set transition with history and audit (ARCHITECTURE "Transitions"). */
+  transition(idt: number, from: readonly Situacao[], to: Situacao, at: string, audit: AuditEntry, extra?: { refusal?: TramiteRecord['refusal'] }): Promise<TransitionResult>;
+  /**
+   * Marks the hash received (its bytes are already in the blob store under `blobKey`) for every
+   * trâmite of the ticket, and moves each to 2 when its last requested hash arrives.
+   */
+  markReceived(idts: number[], hash: string, size: number, blobKey: string, at: string, audit: AuditEntry): Promise<TramiteRecord[]>;
+  /** Records a served download range; marks the hash delivered when [0,size) is covered and moves 3 → 4 after the last one. */
+  recordDownload(idt: number, hash: string, ini: number, fim: number, at: string, audit: AuditEntry): Promise<TransitionResult>;
+  saveSendReceipt(idt: number, receipt: SendReceipt): Promise<void>;
+  /** Stores the verified receipt and moves 4 → 5, compare-and-set. */
+  completeWithReceipt(idt: number, receipt: CompletionReceipt, at: string, audit: AuditEntry): Promise<TransitionResult>;
+}
+
+export interface AuditLog {
+  /** Appends an event that is not part of a transition (refusals, rejected receipts). */
+  append(entry: AuditEntry, at: string): Promise<void>;
+  list(filter?: { idt?: number; limit?: number }): Promise<(AuditEntry & { seq: number; at: string })[]>;
+}
+
+export interface AdminTokenStore {
+  /** Stores the SHA-256 of a token; tokens themselves are never kept. */
+  addToken(tokenSha256: string, role: 'admin' | 'monitor', at: string, label: string): Promise<void>;
+  findToken(tokenSha256: string): Promise<{ role: 'admin' | 'monitor'; label: string } | null>;
+  countTokens(): Promise<number>;
+}
+
+export interface Store {
+  registry: RegistryReader & RegistryWriter;
+  tramites: TramiteReader & TramiteWriter;
+  audit: AuditLog;
+  tokens: AdminTokenStore;
+  close(): Promise<void>;
+}
+
+export interface BlobPutResult {
+  key: string;
+  sha256: string;
+  size: number;
+}
+
+export interface StagedBlob {
+  /** Opaque handle of bytes held aside, invisible until committed. */
+  id: string;
+  sha256: string;
+  size: number;
+  /** The stream carried more than `maxSize` bytes; reading stopped there. */
+  tooLarge: boolean;
+}
+
+export interface BlobStore {
+  /**
+   * Streams bytes aside while hashing them (SHA-256, base64), reading at most `maxSize` bytes.
+   * Nothing staged is visible until `commit`; `discard` leaves no trace (spec §2.10: a refused
+   * upload keeps nothing).
+   */
+  stage(body: ReadableStream<Uint8Array>, maxSize: number): Promise<StagedBlob>;
+  /** Makes staged bytes permanent, content-addressed; identical content is stored once. */
+  commit(staged: StagedBlob): Promise<string>;
+  discard(staged: StagedBlob): Promise<void>;
+  /** Stores bytes whatever they are (metadata bodies), content-addressed. */
+  put(body: ReadableStream<Uint8Array> | Uint8Array): Promise<BlobPutResult>;
+  /** Reads [ini, fim) of a blob, or all of it. */
+  read(key: string, range?: { ini: number; fim: number }): Promise<ReadableStream<Uint8Array>>;
+  readAll(key: string): Promise<Uint8Array>;
+  size(key: string): Promise<number | null>;
+}
+
+export type { CodeListsData };

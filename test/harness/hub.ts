@@ -1,0 +1,74 @@
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTramitaClient, credentialsFromFiles, type ClientCredentials } from '../../src/client/tramita-client.ts';
+import type { Clock } from '../../src/domain/clock.ts';
+import { loadConfig } from '../../src/runtime/config.ts';
+import { dataPaths } from '../../src/runtime/data-dir.ts';
+import { startNodeHub } from '../../src/runtime/hub.ts';
+import { seedDemo } from '../../src/runtime/seed-demo.ts';
+
+/**
+ * A real hub for a test: its own data folder, the demo federation seeded, HTTPS with client
+ * certificates on an ephemeral loopback port.
+ */
+export async function startTestHub(opts: { clock?: Clock; env?: Record<string, string> } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'elo-test-'));
+  const config = loadConfig({ ELO_DATA_DIR: dir, ELO_PORT: '0', ELO_HOST: '127.0.0.1', ...opts.env }, dir);
+  const seed = await seedDemo(config, new Date());
+  const hub = await startNodeHub(config, opts.clock ? { clock: opts.clock } : {});
+  const creds: Record<string, ClientCredentials> = Object.fromEntries(
+    seed.sistemas.map((s) => [s.id, credentialsFromFiles({ cert: s.certificado, key: s.chave, ca: s.ac })]),
+  );
+  const clients: { close(): Promise<void> }[] = [];
+  const client = (systemId: string, credentials?: Partial<ClientCredentials> & { ca: string }) => {
+    const c = createTramitaClient({ hubUrl: hub.url, credentials: credentials ?? creds[systemId]! });
+    clients.push(c);
+    return c;
+  };
+  const caPem = creds['sei-estado']!.ca;
+  return {
+    hub,
+    config,
+    seed,
+    dir,
+    paths: dataPaths(dir),
+    creds,
+    caPem,
+    client,
+    /** Everything the store holds, to assert that a refusal changed nothing. */
+    snapshot: () => storeSnapshot(hub, dataPaths(dir).blobs),
+    async close() {
+      await Promise.all(clients.map((c) => c.close()));
+      await hub.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type TestHub = Awaited<ReturnType<typeof startTestHub>>;
+
+function storeSnapshot(hub: Awaited<ReturnType<typeof startNodeHub>>, blobsDir: string) {
+  const db = (hub.services.deps.store as unknown as { db: import('better-sqlite3').Database }).db;
+  const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map(
+    (t) => t.name,
+  );
+  const rows: Record<string, unknown[]> = {};
+  for (const t of tables) rows[t] = db.prepare(`SELECT * FROM "${t}"`).all();
+  const files: string[] = [];
+  const walk = (d: string) => {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(d);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.push(p.slice(blobsDir.length));
+    }
+  };
+  walk(blobsDir);
+  return { rows, files: files.sort() };
+}
