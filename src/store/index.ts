@@ -168,6 +168,8 @@ export interface StagedBlob {
   size: number;
   /** The stream carried more than `maxSize` bytes; reading stopped there. */
   tooLarge: boolean;
+  /** The key the bytes will have once committed (content-addressed). */
+  key: string;
 }
 
 export interface BlobStore {

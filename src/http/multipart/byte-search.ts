@@ -51,7 +51,7 @@ export class ByteSearch {
   partialTailStart(haystack: Uint8Array, from: number, to: number): number {
     const pattern = this.pattern;
     const first = pattern[0]!;
-    for (let start = Math.max(from, to - pattern.length + 2); start < to; start++) {
+    for (let start = Math.max(from, to - pattern.length + 1); start < to; start++) {
       if (haystack[start] !== first) continue;
       let k = 1;
       while (start + k < to && haystack[start + k] === pattern[k]) k++;

@@ -11,7 +11,7 @@ import {
 const encoder = new TextEncoder();
 const utf8 = (text: string): Uint8Array => encoder.encode(text);
 
-function concat(...arrays: Uint8Array[]): Uint8Array {
+function concat(...arrays: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
   let offset = 0;
   for (const a of arrays) {
@@ -203,6 +203,28 @@ describe('parseMultipartStream', () => {
       'content-disposition': 'form-data; name="anexo"; filename="dados.bin"',
       'content-type': 'application/octet-stream',
     });
+  });
+
+  it('reads a body encoded by the platform FormData, with the boundary from its Content-Type', async () => {
+    const form = new FormData();
+    form.append('protocolo', '0000025656262025');
+    form.append('nome "citado"', 'valor\r\ncom linhas');
+    form.append('arquivo', new Blob([tricky], { type: 'application/pdf' }), 'Ofício 12.pdf');
+    form.append('vazio', new Blob([]), 'vazio.bin');
+    const request = new Request('https://elo.test/upload', { method: 'POST', body: form });
+    const boundary = boundaryFromContentType(request.headers.get('content-type'));
+    expect(boundary).toBeDefined();
+    const parts = await readParts(parseMultipartStream(request.body!, boundary!));
+    expect(parts.map((p) => [p.headers.name, p.headers.filename, p.headers.contentType])).toEqual([
+      ['protocolo', undefined, undefined],
+      // WHATWG form encoding escapes '"' as %22 in names; the parser reports what was sent.
+      ['nome %22citado%22', undefined, undefined],
+      ['arquivo', 'Ofício 12.pdf', 'application/pdf'],
+      ['vazio', 'vazio.bin', 'application/octet-stream'],
+    ]);
+    expect(new TextDecoder().decode(parts[1]!.bytes)).toBe('valor\r\ncom linhas');
+    expect(parts[2]!.bytes).toEqual(tricky);
+    expect(parts[3]!.bytes).toHaveLength(0);
   });
 
   it('ignores the preamble and the epilogue', async () => {

@@ -373,7 +373,9 @@ class MultipartStreamParser {
    */
   #checkWindow(): void {
     if (this.#end > this.#pos && this.#window.length < this.#end) {
-      throw new TypeError('a multipart part chunk was transferred; copy chunks before transferring');
+      throw new TypeError(
+        'a multipart part chunk was transferred; copy chunks before transferring',
+      );
     }
   }
 

@@ -100,10 +100,7 @@ export function receiptService(deps: ServiceDeps) {
           return { changed: moved.changed };
         }
       }
-      await deps.store.audit.append(
-        { kind: 'tramite.recibo_conclusao_rejeitado', actor: caller.system.id, idt, data: { strings: tried } },
-        at,
-      );
+      // A refusal changes nothing in the store; the rebuilt strings travel in the error details.
       throw new EloError(
         'receipt_signature_invalid',
         `Assinatura do recibo de conclusão do trâmite ${idt} não confere (NRE ${t.nre}, dataDeRecebimento ${body.dataDeRecebimento}). ` +

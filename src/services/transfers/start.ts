@@ -19,6 +19,14 @@ export interface StartedTramite {
   solicitados: { protocolo: string; hashes: string[] }[];
 }
 
+const bytesStream = (bytes: Uint8Array) =>
+  new ReadableStream<Uint8Array>({
+    start(c) {
+      c.enqueue(bytes);
+      c.close();
+    },
+  });
+
 const toUnit = (u: UnidadeRef): UnitKey => ({
   repositoryId: u.identificacaoDoRepositorioDeEstruturas,
   numero: u.numeroDeIdentificacaoDaEstrutura,
@@ -89,9 +97,12 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
           { conflicts: plan.conflicts },
         );
       }
-      const metadata = await deps.blobs.put(input.rawBody);
+      // The exact body is kept only if the trâmite is created: a refusal keeps nothing.
+      const metadata = await deps.blobs.stage(bytesStream(input.rawBody), input.rawBody.byteLength);
       const at = deps.clock.now().toISOString();
-      const created = await deps.store.tramites.create(
+      let created: Awaited<ReturnType<typeof deps.store.tramites.create>>;
+      try {
+        created = await deps.store.tramites.create(
         {
           kind: 'processo',
           nre: cabecalho.NRE ?? null,
@@ -112,6 +123,12 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
         at,
         { kind: 'tramite.iniciado', actor: input.caller.system.id, data: { protocolo: processo.protocolo } },
       );
+      } catch (e) {
+        await deps.blobs.discard(metadata);
+        throw e;
+      }
+      if (created.ok) await deps.blobs.commit(metadata);
+      else await deps.blobs.discard(metadata);
       if (!created.ok) {
         const o = created.open;
         throw new EloError(

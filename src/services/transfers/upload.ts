@@ -48,6 +48,13 @@ export function uploadService(deps: ServiceDeps) {
     }): Promise<TramiteRecord[]> {
       const { target, staged } = input;
       try {
+        if (staged.tooLarge) {
+          throw new EloError(
+            'component_mismatch',
+            `O componente digital enviado tem mais de ${target.maxSize} bytes, o maior tamanho informado nos metadados do trâmite ${target.tramites[0]!.idt}. Confira o arquivo e envie de novo.`,
+            { maxSize: target.maxSize },
+          );
+        }
         if (!input.hash) {
           throw new EloError(
             'validation_failed',

@@ -74,7 +74,7 @@ export function fsBlobStore(root: string): BlobStore {
       const t = await streamToTemp(body, maxSize);
       const id = t.tmp.slice(tmpDir.length + 1);
       staged.set(id, { tmp: t.tmp, hex: t.hex });
-      return { id, sha256: t.base64, size: t.size, tooLarge: t.tooLarge };
+      return { id, sha256: t.base64, size: t.size, tooLarge: t.tooLarge, key: `sha256/${t.hex}` };
     },
     async commit(s) {
       const held = staged.get(s.id);

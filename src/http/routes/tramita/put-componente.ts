@@ -6,6 +6,24 @@ import { boundaryFromContentType, MultipartError, parseMultipartStream } from '.
 
 const fieldLimit = 4096;
 
+/** Reads a text field, at most `limit` bytes: a huge field is cut, never held whole. */
+async function readField(body: ReadableStream<Uint8Array>, limit: number): Promise<string | null> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value.slice());
+  }
+  return new TextDecoder().decode(await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer());
+}
+
 /**
  * `PUT tickets-de-envio-de-componente/{ticket}/protocolos/componentes-a-enviar` (spec §2.10):
  * multipart with `conteudo`, `hashDoComponenteDigital` and `protocolo`, or only `conteudo` with
@@ -30,9 +48,11 @@ export function registerPutComponente(app: Hono<AppEnv>, deps: AppDeps): void {
         const name = part.headers.name ?? '';
         if (name === 'conteudo' && !staged) {
           staged = await deps.services.deps.blobs.stage(part.body, target.maxSize);
+          // Larger than any requested component: refused below; stop reading the body now.
+          if (staged.tooLarge) break;
         } else {
-          const text = await new Response(part.body).text();
-          if (text.length <= fieldLimit) fields[name] = text.trim();
+          const text = await readField(part.body, fieldLimit);
+          if (text !== null) fields[name] = text.trim();
         }
       }
     } catch (e) {

@@ -1,0 +1,114 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Agent, fetch } from 'undici';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const elo = resolve(root, 'bin/elo.js');
+const run = promisify(execFile);
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'elo-cli-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function elo_(args: string[], env: Record<string, string>, cwd = root) {
+  try {
+    const r = await run(process.execPath, [elo, ...args], { cwd, env: { ...process.env, ...env } });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+describe('elo seed demo', () => {
+  it('initialises the data folder, issues a certificate per system and prints them as JSON; a second run changes nothing', async () => {
+    const data = tempDir();
+    const first = await elo_(['seed', 'demo', '--json'], { ELO_DATA_DIR: data });
+    expect(first.code, first.stderr).toBe(0);
+    const report = JSON.parse(first.stdout);
+    expect(report.sistemas.map((s: { id: string }) => s.id)).toEqual(['sei-estado', 'sei-municipio']);
+    for (const s of report.sistemas) {
+      expect(existsSync(s.certificado) && existsSync(s.chave) && existsSync(s.ac)).toBe(true);
+      expect(s.estruturas[0]).toHaveProperty('identificacaoDoRepositorioDeEstruturas');
+    }
+    expect(report.alterados).toBeGreaterThan(0);
+    const second = JSON.parse((await elo_(['seed', 'demo', '--json'], { ELO_DATA_DIR: data })).stdout);
+    expect(second.alterados).toBe(0);
+    expect(second.sistemas.map((s: { fingerprint256: string }) => s.fingerprint256)).toEqual(
+      report.sistemas.map((s: { fingerprint256: string }) => s.fingerprint256),
+    );
+  });
+
+  it('prints a Portuguese summary without --json', async () => {
+    const r = await elo_(['seed', 'demo'], { ELO_DATA_DIR: tempDir() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Federação de demonstração carregada');
+    expect(r.stdout).toContain('sei-municipio');
+  });
+});
+
+describe('elo start configuration', () => {
+  it('stops with a message naming the field when ELO_PORT is not a number', async () => {
+    const r = await elo_(['start'], { ELO_DATA_DIR: tempDir(), ELO_PORT: 'oito' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('campo "port"');
+    expect(r.stderr).toContain('ELO_PORT');
+  });
+
+  it('stops with a message naming an unknown field of elo.config.json', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'elo.config.json'), JSON.stringify({ prot: 1 }));
+    const r = await elo_(['start'], { ELO_DATA_DIR: join(cwd, 'd') }, cwd);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/campo "prot".*campo desconhecido/);
+  });
+
+  it('lists the commands on --help and refuses an unknown one with exit 2', async () => {
+    expect((await elo_(['--help'], {})).stdout).toContain('seed demo');
+    expect((await elo_(['voar'], {})).code).toBe(2);
+  });
+});
+
+describe('npm start', () => {
+  it('brings the hub up on HTTPS with the embedded default and answers health checks', async () => {
+    const data = tempDir();
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: root,
+      env: { ...process.env, ELO_DATA_DIR: data, ELO_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const url = await new Promise<string>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`no ready line: ${out}`)), 30_000);
+      child.stdout.on('data', () => {
+        const m = /Elo pronto em \d+ ms: (https:\/\/\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          res(m[1]!);
+        }
+      });
+    });
+    try {
+      expect(out).toContain('Token de administrador');
+      const ca = readFileSync(join(data, 'pki/federacao-ac.pem'), 'utf8');
+      const agent = new Agent({ connect: { ca } });
+      const health = await fetch(`${url}/interoperabilidade/rest/v3//healthcheck`, { dispatcher: agent });
+      expect(health.status).toBe(200);
+      const noCert = await fetch(`${url}/interoperabilidade/rest/v3/repositorios-de-estruturas`, { dispatcher: agent });
+      expect(noCert.status).toBe(401);
+      await agent.close();
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+});
