@@ -3,9 +3,10 @@ import { EloError } from '../domain/errors.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { renderError } from './errors.ts';
 import { requestId } from './middleware/request-id.ts';
-import { tramitaFace } from './routes/tramita/index.ts';
+import { longPollFace, tramitaFace } from './routes/tramita/index.ts';
 
 export const TRAMITA_BASES = ['/interoperabilidade/rest/v3', '/interoperabilidade/rest/v4'] as const;
+export const LONG_POLL_PATH = '/interoperabilidade/pendencias';
 
 /**
  * Path as routed: runs of `/` collapse to one (spec §1.3: SEI requests `…/rest/v3//healthcheck`)
@@ -22,12 +23,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ getPath: routedPath });
   app.use('*', requestId(() => deps.services.deps.ids.uuid()));
   app.use('*', async function markDefaultFace(c, next) {
-    c.set('face', TRAMITA_BASES.some((b) => c.req.path.startsWith(b)) ? 'tramita' : 'other');
+    c.set('face', [...TRAMITA_BASES, LONG_POLL_PATH].some((b) => c.req.path.startsWith(b)) ? 'tramita' : 'other');
     await next();
   });
   app.get('/healthz', (c) => c.json({ status: 'ok', hub: deps.hubName ?? 'Elo' }));
   const tramita = tramitaFace(deps);
   for (const base of TRAMITA_BASES) app.route(base, tramita);
+  app.route(LONG_POLL_PATH, longPollFace(deps));
   app.notFound((c) =>
     renderError(
       c,

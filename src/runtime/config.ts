@@ -21,6 +21,12 @@ export const configSchema = z.object({
   maxJsonMb: z.number().int().min(50).max(1024).default(64),
   /** Idle days before automatic cancellation (spec §5.4). */
   autoCancelDays: z.number().positive().max(365).default(8),
+  /** Idle days after which a warning event announces the cancellation (must come before it). */
+  autoCancelWarningDays: z.number().positive().max(365).default(6),
+  /** How long the long-poll pendências request is held before `encontrou: false` (spec §2.15). */
+  longPollSeconds: z.number().positive().max(295).default(280),
+  /** How often the auto-cancel sweep runs. */
+  sweepIntervalSeconds: z.number().positive().max(86_400).default(60),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -34,6 +40,9 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_CRL_FILES: { field: 'crlFiles', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_MAX_JSON_MB: { field: 'maxJsonMb', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   ELO_AUTO_CANCEL_DAYS: { field: 'autoCancelDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
+  ELO_AUTO_CANCEL_WARNING_DAYS: { field: 'autoCancelWarningDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
+  ELO_LONG_POLL_SECONDS: { field: 'longPollSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
+  ELO_SWEEP_INTERVAL_SECONDS: { field: 'sweepIntervalSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
 };
 
 export class ConfigError extends Error {
@@ -79,6 +88,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
     );
   }
   const config = result.data;
+  if (config.autoCancelWarningDays >= config.autoCancelDays) {
+    throw new ConfigError([
+      `campo "autoCancelWarningDays" (${origin.autoCancelWarningDays ?? 'padrão'}): deve ser menor que autoCancelDays (${config.autoCancelDays}), senão o aviso chegaria depois do cancelamento`,
+    ]);
+  }
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
   return {
     ...config,

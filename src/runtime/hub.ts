@@ -47,10 +47,30 @@ export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): 
     settings: {
       maxJsonBytes: config.maxJsonMb * 1_048_576,
       autoCancelAfterMs: config.autoCancelDays * 86_400_000,
+      autoCancelWarningMs: config.autoCancelWarningDays * 86_400_000,
+      longPollMs: config.longPollSeconds * 1000,
     },
   });
   const app = createApp({ services, peerCertificate: nodePeerCertificate });
-  return { config, services, app, bootstrap, close: () => store.close() };
+  // spec §5.4: the sweep runs at start (catching up after a restart) and then periodically.
+  const sweep = () =>
+    services.autoCancel.sweep().catch((e: unknown) => console.error('Falha na varredura de cancelamento automático:', e));
+  let closed = false;
+  const timer = opts.clock ? null : setInterval(() => void sweep(), config.sweepIntervalSeconds * 1000);
+  timer?.unref();
+  if (!opts.clock) void sweep();
+  return {
+    config,
+    services,
+    app,
+    bootstrap,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (timer) clearInterval(timer);
+      await store.close();
+    },
+  };
 }
 
 export interface RunningHub extends Hub {

@@ -16,6 +16,10 @@ export interface TransferSettings {
   maxJsonBytes: number;
   /** Idle period before automatic cancellation (spec §5.4; default 8 days). */
   autoCancelAfterMs: number;
+  /** Idle time after which a warning event is recorded (before the cancellation). */
+  autoCancelWarningMs: number;
+  /** How long the long-poll pendências request is held (spec §2.15: answer before 300 s). */
+  longPollMs: number;
 }
 
 /** Everything a service needs, passed in (STYLE: a deps object; services never see Hono). */

@@ -2,7 +2,10 @@ import type { CodeLists } from '../domain/tramita/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import { identityService } from './identity.ts';
 import { structureService } from './structures.ts';
+import { autoCancelService } from './transfers/auto-cancel.ts';
 import { deliveryService } from './transfers/delivery.ts';
+import { lifecycleService } from './transfers/lifecycle.ts';
+import { replayService } from './transfers/replay.ts';
 import { queryService } from './transfers/query.ts';
 import { receiptService } from './transfers/receipts.ts';
 import { startService } from './transfers/start.ts';
@@ -16,16 +19,20 @@ export function createServices(deps: ServiceDeps) {
     motivosUrgencia: deps.codeLists.motivosUrgencia.length,
   };
   const structures = structureService(deps);
+  const start = startService(deps, structures, lists);
   return {
     deps,
     identity: identityService(deps),
     structures,
     directory: deps.store.registry,
     codeLists: deps.codeLists,
-    start: startService(deps, structures, lists),
+    start,
+    replay: replayService(deps, start),
+    lifecycle: lifecycleService(deps),
+    autoCancel: autoCancelService(deps),
     upload: uploadService(deps),
     delivery: deliveryService(deps),
-    receipts: receiptService(deps),
+    receipts: receiptService(deps, lists),
     query: queryService(deps),
   };
 }

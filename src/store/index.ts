@@ -14,6 +14,7 @@ import type {
   UnitKey,
   FederationSeed,
 } from '../domain/registry.ts';
+import type { NreRegistration, RegisteredDocument } from '../domain/nre-rules.ts';
 import type { Situacao } from '../domain/situacao.ts';
 import type {
   CompletionReceipt,
@@ -77,6 +78,8 @@ export interface NewTramite {
   components: Omit<TramiteComponent, 'received' | 'delivered'>[];
   /** Ticket shared by several trâmites (documento avulso to many destinatários, spec §2.9). */
   ticket: string | null;
+  /** The trâmite this one replays (spec §2.25). */
+  replayOf?: number | null;
 }
 
 export type CreateResult =
@@ -112,6 +115,17 @@ export interface TramiteReader {
   getCompletionReceipt(idt: number): Promise<CompletionReceipt | null>;
   /** Where the bytes of a component hash are stored, if the hub holds them. */
   blobKeyOf(hash: string): Promise<string | null>;
+  /** Documents registered for an NRE (spec §6), or null when the NRE is unknown. */
+  nreRegistration(nre: string): Promise<NreRegistration | null>;
+  /**
+   * Hashes a system already holds for an NRE (spec §6.2): part of an earlier trâmite of the NRE
+   * in which it was the sender, or the receiver of a trâmite that reached 5 or 6.
+   */
+  heldHashes(nre: string, systemId: string): Promise<Set<string>>;
+  /** Open trâmites (1–4) whose last transition is older than `before`. */
+  listIdle(before: string): Promise<TramiteRecord[]>;
+  /** Pendências already returned to a system by `todas=0` (spec §2.14). */
+  deliveredPendencias(systemId: string): Promise<Set<string>>;
 }
 
 export interface TramiteWriter {
@@ -130,8 +144,12 @@ export interface TramiteWriter {
   /** Records a served download range; marks the hash delivered when [0,size) is covered and moves 3 → 4 after the last one. */
   recordDownload(idt: number, hash: string, ini: number, fim: number, at: string, audit: AuditEntry): Promise<TransitionResult>;
   saveSendReceipt(idt: number, receipt: SendReceipt): Promise<void>;
-  /** Stores the verified receipt and moves 4 → 5, compare-and-set. */
-  completeWithReceipt(idt: number, receipt: CompletionReceipt, at: string, audit: AuditEntry): Promise<TransitionResult>;
+  /**
+   * Stores the verified receipt and moves 4 → 5, compare-and-set, registering the package's
+   * documents for its NRE in the same transaction (spec §6: registered when a trâmite reaches 5).
+   */
+  completeWithReceipt(idt: number, receipt: CompletionReceipt, at: string, audit: AuditEntry, register: RegisteredDocument[]): Promise<TransitionResult>;
+  markPendenciasDelivered(systemId: string, items: { idt: number; situacao: Situacao }[]): Promise<void>;
 }
 
 export interface AuditLog {
@@ -188,6 +206,15 @@ export interface BlobStore {
   read(key: string, range?: { ini: number; fim: number }): Promise<ReadableStream<Uint8Array>>;
   readAll(key: string): Promise<Uint8Array>;
   size(key: string): Promise<number | null>;
+  /**
+   * Ranged uploads (spec §2.11): a staged part is kept aside under its upload, replacing a part
+   * with the same range; parts stay invisible until assembled into one staged blob.
+   */
+  keepPart(upload: string, range: { ini: number; fim: number }, staged: StagedBlob): Promise<void>;
+  listParts(upload: string): Promise<{ ini: number; fim: number }[]>;
+  /** Streams the parts in order through `stage` (hashing as they pass). */
+  assembleParts(upload: string, parts: { ini: number; fim: number }[], maxSize: number): Promise<StagedBlob>;
+  dropParts(upload: string): Promise<void>;
 }
 
 export type { CodeListsData };

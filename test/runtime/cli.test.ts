@@ -91,7 +91,7 @@ describe('npm start', () => {
       const timer = setTimeout(() => rej(new Error(`no ready line: ${out}`)), 30_000);
       child.stdout.on('data', () => {
         const m = /Elo pronto em \d+ ms: (https:\/\/\S+)/.exec(out);
-        if (m) {
+        if (m && out.includes('npx elo seed demo')) {
           clearTimeout(timer);
           res(m[1]!);
         }

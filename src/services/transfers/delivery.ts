@@ -33,6 +33,7 @@ export function deliveryService(deps: ServiceDeps) {
     parts.push(`"${t.kind}":${body.get(t.kind) ?? 'null'}`);
     parts.push(`"propriedadesAdicionais":${cabecalho.get('propriedadesAdicionais') ?? '[]'}`);
     parts.push(`"reproducaoDeTramite":${t.isReplay}`, `"reproducaoDeProcesso":${t.isReplay}`);
+    if (t.isReplay) parts.push(`"ticketParaReenvioDeComponentesDigitais":"${t.ticket}"`);
     if (t.urgente) parts.push(`"urgencia":true`);
     if (t.motivoUrgencia !== null) parts.push(`"motivoDaUrgencia":${t.motivoUrgencia}`);
     return `{${parts.join(',')}}`;

@@ -27,6 +27,17 @@ export function queryService(deps: ServiceDeps) {
         .map((t) => ({ idt: t.idt, situacao: t.situacao }));
     },
 
+    /**
+     * `todas=0` (spec §2.14, inferred): only pendências not yet returned to this system; each
+     * (IDT, situação) pair is returned once, and again only after the situação changes.
+     */
+    async undeliveredPendencias(caller: Caller, limit = Number.MAX_SAFE_INTEGER): Promise<{ idt: number; situacao: Situacao }[]> {
+      const delivered = await tramites.deliveredPendencias(caller.system.id);
+      const fresh = (await this.pendencias(caller)).filter((p) => !delivered.has(`${p.idt}/${p.situacao}`)).slice(0, limit);
+      if (fresh.length) await tramites.markPendenciasDelivered(caller.system.id, fresh);
+      return fresh;
+    },
+
     /** Newest first; only trâmites where the caller is a party (spec §2.17). */
     async query(caller: Caller, q: Omit<TramiteQuery, 'partySystemId'>): Promise<TramiteView[]> {
       const list = await tramites.query({ ...q, partySystemId: caller.system.id });

@@ -1,4 +1,7 @@
 import { EloError } from '../../domain/errors.ts';
+import { documentsToRegister } from '../../domain/nre-rules.ts';
+import type { CodeLists } from '../../domain/tramita/index.ts';
+import { storedPackage } from './stored-package.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { CompletionReceipt, SendReceipt } from '../../domain/tramite.ts';
 import { verifyRsaSha256 } from '../../pki/signer.ts';
@@ -15,7 +18,7 @@ const fromBase64 = (s: string): Uint8Array | null => {
 };
 
 /** Send receipt (spec §2.13, §7.3) and completion receipt (spec §2.20, §2.21, §7.1, §7.2). */
-export function receiptService(deps: ServiceDeps) {
+export function receiptService(deps: ServiceDeps, lists: CodeLists) {
   const { tramites } = deps.store;
 
   return {
@@ -91,11 +94,14 @@ export function receiptService(deps: ServiceDeps) {
             signerChainPem: cert.pem,
             receivedAt: at,
           };
-          const moved = await tramites.completeWithReceipt(idt, receipt, at, {
-            kind: 'tramite.recibo_conclusao',
-            actor: caller.system.id,
-            data: { conjunto: candidate.label, certificado: cert.fingerprint256 },
-          });
+          const pkg = t.kind === 'processo' ? (await storedPackage(deps.blobs, lists, t)).processo : null;
+          const moved = await tramites.completeWithReceipt(
+            idt,
+            receipt,
+            at,
+            { kind: 'tramite.recibo_conclusao', actor: caller.system.id, data: { conjunto: candidate.label, certificado: cert.fingerprint256 } },
+            pkg ? documentsToRegister(pkg, idt) : [],
+          );
           if (!moved.ok) throw situacaoConflict(moved.reason === 'conflict' ? moved.current : t, 'O trâmite mudou de situação.');
           return { changed: moved.changed };
         }

@@ -1,15 +1,19 @@
-import { planComponents } from '../../domain/component-plan.ts';
+import { planComponents, type ComponentPlan } from '../../domain/component-plan.ts';
 import { EloError } from '../../domain/errors.ts';
 import type { Caller } from '../../domain/identity.ts';
+import { checkNreRules } from '../../domain/nre-rules.ts';
 import { unitLabel, type UnitKey } from '../../domain/registry.ts';
 import {
   formatValidationIssues,
   listComponents,
+  listDocumentComponents,
+  parseIniciarTramiteDocumento,
   parseIniciarTramiteProcesso,
   type CodeLists,
   type UnidadeRef,
 } from '../../domain/tramita/index.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
+import type { NewTramite, StagedBlob } from '../../store/index.ts';
 import type { ServiceDeps } from '../deps.ts';
 import type { StructureService } from '../structures.ts';
 
@@ -27,14 +31,24 @@ const bytesStream = (bytes: Uint8Array) =>
     },
   });
 
-const toUnit = (u: UnidadeRef): UnitKey => ({
+export const toUnit = (u: UnidadeRef): UnitKey => ({
   repositoryId: u.identificacaoDoRepositorioDeEstruturas,
   numero: u.numeroDeIdentificacaoDaEstrutura,
 });
 
-/** `POST tramites/processo` (spec §2.8). */
+const validationFailed = (issues: Parameters<typeof formatValidationIssues>[0]) =>
+  new EloError('validation_failed', formatValidationIssues(issues), { issues });
+
+export const openTramiteError = (o: { idt: number; situacao: number; nre: string }) =>
+  new EloError(
+    'tramite_already_open',
+    `Processo já possui um trâmite em andamento (IDT ${o.idt}, NRE ${o.nre}, situação ${o.situacao}). Aguarde a conclusão ou cancele o trâmite ${o.idt} antes de enviar de novo.`,
+    { open: o },
+  );
+
+/** Start of trâmites: of a process (spec §2.8) and of a documento avulso (spec §2.9). */
 export function startService(deps: ServiceDeps, structures: StructureService, lists: CodeLists) {
-  const { registry } = deps.store;
+  const { registry, tramites } = deps.store;
 
   async function requireSender(caller: Caller, unit: UnitKey): Promise<void> {
     const s = await registry.getStructure(unit.repositoryId, unit.numero);
@@ -76,78 +90,146 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
     return { receptora, receiverSystemId };
   }
 
+  function requireConsistentSizes(plan: ComponentPlan): void {
+    const c = plan.conflicts[0];
+    if (!c) return;
+    throw new EloError(
+      'validation_failed',
+      `Os seguintes erros de validação de campos foram identificados: - os componentes ${c.paths.join(', ')} têm o mesmo hash (${c.hash}) e tamanhos diferentes (${c.sizes.join(', ')} bytes)`,
+      { conflicts: plan.conflicts },
+    );
+  }
+
+  /** Stages the exact body, runs `create`, keeps the body only if something was created. */
+  async function withStagedBody<T>(rawBody: Uint8Array, create: (metadata: StagedBlob) => Promise<T>): Promise<T> {
+    const metadata = await deps.blobs.stage(bytesStream(rawBody), rawBody.byteLength);
+    try {
+      const result = await create(metadata);
+      await deps.blobs.commit(metadata);
+      return result;
+    } catch (e) {
+      await deps.blobs.discard(metadata);
+      throw e;
+    }
+  }
+
+  async function createOrConflict(t: NewTramite, at: string, actor: string, protocolo: string): Promise<TramiteRecord> {
+    const created = await tramites.create(t, at, { kind: 'tramite.iniciado', actor, data: { protocolo } });
+    if (!created.ok) throw openTramiteError(created.open);
+    return created.tramite;
+  }
+
   return {
+    requireSender,
+    resolveDestination,
+    createOrConflict,
+
     async startProcesso(input: { caller: Caller; rawBody: Uint8Array; body: unknown }): Promise<StartedTramite> {
       const parsed = parseIniciarTramiteProcesso(input.body, lists);
-      if (!parsed.ok) {
-        throw new EloError('validation_failed', formatValidationIssues(parsed.error), { issues: parsed.error });
-      }
+      if (!parsed.ok) throw validationFailed(parsed.error);
       const { cabecalho, processo } = parsed.value;
       const remetente = toUnit(cabecalho.remetente);
       const destinatario = toUnit(cabecalho.destinatario);
       await requireSender(input.caller, remetente);
       const { receptora, receiverSystemId } = await resolveDestination(destinatario);
-
       const plan = planComponents(listComponents(processo));
-      if (plan.conflicts.length) {
-        const c = plan.conflicts[0]!;
-        throw new EloError(
-          'validation_failed',
-          `Os seguintes erros de validação de campos foram identificados: - os componentes ${c.paths.join(', ')} têm o mesmo hash (${c.hash}) e tamanhos diferentes (${c.sizes.join(', ')} bytes)`,
-          { conflicts: plan.conflicts },
-        );
+      requireConsistentSizes(plan);
+
+      // spec §6.1: a known NRE brings its registered documents; a new well-formed one is adopted (§4.1).
+      let held = new Set<string>();
+      if (cabecalho.NRE) {
+        const registration = await tramites.nreRegistration(cabecalho.NRE);
+        if (registration) {
+          const violation = checkNreRules(registration, processo);
+          if (violation) throw violation;
+        }
+        // spec §6.2 envio parcial: ask only for what the destination system does not hold yet.
+        if (cabecalho.enviarApenasComponentesDigitaisPendentes) held = await tramites.heldHashes(cabecalho.NRE, receiverSystemId);
       }
-      // The exact body is kept only if the trâmite is created: a refusal keeps nothing.
-      const metadata = await deps.blobs.stage(bytesStream(input.rawBody), input.rawBody.byteLength);
+      const needed = (hash: string) => !held.has(hash);
+
+      const tramite = await withStagedBody(input.rawBody, (metadata) =>
+        createOrConflict(
+          {
+            kind: 'processo',
+            nre: cabecalho.NRE ?? null,
+            protocolo: processo.protocolo,
+            remetente,
+            destinatario,
+            receptora,
+            senderSystemId: input.caller.system.id,
+            receiverSystemId,
+            isReplay: false,
+            envioParcial: cabecalho.enviarApenasComponentesDigitaisPendentes,
+            urgente: cabecalho.urgencia,
+            motivoUrgencia: cabecalho.motivoDaUrgencia ?? null,
+            metadataBlobKey: metadata.key,
+            ticket: null,
+            components: plan.components.map((c) => ({ ...c, requested: needed(c.hash), pendingForReceiver: needed(c.hash) })),
+          },
+          deps.clock.now().toISOString(),
+          input.caller.system.id,
+          processo.protocolo,
+        ),
+      );
+      return { tramite, solicitados: solicitados(plan, processo.protocolo, needed) };
+    },
+
+    /** `POST tramites/documento` (spec §2.9): one trâmite per destinatário, one shared ticket. */
+    async startDocumento(input: { caller: Caller; rawBody: Uint8Array; body: unknown }): Promise<{ ticket: string; tramites: TramiteRecord[]; solicitados: string[] }> {
+      const parsed = parseIniciarTramiteDocumento(input.body, lists);
+      if (!parsed.ok) throw validationFailed(parsed.error);
+      const { cabecalho, documento } = parsed.value;
+      const remetente = toUnit(cabecalho.remetente);
+      await requireSender(input.caller, remetente);
+      const destinations: { unit: UnitKey; receptora: UnitKey | null; receiverSystemId: string }[] = [];
+      for (const d of cabecalho.destinatarios) destinations.push({ unit: toUnit(d), ...(await resolveDestination(toUnit(d))) });
+      const protocolo = documento.protocolo ?? `avulso-${documento.ordem}`;
+      const plan = planComponents(listDocumentComponents(documento, protocolo));
+      requireConsistentSizes(plan);
       const at = deps.clock.now().toISOString();
-      let created: Awaited<ReturnType<typeof deps.store.tramites.create>>;
-      try {
-        created = await deps.store.tramites.create(
-        {
-          kind: 'processo',
-          nre: cabecalho.NRE ?? null,
-          protocolo: processo.protocolo,
-          remetente,
-          destinatario,
-          receptora,
-          senderSystemId: input.caller.system.id,
-          receiverSystemId,
-          isReplay: false,
-          envioParcial: cabecalho.enviarApenasComponentesDigitaisPendentes,
-          urgente: cabecalho.urgencia,
-          motivoUrgencia: cabecalho.motivoDaUrgencia ?? null,
-          metadataBlobKey: metadata.key,
-          ticket: null,
-          components: plan.components.map((c) => ({ ...c, requested: true, pendingForReceiver: true })),
-        },
-        at,
-        { kind: 'tramite.iniciado', actor: input.caller.system.id, data: { protocolo: processo.protocolo } },
-      );
-      } catch (e) {
-        await deps.blobs.discard(metadata);
-        throw e;
-      }
-      if (created.ok) await deps.blobs.commit(metadata);
-      else await deps.blobs.discard(metadata);
-      if (!created.ok) {
-        const o = created.open;
-        throw new EloError(
-          'tramite_already_open',
-          `Processo já possui um trâmite em andamento (IDT ${o.idt}, NRE ${o.nre}, situação ${o.situacao}). Aguarde a conclusão ou cancele o trâmite ${o.idt} antes de enviar de novo.`,
-          { open: o },
-        );
-      }
-      // spec §2.8 (4.0.2+): SEI checks every process's components against the first entry,
-      // so the main process's entry repeats the apensados' hashes.
-      const [main, ...apensados] = plan.byProtocolo;
-      const mainEntry = {
-        protocolo: processo.protocolo,
-        hashes: [...new Set([...(main?.protocolo === processo.protocolo ? main.hashes : []), ...plan.byProtocolo.flatMap((p) => p.hashes)])],
-      };
-      const rest = (main?.protocolo === processo.protocolo ? apensados : plan.byProtocolo).filter(
-        (p) => p.protocolo !== processo.protocolo,
-      );
-      return { tramite: created.tramite, solicitados: [mainEntry, ...rest] };
+      return withStagedBody(input.rawBody, async (metadata) => {
+        const created: TramiteRecord[] = [];
+        let ticket: string | null = null;
+        for (const d of destinations) {
+          // Each trâmite gets its own NRE: the completion receipt contains it (spec §2.9).
+          const t = await createOrConflict(
+            {
+              kind: 'documento',
+              nre: null,
+              protocolo,
+              remetente,
+              destinatario: d.unit,
+              receptora: d.receptora,
+              senderSystemId: input.caller.system.id,
+              receiverSystemId: d.receiverSystemId,
+              isReplay: false,
+              envioParcial: false,
+              urgente: cabecalho.urgencia,
+              motivoUrgencia: cabecalho.motivoDaUrgencia ?? null,
+              metadataBlobKey: metadata.key,
+              ticket,
+              components: plan.components.map((c) => ({ ...c, requested: true, pendingForReceiver: true })),
+            },
+            at,
+            input.caller.system.id,
+            protocolo,
+          );
+          ticket = t.ticket;
+          created.push(t);
+        }
+        return { ticket: ticket!, tramites: created, solicitados: plan.components.map((c) => c.hash) };
+      });
     },
   };
+}
+
+/**
+ * `processosComComponentesDigitaisSolicitados` (spec §2.8): one entry per process, main first;
+ * from SEI 4.0.2 every process is checked against the first entry, so it repeats the apensados'.
+ */
+export function solicitados(plan: ComponentPlan, mainProtocolo: string, needed: (hash: string) => boolean) {
+  const entries = plan.byProtocolo.map((p) => ({ protocolo: p.protocolo, hashes: p.hashes.filter(needed) }));
+  const main = { protocolo: mainProtocolo, hashes: [...new Set(entries.flatMap((e) => e.hashes))] };
+  return [main, ...entries.filter((e) => e.protocolo !== mainProtocolo)];
 }

@@ -33,8 +33,118 @@ export function uploadService(deps: ServiceDeps) {
     return { ticket, tramites: open, maxSize };
   }
 
+  /** The requested component of a ticket for a hash, or a 0001 naming it (spec §2.10). */
+  async function requestedComponent(target: UploadTarget, hash: string | undefined, protocolo: string | undefined) {
+    if (!hash) {
+      throw new EloError(
+        'validation_failed',
+        'Os seguintes erros de validação de campos foram identificados: - hashDoComponenteDigital é obrigatório (campo do formulário ou parâmetro de consulta)',
+      );
+    }
+    for (const t of target.tramites) {
+      const c = (await tramites.components(t.idt)).find((x) => x.hash === hash && x.requested);
+      if (c) return { hash, size: c.size, tramite: t };
+    }
+    throw new EloError(
+      'validation_failed',
+      `Os seguintes erros de validação de campos foram identificados: - hashDoComponenteDigital ${hash} não foi solicitado para o trâmite ${target.tramites[0]!.idt} (protocolo ${protocolo ?? 'não informado'})`,
+      { hash },
+    );
+  }
+
+  const uploadId = (ticket: string, hash: string) => `${ticket}/${hash.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+
+  const describe = (ranges: { ini: number; fim: number }[]) => ranges.map((r) => `[${r.ini}, ${r.fim})`).join(', ');
+
   return {
     openTicket,
+
+    /**
+     * `PUT …/partes/{ini}-{fim}` (spec §2.11): the range is half-open, `fim` ≤ the declared size,
+     * the part length equals `fim − ini`; parts arrive in any order and a re-sent part replaces
+     * the old one. A part overlapping another range is refused (the assembled bytes would be
+     * ambiguous).
+     */
+    async acceptPart(input: {
+      caller: Caller;
+      target: UploadTarget;
+      range: { ini: number; fim: number };
+      hash: string | undefined;
+      protocolo: string | undefined;
+      staged: StagedBlob;
+    }): Promise<void> {
+      const { target, range, staged } = input;
+      try {
+        const c = await requestedComponent(target, input.hash, input.protocolo);
+        if (range.fim > c.size) {
+          throw new EloError(
+            'part_beyond_size',
+            `A parte informada ultrapassa o tamanho do componente digital informado nos metadados do trâmite: parte [${range.ini}, ${range.fim}), componente de ${c.size} bytes (hash ${c.hash}).`,
+            { range, size: c.size },
+          );
+        }
+        if (range.fim <= range.ini || staged.tooLarge || staged.size !== range.fim - range.ini) {
+          throw new EloError(
+            'component_mismatch',
+            `A parte [${range.ini}, ${range.fim}) do componente ${c.hash} chegou com ${staged.tooLarge ? 'mais' : staged.size} bytes; eram esperados ${Math.max(0, range.fim - range.ini)}. Envie a parte de novo.`,
+            { range, received: staged.size },
+          );
+        }
+        const upload = uploadId(target.ticket, c.hash);
+        const overlapping = (await deps.blobs.listParts(upload)).filter(
+          (p) => !(p.ini === range.ini && p.fim === range.fim) && p.ini < range.fim && range.ini < p.fim,
+        );
+        if (overlapping.length) {
+          throw new EloError(
+            'validation_failed',
+            `Os seguintes erros de validação de campos foram identificados: - a parte [${range.ini}, ${range.fim}) sobrepõe partes já recebidas (${describe(overlapping)}) do componente ${c.hash}. Reenvie as partes com os mesmos limites.`,
+            { range, overlapping },
+          );
+        }
+        await deps.blobs.keepPart(upload, range, staged);
+      } catch (e) {
+        await deps.blobs.discard(staged);
+        throw e;
+      }
+    },
+
+    /**
+     * `POST …/partes/sinalizacao-termino-envio` (spec §2.12): the parts must cover [0, size)
+     * exactly; the assembled bytes are hashed as they stream and kept only if they match.
+     */
+    async endPartedUpload(input: { caller: Caller; target: UploadTarget; hash: string | undefined; protocolo: string | undefined }): Promise<TramiteRecord[]> {
+      const c = await requestedComponent(input.target, input.hash, input.protocolo);
+      const upload = uploadId(input.target.ticket, c.hash);
+      const parts = await deps.blobs.listParts(upload);
+      const missing: { ini: number; fim: number }[] = [];
+      let reached = 0;
+      for (const p of parts) {
+        if (p.ini > reached) missing.push({ ini: reached, fim: p.ini });
+        reached = Math.max(reached, p.fim);
+      }
+      if (reached < c.size) missing.push({ ini: reached, fim: c.size });
+      if (missing.length) {
+        throw new EloError(
+          'component_mismatch',
+          `Envio incompleto do componente digital ${c.hash} (protocolo ${input.protocolo ?? c.tramite.protocolo}): faltam as faixas ${describe(missing)} de ${c.size} bytes. Envie as partes que faltam e sinalize o término de novo.`,
+          { missing, size: c.size },
+        );
+      }
+      const staged = await deps.blobs.assembleParts(upload, parts, c.size);
+      try {
+        return await this.acceptComponent({ ...input, staged });
+      } catch (e) {
+        // The parts make the wrong bytes: they cannot be completed, start over (spec §2.12).
+        if (e instanceof EloError && e.code === 'component_mismatch') await deps.blobs.dropParts(upload);
+        throw e;
+      } finally {
+        if (await deps.blobs.listParts(upload).then((l) => l.length > 0)) {
+          const t = (await tramites.components(c.tramite.idt)).find((x) => x.hash === c.hash);
+          if (t?.received) await deps.blobs.dropParts(upload);
+        }
+      }
+    },
+
     /**
      * Accepts staged bytes for a requested hash: size and SHA-256 must match the metadata, or
      * the bytes are discarded and the upload refused naming both hashes (spec §2.10, 9006).

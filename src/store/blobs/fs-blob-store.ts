@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { BlobPutResult, BlobStore } from '../index.ts';
@@ -67,6 +67,10 @@ export function fsBlobStore(root: string): BlobStore {
     return key;
   }
 
+  const partsDir = (upload: string): string => {
+    if (!/^[A-Za-z0-9_-]{1,200}(\/[A-Za-z0-9_-]{1,200})?$/.test(upload)) throw new TypeError(`invalid upload id: ${upload}`);
+    return join(root, 'parts', upload);
+  };
   const staged = new Map<string, { tmp: string; hex: string }>();
 
   return {
@@ -105,6 +109,54 @@ export function fsBlobStore(root: string): BlobStore {
       if (range && range.fim <= range.ini) return new ReadableStream({ start: (c) => c.close() });
       const node = createReadStream(path, range ? { start: range.ini, end: range.fim - 1 } : {});
       return Readable.toWeb(node) as unknown as ReadableStream<Uint8Array>;
+    },
+    async keepPart(upload, range, s) {
+      const held = staged.get(s.id);
+      if (!held) throw new TypeError(`blob ${s.id} is not staged`);
+      staged.delete(s.id);
+      const dir = partsDir(upload);
+      await mkdir(dir, { recursive: true });
+      // rename is atomic: a re-sent part replaces the old one whole (spec §2.11)
+      await rename(held.tmp, join(dir, `${range.ini}-${range.fim}`));
+    },
+    async listParts(upload) {
+      let names: string[] = [];
+      try {
+        names = await readdir(partsDir(upload));
+      } catch {
+        return [];
+      }
+      return names
+        .map((n) => /^(\d+)-(\d+)$/.exec(n))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => ({ ini: Number(m[1]), fim: Number(m[2]) }))
+        .sort((a, b) => a.ini - b.ini);
+    },
+    async assembleParts(upload, parts, maxSize) {
+      const dir = partsDir(upload);
+      let i = 0;
+      let current: ReadableStreamDefaultReader<Uint8Array> | null = null;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          for (;;) {
+            if (!current) {
+              const part = parts[i++];
+              if (!part) return controller.close();
+              current = (Readable.toWeb(createReadStream(join(dir, `${part.ini}-${part.fim}`))) as unknown as ReadableStream<Uint8Array>).getReader();
+            }
+            const { done, value } = await current.read();
+            if (done) {
+              current = null;
+              continue;
+            }
+            return controller.enqueue(value);
+          }
+        },
+      });
+      return this.stage(body, maxSize);
+    },
+    async dropParts(upload) {
+      await rm(partsDir(upload), { recursive: true, force: true });
     },
     async readAll(key) {
       return new Uint8Array(await readFile(pathOf(key)));

@@ -1,3 +1,4 @@
+import type { RegisteredDocument } from '../../domain/nre-rules.ts';
 import type { Situacao } from '../../domain/situacao.ts';
 import { FIRST_IDT, formatOwnNre, type TramiteComponent, type TramiteRecord } from '../../domain/tramite.ts';
 import type { AuditEntry, CreateResult, TramiteReader, TramiteWriter, TransitionResult } from '../index.ts';
@@ -140,12 +141,13 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
     db.prepare(
       `INSERT INTO tramites (idt, nre, kind, protocolo, rem_rep, rem_num, dest_rep, dest_num, rec_rep, rec_num,
         sender_system_id, receiver_system_id, situacao, ticket, is_replay, envio_parcial, urgente, motivo_urgencia,
-        metadata_blob_key, created_at, last_transition_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        metadata_blob_key, created_at, last_transition_at, replay_of)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       idt, nre, t.kind, t.protocolo, t.remetente.repositoryId, t.remetente.numero, t.destinatario.repositoryId,
       t.destinatario.numero, t.receptora?.repositoryId ?? null, t.receptora?.numero ?? null, t.senderSystemId,
       t.receiverSystemId, ticket, b(t.isReplay), b(t.envioParcial), b(t.urgente), t.motivoUrgencia, t.metadataBlobKey, at, at,
+      t.replayOf ?? null,
     );
     const insertComponent = db.prepare(
       `INSERT INTO tramite_components (idt, hash, size, protocolo, requested, received, pending_receiver, delivered, occurrences)
@@ -198,13 +200,25 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
   );
 
   const completeWithReceipt = db.transaction(
-    (idt: number, r: Parameters<TramiteWriter['completeWithReceipt']>[1], at: string, audit: AuditEntry): TransitionResult => {
+    (idt: number, r: Parameters<TramiteWriter['completeWithReceipt']>[1], at: string, audit: AuditEntry, register: RegisteredDocument[]): TransitionResult => {
       const moved = casMove(idt, [4], 5, at, audit);
-      if (moved.ok && moved.changed)
+      if (moved.ok && moved.changed) {
+        const t = moved.tramite;
+        // spec §6: the registered protocolo is the main process's; components and the IDT that
+        // first registered them are kept, retirado and espécie follow the latest trâmite.
+        db.prepare('UPDATE nres SET protocolo = ? WHERE nre = ?').run(t.protocolo, t.nre);
+        const upsert = db.prepare(
+          `INSERT INTO nre_documents (nre, protocolo, ordem, especie, retirado, anexado, components_json, registered_idt)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(nre, protocolo, ordem) DO UPDATE SET retirado = excluded.retirado, especie = excluded.especie, anexado = excluded.anexado`,
+        );
+        for (const d of register)
+          upsert.run(t.nre, d.protocolo, d.ordem, d.especie, b(d.retirado), d.anexado, JSON.stringify(d.components), d.registeredIdt);
         db.prepare(
           `INSERT INTO completion_receipts (idt, data_de_recebimento, hash_da_assinatura, hashes_json, signed_string, signer_chain_pem, received_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
         ).run(idt, r.dataDeRecebimento, r.hashDaAssinatura, JSON.stringify(r.hashes), r.signedString, r.signerChainPem, r.receivedAt);
+      }
       return moved;
     },
   );
@@ -327,8 +341,46 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
          ON CONFLICT(idt) DO NOTHING`,
       ).run(idt, r.dataDeRecebimentoDoUltimoComponenteDigital, JSON.stringify(r.hashes), r.signedString, r.hashDaAssinatura, r.chainPem);
     },
-    async completeWithReceipt(idt, r, at, audit) {
-      return completeWithReceipt(idt, r, at, audit);
+    async completeWithReceipt(idt, r, at, audit, register) {
+      return completeWithReceipt(idt, r, at, audit, register);
+    },
+    async markPendenciasDelivered(systemId, items) {
+      const insert = db.prepare('INSERT INTO pendencia_deliveries (system_id, idt, situacao) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+      db.transaction(() => items.forEach((i) => insert.run(systemId, i.idt, i.situacao)))();
+    },
+    async deliveredPendencias(systemId) {
+      const rows = db.prepare('SELECT idt, situacao FROM pendencia_deliveries WHERE system_id = ?').all(systemId) as { idt: number; situacao: number }[];
+      return new Set(rows.map((r) => `${r.idt}/${r.situacao}`));
+    },
+    async nreRegistration(nre) {
+      const n = db.prepare('SELECT nre, protocolo FROM nres WHERE nre = ?').get(nre) as { nre: string; protocolo: string } | undefined;
+      if (!n) return null;
+      const rows = db.prepare('SELECT * FROM nre_documents WHERE nre = ? ORDER BY protocolo, ordem').all(nre) as Row[];
+      return {
+        nre: n.nre,
+        protocolo: n.protocolo,
+        documents: rows.map((r) => ({
+          protocolo: r.protocolo as string,
+          ordem: r.ordem as number,
+          especie: r.especie as number,
+          retirado: bool(r.retirado),
+          anexado: (r.anexado as string | null) ?? null,
+          components: JSON.parse(r.components_json as string) as RegisteredDocument['components'],
+          registeredIdt: r.registered_idt as number,
+        })),
+      };
+    },
+    async heldHashes(nre, systemId) {
+      const rows = db
+        .prepare(
+          `SELECT DISTINCT c.hash FROM tramite_components c JOIN tramites t ON t.idt = c.idt
+           WHERE t.nre = ? AND (t.sender_system_id = ? OR (t.receiver_system_id = ? AND t.situacao IN (5, 6)))`,
+        )
+        .all(nre, systemId, systemId) as { hash: string }[];
+      return new Set(rows.map((r) => r.hash));
+    },
+    async listIdle(before) {
+      return (db.prepare('SELECT * FROM tramites WHERE situacao BETWEEN 1 AND 4 AND last_transition_at < ? ORDER BY idt').all(before) as Row[]).map(toTramite);
     },
   };
 }

@@ -1,7 +1,15 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { tramitaIdentity } from '../../middleware/tramita-identity.ts';
+import { registerDeleteTramite } from './delete-tramite.ts';
+import { registerGetCiencia } from './get-ciencia.ts';
 import { registerGetCodeLists } from './get-codelists.ts';
+import { registerGetPendenciasLongPoll } from './get-pendencias-long-poll.ts';
+import { registerPostRecusa } from './post-recusa.ts';
+import { registerPostReproducao } from './post-reproducao.ts';
+import { registerPostTerminoEnvio } from './post-termino-envio.ts';
+import { registerPostTramiteDocumento } from './post-tramite-documento.ts';
+import { registerPutComponenteParte } from './put-componente-parte.ts';
 import { registerGetEstrutura } from './get-estrutura.ts';
 import { registerGetEstruturas } from './get-estruturas.ts';
 import { registerGetPendentes } from './get-pendentes.ts';
@@ -38,5 +46,24 @@ export function tramitaFace(deps: AppDeps): Hono<AppEnv> {
   registerPostDownload(app, deps);
   registerPostRecibo(app, deps);
   registerGetRecibo(app, deps);
+  registerPostTramiteDocumento(app, deps);
+  registerPutComponenteParte(app, deps);
+  registerPostTerminoEnvio(app, deps);
+  registerPostRecusa(app, deps);
+  registerGetCiencia(app, deps);
+  registerDeleteTramite(app, deps);
+  registerPostReproducao(app, deps);
+  return app;
+}
+
+/** The long-poll pendências URL (spec §2.15), configured apart in SEI. */
+export function longPollFace(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', async function markFace(c, next) {
+    c.set('face', 'tramita');
+    await next();
+  });
+  app.use('*', tramitaIdentity(deps));
+  registerGetPendenciasLongPoll(app, deps);
   return app;
 }

@@ -1,0 +1,68 @@
+import type { Context } from 'hono';
+import { EloError } from '../domain/errors.ts';
+import type { StagedBlob } from '../store/index.ts';
+import type { AppDeps, AppEnv } from './env.ts';
+import { boundaryFromContentType, MultipartError, parseMultipartStream } from './multipart/index.ts';
+
+const FIELD_LIMIT = 4096;
+
+/** Reads a text field, at most `limit` bytes: a huge field is cut, never held whole. */
+async function readField(body: ReadableStream<Uint8Array>, limit: number): Promise<string | null> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value.slice());
+  }
+  return new TextDecoder().decode(await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer());
+}
+
+const invalid = (what: string) =>
+  new EloError('validation_failed', `Os seguintes erros de validação de campos foram identificados: - ${what}`);
+
+/**
+ * The upload form of spec §2.10/§2.11: `conteudo` (the bytes) streams to staging while hashed;
+ * `hashDoComponenteDigital` and `protocolo` come as form fields or, for some clients, as query
+ * parameters. File names and content types of the parts carry no meaning.
+ */
+export async function readUploadForm(
+  c: Context<AppEnv>,
+  deps: AppDeps,
+  maxSize: number,
+): Promise<{ staged: StagedBlob; hash: string | undefined; protocolo: string | undefined }> {
+  const boundary = boundaryFromContentType(c.req.header('content-type'));
+  if (!boundary || !c.req.raw.body) throw invalid('o corpo deve ser multipart/form-data com a parte "conteudo"');
+  const fields: Record<string, string> = {};
+  let staged: StagedBlob | undefined;
+  const blobs = deps.services.deps.blobs;
+  try {
+    for await (const part of parseMultipartStream(c.req.raw.body, boundary)) {
+      const name = part.headers.name ?? '';
+      if (name === 'conteudo' && !staged) {
+        staged = await blobs.stage(part.body, maxSize);
+        // Larger than allowed: refused by the service; stop reading the body now.
+        if (staged.tooLarge) break;
+      } else {
+        const text = await readField(part.body, FIELD_LIMIT);
+        if (text !== null) fields[name] = text.trim();
+      }
+    }
+  } catch (e) {
+    if (staged) await blobs.discard(staged);
+    if (e instanceof MultipartError) throw invalid(`corpo multipart inválido (${e.reason}); envie o arquivo de novo`);
+    throw e;
+  }
+  if (!staged) throw invalid('a parte "conteudo" com os bytes do componente é obrigatória');
+  return {
+    staged,
+    hash: fields.hashDoComponenteDigital || c.req.query('hashDoComponenteDigital'),
+    protocolo: fields.protocolo || c.req.query('protocolo'),
+  };
+}

@@ -1,0 +1,45 @@
+import type { ServiceDeps } from '../deps.ts';
+
+/**
+ * Automatic cancellation (spec §5.4): a trâmite idle in 1–4 longer than the configured period
+ * (default 8 days, from its last transition) goes to 10. A warning event is recorded once, well
+ * before, so monitors can act. The state lives in the store, so a restart loses nothing: the
+ * next sweep finds what is overdue.
+ */
+export function autoCancelService(deps: ServiceDeps) {
+  const { tramites, audit } = deps.store;
+  const WARNING = 'tramite.alerta_cancelamento_automatico';
+  return {
+    async sweep(): Promise<number> {
+      const now = deps.clock.now();
+      const { autoCancelAfterMs, autoCancelWarningMs } = deps.settings;
+      let cancelled = 0;
+      for (const t of await tramites.listIdle(new Date(now.getTime() - autoCancelWarningMs).toISOString())) {
+        const idleMs = now.getTime() - new Date(t.lastTransitionAt).getTime();
+        if (idleMs > autoCancelAfterMs) {
+          const r = await tramites.transition(t.idt, [1, 2, 3, 4], 10, now.toISOString(), {
+            kind: 'tramite.cancelado_automaticamente',
+            actor: 'hub',
+            data: { ociosoDesde: t.lastTransitionAt, situacao: t.situacao },
+          });
+          if (r.ok && r.changed) cancelled++;
+        } else if (!(await audit.list({ idt: t.idt })).some((e) => e.kind === WARNING && e.data?.desde === t.lastTransitionAt)) {
+          await audit.append(
+            {
+              kind: WARNING,
+              actor: 'hub',
+              idt: t.idt,
+              data: {
+                desde: t.lastTransitionAt,
+                situacao: t.situacao,
+                canceladoEm: new Date(new Date(t.lastTransitionAt).getTime() + autoCancelAfterMs).toISOString(),
+              },
+            },
+            now.toISOString(),
+          );
+        }
+      }
+      return cancelled;
+    },
+  };
+}

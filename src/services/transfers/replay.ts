@@ -1,0 +1,82 @@
+import { EloError } from '../../domain/errors.ts';
+import type { Caller } from '../../domain/identity.ts';
+import type { UnitKey } from '../../domain/registry.ts';
+import { OPEN_SITUACOES } from '../../domain/situacao.ts';
+import type { TramiteRecord } from '../../domain/tramite.ts';
+import type { ServiceDeps } from '../deps.ts';
+import type { startService } from './start.ts';
+
+/**
+ * `POST NREs/{nre}/destinatarios/{rep}/{estrutura}/reproducoes-de-tramite` (spec §2.25): a new
+ * trâmite of the NRE replaying its newest one, flagged `reproducaoDeTramite`; the sender sees
+ * pendência 1 and uploads every component again.
+ */
+export function replayService(deps: ServiceDeps, start: ReturnType<typeof startService>) {
+  const { tramites } = deps.store;
+  return {
+    async replay(caller: Caller, nre: string, destinatario: UnitKey): Promise<{ tramite: TramiteRecord; solicitados: { protocolo: string; hashes: string[] }[] }> {
+      const [newest] = await tramites.query({ nre, limit: 1 });
+      if (!newest) throw new EloError('not_found', `NRE ${nre} não encontrado.`, { nre });
+      // The replaying system holds the process: the receiver of a delivered trâmite, or its sender.
+      const remetente =
+        newest.receiverSystemId === caller.system.id && [5, 6].includes(newest.situacao)
+          ? newest.destinatario
+          : newest.senderSystemId === caller.system.id
+            ? newest.remetente
+            : null;
+      if (!remetente) {
+        throw new EloError('not_authorised', `Sistema não autorizado a reproduzir o trâmite do NRE ${nre}: o sistema "${caller.system.id}" não detém o processo.`, { nre });
+      }
+      await start.requireSender(caller, remetente);
+      const { receptora, receiverSystemId } = await start.resolveDestination(destinatario);
+      const open = (await tramites.query({ nre, destinatario, limit: 10 })).find((t) => OPEN_SITUACOES.includes(t.situacao));
+      if (open) {
+        throw new EloError('replay_impossible', `NRE, '${nre}', já possui trâmite em andamento para este destinatário (IDT ${open.idt}, situação ${open.situacao}).`, {
+          nre,
+          open: open.idt,
+        });
+      }
+      const components = (await tramites.components(newest.idt)).filter((c) => c.pendingForReceiver || c.requested || c.received);
+      if (components.length === 0) {
+        throw new EloError(
+          'replay_impossible',
+          `Não é possível executar o serviço de reprodução de trâmite do processo ${newest.protocolo}, pois não há componentes digitais válidos a serem reproduzidos.`,
+          { nre },
+        );
+      }
+      const tramite = await start.createOrConflict(
+        {
+          kind: newest.kind,
+          nre,
+          protocolo: newest.protocolo,
+          remetente,
+          destinatario,
+          receptora,
+          senderSystemId: caller.system.id,
+          receiverSystemId,
+          isReplay: true,
+          replayOf: newest.idt,
+          envioParcial: false,
+          urgente: newest.urgente,
+          motivoUrgencia: newest.motivoUrgencia,
+          metadataBlobKey: newest.metadataBlobKey,
+          ticket: null,
+          components: components.map((c) => ({ hash: c.hash, size: c.size, protocolo: c.protocolo, occurrences: c.occurrences, requested: true, pendingForReceiver: true })),
+        },
+        deps.clock.now().toISOString(),
+        caller.system.id,
+        newest.protocolo,
+      );
+      const byProtocolo = new Map<string, string[]>();
+      for (const c of components) byProtocolo.set(c.protocolo, [...(byProtocolo.get(c.protocolo) ?? []), c.hash]);
+      const all = components.map((c) => c.hash);
+      return {
+        tramite,
+        solicitados: [
+          { protocolo: newest.protocolo, hashes: all },
+          ...[...byProtocolo].filter(([p]) => p !== newest.protocolo).map(([protocolo, hashes]) => ({ protocolo, hashes })),
+        ],
+      };
+    },
+  };
+}
