@@ -13,6 +13,30 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'carrega a federação de demonstração e emite os certificados dos sistemas',
     load: async () => (await import('./commands/seed-demo.ts')).runSeedDemo,
   },
+  'ca init': {
+    summary: 'garante a AC da federação e, com --intermediaria, cria uma AC intermediária',
+    load: async () => (await import('./commands/ca.ts')).runCaInit,
+  },
+  'ca issue': {
+    summary: 'emite certificado de cliente para um sistema (CSR ou chave gerada; --sei para o SEI)',
+    load: async () => (await import('./commands/ca.ts')).runCaIssue,
+  },
+  'ca revoke': {
+    summary: 'revoga um certificado de sistema e publica as LCRs',
+    load: async () => (await import('./commands/ca.ts')).runCaRevoke,
+  },
+  'ca crl': {
+    summary: 'publica de novo as listas de certificados revogados',
+    load: async () => (await import('./commands/ca.ts')).runCaCrl,
+  },
+  'ca rotate-hub': {
+    summary: 'emite novos certificados TLS e de assinatura do hub',
+    load: async () => (await import('./commands/ca.ts')).runCaRotateHub,
+  },
+  'cert list': {
+    summary: 'lista os certificados registrados e os dias para expirar',
+    load: async () => (await import('./commands/ca.ts')).runCertList,
+  },
   'cert verify': {
     summary: 'verifica um certificado contra âncoras de confiança (cadeia, validade, uso, LCR)',
     load: async () => (await import('./commands/cert-verify.ts')).runCertVerify,

@@ -27,6 +27,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
   app.get('/healthz', (c) => c.json({ status: 'ok', hub: deps.hubName ?? 'Elo' }));
+  // CRLs of the federation CA at a stable path, open like any CRL distribution point (RFC 5280 §4.2.1.13).
+  app.get('/pki/:name{[a-z-]+\\.crl}', async (c) => {
+    const bytes = await deps.publishedCrl?.(c.req.param('name'));
+    if (!bytes) throw new EloError('not_found', `Lista de certificados revogados ${c.req.param('name')} não publicada.`);
+    return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/x-pem-file', 'cache-control': 'max-age=3600' } });
+  });
   const tramita = tramitaFace(deps);
   for (const base of TRAMITA_BASES) app.route(base, tramita);
   app.route(LONG_POLL_PATH, longPollFace(deps));

@@ -8,6 +8,8 @@ export type PeerCertificateSource = (c: Context) => PeerCertificate | null;
 export interface AppDeps {
   services: Services;
   peerCertificate: PeerCertificateSource;
+  /** A CRL published by the federation CA, by file name (PEM bytes), or null. */
+  publishedCrl?: (name: string) => Promise<Uint8Array | null>;
   /** Human-readable hub name, shown in health answers. */
   hubName?: string;
 }

@@ -25,6 +25,8 @@ export const configSchema = z.object({
   autoCancelWarningDays: z.number().positive().max(365).default(6),
   /** How long the long-poll pendências request is held before `encontrou: false` (spec §2.15). */
   longPollSeconds: z.number().positive().max(295).default(280),
+  /** Days before a certificate expires when monitors are warned. */
+  certExpiryWarningDays: z.number().positive().max(3650).default(30),
   /** How often the auto-cancel sweep runs. */
   sweepIntervalSeconds: z.number().positive().max(86_400).default(60),
 });
@@ -42,6 +44,7 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_AUTO_CANCEL_DAYS: { field: 'autoCancelDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_AUTO_CANCEL_WARNING_DAYS: { field: 'autoCancelWarningDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_LONG_POLL_SECONDS: { field: 'longPollSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
+  ELO_CERT_EXPIRY_WARNING_DAYS: { field: 'certExpiryWarningDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_SWEEP_INTERVAL_SECONDS: { field: 'sweepIntervalSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
 };
 

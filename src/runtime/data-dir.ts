@@ -10,6 +10,12 @@ export function dataPaths(dataDir: string) {
     pki,
     caCert: join(pki, 'federacao-ac.pem'),
     caKey: join(pki, 'federacao-ac.key.pem'),
+    intermediateCert: join(pki, 'federacao-ac-intermediaria.pem'),
+    intermediateKey: join(pki, 'federacao-ac-intermediaria.key.pem'),
+    /** CRLs published by the federation CA (root, and intermediate when there is one). */
+    rootCrl: join(pki, 'federacao-ac.crl'),
+    intermediateCrl: join(pki, 'federacao-ac-intermediaria.crl'),
+    archive: join(pki, 'arquivo'),
     tlsCert: join(pki, 'hub-tls.pem'),
     tlsKey: join(pki, 'hub-tls.key.pem'),
     signingCert: join(pki, 'hub-assinatura.pem'),

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
@@ -11,6 +11,7 @@ import { createServices, type Services } from '../services/index.ts';
 import { fsBlobStore } from '../store/blobs/fs-blob-store.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
 import { bootstrapDataDir, type BootstrapReport } from './bootstrap.ts';
+import { caAdmin } from './ca-admin.ts';
 import type { EloConfig } from './config.ts';
 import { dataPaths } from './data-dir.ts';
 import { loadCodeLists } from './federation-files.ts';
@@ -42,19 +43,36 @@ export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): 
     clock,
     ids: { uuid: () => randomUUID(), randomBytes: (n) => new Uint8Array(randomBytes(n)) },
     codeLists: loadCodeLists(),
-    trust: fileTrustSource([paths.caCert, ...config.trustAnchorFiles], () => config.crlFiles),
+    trust: fileTrustSource(
+      [paths.caCert, ...config.trustAnchorFiles],
+      () => [...config.crlFiles, ...[paths.rootCrl, paths.intermediateCrl].filter((f) => existsSync(f))],
+      [paths.intermediateCert],
+    ),
     hubSigner: cryptoKeySigner(signingKey, readFileSync(paths.signingCert, 'utf8')),
     settings: {
       maxJsonBytes: config.maxJsonMb * 1_048_576,
       autoCancelAfterMs: config.autoCancelDays * 86_400_000,
       autoCancelWarningMs: config.autoCancelWarningDays * 86_400_000,
       longPollMs: config.longPollSeconds * 1000,
+      certExpiryWarningMs: config.certExpiryWarningDays * 86_400_000,
     },
   });
-  const app = createApp({ services, peerCertificate: nodePeerCertificate });
+  const app = createApp({
+    services,
+    peerCertificate: nodePeerCertificate,
+    publishedCrl: async (name) => {
+      const file = { 'federacao-ac.crl': paths.rootCrl, 'federacao-ac-intermediaria.crl': paths.intermediateCrl }[name];
+      return file && existsSync(file) ? new Uint8Array(readFileSync(file)) : null;
+    },
+  });
   // spec §5.4: the sweep runs at start (catching up after a restart) and then periodically.
-  const sweep = () =>
-    services.autoCancel.sweep().catch((e: unknown) => console.error('Falha na varredura de cancelamento automático:', e));
+  const ca = caAdmin(config, store);
+  const sweep = async () => {
+    await services.autoCancel.sweep().catch((e: unknown) => console.error('Falha na varredura de cancelamento automático:', e));
+    await services.certificates.expiryScan().catch((e: unknown) => console.error('Falha na verificação de validade de certificados:', e));
+    // CRLs are valid for 7 days: keep them fresh, or every client of the CA would be refused.
+    await ca.refreshCrlsIfDue(clock.now()).catch((e: unknown) => console.error('Falha ao renovar as LCRs:', e));
+  };
   let closed = false;
   const timer = opts.clock ? null : setInterval(() => void sweep(), config.sweepIntervalSeconds * 1000);
   timer?.unref();

@@ -5,7 +5,7 @@ import type { TrustSource } from '../services/index.ts';
  * Trust anchors and CRLs from files (issue: Trust §6), re-read when a file changes, so that a
  * CRL published while the hub runs takes effect at the next request.
  */
-export function fileTrustSource(anchorFiles: string[], crlFiles: () => string[]): TrustSource {
+export function fileTrustSource(anchorFiles: string[], crlFiles: () => string[], intermediateFiles: string[] = []): TrustSource {
   const cache = new Map<string, { mtimeMs: number; size: number; content: Uint8Array }>();
   const read = (file: string): Uint8Array | null => {
     try {
@@ -26,6 +26,12 @@ export function fileTrustSource(anchorFiles: string[], crlFiles: () => string[])
   return {
     async anchors() {
       return anchorFiles.flatMap((f) => {
+        const bytes = read(f);
+        return bytes ? pemBlocks(bytes, 'CERTIFICATE') : [];
+      });
+    },
+    async intermediates() {
+      return intermediateFiles.flatMap((f) => {
         const bytes = read(f);
         return bytes ? pemBlocks(bytes, 'CERTIFICATE') : [];
       });

@@ -7,6 +7,8 @@ import type { BlobStore, Store } from '../store/index.ts';
 /** Where trust comes from: anchors and CRLs are configuration, re-read as they change (issue: Trust §6). */
 export interface TrustSource {
   anchors(): Promise<CertInput[]>;
+  /** Intermediates the hub knows (its own federation intermediate), besides what clients send. */
+  intermediates(): Promise<CertInput[]>;
   crls(): Promise<CrlInput[]>;
   policy(): Partial<PkiPolicy>;
 }
@@ -18,6 +20,8 @@ export interface TransferSettings {
   autoCancelAfterMs: number;
   /** Idle time after which a warning event is recorded (before the cancellation). */
   autoCancelWarningMs: number;
+  /** Window before a certificate's expiry in which an event warns monitors. */
+  certExpiryWarningMs: number;
   /** How long the long-poll pendências request is held (spec §2.15: answer before 300 s). */
   longPollMs: number;
 }

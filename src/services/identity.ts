@@ -22,7 +22,7 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
       const at = deps.clock.now();
       const verdict = await verifyCertificate({
         leaf: peer.leaf,
-        intermediates: peer.chain,
+        intermediates: [...peer.chain, ...(await deps.trust.intermediates())],
         anchors: await deps.trust.anchors(),
         crls: await deps.trust.crls(),
         at,

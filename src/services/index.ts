@@ -1,5 +1,6 @@
 import type { CodeLists } from '../domain/tramita/index.ts';
 import type { ServiceDeps } from './deps.ts';
+import { certificateService } from './certificates.ts';
 import { identityService } from './identity.ts';
 import { structureService } from './structures.ts';
 import { autoCancelService } from './transfers/auto-cancel.ts';
@@ -30,6 +31,7 @@ export function createServices(deps: ServiceDeps) {
     replay: replayService(deps, start),
     lifecycle: lifecycleService(deps),
     autoCancel: autoCancelService(deps),
+    certificates: certificateService(deps),
     upload: uploadService(deps),
     delivery: deliveryService(deps),
     receipts: receiptService(deps, lists),

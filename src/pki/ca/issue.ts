@@ -45,6 +45,28 @@ export async function createRootCa(p: { name: string; at: Date; days?: number; k
   return { certificate, privateKey: keys.privateKey };
 }
 
+/** An intermediate CA under `issuer`, path length 0: it issues leaves only. */
+export async function createIntermediateCa(p: { issuer: Issuer; name: string; at: Date; days?: number }): Promise<Issuer> {
+  const keys = await generateRsaKeys();
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject: p.name,
+    issuer: p.issuer.certificate.subject,
+    notBefore: new Date(p.at.getTime() - 60_000),
+    notAfter: new Date(p.at.getTime() + (p.days ?? 1825) * DAY),
+    signingAlgorithm: RSA_SHA256,
+    publicKey: keys.publicKey,
+    signingKey: p.issuer.privateKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(p.issuer.certificate.publicKey),
+    ],
+  });
+  return { certificate, privateKey: keys.privateKey };
+}
+
 export interface IssueLeafParams {
   issuer: Issuer;
   subject: string;

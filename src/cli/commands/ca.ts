@@ -1,0 +1,154 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { bootstrapDataDir } from '../../runtime/bootstrap.ts';
+import { caAdmin, CaAdminError } from '../../runtime/ca-admin.ts';
+import { ConfigError, loadConfig } from '../../runtime/config.ts';
+import { dataPaths } from '../../runtime/data-dir.ts';
+import { openSqliteStore } from '../../store/sqlite/index.ts';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from '../io.ts';
+
+/** Parses options, runs `body` with the CA of the data folder, renders errors in Portuguese. */
+function caCommand(help: string, options: ParseArgsConfig['options'], body: (ctx: { values: Record<string, any>; io: CliIo; ca: ReturnType<typeof caAdmin>; now: Date }) => Promise<number>): CliCommand {
+  return async (args, io) => {
+    let values: Record<string, any>;
+    try {
+      ({ values } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } }, strict: true }));
+    } catch (e) {
+      io.err(`${e instanceof Error ? e.message : String(e)}\n\n${help}`);
+      return EXIT_USAGE;
+    }
+    if (values.help) {
+      io.out(help);
+      return EXIT_OK;
+    }
+    let store;
+    try {
+      const config = loadConfig(io.env, io.cwd);
+      mkdirSync(config.dataDir, { recursive: true });
+      store = openSqliteStore(dataPaths(config.dataDir).database);
+      const now = new Date();
+      await bootstrapDataDir(config, store, now);
+      return await body({ values, io, ca: caAdmin(config, store), now });
+    } catch (e) {
+      if (e instanceof CaAdminError || e instanceof ConfigError) {
+        io.err(e.message);
+        return e instanceof ConfigError ? EXIT_USAGE : EXIT_FAILED;
+      }
+      io.err(`Falha: ${e instanceof Error ? e.message : String(e)}`);
+      return EXIT_FAILED;
+    } finally {
+      await store?.close();
+    }
+  };
+}
+
+const json = (io: CliIo, v: unknown) => io.out(JSON.stringify(v, null, 2));
+
+export const runCaInit = caCommand(
+  `Uso: elo ca init [--intermediaria] [--json]
+
+Garante a AC raiz da federação na pasta de dados (criada também na primeira partida) e, com
+--intermediaria, cria uma AC intermediária que passa a emitir os certificados dos sistemas.`,
+  { intermediaria: { type: 'boolean' } },
+  async ({ values, io, ca, now }) => {
+    const created = values.intermediaria ? await ca.createIntermediate(now) : null;
+    const { issuer } = await ca.issuing();
+    if (values.json) json(io, { raiz: ca.paths.caCert, intermediaria: created, emissora: issuer.certificate.subject });
+    else io.out(`AC raiz: ${ca.paths.caCert}${created ? `\nAC intermediária criada: ${created}` : ''}\nEmissora dos certificados de sistemas: ${issuer.certificate.subject}`);
+    return EXIT_OK;
+  },
+);
+
+export const runCaIssue = caCommand(
+  `Uso: elo ca issue --sistema ID [--csr ARQUIVO.pem] [--saida PASTA] [--dias N] [--sei [--senha SENHA]] [--json]
+
+Emite um certificado de cliente para um sistema registrado, a partir de uma CSR (a chave fica
+com o sistema) ou de uma chave gerada aqui. Com --sei grava também o arquivo PEM único que o
+módulo PEN do SEI lê (certificado, cadeia e chave privada cifrada) e a senha correspondente:
+use-os em LocalizacaoCertificado e SenhaCertificado.`,
+  { sistema: { type: 'string' }, csr: { type: 'string' }, saida: { type: 'string' }, dias: { type: 'string' }, sei: { type: 'boolean' }, senha: { type: 'string' } },
+  async ({ values, io, ca, now }) => {
+    if (!values.sistema) throw new CaAdminError('Informe o sistema com --sistema ID.');
+    const days = values.dias === undefined ? undefined : Number(values.dias);
+    if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650)) throw new CaAdminError('--dias deve ser um número inteiro entre 1 e 3650.');
+    const r = await ca.issueSystemCertificate(
+      {
+        systemId: values.sistema,
+        csrPem: values.csr ? readFileSync(resolve(io.cwd, values.csr), 'utf8') : undefined,
+        outDir: resolve(io.cwd, values.saida ?? `${ca.paths.systems}/${values.sistema}`),
+        days,
+        sei: values.sei ? { password: values.senha } : undefined,
+      },
+      now,
+    );
+    if (values.json) json(io, { sistema: values.sistema, ...r });
+    else {
+      io.out(`Certificado emitido para o sistema "${values.sistema}" (série ${r.serial}, válido até ${r.notAfter}).`);
+      for (const [k, v] of Object.entries(r.files)) io.out(`  ${k.padEnd(11)} ${v}`);
+      if (r.password) io.out(`  SenhaCertificado: ${r.password}`);
+    }
+    return EXIT_OK;
+  },
+);
+
+export const runCaRevoke = caCommand(
+  `Uso: elo ca revoke (--fingerprint SHA256 | --serie SERIE) [--json]
+
+Revoga um certificado de sistema: a próxima requisição com ele é recusada. Publica as LCRs.`,
+  { fingerprint: { type: 'string' }, serie: { type: 'string' } },
+  async ({ values, io, ca, now }) => {
+    if (!values.fingerprint && !values.serie) throw new CaAdminError('Informe --fingerprint ou --serie do certificado a revogar.');
+    const r = await ca.revoke({ fingerprint256: values.fingerprint, serial: values.serie }, now);
+    if (values.json) json(io, { revogado: r.certificate, lcrs: r.crls });
+    else io.out(`Certificado ${r.certificate.serial} do sistema "${r.certificate.systemId}" revogado em ${r.certificate.revokedAt}.\nLCRs publicadas: ${r.crls.join(', ')}`);
+    return EXIT_OK;
+  },
+);
+
+export const runCaCrl = caCommand(
+  `Uso: elo ca crl [--json]
+
+Publica de novo as listas de certificados revogados (válidas por 7 dias; o hub as renova a cada dia).`,
+  {},
+  async ({ values, io, ca, now }) => {
+    const crls = await ca.publishCrls(now);
+    if (values.json) json(io, { lcrs: crls });
+    else io.out(`LCRs publicadas: ${crls.join(', ')}`);
+    return EXIT_OK;
+  },
+);
+
+export const runCaRotateHub = caCommand(
+  `Uso: elo ca rotate-hub [--json]
+
+Emite novos certificados TLS e de assinatura para o hub; os anteriores ficam em pki/arquivo/.
+Reinicie o hub para usar os novos.`,
+  {},
+  async ({ values, io, ca, now }) => {
+    const files = await ca.rotateHub(now);
+    if (values.json) json(io, { certificados: files });
+    else io.out(`Novos certificados do hub: ${files.join(', ')}\nReinicie o hub para usá-los.`);
+    return EXIT_OK;
+  },
+);
+
+export const runCertList = caCommand(
+  `Uso: elo cert list [--sistema ID] [--json]
+
+Lista os certificados registrados, com a situação e os dias que faltam para expirar.`,
+  { sistema: { type: 'string' } },
+  async ({ values, io, ca, now }) => {
+    const list = (await ca.listCertificates(now)).filter((c) => !values.sistema || c.systemId === values.sistema);
+    if (values.json) {
+      json(io, list.map(({ pem: _pem, ...c }) => c));
+      return EXIT_OK;
+    }
+    if (!list.length) io.out('Nenhum certificado registrado.');
+    for (const c of list)
+      io.out(
+        `${c.systemId.padEnd(20)} ${c.status === 'active' ? 'ativo   ' : 'revogado'} série ${c.serial}  expira em ${c.notAfter.slice(0, 10)} (${c.diasParaExpirar} dias)  SHA-256 ${c.fingerprint256}`,
+      );
+    return EXIT_OK;
+  },
+);

@@ -1,0 +1,101 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Agent, fetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHub, type TestHub } from '../harness/hub.ts';
+
+const run = promisify(execFile);
+const elo = resolve(import.meta.dirname, '../../bin/elo.js');
+
+/** Trust §4–§5: `elo ca` issues, revokes and publishes a CRL; a revoked system is refused at once. */
+describe('elo ca: issue, revoke, CRL, over a running hub', () => {
+  let t: TestHub;
+  const cli = async (...args: string[]) => {
+    const r = await run(process.execPath, [elo, ...args, '--json'], { env: { ...process.env, ELO_DATA_DIR: t.dir } });
+    return JSON.parse(r.stdout);
+  };
+  let issued: { fingerprint256: string; serial: string; files: Record<string, string>; password: string };
+  let clientCreds: { cert: string; key: string; ca: string };
+
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => t?.close());
+
+  it('issues the single PEM the PEN module reads, whose key opens only with the printed password', async () => {
+    issued = await cli('ca', 'issue', '--sistema', 'sei-estado', '--sei', '--saida', join(t.dir, 'emitidos'));
+    const pem = readFileSync(issued.files.sei!, 'utf8');
+    expect(pem).toContain('-----BEGIN CERTIFICATE-----');
+    expect(pem).toContain('-----BEGIN ENCRYPTED PRIVATE KEY-----');
+    expect(pem).not.toContain('-----BEGIN PRIVATE KEY-----');
+    // real openssl opens the key with the password, and refuses a wrong one
+    execFileSync('openssl', ['pkey', '-in', issued.files.sei!, '-passin', `pass:${issued.password}`, '-noout'], { stdio: 'pipe' });
+    expect(() => execFileSync('openssl', ['pkey', '-in', issued.files.sei!, '-passin', 'pass:errada', '-noout'], { stdio: 'pipe' })).toThrow();
+    const key = createPrivateKey({ key: pem, passphrase: issued.password }).export({ type: 'pkcs8', format: 'pem' }) as string;
+    clientCreds = { cert: pem.slice(0, pem.indexOf('-----END CERTIFICATE-----') + 25), key, ca: t.caPem };
+  });
+
+  it('lets a system hold several active certificates (rotation with overlap)', async () => {
+    const fresh = t.client('sei-estado-novo', clientCreds);
+    expect((await fresh.repositorios()).status).toBe(200);
+    expect((await t.client('sei-estado').repositorios()).status).toBe(200);
+    const list = await cli('cert', 'list', '--sistema', 'sei-estado');
+    expect(list).toHaveLength(2);
+    expect(list.every((c: { status: string; diasParaExpirar: number }) => c.status === 'active' && c.diasParaExpirar > 800)).toBe(true);
+  });
+
+  it('refuses a revoked certificate at the next request, with the reason, while the other keeps working', async () => {
+    const fresh = t.client('sei-estado-revogado', clientCreds);
+    expect((await fresh.repositorios()).status).toBe(200);
+    const r = await cli('ca', 'revoke', '--fingerprint', issued.fingerprint256);
+    expect(r.revogado.status).toBe('revoked');
+    const refused = await fresh.repositorios();
+    expect(refused.status).toBe(403);
+    expect((refused.body as unknown as { codigoErro: string; mensagem: string }).codigoErro).toBe('9001');
+    expect((refused.body as unknown as { mensagem: string }).mensagem).toMatch(/revogado/);
+    expect((await t.client('sei-estado').repositorios()).status).toBe(200);
+  });
+
+  it('serves the CRL at a stable path, and openssl finds the revoked certificate in it', async () => {
+    const res = await fetch(`${t.hub.url}/pki/federacao-ac.crl`, { dispatcher: new Agent({ connect: { ca: t.caPem } }) });
+    expect(res.status).toBe(200);
+    const crlFile = join(t.dir, 'baixada.crl');
+    writeFileSync(crlFile, Buffer.from(await res.arrayBuffer()));
+    const text = execFileSync('openssl', ['crl', '-in', crlFile, '-noout', '-text']).toString();
+    expect(text.toUpperCase().replace(/:/g, '')).toContain(issued.serial.toUpperCase().replace(/^0+/, ''));
+    const certFile = join(t.dir, 'revogado.pem');
+    writeFileSync(certFile, clientCreds.cert);
+    const caFile = join(t.dir, 'ac.pem');
+    writeFileSync(caFile, t.caPem);
+    let verdict = '';
+    try {
+      verdict = execFileSync('openssl', ['verify', '-crl_check', '-CRLfile', crlFile, '-CAfile', caFile, certFile], { stdio: 'pipe' }).toString();
+    } catch (e) {
+      verdict = String((e as { stdout: Buffer }).stdout) + String((e as { stderr: Buffer }).stderr);
+    }
+    expect(verdict).toMatch(/certificate revoked/);
+  });
+
+  it('issues from an intermediate CA once created, and the hub completes the chain itself', async () => {
+    const init = await cli('ca', 'init', '--intermediaria');
+    expect(init.emissora).toContain('Intermediária');
+    const viaIntermediate = await cli('ca', 'issue', '--sistema', 'sei-municipio', '--saida', join(t.dir, 'emitidos2'));
+    const certPem = readFileSync(viaIntermediate.files.certificado, 'utf8');
+    const leafOnly = certPem.slice(0, certPem.indexOf('-----END CERTIFICATE-----') + 25);
+    const client = t.client('sei-municipio-intermediaria', { cert: leafOnly, key: readFileSync(viaIntermediate.files.chave, 'utf8'), ca: t.caPem });
+    expect((await client.repositorios()).status).toBe(200);
+  });
+
+  it('raises one certificado.expirando event for a certificate inside the warning window', async () => {
+    await cli('ca', 'issue', '--sistema', 'sei-municipio', '--dias', '10', '--saida', join(t.dir, 'curto'));
+    const services = t.hub.services;
+    expect(await services.certificates.expiryScan()).toBe(1);
+    expect(await services.certificates.expiryScan()).toBe(0);
+    const events = (await services.deps.store.audit.list()).filter((e) => e.kind === 'certificado.expirando');
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data).toMatchObject({ sistema: 'sei-municipio', dias: expect.any(Number) });
+  });
+});
