@@ -150,6 +150,8 @@ basicConstraints = critical, CA:false
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = clientAuth
 subjectKeyIdentifier = hash
+# OpenSSL 3 adds an authority key identifier unless told not to.
+authorityKeyIdentifier = none
 
 [leaf_server]
 basicConstraints = critical, CA:false
@@ -193,7 +195,8 @@ extendedKeyUsage = clientAuth
 subjectKeyIdentifier = hash
 `;
 
-type KeySpec = 'rsa2048' | 'rsa1024' | 'P-256' | 'P-384' | 'P-521' | 'brainpoolP256r1' | 'brainpoolP384r1';
+type KeySpec =
+  'rsa2048' | 'rsa1024' | 'P-256' | 'P-384' | 'P-521' | 'brainpoolP256r1' | 'brainpoolP384r1';
 
 /** An issued certificate: its PEM file and the key that signs with it. */
 interface Issued {
@@ -220,8 +223,6 @@ interface RevokedEntry {
   date: string;
   reason: 'keyCompromise' | 'CACompromise' | 'superseded' | 'cessationOfOperation';
 }
-
-const toTime = (text: string): string => text; // YYMMDDHHMMSSZ, kept as OpenSSL takes it
 
 class CorpusPki {
   private readonly csrs = new Map<string, string>();
@@ -254,44 +255,57 @@ class CorpusPki {
 
   async key(name: string, spec: KeySpec): Promise<string> {
     const file = `keys/${name}.key`;
-    const args =
-      spec === 'rsa2048' || spec === 'rsa1024'
-        ? ['genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${spec === 'rsa2048' ? 2048 : 1024}`]
-        : ['genpkey', '-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${spec}`, '-pkeyopt', 'ec_param_enc:named_curve'];
-    await this.openssl([...args, '-out', file]);
+    const csr = `keys/${name}.csr`;
+    // prettier-ignore
+    const algorithm = spec.startsWith('rsa')
+      ? ['-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${spec.slice(3)}`]
+      : ['-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${spec}`, '-pkeyopt', 'ec_param_enc:named_curve'];
+    await this.openssl(['genpkey', ...algorithm, '-out', file]);
     // One request per key; `openssl ca -subj` sets each certificate's subject.
-    await this.openssl(['req', '-new', '-key', file, '-subj', '/CN=corpus', '-out', `keys/${name}.csr`]);
-    this.csrs.set(file, `keys/${name}.csr`);
+    await this.openssl(['req', '-new', '-key', file, '-subj', '/CN=corpus', '-out', csr]);
+    this.csrs.set(file, csr);
     return file;
   }
 
   async issue(p: IssueParams): Promise<Issued> {
     const csr = this.csrs.get(p.key);
     if (!csr) throw new Error(`chave sem requisição: ${p.key}`);
-    const signer = p.issuer ? ['-cert', p.issuer.cert, '-keyfile', p.issuer.key] : ['-selfsign', '-keyfile', p.key];
+    const signer = p.issuer
+      ? ['-cert', p.issuer.cert, '-keyfile', p.issuer.key]
+      : ['-selfsign', '-keyfile', p.key];
+    // prettier-ignore
     await this.openssl([
       'ca', '-batch', '-config', 'ca.cnf', ...signer, '-in', csr, '-subj', p.subject, '-preserveDN',
-      '-startdate', toTime(p.start), '-enddate', toTime(p.end), '-extfile', 'extensions.cnf',
-      '-extensions', p.profile, '-md', p.md ?? 'sha256', '-notext', '-out', p.file,
+      '-startdate', p.start, '-enddate', p.end, '-extfile', 'extensions.cnf', '-extensions', p.profile,
+      '-md', p.md ?? 'sha256', '-notext', '-out', p.file,
     ]);
     const serial = new NodeX509(await readFile(this.path(p.file))).serialNumber;
     return { cert: p.file, key: p.key, serial };
   }
 
-  /** A CRL from `issuer` listing `revoked`, with explicit lastUpdate/nextUpdate; PEM and DER. */
-  async crl(file: string, issuer: Issued, revoked: RevokedEntry[], last: string, next: string): Promise<{ pem: string; der: string }> {
+  /** `file.pem` and `file.der`: a CRL from `issuer` listing `revoked`, with explicit dates. */
+  async crl(
+    file: string,
+    issuer: Issued,
+    revoked: RevokedEntry[],
+    last: string,
+    next: string,
+  ): Promise<void> {
     const db = join(this.dir, `crldb-${++this.crlCount}`);
     await mkdir(join(db, 'newcerts'), { recursive: true });
     // index.txt lines (ca(1) database): status, expiry, revocation[,reason], serial, file, subject.
-    const lines = revoked.map((r) => `R\t491231235959Z\t${r.date},${r.reason}\t${r.cert.serial}\tunknown\t/CN=revogado\n`);
+    const lines = revoked.map(
+      (r) => `R\t491231235959Z\t${r.date},${r.reason}\t${r.cert.serial}\tunknown\t/CN=revogado\n`,
+    );
     await writeFile(join(db, 'index.txt'), lines.join(''));
     await writeFile(join(db, 'ca.cnf'), CA_CONFIG(db));
+    // prettier-ignore
     await this.openssl([
       'ca', '-gencrl', '-config', join(db, 'ca.cnf'), '-cert', issuer.cert, '-keyfile', issuer.key,
-      '-crl_lastupdate', last, '-crl_nextupdate', next, '-crlexts', 'crl_ext', '-md', 'sha256', '-out', `${file}.pem`,
+      '-crl_lastupdate', last, '-crl_nextupdate', next, '-crlexts', 'crl_ext', '-md', 'sha256',
+      '-out', `${file}.pem`,
     ]);
     await this.openssl(['crl', '-in', `${file}.pem`, '-outform', 'DER', '-out', `${file}.der`]);
-    return { pem: `${file}.pem`, der: `${file}.der` };
   }
 
   async bundle(file: string, parts: string[]): Promise<string> {
@@ -323,7 +337,10 @@ const CRL_FRESH = { last: '260101000000Z', next: '260201000000Z' };
 const CRL_STALE = { last: '251101000000Z', next: '251201000000Z' };
 const CRL_FUTURE = { last: '260301000000Z', next: '260401000000Z' };
 
-/** OpenSSL verify error numbers used below (include/openssl/x509_vfy.h). */
+/**
+ * OpenSSL verify error numbers used below (include/openssl/x509_vfy.h). OpenSSL 3.0 reports an
+ * invalid CA as 79 (X509_V_ERR_INVALID_CA), no longer 24.
+ */
 export const OPENSSL_ERR = {
   UNABLE_TO_GET_ISSUER_CERT: 2,
   UNABLE_TO_GET_CRL: 3,
@@ -337,12 +354,287 @@ export const OPENSSL_ERR = {
   SELF_SIGNED_CERT_IN_CHAIN: 19,
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 20,
   CERT_REVOKED: 23,
-  INVALID_CA: 24,
+  INVALID_CA: 79,
   PATH_LENGTH_EXCEEDED: 25,
   INVALID_PURPOSE: 26,
   KEYUSAGE_NO_CERTSIGN: 32,
   UNHANDLED_CRITICAL_EXTENSION: 34,
 } as const;
+
+type Window = { start: string; end: string };
+const OLD: Window = { start: '150101000000Z', end: '251231235959Z' };
+
+const KEYS = {
+  root: 'rsa2048',
+  int: 'rsa2048',
+  int2: 'rsa2048',
+  leaf: 'rsa2048',
+  impostor: 'rsa2048',
+  otherRoot: 'rsa2048',
+  otherInt: 'rsa2048',
+  misc: 'rsa2048',
+  rsa1024: 'rsa1024',
+  p256a: 'P-256',
+  p256b: 'P-256',
+  p384a: 'P-384',
+  p384b: 'P-384',
+  p521: 'P-521',
+  bp256: 'brainpoolP256r1',
+  bp384: 'brainpoolP384r1',
+} as const satisfies Record<string, KeySpec>;
+type KeyName = keyof typeof KEYS;
+
+/** name (file is `name.pem`), subject, key, issuer (null: self-signed), profile, validity, digest. */
+type CertPlan = [string, string, KeyName, string | null, string, Window, IssueParams['md']?];
+
+/**
+ * Every certificate of the corpus, issued in this order (an issuer before what it issues). Keys
+ * are shared wherever a case allows: a leaf key under several CAs changes nothing a case shows.
+ */
+// prettier-ignore
+const CERTS: CertPlan[] = [
+  // The federation's RSA hierarchy: root → intermediate (pathlen 0) → leaves.
+  ['root', SUBJ.root, 'root', null, 'root_ca', ROOT],
+  ['int', SUBJ.int, 'int', 'root', 'int_ca_pl0', INT],
+  ['leaf-client', SUBJ.leaf, 'leaf', 'int', 'leaf_client', LEAF],
+  ['leaf-server', SUBJ.server, 'leaf', 'int', 'leaf_server', LEAF],
+  ['leaf-expired', SUBJ.leaf, 'leaf', 'int', 'leaf_client', EXPIRED],
+  ['leaf-not-yet-valid', SUBJ.leaf, 'leaf', 'int', 'leaf_client', FUTURE],
+  ['leaf-no-digital-signature', SUBJ.leaf, 'leaf', 'int', 'leaf_client_no_ds', LEAF],
+  ['leaf-signing', SUBJ.leaf, 'leaf', 'int', 'leaf_signing', LEAF],
+  ['leaf-signing-key-encipherment', SUBJ.leaf, 'leaf', 'int', 'leaf_signing_bad', LEAF],
+  ['leaf-sha1', SUBJ.leaf, 'leaf', 'int', 'leaf_client', LEAF, 'sha1'],
+  ['leaf-md5', SUBJ.leaf, 'leaf', 'int', 'leaf_client', LEAF, 'md5'],
+  ['leaf-rsa1024', SUBJ.leaf, 'rsa1024', 'int', 'leaf_client', LEAF],
+  ['leaf-p256', SUBJ.leaf, 'p256a', 'int', 'leaf_client_ec', LEAF],
+  ['leaf-brainpool256', SUBJ.leaf, 'bp256', 'int', 'leaf_client_ec', LEAF],
+  ['leaf-unknown-critical', SUBJ.leaf, 'leaf', 'int', 'leaf_critical', LEAF],
+  ['leaf-revoked', SUBJ.leaf, 'leaf', 'int', 'leaf_client', LEAF],
+  ['leaf-self-signed', leafSubject('sistema.exemplo.gov.br'), 'leaf', null, 'self_client', LEAF],
+  // An unrelated hierarchy, and an impostor CA that copies the intermediate's name.
+  ['other-root', SUBJ.otherRoot, 'otherRoot', null, 'root_ca', ROOT],
+  ['other-int', SUBJ.otherInt, 'otherInt', 'other-root', 'int_ca', INT],
+  ['other-leaf', leafSubject('sei.outro.gov.br'), 'leaf', 'other-int', 'leaf_client', LEAF],
+  ['impostor-int', SUBJ.int, 'impostor', 'other-root', 'int_ca', INT],
+  ['leaf-by-impostor', SUBJ.leaf, 'leaf', 'impostor-int', 'leaf_client', LEAF],
+  ['leaf-by-impostor-no-aki', SUBJ.leaf, 'leaf', 'impostor-int', 'leaf_client_no_aki', LEAF],
+  // A second genuine intermediate with the same name (CA re-key): several candidate issuers.
+  ['int-rekeyed', SUBJ.int, 'int2', 'root', 'int_ca_pl0', INT],
+  ['leaf-by-rekeyed-int', SUBJ.leaf, 'leaf', 'int-rekeyed', 'leaf_client', LEAF],
+  // Intermediates under the root with one defect each, each issuing a good leaf.
+  ['int-expired', ca('Elo Teste AC Expirada'), 'misc', 'root', 'int_ca', OLD],
+  ['leaf-under-expired', SUBJ.leaf, 'leaf', 'int-expired', 'leaf_client', LEAF],
+  ['int-not-yet-valid', ca('Elo Teste AC Futura'), 'misc', 'root', 'int_ca', FUTURE],
+  ['leaf-under-not-yet-valid', SUBJ.leaf, 'leaf', 'int-not-yet-valid', 'leaf_client', LEAF],
+  ['int-ca-false', ca('Elo Teste AC Sem CA'), 'misc', 'root', 'int_not_ca', INT],
+  ['leaf-under-ca-false', SUBJ.leaf, 'leaf', 'int-ca-false', 'leaf_client', LEAF],
+  ['int-no-basic-constraints', ca('Elo Teste AC Sem BasicConstraints'), 'misc', 'root', 'int_no_bc', INT],
+  ['leaf-under-no-basic-constraints', SUBJ.leaf, 'leaf', 'int-no-basic-constraints', 'leaf_client', LEAF],
+  ['int-no-key-cert-sign', ca('Elo Teste AC Sem KeyCertSign'), 'misc', 'root', 'int_no_certsign', INT],
+  ['leaf-under-no-key-cert-sign', SUBJ.leaf, 'leaf', 'int-no-key-cert-sign', 'leaf_client', LEAF],
+  ['int-eku-server', ca('Elo Teste AC Servidores'), 'misc', 'root', 'int_eku_server', INT],
+  ['leaf-under-eku-server', SUBJ.leaf, 'leaf', 'int-eku-server', 'leaf_client', LEAF],
+  ['int-sha1', ca('Elo Teste AC SHA1'), 'misc', 'root', 'int_ca', INT, 'sha1'],
+  ['leaf-under-sha1', SUBJ.leaf, 'leaf', 'int-sha1', 'leaf_client', LEAF],
+  ['int-revoked', ca('Elo Teste AC Revogada'), 'misc', 'root', 'int_ca', INT],
+  ['leaf-under-revoked', SUBJ.leaf, 'leaf', 'int-revoked', 'leaf_client', LEAF],
+  ['int-rsa1024', ca('Elo Teste AC 1024'), 'rsa1024', 'root', 'int_ca', INT],
+  ['leaf-under-rsa1024', SUBJ.leaf, 'leaf', 'int-rsa1024', 'leaf_client', LEAF],
+  // pathlen: the pathlen:0 intermediate issuing another CA; and a pathlen:1 chain that is fine.
+  ['int-sub-of-pathlen0', ca('Elo Teste AC Subordinada'), 'misc', 'int', 'int_ca', INT],
+  ['leaf-under-sub-of-pathlen0', SUBJ.leaf, 'leaf', 'int-sub-of-pathlen0', 'leaf_client', LEAF],
+  ['int-pathlen1', ca('Elo Teste AC Nivel 1'), 'int2', 'root', 'int_ca_pl1', INT],
+  ['int-pathlen1-sub', ca('Elo Teste AC Nivel 2'), 'misc', 'int-pathlen1', 'int_ca_pl0', INT],
+  ['leaf-under-pathlen1', SUBJ.leaf, 'leaf', 'int-pathlen1-sub', 'leaf_client', LEAF],
+  // Roots with a defect of their own.
+  ['root-expired', ca('Elo Teste Raiz Expirada'), 'int2', null, 'root_ca', OLD],
+  ['leaf-under-expired-root', SUBJ.leaf, 'leaf', 'root-expired', 'leaf_client', LEAF],
+  ['root-sha1', ca('Elo Teste Raiz SHA1'), 'misc', null, 'root_ca', ROOT, 'sha1'],
+  ['int-under-sha1-root', ca('Elo Teste AC sob Raiz SHA1'), 'int2', 'root-sha1', 'int_ca', INT],
+  ['leaf-under-sha1-root', SUBJ.leaf, 'leaf', 'int-under-sha1-root', 'leaf_client', LEAF],
+  // EC: a P-384 intermediate under the RSA root; an EC hierarchy throughout; brainpool.
+  ['int-p384', ca('Elo Teste AC EC P-384'), 'p384a', 'root', 'int_ca', INT],
+  ['leaf-p256-under-p384', SUBJ.leaf, 'p256a', 'int-p384', 'leaf_client_ec', LEAF, 'sha384'],
+  ['leaf-p256-under-p384-revoked', SUBJ.leaf, 'p256b', 'int-p384', 'leaf_client_ec', LEAF, 'sha384'],
+  ['root-ec', ca('Elo Teste Raiz EC'), 'p384b', null, 'root_ca', ROOT, 'sha384'],
+  ['int-ec', ca('Elo Teste AC EC P-256'), 'p256b', 'root-ec', 'int_ca', INT, 'sha384'],
+  ['leaf-ec-chain', SUBJ.leaf, 'p256a', 'int-ec', 'leaf_client_ec', LEAF],
+  ['leaf-p521-ec-chain', SUBJ.leaf, 'p521', 'int-ec', 'leaf_client_ec', LEAF],
+  ['int-brainpool384', ca('Elo Teste AC Brainpool'), 'bp384', 'root', 'int_ca', INT],
+  ['leaf-brainpool256-under-brainpool384', SUBJ.leaf, 'bp256', 'int-brainpool384', 'leaf_client_ec', LEAF, 'sha384'],
+];
+
+/** name (files `name.pem` and `name.der`), issuer, revoked [certificate, date, reason], window. */
+type CrlPlan = [
+  string,
+  string,
+  [string, string, RevokedEntry['reason']][],
+  { last: string; next: string },
+];
+
+// prettier-ignore
+const CRLS: CrlPlan[] = [
+  ['crl-int-fresh', 'int', [], CRL_FRESH],
+  ['crl-int-revokes-leaf', 'int', [['leaf-revoked', '251001000000Z', 'keyCompromise']], CRL_FRESH],
+  ['crl-int-stale', 'int', [], CRL_STALE],
+  ['crl-int-not-yet-valid', 'int', [], CRL_FUTURE],
+  ['crl-int-forged-by-impostor', 'impostor-int', [], CRL_FRESH],
+  ['crl-root-fresh', 'root', [], CRL_FRESH],
+  ['crl-root-revokes-int', 'root', [['int-revoked', '251115000000Z', 'CACompromise']], CRL_FRESH],
+  ['crl-revoked-int-fresh', 'int-revoked', [], CRL_FRESH],
+  ['crl-other-int', 'other-int', [], CRL_FRESH],
+  ['crl-int-p384-fresh', 'int-p384', [], CRL_FRESH],
+  ['crl-int-p384-revokes-leaf', 'int-p384', [['leaf-p256-under-p384-revoked', '251201000000Z', 'superseded']], CRL_FRESH],
+  ['crl-int-brainpool-fresh', 'int-brainpool384', [], CRL_FRESH],
+];
+
+/** What a case expects: OpenSSL's verdict, Elo's verdict, and the policy rule when they differ. */
+type Verdicts = [openssl: CorpusCase['expect']['openssl'], elo: string, stricter?: string];
+
+/** Certificates and CRLs by plan name (`.pem` added), other files by file name. */
+interface CaseInputs {
+  leaf: string;
+  /** Default: the federation intermediate. */
+  chain?: string[];
+  /** Default: the federation root. */
+  trust?: string[];
+  crls?: string[];
+  /** Give Elo the DER encoding of the CRLs (OpenSSL always reads the PEM). */
+  der?: boolean;
+  purpose?: CorpusPurpose;
+  requireCrl?: boolean;
+  flags?: string[];
+}
+
+const E = OPENSSL_ERR;
+const OK: Verdicts = ['valid', 'valid'];
+
+// prettier-ignore
+const CASES: [name: string, description: string, verdicts: Verdicts, inputs: CaseInputs][] = [
+  // Good chains and purposes.
+  ['good-rsa-chain', 'raiz → intermediária → folha clientAuth, RSA 2048', OK, { leaf: 'leaf-client' }],
+  ['good-with-unordered-unrelated-intermediates', 'intermediárias fora de ordem e com extras sem relação', OK,
+    { leaf: 'leaf-client', chain: ['other-int', 'int-expired', 'int-ca-false', 'int', 'int-p384', 'other-root'] }],
+  ['good-leaf-file-is-full-chain', 'arquivo da folha traz folha + intermediária', OK,
+    { leaf: 'leaf-fullchain.pem', chain: [], flags: ['-untrusted', 'leaf-fullchain.pem'] }],
+  ['good-same-name-candidates-told-apart-by-key-id', 'duas intermediárias com o mesmo nome; a certa vem depois', OK,
+    { leaf: 'leaf-by-rekeyed-int', chain: ['int', 'int-rekeyed'] }],
+  ['good-pathlen1-with-two-intermediates', 'pathlen:1 acima de uma intermediária pathlen:0', OK,
+    { leaf: 'leaf-under-pathlen1', chain: ['int-pathlen1-sub', 'int-pathlen1'] }],
+  ['good-server-for-server', 'folha serverAuth verificada para servidor', OK, { leaf: 'leaf-server', purpose: 'server' }],
+  ['good-signing-non-repudiation', 'folha só com nonRepudiation para assinatura', OK, { leaf: 'leaf-signing', purpose: 'signing' }],
+  ['good-server-leaf-for-any', 'folha serverAuth para qualquer finalidade', OK, { leaf: 'leaf-server', purpose: 'any' }],
+  ['good-anchor-is-intermediate', 'âncora configurada é a intermediária (cadeia parcial)', OK,
+    { leaf: 'leaf-client', chain: [], trust: ['int'], flags: ['-partial_chain'] }],
+  ['good-leaf-is-anchor', 'certificado autoassinado registrado como âncora', OK,
+    { leaf: 'leaf-self-signed', chain: [], trust: ['leaf-self-signed'] }],
+  ['good-sha1-self-signature-of-anchor', 'raiz autoassinada com SHA-1: a autoassinatura da âncora não conta', OK,
+    { leaf: 'leaf-under-sha1-root', chain: ['int-under-sha1-root'], trust: ['root-sha1'] }],
+
+  // Purpose refusals.
+  ['server-leaf-for-client', 'folha só serverAuth usada como cliente', [E.INVALID_PURPOSE, 'ext_key_usage_missing'], { leaf: 'leaf-server' }],
+  ['client-leaf-for-server', 'folha só clientAuth usada como servidor', [E.INVALID_PURPOSE, 'ext_key_usage_missing'],
+    { leaf: 'leaf-client', purpose: 'server' }],
+  ['client-leaf-without-digital-signature', 'keyUsage só keyEncipherment para cliente', [E.INVALID_PURPOSE, 'key_usage_missing'],
+    { leaf: 'leaf-no-digital-signature' }],
+  ['signing-leaf-with-key-encipherment-only', 'keyUsage sem digitalSignature/nonRepudiation para assinatura',
+    [E.INVALID_PURPOSE, 'key_usage_missing'], { leaf: 'leaf-signing-key-encipherment', purpose: 'signing' }],
+  ['intermediate-eku-excludes-client', 'intermediária com extKeyUsage só serverAuth emitindo folha cliente',
+    [E.INVALID_PURPOSE, 'ext_key_usage_missing'], { leaf: 'leaf-under-eku-server', chain: ['int-eku-server'] }],
+
+  // Dates.
+  ['expired-leaf', 'folha vencida em 2025-12-31', [E.CERT_HAS_EXPIRED, 'cert_expired'], { leaf: 'leaf-expired' }],
+  ['not-yet-valid-leaf', 'folha válida só a partir de 2026-06-01', [E.CERT_NOT_YET_VALID, 'cert_not_yet_valid'],
+    { leaf: 'leaf-not-yet-valid' }],
+  ['expired-intermediate', 'intermediária vencida', [E.CERT_HAS_EXPIRED, 'cert_expired'],
+    { leaf: 'leaf-under-expired', chain: ['int-expired'] }],
+  ['not-yet-valid-intermediate', 'intermediária ainda não válida', [E.CERT_NOT_YET_VALID, 'cert_not_yet_valid'],
+    { leaf: 'leaf-under-not-yet-valid', chain: ['int-not-yet-valid'] }],
+  ['expired-root-anchor', 'âncora raiz vencida', [E.CERT_HAS_EXPIRED, 'cert_expired'],
+    { leaf: 'leaf-under-expired-root', chain: [], trust: ['root-expired'] }],
+  ['expired-leaf-under-intermediate-anchor', 'folha vencida, âncora intermediária', [E.CERT_HAS_EXPIRED, 'cert_expired'],
+    { leaf: 'leaf-expired', chain: [], trust: ['int'], flags: ['-partial_chain'] }],
+
+  // Chain building failures.
+  ['missing-intermediate', 'intermediária não fornecida', [E.UNABLE_TO_GET_ISSUER_CERT_LOCALLY, 'chain_untrusted'],
+    { leaf: 'leaf-client', chain: [] }],
+  ['wrong-issuer-same-name-key-id', 'folha emitida por outra AC com o mesmo nome (AKI diferente)',
+    [E.UNABLE_TO_GET_ISSUER_CERT_LOCALLY, 'issuer_mismatch'], { leaf: 'leaf-by-impostor' }],
+  ['wrong-issuer-same-name-no-key-id', 'folha sem AKI emitida por outra AC com o mesmo nome',
+    [E.CERT_SIGNATURE_FAILURE, 'signature_invalid'], { leaf: 'leaf-by-impostor-no-aki' }],
+  ['wrong-issuer-different-name', 'folha de outra hierarquia, emissor ausente',
+    [E.UNABLE_TO_GET_ISSUER_CERT_LOCALLY, 'chain_untrusted'], { leaf: 'other-leaf' }],
+  ['chain-to-untrusted-root', 'cadeia completa até uma raiz não configurada',
+    [E.SELF_SIGNED_CERT_IN_CHAIN, 'chain_untrusted'], { leaf: 'other-leaf', chain: ['other-int', 'other-root'] }],
+  ['self-signed-leaf', 'folha autoassinada fora das âncoras', [E.DEPTH_ZERO_SELF_SIGNED_CERT, 'self_signed_leaf'],
+    { leaf: 'leaf-self-signed', chain: [] }],
+  ['tampered-leaf-signature', 'um bit da assinatura da folha trocado', [E.CERT_SIGNATURE_FAILURE, 'signature_invalid'],
+    { leaf: 'leaf-tampered.pem' }],
+  ['not-a-certificate', 'arquivo PEM sem certificado válido', ['load', 'malformed_certificate'], { leaf: 'not-a-certificate.pem' }],
+
+  // CA constraints.
+  ['intermediate-ca-false', 'intermediária com CA:FALSE', [E.INVALID_CA, 'not_a_ca'],
+    { leaf: 'leaf-under-ca-false', chain: ['int-ca-false'] }],
+  ['intermediate-without-basic-constraints', 'intermediária sem basicConstraints', [E.INVALID_CA, 'not_a_ca'],
+    { leaf: 'leaf-under-no-basic-constraints', chain: ['int-no-basic-constraints'] }],
+  ['intermediate-without-key-cert-sign', 'intermediária com keyUsage sem keyCertSign', [E.INVALID_CA, 'key_usage_missing'],
+    { leaf: 'leaf-under-no-key-cert-sign', chain: ['int-no-key-cert-sign'] }],
+  ['path-length-exceeded', 'intermediária pathlen:0 emitindo outra AC', [E.PATH_LENGTH_EXCEEDED, 'path_len_exceeded'],
+    { leaf: 'leaf-under-sub-of-pathlen0', chain: ['int-sub-of-pathlen0', 'int'] }],
+  ['unknown-critical-extension', 'folha com extensão crítica desconhecida',
+    [E.UNHANDLED_CRITICAL_EXTENSION, 'unknown_critical_extension'], { leaf: 'leaf-unknown-critical' }],
+
+  // Elliptic curves.
+  ['ec-p256-leaf-under-rsa', 'folha P-256 sob intermediária RSA', OK, { leaf: 'leaf-p256' }],
+  ['ec-p384-intermediate-under-rsa-root', 'intermediária P-384 (raiz RSA), folha P-256, ecdsa-with-SHA384', OK,
+    { leaf: 'leaf-p256-under-p384', chain: ['int-p384'] }],
+  ['ec-chain-throughout', 'raiz P-384 → intermediária P-256 → folha P-256', OK,
+    { leaf: 'leaf-ec-chain', chain: ['int-ec'], trust: ['root-ec'] }],
+  ['ec-p521-leaf', 'folha P-521 na cadeia EC', OK, { leaf: 'leaf-p521-ec-chain', chain: ['int-ec'], trust: ['root-ec'] }],
+  ['ec-p384-intermediate-crl-fresh', 'LCR da intermediária P-384 (raiz RSA), atual', OK,
+    { leaf: 'leaf-p256-under-p384', chain: ['int-p384'], crls: ['crl-int-p384-fresh'], flags: ['-crl_check'] }],
+  ['ec-leaf-revoked-by-p384-crl', 'folha P-256 revogada na LCR ECDSA (DER para o Elo)', [E.CERT_REVOKED, 'cert_revoked'],
+    { leaf: 'leaf-p256-under-p384-revoked', chain: ['int-p384'], crls: ['crl-int-p384-revokes-leaf'], der: true, flags: ['-crl_check'] }],
+  ['brainpool-p256-leaf-under-rsa', 'folha brainpoolP256r1 sob intermediária RSA', OK, { leaf: 'leaf-brainpool256' }],
+  ['brainpool-chain', 'intermediária brainpoolP384r1 assinando folha brainpoolP256r1', OK,
+    { leaf: 'leaf-brainpool256-under-brainpool384', chain: ['int-brainpool384'] }],
+  ['brainpool-intermediate-crl-fresh', 'LCR assinada com brainpoolP384r1', OK,
+    { leaf: 'leaf-brainpool256-under-brainpool384', chain: ['int-brainpool384'], crls: ['crl-int-brainpool-fresh'], flags: ['-crl_check'] }],
+
+  // Algorithm policy: Elo is stricter than OpenSSL's defaults.
+  ['sha1-signed-leaf', 'folha assinada com sha1WithRSAEncryption', ['valid', 'weak_signature', 'SHA-1 recusado (allowSha1: false)'],
+    { leaf: 'leaf-sha1' }],
+  ['md5-signed-leaf', 'folha assinada com md5WithRSAEncryption', ['valid', 'weak_signature', 'MD5 sempre recusado'], { leaf: 'leaf-md5' }],
+  ['sha1-signed-intermediate', 'intermediária assinada com SHA-1 pela raiz', ['valid', 'weak_signature', 'SHA-1 recusado em todo o caminho'],
+    { leaf: 'leaf-under-sha1', chain: ['int-sha1'] }],
+  ['rsa1024-leaf', 'folha com chave RSA de 1024 bits', ['valid', 'weak_key', 'RSA < 2048 bits recusado'], { leaf: 'leaf-rsa1024' }],
+  ['rsa1024-intermediate', 'intermediária com chave RSA de 1024 bits', ['valid', 'weak_key', 'RSA < 2048 bits recusado em todo o caminho'],
+    { leaf: 'leaf-under-rsa1024', chain: ['int-rsa1024'] }],
+
+  // Revocation.
+  ['crl-fresh-leaf-not-revoked', 'LCR atual da intermediária, folha não listada', OK,
+    { leaf: 'leaf-client', crls: ['crl-int-fresh'], flags: ['-crl_check'] }],
+  ['crl-all-required-and-present', '--require-crl com LCRs da intermediária e da raiz', OK,
+    { leaf: 'leaf-client', crls: ['crl-int-fresh', 'crl-root-fresh'], requireCrl: true, flags: ['-crl_check_all'] }],
+  ['revoked-leaf', 'folha revogada (keyCompromise)', [E.CERT_REVOKED, 'cert_revoked'],
+    { leaf: 'leaf-revoked', crls: ['crl-int-revokes-leaf'], flags: ['-crl_check'] }],
+  ['revoked-leaf-der-crl', 'folha revogada, LCR em DER', [E.CERT_REVOKED, 'cert_revoked'],
+    { leaf: 'leaf-revoked', crls: ['crl-int-revokes-leaf'], der: true, flags: ['-crl_check'] }],
+  ['revoked-intermediate', 'intermediária revogada pela raiz (crl_check_all)', [E.CERT_REVOKED, 'cert_revoked'],
+    { leaf: 'leaf-under-revoked', chain: ['int-revoked'], crls: ['crl-root-revokes-int', 'crl-revoked-int-fresh'], flags: ['-crl_check_all'] }],
+  ['stale-crl', 'LCR vencida em 2025-12-01', [E.CRL_HAS_EXPIRED, 'crl_stale'],
+    { leaf: 'leaf-client', crls: ['crl-int-stale'], flags: ['-crl_check'] }],
+  ['crl-not-yet-valid', 'LCR emitida depois do instante da verificação', [E.CRL_NOT_YET_VALID, 'crl_not_yet_valid'],
+    { leaf: 'leaf-client', crls: ['crl-int-not-yet-valid'], flags: ['-crl_check'] }],
+  ['crl-signed-by-wrong-ca', 'LCR com o nome da intermediária assinada por outra AC', [E.UNABLE_TO_GET_CRL, 'crl_invalid'],
+    { leaf: 'leaf-client', crls: ['crl-int-forged-by-impostor'], flags: ['-crl_check'] }],
+  ['crl-required-but-root-crl-missing', '--require-crl sem a LCR da raiz', [E.UNABLE_TO_GET_CRL, 'crl_missing'],
+    { leaf: 'leaf-client', crls: ['crl-int-fresh'], requireCrl: true, flags: ['-crl_check_all'] }],
+  ['crl-required-none-given', '--require-crl sem nenhuma LCR', [E.UNABLE_TO_GET_CRL, 'crl_missing'],
+    { leaf: 'leaf-client', requireCrl: true, flags: ['-crl_check'] }],
+  ['unrelated-crl-is-ignored', 'LCR de outra AC: sem LCR do emissor, a política if-crl-present não verifica', OK,
+    { leaf: 'leaf-client', crls: ['crl-other-int'] }],
+];
 
 /**
  * Generates every file of the corpus under `dir` (wiped first) and returns the cases.
@@ -355,252 +647,62 @@ export async function buildCorpus(dir: string): Promise<Corpus> {
   await pki.init();
 
   // Keys first, in parallel: the only expensive step.
-  const keySpecs: [string, KeySpec][] = [
-    ['root', 'rsa2048'], ['int', 'rsa2048'], ['int2', 'rsa2048'], ['leaf', 'rsa2048'],
-    ['impostor', 'rsa2048'], ['other-root', 'rsa2048'], ['other-int', 'rsa2048'], ['ca-misc', 'rsa2048'],
-    ['rsa1024', 'rsa1024'], ['p256-a', 'P-256'], ['p256-b', 'P-256'], ['p384-a', 'P-384'], ['p384-b', 'P-384'],
-    ['p521', 'P-521'], ['bp256', 'brainpoolP256r1'], ['bp384', 'brainpoolP384r1'],
-  ];
-  const keyFiles = await Promise.all(keySpecs.map(([name, spec]) => pki.key(name, spec)));
-  const K = Object.fromEntries(keySpecs.map(([name], i) => [name, keyFiles[i]!])) as Record<string, string>;
+  const keyNames = Object.keys(KEYS) as KeyName[];
+  const keyFiles = await Promise.all(keyNames.map((n) => pki.key(n, KEYS[n])));
+  const keyFile = (n: KeyName): string => keyFiles[keyNames.indexOf(n)]!;
 
-  // --- The federation's RSA hierarchy: root → intermediate (pathlen 0) → leaves.
-  const root = await pki.issue({ file: 'root.pem', subject: SUBJ.root, key: K.root!, profile: 'root_ca', ...ROOT });
-  const int = await pki.issue({ file: 'int.pem', subject: SUBJ.int, key: K.int!, issuer: root, profile: 'int_ca_pl0', ...INT });
-  const leafOf = (file: string, profile = 'leaf_client', extra: Partial<IssueParams> = {}) =>
-    pki.issue({ file, subject: SUBJ.leaf, key: K.leaf!, issuer: int, profile, ...LEAF, ...extra });
+  const issued = new Map<string, Issued>();
+  const get = (name: string): Issued => {
+    const found = issued.get(name);
+    if (!found) throw new Error(`certificado do corpus ainda não emitido: ${name}`);
+    return found;
+  };
+  for (const [name, subject, key, issuer, profile, window, md] of CERTS) {
+    const params: IssueParams = {
+      file: `${name}.pem`,
+      subject,
+      key: keyFile(key),
+      profile,
+      ...window,
+    };
+    if (issuer) params.issuer = get(issuer);
+    if (md) params.md = md;
+    issued.set(name, await pki.issue(params));
+  }
 
-  const leaf = await leafOf('leaf-client.pem');
-  const server = await pki.issue({ file: 'leaf-server.pem', subject: SUBJ.server, key: K.leaf!, issuer: int, profile: 'leaf_server', ...LEAF });
-  const leafExpired = await leafOf('leaf-expired.pem', 'leaf_client', EXPIRED);
-  const leafFuture = await leafOf('leaf-not-yet-valid.pem', 'leaf_client', FUTURE);
-  const leafNoDs = await leafOf('leaf-no-digital-signature.pem', 'leaf_client_no_ds');
-  const leafSigning = await leafOf('leaf-signing.pem', 'leaf_signing');
-  const leafSigningBad = await leafOf('leaf-signing-key-encipherment.pem', 'leaf_signing_bad');
-  const leafSha1 = await leafOf('leaf-sha1.pem', 'leaf_client', { md: 'sha1' });
-  const leafMd5 = await leafOf('leaf-md5.pem', 'leaf_client', { md: 'md5' });
-  const leaf1024 = await leafOf('leaf-rsa1024.pem', 'leaf_client', { key: K.rsa1024! });
-  const leafP256 = await leafOf('leaf-p256.pem', 'leaf_client_ec', { key: K['p256-a']! });
-  const leafBp256 = await leafOf('leaf-brainpool256.pem', 'leaf_client_ec', { key: K.bp256! });
-  const leafCritical = await leafOf('leaf-unknown-critical.pem', 'leaf_critical');
-  const leafRevoked = await leafOf('leaf-revoked.pem');
-
-  // A tampered copy: one bit of the signature flipped.
-  const leafDer = new NodeX509(await readFile(pki.path(leaf.cert))).raw;
-  const tampered = Buffer.from(leafDer);
-  tampered[tampered.length - 1] = tampered[tampered.length - 1]! ^ 0x01;
+  // A tampered copy (one bit of the signature flipped), a file that is no certificate, and a
+  // leaf file holding the full chain.
+  const tampered = Buffer.from(new NodeX509(await readFile(pki.path('leaf-client.pem'))).raw);
+  tampered[tampered.length - 1]! ^= 0x01;
   await writeFile(pki.path('leaf-tampered.pem'), pemOf('CERTIFICATE', tampered));
-  await writeFile(pki.path('not-a-certificate.pem'), pemOf('CERTIFICATE', Buffer.from('isto não é um certificado X.509')));
-  const fullchain = await pki.bundle('leaf-fullchain.pem', [leaf.cert, int.cert]);
+  const garbage = Buffer.from('isto não é um certificado X.509');
+  await writeFile(pki.path('not-a-certificate.pem'), pemOf('CERTIFICATE', garbage));
+  await pki.bundle('leaf-fullchain.pem', ['leaf-client.pem', 'int.pem']);
 
-  // --- Unrelated hierarchy, and an impostor CA that copies the intermediate's name.
-  const otherRoot = await pki.issue({ file: 'other-root.pem', subject: SUBJ.otherRoot, key: K['other-root']!, profile: 'root_ca', ...ROOT });
-  const otherInt = await pki.issue({ file: 'other-int.pem', subject: SUBJ.otherInt, key: K['other-int']!, issuer: otherRoot, profile: 'int_ca', ...INT });
-  const otherLeaf = await pki.issue({ file: 'other-leaf.pem', subject: leafSubject('sei.outro.gov.br'), key: K.leaf!, issuer: otherInt, profile: 'leaf_client', ...LEAF });
-  const impostor = await pki.issue({ file: 'impostor-int.pem', subject: SUBJ.int, key: K.impostor!, issuer: otherRoot, profile: 'int_ca', ...INT });
-  const leafByImpostor = await pki.issue({ file: 'leaf-by-impostor.pem', subject: SUBJ.leaf, key: K.leaf!, issuer: impostor, profile: 'leaf_client', ...LEAF });
-  const leafByImpostorNoAki = await pki.issue({ file: 'leaf-by-impostor-no-aki.pem', subject: SUBJ.leaf, key: K.leaf!, issuer: impostor, profile: 'leaf_client_no_aki', ...LEAF });
+  for (const [name, issuer, revoked, window] of CRLS) {
+    const entries = revoked.map(([cert, date, reason]) => ({ cert: get(cert), date, reason }));
+    await pki.crl(name, get(issuer), entries, window.last, window.next);
+  }
 
-  // A second genuine intermediate with the same name (CA re-key): several candidate issuers.
-  const int2 = await pki.issue({ file: 'int-rekeyed.pem', subject: SUBJ.int, key: K.int2!, issuer: root, profile: 'int_ca_pl0', ...INT });
-  const leafByInt2 = await pki.issue({ file: 'leaf-by-rekeyed-int.pem', subject: SUBJ.leaf, key: K.leaf!, issuer: int2, profile: 'leaf_client', ...LEAF });
+  const file = (name: string): string => (name.includes('.') ? name : `${name}.pem`);
+  const cases = CASES.map(([name, description, [openssl, elo, stricter], c]): CorpusCase => ({
+    name,
+    description,
+    leaf: file(c.leaf),
+    chain: (c.chain ?? ['int']).map(file),
+    trust: (c.trust ?? ['root']).map(file),
+    crls: (c.crls ?? []).map((crl) => `${crl}.${c.der ? 'der' : 'pem'}`),
+    purpose: c.purpose ?? 'client',
+    requireCrl: c.requireCrl ?? false,
+    at: CORPUS_AT,
+    openssl: { crls: (c.crls ?? []).map((crl) => `${crl}.pem`), flags: c.flags ?? [] },
+    expect: { openssl, elo, ...(stricter ? { stricter } : {}) },
+  }));
 
-  // --- Intermediates with one defect each, each issuing a good leaf.
-  const caMisc = K['ca-misc']!;
-  const defective = async (name: string, cn: string, profile: string, extra: Partial<IssueParams> = {}) => {
-    const ic = await pki.issue({ file: `int-${name}.pem`, subject: ca(cn), key: caMisc, issuer: root, profile, ...INT, ...extra });
-    const lc = await pki.issue({ file: `leaf-under-${name}.pem`, subject: SUBJ.leaf, key: K.leaf!, issuer: ic, profile: 'leaf_client', ...LEAF });
-    return { ic, lc };
-  };
-  const expiredInt = await defective('expired', 'Elo Teste AC Expirada', 'int_ca', { start: '150101000000Z', end: '251231235959Z' });
-  const futureInt = await defective('not-yet-valid', 'Elo Teste AC Futura', 'int_ca', FUTURE);
-  const notCa = await defective('ca-false', 'Elo Teste AC Sem CA', 'int_not_ca');
-  const noBc = await defective('no-basic-constraints', 'Elo Teste AC Sem BasicConstraints', 'int_no_bc');
-  const noCertSign = await defective('no-key-cert-sign', 'Elo Teste AC Sem KeyCertSign', 'int_no_certsign');
-  const ekuServer = await defective('eku-server', 'Elo Teste AC Servidores', 'int_eku_server');
-  const sha1Int = await defective('sha1', 'Elo Teste AC SHA1', 'int_ca', { md: 'sha1' });
-  const revokedInt = await defective('revoked', 'Elo Teste AC Revogada', 'int_ca');
-  const int1024 = await pki.issue({ file: 'int-rsa1024.pem', subject: ca('Elo Teste AC 1024'), key: K.rsa1024!, issuer: root, profile: 'int_ca', ...INT });
-  const leafUnder1024 = await pki.issue({ file: 'leaf-under-rsa1024.pem', subject: SUBJ.leaf, key: K.leaf!, issuer: int1024, profile: 'leaf_client', ...LEAF });
-
-  // pathlen: the pathlen:0 intermediate issuing another CA; and a pathlen:1 chain that is fine.
-  const subCa = await pki.issue({ file: 'int-sub-of-pathlen0.pem', subject: ca('Elo Teste AC Subordinada'), key: caMisc, issuer: int, profile: 'int_ca', ...INT });
-  const leafUnderSub = await pki.issue({ file: 'leaf-under-sub-of-pathlen0.pem', subject: SUBJ.leaf, key: K.leaf!, issuer: subCa, profile: 'leaf_client', ...LEAF });
-  const pl1 = await pki.issue({ file: 'int-pathlen1.pem', subject: ca('Elo Teste AC Nivel 1'), key: K.int2!, issuer: root, profile: 'int_ca_pl1', ...INT });
-  const pl1Sub = await pki.issue({ file: 'int-pathlen1-sub.pem', subject: ca('Elo Teste AC Nivel 2'), key: caMisc, issuer: pl1, profile: 'int_ca_pl0', ...INT });
-  const leafUnderPl1 = await pki.issue({ file: 'leaf-under-pathlen1.pem', subject: SUBJ.leaf, key: K.leaf!, issuer: pl1Sub, profile: 'leaf_client', ...LEAF });
-
-  // Roots with a defect of their own.
-  const expiredRoot = await pki.issue({ file: 'root-expired.pem', subject: ca('Elo Teste Raiz Expirada'), key: K.int2!, profile: 'root_ca', start: '150101000000Z', end: '251231235959Z' });
-  const leafUnderExpiredRoot = await pki.issue({ file: 'leaf-under-expired-root.pem', subject: SUBJ.leaf, key: K.leaf!, issuer: expiredRoot, profile: 'leaf_client', ...LEAF });
-  const sha1Root = await pki.issue({ file: 'root-sha1.pem', subject: ca('Elo Teste Raiz SHA1'), key: caMisc, profile: 'root_ca', ...ROOT, md: 'sha1' });
-  const intUnderSha1Root = await pki.issue({ file: 'int-under-sha1-root.pem', subject: ca('Elo Teste AC sob Raiz SHA1'), key: K.int2!, issuer: sha1Root, profile: 'int_ca', ...INT });
-  const leafUnderSha1Root = await pki.issue({ file: 'leaf-under-sha1-root.pem', subject: SUBJ.leaf, key: K.leaf!, issuer: intUnderSha1Root, profile: 'leaf_client', ...LEAF });
-
-  // --- EC: a P-384 intermediate under the RSA root; an EC hierarchy throughout; brainpool.
-  const intP384 = await pki.issue({ file: 'int-p384.pem', subject: ca('Elo Teste AC EC P-384'), key: K['p384-a']!, issuer: root, profile: 'int_ca', ...INT });
-  const leafUnderP384 = await pki.issue({ file: 'leaf-p256-under-p384.pem', subject: SUBJ.leaf, key: K['p256-a']!, issuer: intP384, profile: 'leaf_client_ec', ...LEAF, md: 'sha384' });
-  const leafRevokedUnderP384 = await pki.issue({ file: 'leaf-p256-under-p384-revoked.pem', subject: SUBJ.leaf, key: K['p256-b']!, issuer: intP384, profile: 'leaf_client_ec', ...LEAF, md: 'sha384' });
-  const ecRoot = await pki.issue({ file: 'root-ec.pem', subject: ca('Elo Teste Raiz EC'), key: K['p384-b']!, profile: 'root_ca', ...ROOT, md: 'sha384' });
-  const ecInt = await pki.issue({ file: 'int-ec.pem', subject: ca('Elo Teste AC EC P-256'), key: K['p256-b']!, issuer: ecRoot, profile: 'int_ca', ...INT, md: 'sha384' });
-  const ecLeaf = await pki.issue({ file: 'leaf-ec-chain.pem', subject: SUBJ.leaf, key: K['p256-a']!, issuer: ecInt, profile: 'leaf_client_ec', ...LEAF });
-  const ecLeafP521 = await pki.issue({ file: 'leaf-p521-ec-chain.pem', subject: SUBJ.leaf, key: K.p521!, issuer: ecInt, profile: 'leaf_client_ec', ...LEAF });
-  const bpInt = await pki.issue({ file: 'int-brainpool384.pem', subject: ca('Elo Teste AC Brainpool'), key: K.bp384!, issuer: root, profile: 'int_ca', ...INT });
-  const bpLeaf = await pki.issue({ file: 'leaf-brainpool256-under-brainpool384.pem', subject: SUBJ.leaf, key: K.bp256!, issuer: bpInt, profile: 'leaf_client_ec', ...LEAF, md: 'sha384' });
-
-  // --- Self-signed leaves.
-  const selfSigned = await pki.issue({ file: 'leaf-self-signed.pem', subject: leafSubject('sistema.exemplo.gov.br'), key: K.leaf!, profile: 'self_client', ...LEAF });
-
-  // --- CRLs.
-  const crlIntFresh = await pki.crl('crl-int-fresh', int, [], CRL_FRESH.last, CRL_FRESH.next);
-  const crlIntRevoked = await pki.crl('crl-int-revokes-leaf', int, [{ cert: leafRevoked, date: '251001000000Z', reason: 'keyCompromise' }], CRL_FRESH.last, CRL_FRESH.next);
-  const crlIntStale = await pki.crl('crl-int-stale', int, [], CRL_STALE.last, CRL_STALE.next);
-  const crlIntFuture = await pki.crl('crl-int-not-yet-valid', int, [], CRL_FUTURE.last, CRL_FUTURE.next);
-  const crlForged = await pki.crl('crl-int-forged-by-impostor', impostor, [], CRL_FRESH.last, CRL_FRESH.next);
-  const crlRootFresh = await pki.crl('crl-root-fresh', root, [], CRL_FRESH.last, CRL_FRESH.next);
-  const crlRootRevokesInt = await pki.crl('crl-root-revokes-int', root, [{ cert: revokedInt.ic, date: '251115000000Z', reason: 'CACompromise' }], CRL_FRESH.last, CRL_FRESH.next);
-  const crlRevokedIntFresh = await pki.crl('crl-revoked-int-fresh', revokedInt.ic, [], CRL_FRESH.last, CRL_FRESH.next);
-  const crlOther = await pki.crl('crl-other-int', otherInt, [], CRL_FRESH.last, CRL_FRESH.next);
-  const crlP384Fresh = await pki.crl('crl-int-p384-fresh', intP384, [], CRL_FRESH.last, CRL_FRESH.next);
-  const crlP384Revoked = await pki.crl('crl-int-p384-revokes-leaf', intP384, [{ cert: leafRevokedUnderP384, date: '251201000000Z', reason: 'superseded' }], CRL_FRESH.last, CRL_FRESH.next);
-  const crlBpFresh = await pki.crl('crl-int-brainpool-fresh', bpInt, [], CRL_FRESH.last, CRL_FRESH.next);
-
-  const E = OPENSSL_ERR;
-  const cases: CorpusCase[] = [];
-  const add = (
-    name: string,
-    description: string,
-    c: {
-      leaf: Issued | string;
-      chain?: (Issued | string)[];
-      trust?: (Issued | string)[];
-      crls?: string[];
-      opensslCrls?: string[];
-      purpose?: CorpusPurpose;
-      requireCrl?: boolean;
-      flags?: string[];
-      openssl: CorpusCase['expect']['openssl'];
-      elo: string;
-      stricter?: string;
-    },
-  ): void => {
-    const file = (x: Issued | string): string => (typeof x === 'string' ? x : x.cert);
-    cases.push({
-      name,
-      description,
-      leaf: file(c.leaf),
-      chain: (c.chain ?? [int]).map(file),
-      trust: (c.trust ?? [root]).map(file),
-      crls: c.crls ?? [],
-      purpose: c.purpose ?? 'client',
-      requireCrl: c.requireCrl ?? false,
-      at: CORPUS_AT,
-      openssl: { crls: c.opensslCrls ?? c.crls ?? [], flags: c.flags ?? [] },
-      expect: { openssl: c.openssl, elo: c.elo, ...(c.stricter ? { stricter: c.stricter } : {}) },
-    });
-  };
-
-  // Good chains and purposes.
-  add('good-rsa-chain', 'raiz → intermediária → folha clientAuth, RSA 2048', { leaf, openssl: 'valid', elo: 'valid' });
-  add('good-with-unordered-unrelated-intermediates', 'intermediárias fora de ordem e com extras sem relação',
-    { leaf, chain: [otherInt, expiredInt.ic, notCa.ic, int, intP384, otherRoot], openssl: 'valid', elo: 'valid' });
-  add('good-leaf-file-is-full-chain', 'arquivo da folha traz folha + intermediária',
-    { leaf: fullchain, chain: [], flags: ['-untrusted', fullchain], openssl: 'valid', elo: 'valid' });
-  add('good-same-name-candidates-told-apart-by-key-id', 'duas intermediárias com o mesmo nome; a certa vem depois',
-    { leaf: leafByInt2, chain: [int, int2], openssl: 'valid', elo: 'valid' });
-  add('good-pathlen1-with-two-intermediates', 'pathlen:1 acima de uma intermediária pathlen:0',
-    { leaf: leafUnderPl1, chain: [pl1Sub, pl1], openssl: 'valid', elo: 'valid' });
-  add('good-server-for-server', 'folha serverAuth verificada para servidor', { leaf: server, purpose: 'server', openssl: 'valid', elo: 'valid' });
-  add('good-signing-non-repudiation', 'folha só com nonRepudiation para assinatura', { leaf: leafSigning, purpose: 'signing', openssl: 'valid', elo: 'valid' });
-  add('good-server-leaf-for-any', 'folha serverAuth para qualquer finalidade', { leaf: server, purpose: 'any', openssl: 'valid', elo: 'valid' });
-  add('good-anchor-is-intermediate', 'âncora configurada é a intermediária (cadeia parcial)',
-    { leaf, chain: [], trust: [int], flags: ['-partial_chain'], openssl: 'valid', elo: 'valid' });
-  add('good-leaf-is-anchor', 'certificado autoassinado registrado como âncora', { leaf: selfSigned, chain: [], trust: [selfSigned], openssl: 'valid', elo: 'valid' });
-  add('good-sha1-self-signature-of-anchor', 'raiz autoassinada com SHA-1: a autoassinatura da âncora não conta',
-    { leaf: leafUnderSha1Root, chain: [intUnderSha1Root], trust: [sha1Root], openssl: 'valid', elo: 'valid' });
-
-  // Purpose refusals.
-  add('server-leaf-for-client', 'folha só serverAuth usada como cliente', { leaf: server, openssl: E.INVALID_PURPOSE, elo: 'ext_key_usage_missing' });
-  add('client-leaf-for-server', 'folha só clientAuth usada como servidor', { leaf, purpose: 'server', openssl: E.INVALID_PURPOSE, elo: 'ext_key_usage_missing' });
-  add('client-leaf-without-digital-signature', 'keyUsage só keyEncipherment para cliente', { leaf: leafNoDs, openssl: E.INVALID_PURPOSE, elo: 'key_usage_missing' });
-  add('signing-leaf-with-key-encipherment-only', 'keyUsage sem digitalSignature/nonRepudiation para assinatura',
-    { leaf: leafSigningBad, purpose: 'signing', openssl: E.INVALID_PURPOSE, elo: 'key_usage_missing' });
-  add('intermediate-eku-excludes-client', 'intermediária com extKeyUsage só serverAuth emitindo folha cliente',
-    { leaf: ekuServer.lc, chain: [ekuServer.ic], openssl: E.INVALID_PURPOSE, elo: 'ext_key_usage_missing' });
-
-  // Dates.
-  add('expired-leaf', 'folha vencida em 2025-12-31', { leaf: leafExpired, openssl: E.CERT_HAS_EXPIRED, elo: 'cert_expired' });
-  add('not-yet-valid-leaf', 'folha válida só a partir de 2026-06-01', { leaf: leafFuture, openssl: E.CERT_NOT_YET_VALID, elo: 'cert_not_yet_valid' });
-  add('expired-intermediate', 'intermediária vencida', { leaf: expiredInt.lc, chain: [expiredInt.ic], openssl: E.CERT_HAS_EXPIRED, elo: 'cert_expired' });
-  add('not-yet-valid-intermediate', 'intermediária ainda não válida', { leaf: futureInt.lc, chain: [futureInt.ic], openssl: E.CERT_NOT_YET_VALID, elo: 'cert_not_yet_valid' });
-  add('expired-root-anchor', 'âncora raiz vencida', { leaf: leafUnderExpiredRoot, chain: [], trust: [expiredRoot], openssl: E.CERT_HAS_EXPIRED, elo: 'cert_expired' });
-  add('expired-leaf-under-intermediate-anchor', 'folha vencida, âncora intermediária',
-    { leaf: leafExpired, chain: [], trust: [int], flags: ['-partial_chain'], openssl: E.CERT_HAS_EXPIRED, elo: 'cert_expired' });
-
-  // Chain building failures.
-  add('missing-intermediate', 'intermediária não fornecida', { leaf, chain: [], openssl: E.UNABLE_TO_GET_ISSUER_CERT_LOCALLY, elo: 'chain_untrusted' });
-  add('wrong-issuer-same-name-key-id', 'folha emitida por outra AC com o mesmo nome (AKI diferente)',
-    { leaf: leafByImpostor, openssl: E.UNABLE_TO_GET_ISSUER_CERT_LOCALLY, elo: 'issuer_mismatch' });
-  add('wrong-issuer-same-name-no-key-id', 'folha sem AKI emitida por outra AC com o mesmo nome',
-    { leaf: leafByImpostorNoAki, openssl: E.CERT_SIGNATURE_FAILURE, elo: 'signature_invalid' });
-  add('wrong-issuer-different-name', 'folha de outra hierarquia, emissor ausente',
-    { leaf: otherLeaf, openssl: E.UNABLE_TO_GET_ISSUER_CERT_LOCALLY, elo: 'chain_untrusted' });
-  add('chain-to-untrusted-root', 'cadeia completa até uma raiz não configurada',
-    { leaf: otherLeaf, chain: [otherInt, otherRoot], openssl: E.SELF_SIGNED_CERT_IN_CHAIN, elo: 'chain_untrusted' });
-  add('self-signed-leaf', 'folha autoassinada fora das âncoras', { leaf: selfSigned, chain: [], openssl: E.DEPTH_ZERO_SELF_SIGNED_CERT, elo: 'self_signed_leaf' });
-  add('tampered-leaf-signature', 'um bit da assinatura da folha trocado', { leaf: 'leaf-tampered.pem', openssl: E.CERT_SIGNATURE_FAILURE, elo: 'signature_invalid' });
-  add('not-a-certificate', 'arquivo PEM sem certificado válido', { leaf: 'not-a-certificate.pem', openssl: 'load', elo: 'malformed_certificate' });
-
-  // CA constraints.
-  add('intermediate-ca-false', 'intermediária com CA:FALSE', { leaf: notCa.lc, chain: [notCa.ic], openssl: E.INVALID_CA, elo: 'not_a_ca' });
-  add('intermediate-without-basic-constraints', 'intermediária sem basicConstraints', { leaf: noBc.lc, chain: [noBc.ic], openssl: E.INVALID_CA, elo: 'not_a_ca' });
-  add('intermediate-without-key-cert-sign', 'intermediária com keyUsage sem keyCertSign',
-    { leaf: noCertSign.lc, chain: [noCertSign.ic], openssl: E.INVALID_CA, elo: 'key_usage_missing' });
-  add('path-length-exceeded', 'intermediária pathlen:0 emitindo outra AC', { leaf: leafUnderSub, chain: [subCa, int], openssl: E.PATH_LENGTH_EXCEEDED, elo: 'path_len_exceeded' });
-  add('unknown-critical-extension', 'folha com extensão crítica desconhecida', { leaf: leafCritical, openssl: E.UNHANDLED_CRITICAL_EXTENSION, elo: 'unknown_critical_extension' });
-
-  // Elliptic curves.
-  add('ec-p256-leaf-under-rsa', 'folha P-256 sob intermediária RSA', { leaf: leafP256, openssl: 'valid', elo: 'valid' });
-  add('ec-p384-intermediate-under-rsa-root', 'intermediária P-384 (raiz RSA), folha P-256, ecdsa-with-SHA384',
-    { leaf: leafUnderP384, chain: [intP384], openssl: 'valid', elo: 'valid' });
-  add('ec-chain-throughout', 'raiz P-384 → intermediária P-256 → folha P-256', { leaf: ecLeaf, chain: [ecInt], trust: [ecRoot], openssl: 'valid', elo: 'valid' });
-  add('ec-p521-leaf', 'folha P-521 na cadeia EC', { leaf: ecLeafP521, chain: [ecInt], trust: [ecRoot], openssl: 'valid', elo: 'valid' });
-  add('ec-p384-intermediate-crl-fresh', 'LCR da intermediária P-384 (raiz RSA), atual',
-    { leaf: leafUnderP384, chain: [intP384], crls: [crlP384Fresh.pem], flags: ['-crl_check'], openssl: 'valid', elo: 'valid' });
-  add('ec-leaf-revoked-by-p384-crl', 'folha P-256 revogada na LCR ECDSA',
-    { leaf: leafRevokedUnderP384, chain: [intP384], crls: [crlP384Revoked.der], opensslCrls: [crlP384Revoked.pem], flags: ['-crl_check'], openssl: E.CERT_REVOKED, elo: 'cert_revoked' });
-  add('brainpool-p256-leaf-under-rsa', 'folha brainpoolP256r1 sob intermediária RSA', { leaf: leafBp256, openssl: 'valid', elo: 'valid' });
-  add('brainpool-chain', 'intermediária brainpoolP384r1 assinando folha brainpoolP256r1',
-    { leaf: bpLeaf, chain: [bpInt], openssl: 'valid', elo: 'valid' });
-  add('brainpool-intermediate-crl-fresh', 'LCR assinada com brainpoolP384r1',
-    { leaf: bpLeaf, chain: [bpInt], crls: [crlBpFresh.pem], flags: ['-crl_check'], openssl: 'valid', elo: 'valid' });
-
-  // Algorithm policy: Elo is stricter than OpenSSL's defaults.
-  add('sha1-signed-leaf', 'folha assinada com sha1WithRSAEncryption', { leaf: leafSha1, openssl: 'valid', elo: 'weak_signature', stricter: 'SHA-1 recusado (allowSha1: false)' });
-  add('md5-signed-leaf', 'folha assinada com md5WithRSAEncryption', { leaf: leafMd5, openssl: 'valid', elo: 'weak_signature', stricter: 'MD5 sempre recusado' });
-  add('sha1-signed-intermediate', 'intermediária assinada com SHA-1 pela raiz', { leaf: sha1Int.lc, chain: [sha1Int.ic], openssl: 'valid', elo: 'weak_signature', stricter: 'SHA-1 recusado em todo o caminho' });
-  add('rsa1024-leaf', 'folha com chave RSA de 1024 bits', { leaf: leaf1024, openssl: 'valid', elo: 'weak_key', stricter: 'RSA < 2048 bits recusado' });
-  add('rsa1024-intermediate', 'intermediária com chave RSA de 1024 bits', { leaf: leafUnder1024, chain: [int1024], openssl: 'valid', elo: 'weak_key', stricter: 'RSA < 2048 bits recusado em todo o caminho' });
-
-  // Revocation.
-  add('crl-fresh-leaf-not-revoked', 'LCR atual da intermediária, folha não listada', { leaf, crls: [crlIntFresh.pem], flags: ['-crl_check'], openssl: 'valid', elo: 'valid' });
-  add('crl-all-required-and-present', '--require-crl com LCRs da intermediária e da raiz',
-    { leaf, crls: [crlIntFresh.pem, crlRootFresh.pem], requireCrl: true, flags: ['-crl_check_all'], openssl: 'valid', elo: 'valid' });
-  add('revoked-leaf', 'folha revogada (keyCompromise)', { leaf: leafRevoked, crls: [crlIntRevoked.pem], flags: ['-crl_check'], openssl: E.CERT_REVOKED, elo: 'cert_revoked' });
-  add('revoked-leaf-der-crl', 'folha revogada, LCR em DER', { leaf: leafRevoked, crls: [crlIntRevoked.der], opensslCrls: [crlIntRevoked.pem], flags: ['-crl_check'], openssl: E.CERT_REVOKED, elo: 'cert_revoked' });
-  add('revoked-intermediate', 'intermediária revogada pela raiz (crl_check_all)',
-    { leaf: revokedInt.lc, chain: [revokedInt.ic], crls: [crlRootRevokesInt.pem, crlRevokedIntFresh.pem], flags: ['-crl_check_all'], openssl: E.CERT_REVOKED, elo: 'cert_revoked' });
-  add('stale-crl', 'LCR vencida em 2025-12-01', { leaf, crls: [crlIntStale.pem], flags: ['-crl_check'], openssl: E.CRL_HAS_EXPIRED, elo: 'crl_stale' });
-  add('crl-not-yet-valid', 'LCR emitida depois do instante da verificação', { leaf, crls: [crlIntFuture.pem], flags: ['-crl_check'], openssl: E.CRL_NOT_YET_VALID, elo: 'crl_not_yet_valid' });
-  add('crl-signed-by-wrong-ca', 'LCR com o nome da intermediária assinada por outra AC',
-    { leaf, crls: [crlForged.pem], flags: ['-crl_check'], openssl: E.UNABLE_TO_GET_CRL, elo: 'crl_invalid' });
-  add('crl-required-but-root-crl-missing', '--require-crl sem a LCR da raiz',
-    { leaf, crls: [crlIntFresh.pem], requireCrl: true, flags: ['-crl_check_all'], openssl: E.UNABLE_TO_GET_CRL, elo: 'crl_missing' });
-  add('crl-required-none-given', '--require-crl sem nenhuma LCR', { leaf, requireCrl: true, flags: ['-crl_check'], openssl: E.UNABLE_TO_GET_CRL, elo: 'crl_missing' });
-  add('unrelated-crl-is-ignored', 'LCR de outra AC: sem LCR do emissor, política if-crl-present não verifica',
-    { leaf, crls: [crlOther.pem], openssl: 'valid', elo: 'valid' });
-
-  await writeFile(pki.path('corpus.json'), `${JSON.stringify({ at: CORPUS_AT, cases }, null, 2)}\n`);
+  await writeFile(
+    pki.path('corpus.json'),
+    `${JSON.stringify({ at: CORPUS_AT, cases }, null, 2)}\n`,
+  );
   return { dir: pki.dir, at: CORPUS_AT, cases };
 }
 
@@ -610,8 +712,12 @@ function pemOf(label: string, der: Uint8Array): string {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const target = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'out', 'corpus'));
+  const target = resolve(
+    process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'out', 'corpus'),
+  );
   const started = Date.now();
   const corpus = await buildCorpus(target);
-  process.stdout.write(`${corpus.cases.length} casos em ${corpus.dir} (${Date.now() - started} ms)\n`);
+  process.stdout.write(
+    `${corpus.cases.length} casos em ${corpus.dir} (${Date.now() - started} ms)\n`,
+  );
 }

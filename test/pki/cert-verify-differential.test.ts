@@ -52,7 +52,8 @@ async function opensslVerify(c: CorpusCase): Promise<{ verdict: OpensslVerdict; 
     OPENSSL_PURPOSE[c.purpose],
   ];
   if (c.chain.length > 0) args.push('-untrusted', await concat(`${c.name}.untrusted.pem`, c.chain));
-  if (c.openssl.crls.length > 0) args.push('-CRLfile', await concat(`${c.name}.crls.pem`, c.openssl.crls));
+  if (c.openssl.crls.length > 0)
+    args.push('-CRLfile', await concat(`${c.name}.crls.pem`, c.openssl.crls));
   args.push(...c.openssl.flags, c.leaf);
   try {
     const { stdout, stderr } = await run('openssl', args, { cwd: corpus.dir });
@@ -62,7 +63,12 @@ async function opensslVerify(c: CorpusCase): Promise<{ verdict: OpensslVerdict; 
     const output = `${failure.stdout ?? ''}${failure.stderr ?? ''}`;
     const error = /error (\d+) at \d+ depth lookup/.exec(output);
     if (error) return { verdict: Number(error[1]), output };
-    return { verdict: /Could not (?:read|load|open) certificate|unable to load/i.test(output) ? 'load' : -2, output };
+    return {
+      verdict: /Could not (?:read|load|open) certificate|unable to load/i.test(output)
+        ? 'load'
+        : -2,
+      output,
+    };
   }
 }
 
@@ -135,13 +141,21 @@ describe('elo cert verify agrees with openssl verify on the generated corpus', (
 describe('elo cert verify as a real process (node bin/elo.js)', () => {
   const elo = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
     try {
-      const { stdout, stderr } = await run(process.execPath, [join(repoRoot, 'bin', 'elo.js'), 'cert', 'verify', ...args], {
-        cwd: corpus.dir,
-      });
+      const { stdout, stderr } = await run(
+        process.execPath,
+        [join(repoRoot, 'bin', 'elo.js'), 'cert', 'verify', ...args],
+        {
+          cwd: corpus.dir,
+        },
+      );
       return { code: 0, stdout, stderr };
     } catch (e) {
       const failure = e as { code?: number; stdout?: string; stderr?: string };
-      return { code: failure.code ?? -1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
+      return {
+        code: failure.code ?? -1,
+        stdout: failure.stdout ?? '',
+        stderr: failure.stderr ?? '',
+      };
     }
   };
   const byName = (name: string): CorpusCase => {
@@ -153,7 +167,9 @@ describe('elo cert verify as a real process (node bin/elo.js)', () => {
   it('accepts the good chain with exit 0 and prints the chain in Portuguese', async () => {
     const r = await elo(eloArgs(byName('good-rsa-chain')));
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^V�ÁLIDO: O certificado "CN=sei\.exemplo\.gov\.br,OU=TI,O=Prefeitura de Exemplo,C=BR"/);
+    expect(r.stdout).toMatch(
+      /^VÁLIDO: O certificado "CN=sei\.exemplo\.gov\.br,OU=TI,O=Prefeitura de Exemplo,C=BR"/,
+    );
     expect(r.stdout).toContain('(âncora de confiança)');
   });
 
@@ -162,7 +178,9 @@ describe('elo cert verify as a real process (node bin/elo.js)', () => {
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout) as EloJson;
     expect(json).toMatchObject({ valid: false, code: 'cert_revoked' });
-    expect(json.message).toContain('foi revogado em 2025-10-01T00:00:00Z (motivo: comprometimento da chave)');
+    expect(json.message).toContain(
+      'foi revogado em 2025-10-01T00:00:00Z (motivo: comprometimento da chave)',
+    );
   });
 
   it('exits 2 with a Portuguese message when no --trust is given', async () => {

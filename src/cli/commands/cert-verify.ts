@@ -34,7 +34,7 @@ Códigos de saída: 0 válido, 1 recusado, 2 erro de uso.`;
 
 const PURPOSES: readonly CertPurpose[] = ['client', 'server', 'signing', 'any'];
 const ISO_8601 =
-  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 class UsageError {
   constructor(readonly message: string) {}
@@ -42,17 +42,30 @@ class UsageError {
 
 function parseAt(text: string): Date {
   const trimmed = text.trim();
-  if (!ISO_8601.test(trimmed)) {
+  const m = ISO_8601.exec(trimmed);
+  if (!m) {
     throw new UsageError(
       `Data inválida em --at: "${text}". Use ISO-8601, por exemplo 2026-01-15T12:00:00Z.`,
     );
   }
-  // A date-time without a zone is read as UTC, not as the machine's local time.
-  const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(trimmed) || !trimmed.includes(':');
-  const date = new Date(hasZone ? trimmed : `${trimmed}Z`);
-  if (Number.isNaN(date.getTime())) {
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((v) =>
+    v === undefined ? 0 : Number(v),
+  ) as [number, number, number, number, number, number];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
     throw new UsageError(`Data inexistente em --at: "${text}".`);
   }
+  // A date-time without a zone is read as UTC, not as the machine's local time.
+  const date = new Date(m[4] !== undefined && m[7] === undefined ? `${trimmed}Z` : trimmed);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`Data inexistente em --at: "${text}".`);
   return date;
 }
 
@@ -75,11 +88,18 @@ async function readInput(io: CliIo, path: string, role: string): Promise<Uint8Ar
   }
 }
 
-async function readCertificateFiles(io: CliIo, paths: string[], role: string): Promise<X509Certificate[]> {
+async function readCertificateFiles(
+  io: CliIo,
+  paths: string[],
+  role: string,
+): Promise<X509Certificate[]> {
   const out: X509Certificate[] = [];
   for (const path of paths) {
     const parsed = readCertificates(await readInput(io, path, role));
-    if (!parsed.ok) throw new UsageError(`O arquivo ${role} "${path}" não contém certificados válidos: ${parsed.error}.`);
+    if (!parsed.ok)
+      throw new UsageError(
+        `O arquivo ${role} "${path}" não contém certificados válidos: ${parsed.error}.`,
+      );
     out.push(...parsed.value);
   }
   return out;
@@ -89,7 +109,10 @@ async function readCrlFiles(io: CliIo, paths: string[]): Promise<X509Crl[]> {
   const out: X509Crl[] = [];
   for (const path of paths) {
     const parsed = readCrls(await readInput(io, path, 'a LCR'));
-    if (!parsed.ok) throw new UsageError(`O arquivo de LCR "${path}" não contém uma LCR válida: ${parsed.error}.`);
+    if (!parsed.ok)
+      throw new UsageError(
+        `O arquivo de LCR "${path}" não contém uma LCR válida: ${parsed.error}.`,
+      );
     out.push(...parsed.value);
   }
   return out;
@@ -97,7 +120,11 @@ async function readCrlFiles(io: CliIo, paths: string[]): Promise<X509Crl[]> {
 
 const isoSeconds = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-function validMessage(result: Extract<VerifyResult, { valid: true }>, purpose: CertPurpose, at: Date): string {
+function validMessage(
+  result: Extract<VerifyResult, { valid: true }>,
+  purpose: CertPurpose,
+  at: Date,
+): string {
   const leaf = result.chain[0]!;
   const anchor = result.chain[result.chain.length - 1]!;
   const base =
@@ -110,7 +137,12 @@ function validMessage(result: Extract<VerifyResult, { valid: true }>, purpose: C
 
 function chainLines(chain: CertSummary[], valid: boolean): string[] {
   return chain.flatMap((c, i) => {
-    const tag = i === 0 ? ' (certificado verificado)' : valid && i === chain.length - 1 ? ' (âncora de confiança)' : '';
+    const tag =
+      i === 0
+        ? ' (certificado verificado)'
+        : valid && i === chain.length - 1
+          ? ' (âncora de confiança)'
+          : '';
     return [
       `  ${i}. ${c.subject}${tag}`,
       `     emissor: ${c.issuer}`,
@@ -143,7 +175,16 @@ export const runCertVerify: CliCommand = async (args, io) => {
       },
     });
   } catch (e) {
-    io.err(`Opção inválida: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+    // node:util reports in English; say it in Portuguese, naming the option.
+    const code = (e as NodeJS.ErrnoException).code;
+    const option = /'(--?[\w-]+)/.exec(e instanceof Error ? e.message : '')?.[1] ?? '';
+    const why =
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? `Opção inválida: ${option} não existe.`
+        : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+          ? `Opção inválida: ${option} exige um valor.`
+          : 'Opção inválida.';
+    io.err(`${why}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
   const { values, positionals } = parsed;
@@ -153,7 +194,8 @@ export const runCertVerify: CliCommand = async (args, io) => {
   }
 
   try {
-    if (positionals.length === 0) throw new UsageError('Informe o arquivo do certificado a verificar.');
+    if (positionals.length === 0)
+      throw new UsageError('Informe o arquivo do certificado a verificar.');
     if (positionals.length > 1) {
       throw new UsageError(
         `Informe um único certificado a verificar (recebidos ${positionals.length}); use --chain para os intermediários.`,
@@ -165,7 +207,9 @@ export const runCertVerify: CliCommand = async (args, io) => {
     }
     const purpose = (values.purpose ?? 'client') as CertPurpose;
     if (!PURPOSES.includes(purpose)) {
-      throw new UsageError(`Finalidade inválida em --purpose: "${values.purpose}". Use client, server, signing ou any.`);
+      throw new UsageError(
+        `Finalidade inválida em --purpose: "${values.purpose}". Use client, server, signing ou any.`,
+      );
     }
     const at = values.at === undefined ? new Date() : parseAt(values.at);
     const leafPath = positionals[0]!;
@@ -196,14 +240,19 @@ export const runCertVerify: CliCommand = async (args, io) => {
           valid: result.valid,
           code: result.valid ? null : result.code,
           message,
-          chain: result.chain.map((c) => ({ subject: c.subject, serial: c.serial, fingerprint256: c.fingerprint256 })),
+          chain: result.chain.map((c) => ({
+            subject: c.subject,
+            serial: c.serial,
+            fingerprint256: c.fingerprint256,
+          })),
         }),
       );
     } else if (result.valid) {
       io.out([`VÁLIDO: ${message}`, '', 'Cadeia:', ...chainLines(result.chain, true)].join('\n'));
     } else {
       const lines = [`RECUSADO (${result.code}): ${message}`];
-      if (result.chain.length > 0) lines.push('', 'Cadeia montada até onde foi possível:', ...chainLines(result.chain, false));
+      if (result.chain.length > 0)
+        lines.push('', 'Cadeia montada até onde foi possível:', ...chainLines(result.chain, false));
       io.out(lines.join('\n'));
     }
     return result.valid ? EXIT_OK : EXIT_FAILED;

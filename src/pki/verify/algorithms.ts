@@ -1,6 +1,7 @@
 import type { X509Certificate } from '@peculiar/x509';
 
-export type HashName = 'MD2' | 'MD4' | 'MD5' | 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+export type HashName =
+  'MD2' | 'MD4' | 'MD5' | 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 export interface SignatureAlgorithmInfo {
   oid: string;
@@ -49,7 +50,7 @@ export function signatureAlgorithmInfo(
   oid: string,
   webAlgorithm?: { hash?: unknown } | undefined,
 ): SignatureAlgorithmInfo {
-  const known = SIGNATURE_ALGORITHMS[oid];
+  const known = Object.hasOwn(SIGNATURE_ALGORITHMS, oid) ? SIGNATURE_ALGORITHMS[oid] : undefined;
   if (!known) return { oid, label: oid, family: 'unknown', hash: null };
   if (known.family !== 'rsa-pss') return { oid, ...known };
   const hash = webAlgorithm?.hash;
@@ -60,7 +61,12 @@ export function signatureAlgorithmInfo(
         ? hash.name
         : 'SHA-1'; // RFC 4055 §3.1 default when the parameters omit the hash
   const hashName = PSS_HASHES[hashText.toUpperCase()] ?? null;
-  return { oid, ...known, label: `RSASSA-PSS (${hashName ?? 'hash desconhecido'})`, hash: hashName };
+  return {
+    oid,
+    ...known,
+    label: `RSASSA-PSS (${hashName ?? 'hash desconhecido'})`,
+    hash: hashName,
+  };
 }
 
 /** Hashes broken for signatures (collisions): never accepted, whatever the policy. */
@@ -79,14 +85,17 @@ export function keyInfo(cert: X509Certificate): KeyInfo {
   } catch {
     return { kind: 'other', name: 'desconhecido' };
   }
-  const name = algorithm.name.toUpperCase();
+  const name = String(algorithm?.name ?? '').toUpperCase();
   if (name === 'RSASSA-PKCS1-V1_5' || name === 'RSA-PSS' || name === 'RSA-OAEP') {
     return { kind: 'rsa', bits: algorithm.modulusLength ?? 0 };
   }
   if (name === 'ECDSA' || name === 'ECDH') {
-    return { kind: 'ec', curve: typeof algorithm.namedCurve === 'string' ? algorithm.namedCurve : null };
+    return {
+      kind: 'ec',
+      curve: typeof algorithm.namedCurve === 'string' ? algorithm.namedCurve : null,
+    };
   }
-  return { kind: 'other', name: algorithm.name };
+  return { kind: 'other', name: String(algorithm?.name ?? 'desconhecido') };
 }
 
 export const describeKey = (key: KeyInfo): string =>

@@ -25,7 +25,7 @@ const curve = (p: string, a: string, b: string, gx: string, gy: string, n: strin
   size: p.length / 2,
 });
 
-export const BRAINPOOL_CURVES: Record<string, Curve> = {
+export const BRAINPOOL_CURVES: Readonly<Record<string, Curve>> = {
   brainpoolP256r1: curve(
     'a9fb57dba1eea9bc3e660a909d838d726e3bf623d52620282013481d1f6e5377',
     '7d5a0975fc2c3057eef67530417affe7fb8055c126dc5c6ce94a4b44f330b5d9',
@@ -170,8 +170,8 @@ export function verifyBrainpoolEcdsa(
   signature: { r: bigint; s: bigint },
   publicPoint: Uint8Array,
 ): boolean {
-  const c = BRAINPOOL_CURVES[curveName];
-  if (!c) return false;
+  if (!Object.hasOwn(BRAINPOOL_CURVES, curveName)) return false;
+  const c = BRAINPOOL_CURVES[curveName]!;
   const { r, s } = signature;
   if (r <= 0n || r >= c.n || s <= 0n || s >= c.n) return false;
   const Q = decodePoint(c, publicPoint);

@@ -58,9 +58,10 @@ export function subjectKeyId(cert: X509Certificate): string | null {
   }
 }
 
-export function authorityKeyId(
-  signed: X509Certificate | X509Crl,
-): { keyId: string | null; serial: string | null } {
+export function authorityKeyId(signed: X509Certificate | X509Crl): {
+  keyId: string | null;
+  serial: string | null;
+} {
   try {
     const aki = signed.getExtension(AuthorityKeyIdentifierExtension);
     return {
@@ -85,32 +86,46 @@ export function keyIdConflict(signed: X509Certificate | X509Crl, issuer: X509Cer
   return false;
 }
 
-export const sameName = (a: X509Certificate['subjectName'], b: X509Certificate['subjectName']): boolean =>
-  nameKey(a) === nameKey(b);
+export const sameName = (
+  a: X509Certificate['subjectName'],
+  b: X509Certificate['subjectName'],
+): boolean => nameKey(a) === nameKey(b);
 
 /** Subject and issuer names are the same (RFC 5280 §6.1: "self-issued"). */
-export const isSelfIssued = (cert: X509Certificate): boolean => sameName(cert.subjectName, cert.issuerName);
+export const isSelfIssued = (cert: X509Certificate): boolean =>
+  sameName(cert.subjectName, cert.issuerName);
 
 /**
- * Signature checks are the expensive part of path building; each (child, issuer) pair is
- * verified once per call to `verifyCertificate`.
+ * Signature checks are the expensive part of path building (and a large CRL's hash more so).
+ * Whether a signature verifies depends only on the signed bytes and the issuer's key, never on
+ * the instant or the policy, so results are remembered per signed object for as long as the
+ * caller keeps that object: pass parsed certificates and CRLs that live across calls (anchors,
+ * CRLs loaded once) and their checks are done once.
  */
-export class SignatureCache {
-  private readonly results = new Map<string, Promise<SignatureCheck>>();
+const remembered = new WeakMap<X509Certificate | X509Crl, Map<string, Promise<SignatureCheck>>>();
 
-  check(child: X509Certificate, issuer: X509Certificate): Promise<SignatureCheck> {
-    const key = `${fingerprintOf(child)}>${fingerprintOf(issuer)}`;
-    let result = this.results.get(key);
+export class SignatureCache {
+  check(signed: X509Certificate | X509Crl, issuer: X509Certificate): Promise<SignatureCheck> {
+    let byIssuer = remembered.get(signed);
+    if (!byIssuer) {
+      byIssuer = new Map();
+      remembered.set(signed, byIssuer);
+    }
+    const key = fingerprintOf(issuer);
+    let result = byIssuer.get(key);
     if (!result) {
-      result = verifySignedBy(child, issuer);
-      this.results.set(key, result);
+      result = verifySignedBy(signed, issuer);
+      byIssuer.set(key, result);
     }
     return result;
   }
 }
 
 /** Self-issued, not contradicted by its own key identifiers, and not disproven by its signature. */
-export async function isSelfSigned(cert: X509Certificate, signatures: SignatureCache): Promise<boolean> {
+export async function isSelfSigned(
+  cert: X509Certificate,
+  signatures: SignatureCache,
+): Promise<boolean> {
   if (!isSelfIssued(cert) || keyIdConflict(cert, cert)) return false;
   return (await signatures.check(cert, cert)).status !== 'invalid';
 }
@@ -134,7 +149,8 @@ const validAt = (cert: X509Certificate, at: Date): boolean =>
  * the path is kept so the policy can name the real problem; such a path is never accepted).
  *
  * @example
- * const result = await buildPaths(leaf, pool, { at, signatures: new SignatureCache(), onComplete });
+ * const signatures = new SignatureCache();
+ * const result = await buildPaths(leaf, pool, { at, signatures, onComplete });
  */
 export async function buildPaths(
   leaf: X509Certificate,

@@ -7,7 +7,7 @@ import {
   type X509Certificate,
 } from '@peculiar/x509';
 import { BROKEN_HASHES, describeKey, keyInfo } from './algorithms.ts';
-import { isSelfIssued, isSelfSigned, type CompletePath, type SignatureCache } from './chain.ts';
+import { isSelfIssued, isSelfSigned, type CompletePath } from './chain.ts';
 import { messages, type CertRole } from './messages.ts';
 import { checkCertificateRevocation, type Refusal, type RevocationContext } from './revocation.ts';
 import { signatureInfoOf } from './signature.ts';
@@ -16,10 +16,15 @@ import type { CertPurpose, PkiPolicy, VerifyWarning } from './types.ts';
 
 export interface PathContext extends RevocationContext {
   purpose: CertPurpose;
-  signatures: SignatureCache;
 }
 
-export type PathVerdict = { ok: true; warnings: VerifyWarning[] } | { ok: false; refusal: Refusal };
+/**
+ * `stage` counts the groups of checks a refused path passed (dates, algorithms, extensions, CA
+ * constraints, purpose, revocation): when every candidate path is refused, the one that went
+ * furthest explains the refusal best.
+ */
+export type PathVerdict =
+  { ok: true; warnings: VerifyWarning[] } | { ok: false; refusal: Refusal; stage: number };
 
 const OID = {
   serverAuth: '1.3.6.1.5.5.7.3.1',
@@ -60,7 +65,8 @@ const PURPOSE_EKU: Record<CertPurpose, string | null> = {
 const PURPOSE_KU: Record<CertPurpose, { flags: number; label: string } | null> = {
   client: { flags: KeyUsageFlags.digitalSignature, label: 'digitalSignature' },
   server: {
-    flags: KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment | KeyUsageFlags.keyAgreement,
+    flags:
+      KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment | KeyUsageFlags.keyAgreement,
     label: 'digitalSignature, keyEncipherment ou keyAgreement',
   },
   signing: {
@@ -79,14 +85,24 @@ function keyRefusal(cert: X509Certificate, role: CertRole, policy: PkiPolicy): R
   if (key.kind === 'rsa' && key.bits < policy.minRsaBits) {
     return {
       code: 'weak_key',
-      message: messages.weakKey(role, s, describeKey(key), `mínimo de ${policy.minRsaBits} bits para RSA`),
+      message: messages.weakKey(
+        role,
+        s,
+        describeKey(key),
+        `mínimo de ${policy.minRsaBits} bits para RSA`,
+      ),
       certificate: cert,
     };
   }
   if (key.kind === 'ec' && (!key.curve || !policy.allowedCurves.includes(key.curve))) {
     return {
       code: 'weak_key',
-      message: messages.weakKey(role, s, describeKey(key), `curvas aceitas: ${policy.allowedCurves.join(', ')}`),
+      message: messages.weakKey(
+        role,
+        s,
+        describeKey(key),
+        `curvas aceitas: ${policy.allowedCurves.join(', ')}`,
+      ),
       certificate: cert,
     };
   }
@@ -109,7 +125,8 @@ export async function evaluatePath(path: CompletePath, ctx: PathContext): Promis
   const { certs, links } = path;
   const n = certs.length;
   const at = ctx.at.getTime();
-  const refuse = (refusal: Refusal): PathVerdict => ({ ok: false, refusal });
+  let stage = 0;
+  const refuse = (refusal: Refusal): PathVerdict => ({ ok: false, refusal, stage });
   const summary = summarizeCertificate;
 
   // Validity period, every certificate including the anchor (RFC 5280 §6.1.3 (a)(2)).
@@ -124,10 +141,15 @@ export async function evaluatePath(path: CompletePath, ctx: PathContext): Promis
       });
     }
     if (at > cert.notAfter.getTime()) {
-      return refuse({ code: 'cert_expired', message: messages.expired(role, summary(cert)), certificate: cert });
+      return refuse({
+        code: 'cert_expired',
+        message: messages.expired(role, summary(cert)),
+        certificate: cert,
+      });
     }
   }
 
+  stage = 1;
   // Key strength, then signature hashes: a self-signed anchor's own signature is not relied on.
   for (let i = 0; i < n; i++) {
     const refusal = keyRefusal(certs[i]!, roleAt(i, n), ctx.policy);
@@ -159,6 +181,7 @@ export async function evaluatePath(path: CompletePath, ctx: PathContext): Promis
     }
   }
 
+  stage = 2;
   for (let i = 0; i < n; i++) {
     const cert = certs[i]!;
     const unknown = cert.extensions.find((e) => e.critical && !KNOWN_EXTENSIONS.has(e.type));
@@ -171,17 +194,26 @@ export async function evaluatePath(path: CompletePath, ctx: PathContext): Promis
     }
   }
 
+  stage = 3;
   // Issuers: CA flag, keyCertSign, path length (RFC 5280 §6.1.4 (k), (l), (m), (n)).
   for (let i = 1; i < n; i++) {
     const cert = certs[i]!;
     const role = roleAt(i, n);
     const bc = cert.getExtension(BasicConstraintsExtension);
     if (!bc?.ca) {
-      return refuse({ code: 'not_a_ca', message: messages.notACa(role, summary(cert), bc !== null), certificate: cert });
+      return refuse({
+        code: 'not_a_ca',
+        message: messages.notACa(role, summary(cert), bc !== null),
+        certificate: cert,
+      });
     }
     const ku = cert.getExtension(KeyUsagesExtension);
     if (ku && !(ku.usages & KeyUsageFlags.keyCertSign)) {
-      return refuse({ code: 'key_usage_missing', message: messages.noCertSign(role, summary(cert)), certificate: cert });
+      return refuse({
+        code: 'key_usage_missing',
+        message: messages.noCertSign(role, summary(cert)),
+        certificate: cert,
+      });
     }
     if (bc.pathLength !== undefined) {
       // Non-self-issued intermediates between this CA and the leaf (RFC 5280 §4.2.1.9).
@@ -196,6 +228,7 @@ export async function evaluatePath(path: CompletePath, ctx: PathContext): Promis
     }
   }
 
+  stage = 4;
   // The leaf's purpose; an issuer's extKeyUsage, when present, bounds what it may certify (the
   // "EKU chaining" OpenSSL and the CA/Browser Forum apply).
   const leaf = certs[0]!;
@@ -206,7 +239,8 @@ export async function evaluatePath(path: CompletePath, ctx: PathContext): Promis
       const eku = cert.getExtension(ExtendedKeyUsageExtension);
       if (!eku) continue;
       const usages = eku.usages.map(String);
-      const allowed = usages.includes(wantedEku) || (i > 0 && usages.includes(OID.anyExtendedKeyUsage));
+      const allowed =
+        usages.includes(wantedEku) || (i > 0 && usages.includes(OID.anyExtendedKeyUsage));
       if (!allowed) {
         return refuse({
           code: 'ext_key_usage_missing',
@@ -226,6 +260,7 @@ export async function evaluatePath(path: CompletePath, ctx: PathContext): Promis
     });
   }
 
+  stage = 5;
   // Revocation: every certificate below the anchor, leaf first (RFC 5280 §6.1.3 (a)(3)).
   const warnings: VerifyWarning[] = [];
   for (let i = 0; i < n - 1; i++) {

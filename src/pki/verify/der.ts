@@ -18,7 +18,8 @@ export function readTlv(bytes: Uint8Array, offset: number): Tlv | null {
   const tag = bytes[offset];
   let lengthByte = bytes[offset + 1];
   if (tag === undefined || lengthByte === undefined) return null;
-  if ((tag & 0x1f) === 0x1f) return null; // high tag numbers never occur in the structures read here
+  // High tag numbers never occur in the structures read here.
+  if ((tag & 0x1f) === 0x1f) return null;
   let cursor = offset + 2;
   let length = lengthByte;
   if (lengthByte & 0x80) {

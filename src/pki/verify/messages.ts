@@ -50,6 +50,18 @@ const the = (role: CertRole, s: CertSummary): string =>
       ? `O certificado da AC intermediária ${certRef(s)}`
       : `O certificado da âncora de confiança ${certRef(s)}`;
 
+/** The same, after "de": "do certificado …", "do certificado da AC intermediária …". */
+const ofThe = (role: CertRole, s: CertSummary): string =>
+  the(role, s).replace(/^O certificado/, 'do certificado');
+
+/** Names for extensions Elo recognises but does not process (shown instead of the bare OID). */
+const EXTENSION_NAME: Record<string, string> = {
+  '2.5.29.30': 'nameConstraints',
+  '2.5.29.33': 'policyMappings',
+  '2.5.29.9': 'subjectDirectoryAttributes',
+  '2.5.29.46': 'freshestCRL',
+};
+
 const ASK_NEW_LEAF =
   'Solicite um novo certificado à administração da federação e registre-o no sistema.';
 
@@ -73,7 +85,7 @@ export const messages = {
     'Use um certificado emitido por uma AC reconhecida pela federação, ou peça à administração da federação que registre este certificado como âncora.',
 
   issuerNotFound: (role: CertRole, s: CertSummary): string =>
-    `Não foi possível montar a cadeia de ${the(role, s).replace(/^O /, 'o ')} até uma âncora de confiança: ` +
+    `Não foi possível montar a cadeia ${ofThe(role, s)} até uma âncora de confiança: ` +
     `o certificado do emissor "${s.issuer}" não foi fornecido. Forneça o certificado da AC intermediária ` +
     `"${s.issuer}" junto com a cadeia, ou peça à administração da federação que registre essa AC como âncora de confiança.`,
 
@@ -94,7 +106,9 @@ export const messages = {
   signatureInvalid: (role: CertRole, s: CertSummary, candidate: CertSummary): string =>
     `A assinatura do certificado ${certRef(s)} não confere com a chave da AC emissora ${certRef(candidate)}. ` +
     'O certificado foi adulterado ou emitido por outra AC com o mesmo nome: não o utilize. ' +
-    (role === 'leaf' ? ASK_NEW_LEAF : 'Obtenha a cadeia de certificação correta junto à AC emissora.'),
+    (role === 'leaf'
+      ? ASK_NEW_LEAF
+      : 'Obtenha a cadeia de certificação correta junto à AC emissora.'),
 
   notACa: (role: CertRole, s: CertSummary, hasExtension: boolean): string =>
     `${the(role, s)} aparece como emissor na cadeia, mas não é uma autoridade certificadora ` +
@@ -109,7 +123,12 @@ export const messages = {
     `${the(role, s)} limita a ${pathLength} o número de ACs intermediárias abaixo dele (pathLenConstraint), ` +
     `mas a cadeia tem ${below}. Solicite um certificado emitido diretamente por uma AC autorizada a emiti-lo.`,
 
-  extKeyUsageMissing: (role: CertRole, s: CertSummary, purpose: CertPurpose, required: string): string =>
+  extKeyUsageMissing: (
+    role: CertRole,
+    s: CertSummary,
+    purpose: CertPurpose,
+    required: string,
+  ): string =>
     `${the(role, s)} não permite ${PURPOSE_LABEL[purpose]}: a extensão extKeyUsage não inclui ` +
     `${EKU_LABEL[required] ?? required}. ` +
     (role === 'leaf'
@@ -135,13 +154,18 @@ export const messages = {
     'Use certificados com chaves RSA (2048 bits ou mais) ou ECDSA (P-256, P-384, P-521, brainpool) e assinaturas SHA-256 ou superiores.',
 
   unknownCriticalExtension: (role: CertRole, s: CertSummary, oid: string): string =>
-    `${the(role, s)} contém a extensão crítica ${oid}, que o Elo não processa; pela RFC 5280 (§4.2) o certificado ` +
+    `${the(role, s)} contém a extensão crítica ${EXTENSION_NAME[oid] ? `${EXTENSION_NAME[oid]} (${oid})` : oid}, que o Elo não processa; pela RFC 5280 (§4.2) o certificado ` +
     'deve então ser recusado. Solicite um certificado sem essa extensão crítica.',
 
   revoked: (
     role: CertRole,
     s: CertSummary,
-    details: { revokedAt: string | null; reason: string | null; crlIssuer: string; crlThisUpdate: string },
+    details: {
+      revokedAt: string | null;
+      reason: string | null;
+      crlIssuer: string;
+      crlThisUpdate: string;
+    },
   ): string =>
     `${the(role, s)} foi revogado${details.revokedAt ? ` em ${details.revokedAt}` : ''}` +
     `${details.reason ? ` (motivo: ${details.reason})` : ''}, conforme a LCR emitida por "${details.crlIssuer}" ` +
@@ -150,7 +174,13 @@ export const messages = {
       ? `Não use mais este certificado. ${ASK_NEW_LEAF}`
       : 'Certificados emitidos por esta AC não são mais aceitos: solicite um certificado emitido por uma AC vigente.'),
 
-  crlStale: (s: CertSummary, crlIssuer: string, thisUpdate: string, nextUpdate: string, at: string): string =>
+  crlStale: (
+    s: CertSummary,
+    crlIssuer: string,
+    thisUpdate: string,
+    nextUpdate: string,
+    at: string,
+  ): string =>
     `A LCR da AC "${crlIssuer}" (emitida em ${thisUpdate}) venceu em ${nextUpdate}, antes de ${at}; ` +
     `a situação de revogação do certificado ${certRef(s)} não pode ser confirmada. ` +
     'Obtenha a LCR atual publicada pela AC e tente de novo.',

@@ -15,6 +15,9 @@ const DISPLAY: Record<string, string> = {
 
 type JsonRdn = Record<string, string[]>;
 
+const displayType = (type: string): string =>
+  Object.hasOwn(DISPLAY, type) ? DISPLAY[type]! : type;
+
 const rdnsOf = (name: Name): JsonRdn[] => name.toJSON() as JsonRdn[];
 
 const escapeValue = (value: string): string =>
@@ -32,7 +35,7 @@ export function formatName(name: Name): string {
     .reverse()
     .map((rdn) =>
       Object.entries(rdn)
-        .flatMap(([type, values]) => values.map((v) => `${DISPLAY[type] ?? type}=${escapeValue(v)}`))
+        .flatMap(([type, values]) => values.map((v) => `${displayType(type)}=${escapeValue(v)}`))
         .join('+'),
     )
     .join(',');

@@ -54,8 +54,9 @@ function parseCertificateDer(der: BufferSource | string): Result<X509Certificate
     void cert.extensions;
     void cert.signature;
     return ok(cert);
-  } catch (e) {
-    return err(`estrutura X.509 inválida (${e instanceof Error ? e.message : String(e)})`);
+  } catch {
+    // The library's own text is English; people get a Portuguese reason.
+    return err('o conteúdo não pôde ser decodificado como certificado X.509 (DER/ASN.1 inválido)');
   }
 }
 
@@ -67,12 +68,18 @@ function parseCrlDer(der: BufferSource | string): Result<X509Crl, string> {
     void crl.nextUpdate;
     void crl.extensions;
     return ok(crl);
-  } catch (e) {
-    return err(`estrutura de LCR inválida (${e instanceof Error ? e.message : String(e)})`);
+  } catch {
+    return err('o conteúdo não pôde ser decodificado como LCR X.509 (DER/ASN.1 inválido)');
   }
 }
 
-/** A certificate file's content, PEM (one or several certificates) or DER, as a list. */
+/**
+ * A certificate file's content, PEM (one or several certificates) or DER, as a list.
+ *
+ * @example
+ * const read = readCertificates(await readFile('cadeia.pem'));
+ * if (!read.ok) return usage(read.error); // Portuguese reason
+ */
 export function readCertificates(data: string | Uint8Array): Result<X509Certificate[], string> {
   if (typeof data !== 'string') {
     const text = looksLikeText(data) ? new TextDecoder().decode(data) : null;
@@ -100,7 +107,12 @@ export function readCertificates(data: string | Uint8Array): Result<X509Certific
   return ok(certs);
 }
 
-/** A CRL file's content, PEM (one or several `X509 CRL` blocks) or DER, as a list. */
+/**
+ * A CRL file's content, PEM (one or several `X509 CRL` blocks) or DER, as a list.
+ *
+ * @example
+ * const read = readCrls(await readFile('ac.crl')); // DER as published by most CAs
+ */
 export function readCrls(data: string | Uint8Array): Result<X509Crl[], string> {
   if (typeof data !== 'string') {
     const text = looksLikeText(data) ? new TextDecoder().decode(data) : null;
@@ -118,7 +130,8 @@ export function readCrls(data: string | Uint8Array): Result<X509Crl[], string> {
   if (!blocks.ok) return blocks;
   const crls: X509Crl[] = [];
   for (const block of blocks.value) {
-    if (block.label !== 'X509 CRL') continue;
+    // RFC 7468 §5 says `X509 CRL`; some tools (and @peculiar/x509) write `CRL`.
+    if (block.label !== 'X509 CRL' && block.label !== 'CRL') continue;
     const parsed = parseCrlDer(new Uint8Array(block.der));
     if (!parsed.ok) return err(`LCR nº ${crls.length + 1}: ${parsed.error}`);
     crls.push(parsed.value);
@@ -151,7 +164,10 @@ export function toCrls(input: CrlInput): Result<X509Crl[], string> {
 export function parseCertificatesPem(pem: string): X509Certificate[] {
   const result = readCertificates(pem);
   if (!result.ok) {
-    throw new EloError('validation_failed', `Conteúdo PEM de certificados inválido: ${result.error}.`);
+    throw new EloError(
+      'validation_failed',
+      `Conteúdo PEM de certificados inválido: ${result.error}.`,
+    );
   }
   return result.value;
 }

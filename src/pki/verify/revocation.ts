@@ -1,10 +1,15 @@
-import type { X509Certificate, X509Crl } from '@peculiar/x509';
-import { KeyUsageFlags, KeyUsagesExtension } from '@peculiar/x509';
+import 'reflect-metadata';
+import {
+  KeyUsageFlags,
+  KeyUsagesExtension,
+  type X509Certificate,
+  type X509Crl,
+} from '@peculiar/x509';
 import { BROKEN_HASHES } from './algorithms.ts';
-import { keyIdConflict } from './chain.ts';
+import { keyIdConflict, type SignatureCache } from './chain.ts';
 import { CRL_REJECTION, messages, REVOCATION_REASON, type CertRole } from './messages.ts';
 import { nameKey } from './names.ts';
-import { signatureInfoOf, verifySignedBy } from './signature.ts';
+import { signatureInfoOf } from './signature.ts';
 import { isoSeconds, summarizeCertificate } from './summary.ts';
 import type { PkiPolicy, RefusalCode, VerifyWarning } from './types.ts';
 
@@ -18,6 +23,7 @@ export interface RevocationContext {
   at: Date;
   policy: PkiPolicy;
   crls: X509Crl[];
+  signatures: SignatureCache;
   /** Per-call memo: a CRL is judged once per issuer, whatever the number of paths tried. */
   crlVerdicts: Map<X509Crl, Map<X509Certificate, Promise<CrlRejection | null>>>;
 }
@@ -47,10 +53,13 @@ async function rejectionOf(
     return 'critical_extension';
   }
   const info = signatureInfoOf(crl);
-  if (info?.hash && (BROKEN_HASHES.has(info.hash) || (info.hash === 'SHA-1' && !ctx.policy.allowSha1))) {
+  if (
+    info?.hash &&
+    (BROKEN_HASHES.has(info.hash) || (info.hash === 'SHA-1' && !ctx.policy.allowSha1))
+  ) {
     return 'weak_signature';
   }
-  const check = await verifySignedBy(crl, issuer);
+  const check = await ctx.signatures.check(crl, issuer);
   if (check.status !== 'valid') return 'signature';
   if (crl.thisUpdate.getTime() > ctx.at.getTime()) return 'not_yet_valid';
   return null;
@@ -111,7 +120,9 @@ export async function checkCertificateRevocation(
         return refuse('crl_invalid', messages.crlInvalid(s, s.issuer, CRL_REJECTION[why]));
       }
     }
-    const earliest = named.reduce((a, b) => (b.thisUpdate.getTime() < a.thisUpdate.getTime() ? b : a));
+    const earliest = named.reduce((a, b) =>
+      b.thisUpdate.getTime() < a.thisUpdate.getTime() ? b : a,
+    );
     return refuse(
       'crl_not_yet_valid',
       messages.crlNotYetValid(s, s.issuer, isoSeconds(earliest.thisUpdate), isoSeconds(ctx.at)),

@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { X509Certificate, type X509Crl } from '@peculiar/x509';
-import { BROKEN_HASHES, keyInfo, signatureAlgorithmInfo, type SignatureAlgorithmInfo } from './algorithms.ts';
+import {
+  BROKEN_HASHES,
+  keyInfo,
+  signatureAlgorithmInfo,
+  type SignatureAlgorithmInfo,
+} from './algorithms.ts';
 import { BRAINPOOL_CURVES, verifyBrainpoolEcdsa } from './brainpool.ts';
 import { ecdsaSignatureValues, spkiKeyBits, splitSigned } from './der.ts';
 
@@ -46,7 +51,8 @@ export async function verifySignedBy(
   const parts = splitSigned(new Uint8Array(signed.rawData));
   const info = signatureInfoOf(signed);
   if (!parts || !info) return { status: 'invalid' };
-  if (info.hash && BROKEN_HASHES.has(info.hash)) return { status: 'unverifiable', reason: 'broken_hash' };
+  if (info.hash && BROKEN_HASHES.has(info.hash))
+    return { status: 'unverifiable', reason: 'broken_hash' };
   if (info.family === 'unknown' || info.family === 'dsa') {
     return { status: 'unverifiable', reason: 'unsupported' };
   }
@@ -54,12 +60,14 @@ export async function verifySignedBy(
     return { status: 'unverifiable', reason: 'unsupported' };
   }
   const key = keyInfo(issuer);
-  if (key.kind === 'ec' && key.curve && key.curve in BRAINPOOL_CURVES) {
+  if (key.kind === 'ec' && key.curve && Object.hasOwn(BRAINPOOL_CURVES, key.curve)) {
     if (info.family !== 'ecdsa' || !info.hash) return { status: 'invalid' };
     const point = spkiKeyBits(new Uint8Array(issuer.publicKey.rawData));
     const values = ecdsaSignatureValues(parts.signature);
     if (!point || !values) return { status: 'invalid' };
-    const digest = new Uint8Array(await globalThis.crypto.subtle.digest(info.hash, new Uint8Array(parts.tbs)));
+    const digest = new Uint8Array(
+      await globalThis.crypto.subtle.digest(info.hash, new Uint8Array(parts.tbs)),
+    );
     return verifyBrainpoolEcdsa(key.curve, digest, values, point)
       ? { status: 'valid' }
       : { status: 'invalid' };
@@ -76,7 +84,10 @@ export async function verifySignedBy(
     // then never verifies its CRLs) — @peculiar/x509 2.2.0.
     const ok =
       signed instanceof X509Certificate
-        ? await signed.verify({ publicKey: issuer.publicKey, signatureOnly: true }, globalThis.crypto)
+        ? await signed.verify(
+            { publicKey: issuer.publicKey, signatureOnly: true },
+            globalThis.crypto,
+          )
         : await signed.verify({ publicKey: issuer.publicKey }, globalThis.crypto);
     return ok ? { status: 'valid' } : { status: 'invalid' };
   } catch {

@@ -49,7 +49,10 @@ export interface PkiPolicy {
   allowSha1: boolean;
   /** Accepted EC curves, WebCrypto names (`P-256`) or brainpool names (`brainpoolP256r1`). */
   allowedCurves: string[];
-  /** `if-crl-present`: a CRL whose issuer name matches is checked; `require`: every issuer needs one. */
+  /**
+   * `if-crl-present`: a CRL whose issuer name matches is checked; `require`: every issuer below
+   * the anchor needs one; `off`: CRLs are ignored.
+   */
   revocation: 'off' | 'if-crl-present' | 'require';
   /** A CRL past its nextUpdate becomes a warning instead of a refusal. */
   staleCrlSoftFail: boolean;
@@ -59,6 +62,10 @@ export type CertInput = string | Uint8Array | X509Certificate;
 export type CrlInput = string | Uint8Array | X509Crl;
 
 export interface VerifyInput {
+  /**
+   * A PEM bundle is read as a full chain: the first certificate is the leaf, the others join
+   * the intermediates.
+   */
   leaf: CertInput;
   /** Any order, unrelated extras allowed. */
   intermediates?: CertInput[];

@@ -1,11 +1,26 @@
 import type { X509Certificate, X509Crl } from '@peculiar/x509';
-import { bestDeadEnd, buildPaths, fingerprintOf, isSelfSigned, SignatureCache, type DeadEnd, type PoolEntry } from './chain.ts';
+import {
+  bestDeadEnd,
+  buildPaths,
+  fingerprintOf,
+  isSelfSigned,
+  SignatureCache,
+  type DeadEnd,
+  type PoolEntry,
+} from './chain.ts';
 import { evaluatePath, type PathContext } from './checks.ts';
 import { messages } from './messages.ts';
 import { toCertificates, toCrls } from './parse.ts';
 import type { Refusal } from './revocation.ts';
 import { summarizeCertificate } from './summary.ts';
-import { DEFAULT_POLICY, type CertInput, type CertSummary, type PkiPolicy, type VerifyInput, type VerifyResult } from './types.ts';
+import {
+  DEFAULT_POLICY,
+  type CertInput,
+  type CertSummary,
+  type PkiPolicy,
+  type VerifyInput,
+  type VerifyResult,
+} from './types.ts';
 
 function refusal(refused: Refusal, chain: X509Certificate[]): VerifyResult {
   return {
@@ -24,19 +39,36 @@ function explainDeadEnd(dead: DeadEnd): VerifyResult {
   const leaf = summarizeCertificate(dead.certs[0]!);
   switch (dead.kind) {
     case 'issuer_not_found':
-      return refusal({ code: 'chain_untrusted', message: messages.issuerNotFound(role, s), certificate: last }, dead.certs);
+      return refusal(
+        { code: 'chain_untrusted', message: messages.issuerNotFound(role, s), certificate: last },
+        dead.certs,
+      );
     case 'untrusted_root':
-      return refusal({ code: 'chain_untrusted', message: messages.untrustedRoot(s, leaf), certificate: last }, dead.certs);
+      return refusal(
+        { code: 'chain_untrusted', message: messages.untrustedRoot(s, leaf), certificate: last },
+        dead.certs,
+      );
     case 'too_long':
-      return refusal({ code: 'chain_untrusted', message: messages.tooLong(leaf), certificate: dead.certs[0]! }, dead.certs);
+      return refusal(
+        { code: 'chain_untrusted', message: messages.tooLong(leaf), certificate: dead.certs[0]! },
+        dead.certs,
+      );
     case 'key_id_mismatch':
       return refusal(
-        { code: 'issuer_mismatch', message: messages.issuerMismatch(role, s, summarizeCertificate(dead.candidate)), certificate: last },
+        {
+          code: 'issuer_mismatch',
+          message: messages.issuerMismatch(role, s, summarizeCertificate(dead.candidate)),
+          certificate: last,
+        },
         dead.certs,
       );
     case 'signature_invalid':
       return refusal(
-        { code: 'signature_invalid', message: messages.signatureInvalid(role, s, summarizeCertificate(dead.candidate)), certificate: last },
+        {
+          code: 'signature_invalid',
+          message: messages.signatureInvalid(role, s, summarizeCertificate(dead.candidate)),
+          certificate: last,
+        },
         dead.certs,
       );
   }
@@ -44,14 +76,22 @@ function explainDeadEnd(dead: DeadEnd): VerifyResult {
 
 type Loaded<T> = { ok: true; value: T[] } | { ok: false; result: VerifyResult };
 
-function loadCertificates(inputs: CertInput[], what: (n: number) => string): Loaded<X509Certificate> {
+function loadCertificates(
+  inputs: CertInput[],
+  what: (n: number) => string,
+): Loaded<X509Certificate> {
   const out: X509Certificate[] = [];
   for (const [i, input] of inputs.entries()) {
     const parsed = toCertificates(input);
     if (!parsed.ok) {
       return {
         ok: false,
-        result: { valid: false, code: 'malformed_certificate', message: messages.malformed(what(i + 1), parsed.error), chain: [] },
+        result: {
+          valid: false,
+          code: 'malformed_certificate',
+          message: messages.malformed(what(i + 1), parsed.error),
+          chain: [],
+        },
       };
     }
     out.push(...parsed.value);
@@ -82,7 +122,10 @@ export async function verifyCertificate(input: VerifyInput): Promise<VerifyResul
   const leafLoad = loadCertificates([input.leaf], () => 'O certificado apresentado');
   if (!leafLoad.ok) return leafLoad.result;
   const [leaf, ...leafExtras] = leafLoad.value as [X509Certificate, ...X509Certificate[]];
-  const intermediates = loadCertificates(input.intermediates ?? [], (n) => `O certificado intermediário nº ${n}`);
+  const intermediates = loadCertificates(
+    input.intermediates ?? [],
+    (n) => `O certificado intermediário nº ${n}`,
+  );
   if (!intermediates.ok) return intermediates.result;
   const anchors = loadCertificates(input.anchors, (n) => `A âncora de confiança nº ${n}`);
   if (!anchors.ok) return anchors.result;
@@ -117,13 +160,24 @@ export async function verifyCertificate(input: VerifyInput): Promise<VerifyResul
   const leafIsAnchor = pool.get(fingerprintOf(leaf))?.anchor === true;
   if (!leafIsAnchor && (await isSelfSigned(leaf, signatures))) {
     return refusal(
-      { code: 'self_signed_leaf', message: messages.selfSignedLeaf(summarizeCertificate(leaf)), certificate: leaf },
+      {
+        code: 'self_signed_leaf',
+        message: messages.selfSignedLeaf(summarizeCertificate(leaf)),
+        certificate: leaf,
+      },
       [leaf],
     );
   }
 
-  const ctx: PathContext = { at: input.at, purpose: input.purpose, policy, crls, crlVerdicts: new Map(), signatures };
-  const failures: { chain: X509Certificate[]; refusal: Refusal }[] = [];
+  const ctx: PathContext = {
+    at: input.at,
+    purpose: input.purpose,
+    policy,
+    crls,
+    crlVerdicts: new Map(),
+    signatures,
+  };
+  const failures: { chain: X509Certificate[]; refusal: Refusal; stage: number }[] = [];
   let warnings: { code: Refusal['code']; message: string }[] = [];
   const built = await buildPaths(leaf, [...pool.values()], {
     at: input.at,
@@ -134,7 +188,7 @@ export async function verifyCertificate(input: VerifyInput): Promise<VerifyResul
         warnings = verdict.warnings;
         return true;
       }
-      failures.push({ chain: path.certs, refusal: verdict.refusal });
+      failures.push({ chain: path.certs, refusal: verdict.refusal, stage: verdict.stage });
       return false;
     },
   });
@@ -142,11 +196,18 @@ export async function verifyCertificate(input: VerifyInput): Promise<VerifyResul
   if (built.accepted) {
     return { valid: true, chain: built.accepted.certs.map(summarizeCertificate), warnings };
   }
-  // A complete path that failed a check explains more than a path that could not be completed.
-  const first = failures[0];
-  if (first) return refusal(first.refusal, first.chain);
+  // A complete path that failed a check explains more than a path that could not be completed;
+  // among those, the one that passed the most checks (the first such in preference order).
+  const best = failures.reduce<(typeof failures)[number] | undefined>(
+    (a, b) => (a === undefined || b.stage > a.stage ? b : a),
+    undefined,
+  );
+  if (best) return refusal(best.refusal, best.chain);
   const dead = bestDeadEnd(built.deadEnds);
   if (dead) return explainDeadEnd(dead);
   const s: CertSummary = summarizeCertificate(leaf);
-  return refusal({ code: 'chain_untrusted', message: messages.issuerNotFound('leaf', s), certificate: leaf }, [leaf]);
+  return refusal(
+    { code: 'chain_untrusted', message: messages.issuerNotFound('leaf', s), certificate: leaf },
+    [leaf],
+  );
 }
