@@ -80,7 +80,7 @@ export function caAdmin(config: EloConfig, store: Store) {
     /** Republishes the CRLs when the newest is older than a day (they are valid for 7). */
     async refreshCrlsIfDue(now: Date): Promise<boolean> {
       if (!existsSync(p.rootCrl)) return false; // nothing revoked yet: no CRL, nothing to keep fresh
-      const crl = new x509.X509Crl(fromPem(await readFile(p.rootCrl, 'utf8'), 'X509 CRL'));
+      const crl = new x509.X509Crl(fromPem(await readFile(p.rootCrl, 'utf8'), 'X509 CRL') as Uint8Array<ArrayBuffer>);
       if (now.getTime() - crl.thisUpdate.getTime() < DAY) return false;
       await publishCrls(now);
       return true;
