@@ -26,7 +26,7 @@ export interface TramitaClientOptions {
   /** e.g. https://127.0.0.1:8443 */
   hubUrl: string;
   /** PEM texts; omit `cert`/`key` to call without a client certificate. */
-  credentials: Partial<ClientCredentials> & { ca: string };
+  credentials: Partial<ClientCredentials> & { ca: string; ciphers?: string };
   base?: string;
 }
 
@@ -39,7 +39,7 @@ export const credentialsFromFiles = (f: { cert: string; key: string; ca: string 
 export function createTramitaClient(opts: TramitaClientOptions) {
   const base = opts.base ?? '/interoperabilidade/rest/v3/';
   const agent = new Agent({
-    connect: { ca: opts.credentials.ca, cert: opts.credentials.cert, key: opts.credentials.key },
+    connect: { ca: opts.credentials.ca, cert: opts.credentials.cert, key: opts.credentials.key, ciphers: opts.credentials.ciphers },
     headersTimeout: 300_000,
     bodyTimeout: 300_000,
   });

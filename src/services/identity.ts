@@ -34,7 +34,7 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
       if (!verdict.valid) {
         throw new EloError(
           'certificate_refused',
-          `Transação não autorizada devido a falta de integridade do seu certificado com common name '${cn}': ${verdict.message}`,
+          `Transação não autorizada devido a falta de integridade do seu certificado com common name '${cn}': ${verdict.message} (código: ${verdict.code})`,
           { reason: verdict.code, subject: summary.subject, serial: summary.serial, fingerprint256: summary.fingerprint256 },
         );
       }

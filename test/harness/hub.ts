@@ -21,7 +21,7 @@ export async function startTestHub(opts: { clock?: Clock; env?: Record<string, s
     seed.sistemas.map((s) => [s.id, credentialsFromFiles({ cert: s.certificado, key: s.chave, ca: s.ac })]),
   );
   const clients: { close(): Promise<void> }[] = [];
-  const client = (systemId: string, credentials?: Partial<ClientCredentials> & { ca: string }) => {
+  const client = (systemId: string, credentials?: Partial<ClientCredentials> & { ca: string; ciphers?: string }) => {
     const c = createTramitaClient({ hubUrl: hub.url, credentials: credentials ?? creds[systemId]! });
     clients.push(c);
     return c;

@@ -13,6 +13,18 @@ export interface Issuer {
 
 const DAY = 86_400_000;
 
+/**
+ * Names are written as people read them, most specific first (`CN=…, O=…`, RFC 4514), but
+ * encoded root first as CAs do (RFC 5280 §4.1.2.4); @peculiar/x509 encodes in the order
+ * written, so reverse.
+ */
+export const encodedName = (rfc4514: string): string =>
+  rfc4514
+    .split(/,(?=\s*[A-Za-z]+=)/)
+    .map((s) => s.trim())
+    .reverse()
+    .join(', ');
+
 /** Random positive 128-bit serial (RFC 5280 §4.1.2.2: ≤ 20 octets, positive). */
 export function randomSerial(): string {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
@@ -31,7 +43,7 @@ export async function createRootCa(p: { name: string; at: Date; days?: number; k
   const keys = p.keys ?? (await generateRsaKeys());
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
-    name: p.name,
+    name: encodedName(p.name),
     notBefore: new Date(p.at.getTime() - 60_000),
     notAfter: new Date(p.at.getTime() + (p.days ?? 3650) * DAY),
     signingAlgorithm: RSA_SHA256,
@@ -50,8 +62,8 @@ export async function createIntermediateCa(p: { issuer: Issuer; name: string; at
   const keys = await generateRsaKeys();
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
-    subject: p.name,
-    issuer: p.issuer.certificate.subject,
+    subject: encodedName(p.name),
+    issuer: p.issuer.certificate.subjectName,
     notBefore: new Date(p.at.getTime() - 60_000),
     notAfter: new Date(p.at.getTime() + (p.days ?? 1825) * DAY),
     signingAlgorithm: RSA_SHA256,
@@ -103,8 +115,8 @@ export async function issueLeaf(p: IssueLeafParams): Promise<x509.X509Certificat
   }
   return x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
-    subject: p.subject,
-    issuer: p.issuer.certificate.subject,
+    subject: encodedName(p.subject),
+    issuer: p.issuer.certificate.subjectName,
     notBefore: new Date(p.at.getTime() - 60_000),
     notAfter: new Date(p.at.getTime() + (p.days ?? 825) * DAY),
     signingAlgorithm: RSA_SHA256,

@@ -1,0 +1,132 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { X509Certificate } from '@peculiar/x509';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fingerprint256 } from '../../src/pki/x509.ts';
+import { privateKeyToPem } from '../../src/pki/ca/issue.ts';
+import { CLIENT_AUTH, makeCert, makeCrl, SERVER_AUTH, type TestCert } from '../pki/test-pki.ts';
+import { startTestHub, type TestHub } from '../harness/hub.ts';
+
+const DAY = 86_400_000;
+
+/**
+ * Trust "Done when": the transfer faces refuse each bad certificate with the explained message,
+ * end to end over mTLS. The hub trusts an extra anchor from configuration (a second PKI, EC
+ * P-256 throughout, as a state's own CA would be) and reads its CRL file as it changes.
+ */
+describe('certificate refusals on the Tramita face, over mTLS', () => {
+  let t: TestHub;
+  let root: TestCert;
+  let int: TestCert;
+  const now = new Date();
+  let crlFile = '';
+
+  const pem = (c: X509Certificate) => c.toString('pem') + '\n';
+  async function register(c: TestCert) {
+    if (await t.hub.services.deps.store.registry.getCertificate(await fingerprint256(c.cert))) return;
+    await t.hub.services.deps.store.registry.addCertificate({
+      fingerprint256: await fingerprint256(c.cert),
+      systemId: 'sei-estado',
+      subject: c.cert.subject,
+      serial: c.cert.serialNumber,
+      notBefore: c.cert.notBefore.toISOString(),
+      notAfter: c.cert.notAfter.toISOString(),
+      pem: c.cert.toString('pem'),
+      status: 'active',
+      addedAt: now.toISOString(),
+      revokedAt: null,
+    });
+  }
+  async function call(leaf: TestCert, chain: TestCert[] = [int], opts: { weakClient?: boolean } = {}) {
+    await register(leaf);
+    const client = t.client(`c-${leaf.cert.serialNumber}`, {
+      // OpenSSL clients refuse to even present a SHA-1 certificate at the default security
+      // level; an old client would not, and that is what the hub must refuse.
+      ...(opts.weakClient ? { ciphers: 'DEFAULT@SECLEVEL=0' } : {}),
+      cert: pem(leaf.cert) + chain.map((c) => pem(c.cert)).join(''),
+      key: await privateKeyToPem(leaf.keys.privateKey),
+      ca: t.caPem,
+    });
+    return client.repositorios();
+  }
+  const refusal = (r: { status: number; body: unknown }) => {
+    expect(r.status).toBe(403);
+    const body = r.body as unknown as { codigoErro: string; mensagem: string };
+    expect(body.codigoErro).toBe('9001');
+    return body.mensagem;
+  };
+  const leaf = (o: Partial<Parameters<typeof makeCert>[0]> = {}) =>
+    makeCert({ subject: 'CN=sei-estado,O=Estado de Exemplo,C=BR', issuer: int, eku: [CLIENT_AUTH], notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 365 * DAY), ...o });
+
+  beforeAll(async () => {
+    root = await makeCert({ subject: 'CN=AC Raiz do Estado,O=Estado,C=BR', ca: true, notBefore: new Date(now.getTime() - 10 * DAY), notAfter: new Date(now.getTime() + 3650 * DAY) });
+    int = await makeCert({ subject: 'CN=AC do Estado,O=Estado,C=BR', issuer: root, ca: true, pathLength: 0, notBefore: new Date(now.getTime() - 10 * DAY), notAfter: new Date(now.getTime() + 3650 * DAY) });
+    const { mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'elo-anchor-'));
+    writeFileSync(join(dir, 'raiz.pem'), pem(root.cert));
+    crlFile = join(dir, 'estado.crl');
+    t = await startTestHub({ env: { ELO_TRUST_ANCHORS: join(dir, 'raiz.pem'), ELO_CRL_FILES: crlFile } });
+  });
+  afterAll(async () => t?.close());
+
+  it('accepts a good EC chain under a configured extra trust anchor', async () => {
+    expect((await call(await leaf())).status).toBe(200);
+  });
+
+  it('refuses an expired certificate, saying when it expired', async () => {
+    const msg = refusal(await call(await leaf({ notBefore: new Date(now.getTime() - 30 * DAY), notAfter: new Date(now.getTime() - DAY) })));
+    expect(msg).toContain('cert_expired');
+    expect(msg).toMatch(/expirou/);
+  });
+
+  it('refuses a certificate not yet valid', async () => {
+    expect(refusal(await call(await leaf({ notBefore: new Date(now.getTime() + 5 * DAY) })))).toContain('cert_not_yet_valid');
+  });
+
+  it('refuses a certificate without clientAuth', async () => {
+    expect(refusal(await call(await leaf({ eku: [SERVER_AUTH] })))).toContain('ext_key_usage_missing');
+  });
+
+  it('refuses a SHA-1 signed certificate by policy', async () => {
+    expect(refusal(await call(await leaf({ hash: 'SHA-1' }), [int], { weakClient: true }))).toContain('weak_signature');
+  });
+
+  it('refuses a self-signed leaf', async () => {
+    const self = await makeCert({ subject: 'CN=sei-estado,O=Eu Mesmo,C=BR', eku: [CLIENT_AUTH], notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + DAY) });
+    expect(refusal(await call(self, []))).toMatch(/self_signed_leaf|chain_untrusted/);
+  });
+
+  it('refuses a chain whose intermediate is not a CA', async () => {
+    const notCa = await makeCert({ subject: 'CN=Falsa AC,O=Estado,C=BR', issuer: root, ca: false, keyUsage: null, notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 365 * DAY) });
+    expect(refusal(await call(await leaf({ issuer: notCa }), [notCa]))).toContain('not_a_ca');
+  });
+
+  it('refuses a chain that exceeds the intermediate path length', async () => {
+    const sub = await makeCert({ subject: 'CN=Sub AC,O=Estado,C=BR', issuer: int, ca: true, notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 365 * DAY) });
+    expect(refusal(await call(await leaf({ issuer: sub }), [sub, int]))).toContain('path_len_exceeded');
+  });
+
+  it('refuses a leaf whose intermediate is neither sent nor known, naming the missing issuer', async () => {
+    const msg = refusal(await call(await leaf(), []));
+    expect(msg).toContain('chain_untrusted');
+    expect(msg).toContain('AC do Estado');
+  });
+
+  it('refuses a certificate revoked in the configured CRL, at the next request after the file changes', async () => {
+    const victim = await leaf();
+    expect((await call(victim)).status).toBe(200);
+    const crl = await makeCrl({ issuer: int, thisUpdate: new Date(now.getTime() - DAY), nextUpdate: new Date(now.getTime() + 7 * DAY), revoked: [{ cert: victim.cert, date: now }] });
+    const rootCrl = await makeCrl({ issuer: root, thisUpdate: new Date(now.getTime() - DAY), nextUpdate: new Date(now.getTime() + 7 * DAY) });
+    writeFileSync(crlFile, crl.toString('pem') + '\n' + rootCrl.toString('pem'));
+    expect(refusal(await call(victim))).toContain('cert_revoked');
+    expect((await call(await leaf())).status).toBe(200);
+  });
+
+  it('refuses certificates of a CA whose CRL is stale', async () => {
+    const stale = await makeCrl({ issuer: int, thisUpdate: new Date(now.getTime() - 20 * DAY), nextUpdate: new Date(now.getTime() - 10 * DAY) });
+    writeFileSync(crlFile, stale.toString('pem'));
+    expect(refusal(await call(await leaf()))).toContain('crl_stale');
+    writeFileSync(crlFile, '');
+    expect((await call(await leaf())).status).toBe(200);
+  });
+});
