@@ -215,6 +215,8 @@ export interface BlobStore {
   /** Streams the parts in order through `stage` (hashing as they pass). */
   assembleParts(upload: string, parts: { ini: number; fim: number }[], maxSize: number): Promise<StagedBlob>;
   dropParts(upload: string): Promise<void>;
+  /** Tickets that hold parts (for sweeping abandoned uploads). */
+  partTickets(): Promise<string[]>;
 }
 
 export type { CodeListsData };

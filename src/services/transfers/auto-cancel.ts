@@ -39,6 +39,11 @@ export function autoCancelService(deps: ServiceDeps) {
           );
         }
       }
+      // Parts of ranged uploads whose trâmites left situação 1 can never be completed.
+      for (const ticket of await deps.blobs.partTickets()) {
+        const list = await tramites.getByTicket(ticket);
+        if (!list.some((t) => t.situacao === 1)) await deps.blobs.dropParts(ticket);
+      }
       return cancelled;
     },
   };

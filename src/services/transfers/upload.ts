@@ -131,18 +131,12 @@ export function uploadService(deps: ServiceDeps) {
         );
       }
       const staged = await deps.blobs.assembleParts(upload, parts, c.size);
-      try {
-        return await this.acceptComponent({ ...input, staged });
-      } catch (e) {
-        // The parts make the wrong bytes: they cannot be completed, start over (spec §2.12).
-        if (e instanceof EloError && e.code === 'component_mismatch') await deps.blobs.dropParts(upload);
-        throw e;
-      } finally {
-        if (await deps.blobs.listParts(upload).then((l) => l.length > 0)) {
-          const t = (await tramites.components(c.tramite.idt)).find((x) => x.hash === c.hash);
-          if (t?.received) await deps.blobs.dropParts(upload);
-        }
-      }
+      // A mismatch keeps the parts as they were (a refusal changes nothing): the sender may
+      // re-send the wrong part and signal again. Parts of tickets that left situação 1 are
+      // swept (auto-cancel sweep).
+      const result = await this.acceptComponent({ ...input, staged });
+      await deps.blobs.dropParts(upload);
+      return result;
     },
 
     /**

@@ -155,6 +155,13 @@ export function fsBlobStore(root: string): BlobStore {
       });
       return this.stage(body, maxSize);
     },
+    async partTickets() {
+      try {
+        return await readdir(join(root, 'parts'));
+      } catch {
+        return [];
+      }
+    },
     async dropParts(upload) {
       await rm(partsDir(upload), { recursive: true, force: true });
     },
