@@ -89,6 +89,46 @@ describe('elo ca: issue, revoke, CRL, over a running hub', () => {
     expect((await client.repositorios()).status).toBe(200);
   });
 
+  it('issues from a CSR, keeping the key with the system, and refuses a CSR whose signature is broken', async () => {
+    const csr = join(t.dir, 'sistema.csr');
+    const key = join(t.dir, 'sistema.key');
+    execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', '/CN=qualquer'], { stdio: 'pipe' });
+    const r = await cli('ca', 'issue', '--sistema', 'sei-municipio', '--csr', csr, '--saida', join(t.dir, 'csr'));
+    expect(r.files.chave).toBeUndefined();
+    const certPem = readFileSync(r.files.certificado, 'utf8');
+    const client = t.client('sei-municipio-csr', { cert: certPem, key: readFileSync(key, 'utf8'), ca: t.caPem });
+    expect((await client.repositorios()).status).toBe(200);
+    // the subject comes from the registry, not from the CSR
+    expect(execFileSync('openssl', ['x509', '-in', r.files.certificado, '-noout', '-subject']).toString()).toContain('CN = sei-municipio');
+
+    const der = Buffer.from(readFileSync(csr, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    der[der.length - 5] ^= 0xff; // inside the signature value
+    const broken = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
+    writeFileSync(join(t.dir, 'quebrada.csr'), broken);
+    await expect(cli('ca', 'issue', '--sistema', 'sei-municipio', '--csr', join(t.dir, 'quebrada.csr'))).rejects.toMatchObject({ code: 1 });
+  });
+
+  it('refuses to issue for a system that is not registered', async () => {
+    const err = await cli('ca', 'issue', '--sistema', 'sei-inexistente').catch((e: { code: number; stderr: string }) => e);
+    expect(err).toMatchObject({ code: 1 });
+    expect((err as { stderr: string }).stderr).toContain('não está registrado');
+  });
+
+  it('rotates the hub certificates, archiving the old ones, and the new TLS certificate chains to the CA', async () => {
+    const before = readFileSync(t.paths.tlsCert, 'utf8');
+    const r = await cli('ca', 'rotate-hub');
+    expect(r.certificados).toEqual([t.paths.tlsCert, t.paths.signingCert]);
+    const after = readFileSync(t.paths.tlsCert, 'utf8');
+    expect(after).not.toBe(before);
+    const archived = (await import('node:fs')).readdirSync(join(t.paths.pki, 'arquivo'));
+    expect(archived.filter((f) => f.endsWith('hub-tls.pem'))).toHaveLength(1);
+    const caFile = join(t.dir, 'ac-raiz.pem');
+    writeFileSync(caFile, t.caPem);
+    const chainFile = join(t.dir, 'tls.pem');
+    writeFileSync(chainFile, after);
+    execFileSync('openssl', ['verify', '-CAfile', caFile, '-untrusted', chainFile, '-purpose', 'sslserver', chainFile], { stdio: 'pipe' });
+  });
+
   it('raises one certificado.expirando event for a certificate inside the warning window', async () => {
     await cli('ca', 'issue', '--sistema', 'sei-municipio', '--dias', '10', '--saida', join(t.dir, 'curto'));
     const services = t.hub.services;
