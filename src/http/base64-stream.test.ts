@@ -25,3 +25,13 @@ describe('base64JsonStream', () => {
     expect(await new Response(base64JsonStream(streamOf([]))).text()).toBe('""');
   });
 });
+
+describe('base64Bytes', () => {
+  it('matches the platform encoder for every length modulo 3, including empty', async () => {
+    const { base64Bytes } = await import('./base64-stream.ts');
+    for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 100, 1001]) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 131 + 7) % 256);
+      expect(new TextDecoder().decode(base64Bytes(bytes)), `length ${n}`).toBe(Buffer.from(bytes).toString('base64'));
+    }
+  });
+});

@@ -1,32 +1,70 @@
 /**
  * Encodes a byte stream as a JSON string of standard padded base64 (spec §2.19: the download
  * answer is base64, best as a JSON string), chunk by chunk so that memory does not grow with the
- * component (ARCHITECTURE "Streams, not buffers").
+ * component (ARCHITECTURE "Streams, not buffers"). Bytes are encoded straight into bytes through
+ * a table: no intermediate strings (btoa over binary strings ran at about 11 MiB/s end to end).
  */
+const ALPHABET = new TextEncoder().encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+const QUOTE = 0x22;
+const PAD = 0x3d;
+
+/** Encodes whole 3-byte groups of `src` into `dst` at `at`; returns the new offset. */
+function encodeGroups(src: Uint8Array, end: number, dst: Uint8Array, at: number): number {
+  let o = at;
+  for (let i = 0; i < end; i += 3) {
+    const n = (src[i]! << 16) | (src[i + 1]! << 8) | src[i + 2]!;
+    dst[o++] = ALPHABET[n >>> 18]!;
+    dst[o++] = ALPHABET[(n >>> 12) & 63]!;
+    dst[o++] = ALPHABET[(n >>> 6) & 63]!;
+    dst[o++] = ALPHABET[n & 63]!;
+  }
+  return o;
+}
+
+/** Standard padded base64 of a whole buffer, as bytes. */
+export function base64Bytes(src: Uint8Array): Uint8Array {
+  const whole = src.length - (src.length % 3);
+  const out = new Uint8Array(Math.ceil(src.length / 3) * 4);
+  let o = encodeGroups(src, whole, out, 0);
+  const rest = src.length - whole;
+  if (rest) {
+    const a = src[whole]!;
+    const b = rest === 2 ? src[whole + 1]! : 0;
+    out[o++] = ALPHABET[a >> 2]!;
+    out[o++] = ALPHABET[((a & 3) << 4) | (b >> 4)]!;
+    out[o++] = rest === 2 ? ALPHABET[(b & 15) << 2]! : PAD;
+    out[o++] = PAD;
+  }
+  return out;
+}
+
 export function base64JsonStream(source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   let carry = new Uint8Array(0);
-  const encode = (bytes: Uint8Array): string => {
-    let out = '';
-    // btoa takes a binary string; slices keep String.fromCharCode's argument list small.
-    for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(out);
-  };
   return source.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       start(controller) {
-        controller.enqueue(encoder.encode('"'));
+        controller.enqueue(new Uint8Array([QUOTE]));
       },
       transform(chunk, controller) {
-        const joined = new Uint8Array(carry.length + chunk.length);
-        joined.set(carry);
-        joined.set(chunk, carry.length);
-        const usable = joined.length - (joined.length % 3);
-        carry = joined.slice(usable);
-        if (usable > 0) controller.enqueue(encoder.encode(encode(joined.subarray(0, usable))));
+        let src = chunk;
+        if (carry.length) {
+          src = new Uint8Array(carry.length + chunk.length);
+          src.set(carry);
+          src.set(chunk, carry.length);
+        }
+        const usable = src.length - (src.length % 3);
+        carry = src.slice(usable);
+        if (usable === 0) return;
+        const out = new Uint8Array((usable / 3) * 4);
+        encodeGroups(src, usable, out, 0);
+        controller.enqueue(out);
       },
       flush(controller) {
-        controller.enqueue(encoder.encode(`${carry.length ? encode(carry) : ''}"`));
+        const tail = base64Bytes(carry);
+        const out = new Uint8Array(tail.length + 1);
+        out.set(tail);
+        out[tail.length] = QUOTE;
+        controller.enqueue(out);
       },
     }),
   );

@@ -10,6 +10,7 @@ import type { TrustSource } from '../services/index.ts';
  * object, which makes a verification cost a fraction of a millisecond instead of several.
  */
 export function fileTrustSource(anchorFiles: string[], crlFiles: () => string[], intermediateFiles: string[] = []): TrustSource {
+  const EMPTY: never[] = [];
   const cache = new Map<string, { mtimeMs: number; size: number; parsed: X509Certificate[] | X509Crl[] }>();
   function load<T extends X509Certificate | X509Crl>(file: string, parse: (b: Uint8Array) => T[]): T[] {
     try {
@@ -20,7 +21,8 @@ export function fileTrustSource(anchorFiles: string[], crlFiles: () => string[],
       cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, parsed: parsed as X509Certificate[] | X509Crl[] });
       return parsed;
     } catch {
-      return []; // a missing file trusts nothing; an unreadable one is reported by `elo cert verify`
+      // a missing file trusts nothing (one shared empty list, so the result stays stable)
+      return EMPTY as T[];
     }
   }
   const certs = (b: Uint8Array) => {
@@ -31,15 +33,24 @@ export function fileTrustSource(anchorFiles: string[], crlFiles: () => string[],
     const r = readCrls(b);
     return r.ok ? r.value : [];
   };
+  /** The same array object while no file changed: callers may key caches on its identity. */
+  function stable<T>(name: string, parts: T[][]): T[] {
+    const last = flattened.get(name) as { parts: T[][]; all: T[] } | undefined;
+    if (last && last.parts.length === parts.length && last.parts.every((p, i) => p === parts[i])) return last.all;
+    const all = parts.flat();
+    flattened.set(name, { parts, all });
+    return all;
+  }
+  const flattened = new Map<string, { parts: unknown[][]; all: unknown[] }>();
   return {
     async anchors() {
-      return anchorFiles.flatMap((f) => load(f, certs));
+      return stable('anchors', anchorFiles.map((f) => load(f, certs)));
     },
     async intermediates() {
-      return intermediateFiles.flatMap((f) => load(f, certs));
+      return stable('intermediates', intermediateFiles.map((f) => load(f, certs)));
     },
     async crls() {
-      return crlFiles().flatMap((f) => load(f, crls));
+      return stable('crls', crlFiles().map((f) => load(f, crls)));
     },
     policy() {
       return {};

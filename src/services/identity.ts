@@ -11,6 +11,53 @@ const commonName = (subject: string): string => /(?:^|,\s*)CN=([^,]+)/.exec(subj
  * system. Every refusal names the certificate and says what to do (spec §8.5, 9001).
  */
 export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'trust'>) {
+  /**
+   * Chain verdicts, remembered per presented chain while the trust inputs are the same objects
+   * (the trust source hands out new ones when a file changes, so a new CRL takes effect at the
+   * next request), for at most a minute and never past the earliest notAfter of the chain.
+   * The registry (registered? revoked by `elo ca revoke`?) is read on every request.
+   */
+  const verdicts = new Map<
+    string,
+    { until: number; anchors: unknown; crls: unknown; verdict: Awaited<ReturnType<typeof verifyCertificate>>; summary: ReturnType<typeof summarize> }
+  >();
+  const VERDICT_TTL_MS = 60_000;
+
+  async function chainKey(peer: PeerCertificate): Promise<string> {
+    const parts = [peer.leaf, ...peer.chain];
+    const all = new Uint8Array(parts.reduce((n, p) => n + p.length + 4, 0));
+    let o = 0;
+    for (const p of parts) {
+      new DataView(all.buffer).setUint32(o, p.length);
+      all.set(p, o + 4);
+      o += p.length + 4;
+    }
+    const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', all));
+    return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  async function verifyChain(peer: PeerCertificate, at: Date) {
+    const anchors = await deps.trust.anchors();
+    const crls = await deps.trust.crls();
+    const key = await chainKey(peer);
+    const hit = verdicts.get(key);
+    if (hit && hit.anchors === anchors && hit.crls === crls && at.getTime() < hit.until) return hit;
+    const verdict = await verifyCertificate({
+      leaf: peer.leaf,
+      intermediates: [...peer.chain, ...(await deps.trust.intermediates())],
+      anchors,
+      crls,
+      at,
+      purpose: 'client',
+      policy: deps.trust.policy(),
+    });
+    const notAfter = Math.min(...verdict.chain.map((c) => new Date(c.notAfter).getTime()));
+    if (verdicts.size > 10_000) verdicts.clear();
+    const entry = { until: Math.min(at.getTime() + VERDICT_TTL_MS, notAfter), anchors, crls, verdict, summary: summarize(peer.leaf) };
+    verdicts.set(key, entry);
+    return entry;
+  }
+
   return {
     async authenticate(peer: PeerCertificate | null): Promise<Caller> {
       if (!peer) {
@@ -20,16 +67,7 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
         );
       }
       const at = deps.clock.now();
-      const verdict = await verifyCertificate({
-        leaf: peer.leaf,
-        intermediates: [...peer.chain, ...(await deps.trust.intermediates())],
-        anchors: await deps.trust.anchors(),
-        crls: await deps.trust.crls(),
-        at,
-        purpose: 'client',
-        policy: deps.trust.policy(),
-      });
-      const summary = summarize(peer.leaf);
+      const { verdict, summary } = await verifyChain(peer, at);
       const cn = commonName(summary.subject);
       if (!verdict.valid) {
         throw new EloError(

@@ -102,7 +102,7 @@ describe('elo ca: issue, revoke, CRL, over a running hub', () => {
     expect(execFileSync('openssl', ['x509', '-in', r.files.certificado, '-noout', '-subject']).toString()).toContain('CN = sei-municipio');
 
     const der = Buffer.from(readFileSync(csr, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64');
-    der[der.length - 5] ^= 0xff; // inside the signature value
+    der[der.length - 5]! ^= 0xff; // inside the signature value
     const broken = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
     writeFileSync(join(t.dir, 'quebrada.csr'), broken);
     await expect(cli('ca', 'issue', '--sistema', 'sei-municipio', '--csr', join(t.dir, 'quebrada.csr'))).rejects.toMatchObject({ code: 1 });
