@@ -238,7 +238,7 @@ describe('wire quirks (spec §1.3, §1.5)', () => {
         `${V3}repositorios-de-estruturas/200/estruturas-organizacionais?numeroDeIdentificacaoDaEstruturaRaizDaConsulta=${encodeURIComponent('Setor de Protocolo')}&identificacaoDoRepositorioDeEstruturas=100`,
       );
       expect(r.status, r.text).toBe(200);
-      expect(r.body.totalDeRegistros).toBe(4);
+      expect(r.body.totalDeRegistros).toBe(5);
     });
   });
 
