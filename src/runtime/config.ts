@@ -15,6 +15,8 @@ export const configSchema = z.object({
   hostnames: z.array(z.string().min(1)).default(['localhost']),
   /** Extra trust anchors (PEM files), besides the federation CA in the data folder (e.g. ICP-Brasil). */
   trustAnchorFiles: z.array(z.string().min(1)).default([]),
+  /** Extra anchors whose stale CRLs are only a warning (soft-fail), e.g. a chain whose CRLs Elo cannot fetch. */
+  crlSoftFailAnchorFiles: z.array(z.string().min(1)).default([]),
   /** CRL files (PEM or DER) checked for every client certificate. */
   crlFiles: z.array(z.string().min(1)).default([]),
   /** Largest JSON body in MB (spec §1.5.9: at least 50). */
@@ -39,6 +41,7 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_PORT: { field: 'port', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   ELO_HOSTNAMES: { field: 'hostnames', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_TRUST_ANCHORS: { field: 'trustAnchorFiles', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
+  ELO_CRL_SOFT_FAIL_ANCHORS: { field: 'crlSoftFailAnchorFiles', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_CRL_FILES: { field: 'crlFiles', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_MAX_JSON_MB: { field: 'maxJsonMb', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   ELO_AUTO_CANCEL_DAYS: { field: 'autoCancelDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
@@ -102,5 +105,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
     dataDir: abs(config.dataDir),
     trustAnchorFiles: config.trustAnchorFiles.map(abs),
     crlFiles: config.crlFiles.map(abs),
+    crlSoftFailAnchorFiles: config.crlSoftFailAnchorFiles.map(abs),
   };
 }

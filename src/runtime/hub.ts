@@ -47,6 +47,7 @@ export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): 
       [paths.caCert, ...config.trustAnchorFiles],
       () => [...config.crlFiles, ...[paths.rootCrl, paths.intermediateCrl].filter((f) => existsSync(f))],
       [paths.intermediateCert],
+      config.crlSoftFailAnchorFiles,
     ),
     hubSigner: cryptoKeySigner(signingKey, readFileSync(paths.signingCert, 'utf8')),
     settings: {
@@ -108,7 +109,7 @@ export async function startNodeHub(config: EloConfig, opts: { clock?: Clock } = 
     {
       key: readFileSync(paths.tlsKey),
       cert: readFileSync(paths.tlsCert),
-      ca: [readFileSync(paths.caCert), ...config.trustAnchorFiles.map((f) => readFileSync(f))],
+      ca: [readFileSync(paths.caCert), ...[...config.trustAnchorFiles, ...config.crlSoftFailAnchorFiles].map((f) => readFileSync(f))],
       requestCert: true,
       rejectUnauthorized: false,
       requestTimeout: 330_000,

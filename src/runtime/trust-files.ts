@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { X509Certificate, X509Crl } from '@peculiar/x509';
-import { readCertificates, readCrls } from '../pki/verify/index.ts';
+import { readCertificates, readCrls, summarize } from '../pki/verify/index.ts';
 import type { TrustSource } from '../services/index.ts';
 
 /**
@@ -9,7 +9,12 @@ import type { TrustSource } from '../services/index.ts';
  * request. Parsed objects live across requests: the validator remembers signature checks per
  * object, which makes a verification cost a fraction of a millisecond instead of several.
  */
-export function fileTrustSource(anchorFiles: string[], crlFiles: () => string[], intermediateFiles: string[] = []): TrustSource {
+export function fileTrustSource(
+  anchorFiles: string[],
+  crlFiles: () => string[],
+  intermediateFiles: string[] = [],
+  softFailAnchorFiles: string[] = [],
+): TrustSource {
   const EMPTY: never[] = [];
   const cache = new Map<string, { mtimeMs: number; size: number; parsed: X509Certificate[] | X509Crl[] }>();
   function load<T extends X509Certificate | X509Crl>(file: string, parse: (b: Uint8Array) => T[]): T[] {
@@ -44,7 +49,7 @@ export function fileTrustSource(anchorFiles: string[], crlFiles: () => string[],
   const flattened = new Map<string, { parts: unknown[][]; all: unknown[] }>();
   return {
     async anchors() {
-      return stable('anchors', anchorFiles.map((f) => load(f, certs)));
+      return stable('anchors', [...anchorFiles, ...softFailAnchorFiles].map((f) => load(f, certs)));
     },
     async intermediates() {
       return stable('intermediates', intermediateFiles.map((f) => load(f, certs)));
@@ -54,6 +59,9 @@ export function fileTrustSource(anchorFiles: string[], crlFiles: () => string[],
     },
     policy() {
       return {};
+    },
+    crlSoftFail(fingerprint) {
+      return softFailAnchorFiles.some((f) => load(f, certs).some((c) => summarize(c).fingerprint256 === fingerprint));
     },
   };
 }

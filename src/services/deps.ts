@@ -11,6 +11,11 @@ export interface TrustSource {
   intermediates(): Promise<CertInput[]>;
   crls(): Promise<CrlInput[]>;
   policy(): Partial<PkiPolicy>;
+  /**
+   * Anchors (by SHA-256 fingerprint) whose stale CRLs only warn: a deployment may accept that
+   * for a chain whose CRL distribution it does not control (issue: Trust §1, soft-fail per anchor).
+   */
+  crlSoftFail(anchorFingerprint256: string): boolean;
 }
 
 export interface TransferSettings {

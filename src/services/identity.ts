@@ -42,15 +42,20 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
     const key = await chainKey(peer);
     const hit = verdicts.get(key);
     if (hit && hit.anchors === anchors && hit.crls === crls && at.getTime() < hit.until) return hit;
-    const verdict = await verifyCertificate({
+    const input = {
       leaf: peer.leaf,
       intermediates: [...peer.chain, ...(await deps.trust.intermediates())],
       anchors,
       crls,
       at,
-      purpose: 'client',
+      purpose: 'client' as const,
       policy: deps.trust.policy(),
-    });
+    };
+    let verdict = await verifyCertificate(input);
+    const anchor = verdict.chain[verdict.chain.length - 1];
+    if (!verdict.valid && verdict.code === 'crl_stale' && anchor && deps.trust.crlSoftFail(anchor.fingerprint256)) {
+      verdict = await verifyCertificate({ ...input, policy: { ...input.policy, staleCrlSoftFail: true } });
+    }
     const notAfter = Math.min(...verdict.chain.map((c) => new Date(c.notAfter).getTime()));
     if (verdicts.size > 10_000) verdicts.clear();
     const entry = { until: Math.min(at.getTime() + VERDICT_TTL_MS, notAfter), anchors, crls, verdict, summary: summarize(peer.leaf) };

@@ -130,3 +130,49 @@ describe('certificate refusals on the Tramita face, over mTLS', () => {
     expect((await call(await leaf())).status).toBe(200);
   });
 });
+
+describe('CRL soft-fail configured per anchor', () => {
+  it('accepts a chain whose CRL is stale only under an anchor configured as soft-fail, and still refuses a revoked one', async () => {
+    const now = new Date();
+    const window = { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 365 * DAY) };
+    const strictRoot = await makeCert({ subject: 'CN=Raiz Estrita,O=A,C=BR', ca: true, ...window });
+    const softRoot = await makeCert({ subject: 'CN=Raiz Tolerante,O=B,C=BR', ca: true, ...window });
+    const { mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'elo-soft-'));
+    writeFileSync(join(dir, 'estrita.pem'), strictRoot.cert.toString('pem'));
+    writeFileSync(join(dir, 'tolerante.pem'), softRoot.cert.toString('pem'));
+    const stale = (issuer: TestCert, revoked: X509Certificate[] = []) =>
+      makeCrl({ issuer, thisUpdate: new Date(now.getTime() - 20 * DAY), nextUpdate: new Date(now.getTime() - 10 * DAY), revoked: revoked.map((cert) => ({ cert })) });
+    const strictLeaf = await makeCert({ subject: 'CN=sei-estado,O=A,C=BR', issuer: strictRoot, eku: [CLIENT_AUTH], ...window });
+    const softLeaf = await makeCert({ subject: 'CN=sei-estado,O=B,C=BR', issuer: softRoot, eku: [CLIENT_AUTH], ...window });
+    const revokedLeaf = await makeCert({ subject: 'CN=sei-estado,O=B2,C=BR', issuer: softRoot, eku: [CLIENT_AUTH], ...window });
+    writeFileSync(join(dir, 'lcr.pem'), (await stale(strictRoot)).toString('pem') + '\n' + (await stale(softRoot, [revokedLeaf.cert])).toString('pem'));
+    const t = await startTestHub({
+      env: { ELO_TRUST_ANCHORS: join(dir, 'estrita.pem'), ELO_CRL_SOFT_FAIL_ANCHORS: join(dir, 'tolerante.pem'), ELO_CRL_FILES: join(dir, 'lcr.pem') },
+    });
+    try {
+      const as = async (c: TestCert) => {
+        await t.hub.services.deps.store.registry.addCertificate({
+          fingerprint256: await fingerprint256(c.cert),
+          systemId: 'sei-estado',
+          subject: c.cert.subject,
+          serial: c.cert.serialNumber,
+          notBefore: c.cert.notBefore.toISOString(),
+          notAfter: c.cert.notAfter.toISOString(),
+          pem: c.cert.toString('pem'),
+          status: 'active',
+          addedAt: now.toISOString(),
+          revokedAt: null,
+        });
+        return t.client(c.cert.serialNumber, { cert: c.cert.toString('pem'), key: await privateKeyToPem(c.keys.privateKey), ca: t.caPem }).repositorios();
+      };
+      expect((await as(softLeaf)).status).toBe(200);
+      const strict = await as(strictLeaf);
+      expect(strict.status).toBe(403);
+      expect((strict.body as unknown as { mensagem: string }).mensagem).toContain('crl_stale');
+      expect(((await as(revokedLeaf)).body as unknown as { mensagem: string }).mensagem).toContain('cert_revoked');
+    } finally {
+      await t.close();
+    }
+  });
+});
