@@ -3,6 +3,7 @@ import { EloError } from '../domain/errors.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { renderError } from './errors.ts';
 import { requestId } from './middleware/request-id.ts';
+import { adminFace } from './routes/admin/index.ts';
 import { longPollFace, tramitaFace } from './routes/tramita/index.ts';
 
 export const TRAMITA_BASES = ['/interoperabilidade/rest/v3', '/interoperabilidade/rest/v4'] as const;
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const tramita = tramitaFace(deps);
   for (const base of TRAMITA_BASES) app.route(base, tramita);
   app.route(LONG_POLL_PATH, longPollFace(deps));
+  app.route('/admin/api', adminFace(deps));
   app.notFound((c) =>
     renderError(
       c,

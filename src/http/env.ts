@@ -15,5 +15,5 @@ export interface AppDeps {
 }
 
 export type AppEnv = {
-  Variables: { caller: Caller; requestId: string; face: 'tramita' | 'other' };
+  Variables: { caller: Caller; requestId: string; face: 'tramita' | 'other'; operator: string };
 };

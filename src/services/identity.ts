@@ -64,6 +64,20 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
   }
 
   return {
+    /** Administration and monitoring faces: a bearer token, stored only as its SHA-256. */
+    async authenticateToken(header: string | undefined, roles: readonly ('admin' | 'monitor')[]): Promise<{ role: 'admin' | 'monitor'; label: string }> {
+      const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+      if (!token) {
+        throw new EloError('admin_token_invalid', 'Informe o token de administração no cabeçalho "Authorization: Bearer <token>" (o token inicial fica em .elo/admin-token).');
+      }
+      const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
+      const found = await deps.store.tokens.findToken([...digest].map((b) => b.toString(16).padStart(2, '0')).join(''));
+      if (!found || !roles.includes(found.role)) {
+        throw new EloError('admin_token_invalid', 'Token de administração inválido ou sem permissão para esta operação.');
+      }
+      return found;
+    },
+
     async authenticate(peer: PeerCertificate | null): Promise<Caller> {
       if (!peer) {
         throw new EloError(

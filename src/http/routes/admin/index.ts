@@ -1,0 +1,46 @@
+import { Hono } from 'hono';
+import { EloError } from '../../../domain/errors.ts';
+import { expectedActor, situacaoNome } from '../../../domain/situacao.ts';
+import type { AppDeps, AppEnv } from '../../env.ts';
+import { json, parsePositiveInt } from '../../wire.ts';
+
+/**
+ * Administration face (`/admin/api/…`, bearer token, role admin; ARCHITECTURE "Faces"). The
+ * first endpoints operators need: certificates with days to expiry, a trâmite's full story
+ * (who must act next), and the operator's cancel (spec §2.24: "operators cancel through hub
+ * administration").
+ */
+export function adminFace(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', async function adminToken(c, next) {
+    const who = await deps.services.identity.authenticateToken(c.req.header('authorization'), ['admin']);
+    c.set('operator', who.label);
+    await next();
+  });
+
+  app.get('/certificados', async () => {
+    const list = await deps.services.certificates.list();
+    return json({ certificados: list.map(({ pem: _pem, ...c }) => c) });
+  });
+
+  app.get('/tramites/:idt{[0-9]+}', async (c) => {
+    const idt = parsePositiveInt(c.req.param('idt'), 'IDT');
+    const store = deps.services.deps.store;
+    const t = await store.tramites.get(idt);
+    if (!t) throw new EloError('not_found', `Trâmite ${idt} não encontrado.`, { idt });
+    const actor = expectedActor(t.situacao, t.isReplay);
+    return json({
+      tramite: { ...t, situacaoNome: situacaoNome[t.situacao] },
+      quemDeveAgir: actor === 'sender' ? t.senderSystemId : actor === 'receiver' ? t.receiverSystemId : null,
+      mudancasDeSituacao: await store.tramites.history(idt),
+      componentes: await store.tramites.components(idt),
+      eventos: (await store.audit.list({ idt })).reverse(),
+    });
+  });
+
+  app.delete('/tramites/:idt{[0-9]+}', async (c) => {
+    const r = await deps.services.lifecycle.cancel(null, parsePositiveInt(c.req.param('idt'), 'IDT'), c.get('operator'));
+    return json({ cancelado: true, alterado: r.changed });
+  });
+  return app;
+}
