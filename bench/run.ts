@@ -5,7 +5,7 @@
  *   npm run bench            # all
  *   npm run bench -- startup # one
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,40 +15,15 @@ import { createTramitaClient, credentialsFromFiles, type ClientCredentials } fro
 import { loadConfig } from '../src/runtime/config.ts';
 import { seedDemo } from '../src/runtime/seed-demo.ts';
 import { processoBody } from '../test/harness/packages.ts';
+import { spawnHub } from '../test/harness/spawn-hub.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const elo = join(root, 'bin/elo.js');
 const MB = 1_048_576;
 const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function startHub(dir: string): Promise<{ url: string; ms: number; stop: () => Promise<void> }> {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [elo, 'start'], { env: { ...process.env, ELO_DATA_DIR: dir, ELO_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(out)), 60_000);
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /Elo pronto em \d+ ms: (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        res(m[1]!);
-      }
-    });
-  });
-  const ms = performance.now() - t0;
-  return {
-    url,
-    ms,
-    stop: () =>
-      new Promise((r) => {
-        child.once('exit', () => r());
-        child.kill('SIGTERM');
-      }),
-  };
-}
+const startHub = (dir: string) => spawnHub(dir);
 
 async function benchStartup() {
   const nodeOnly = median([1, 2, 3, 4, 5].map(() => {

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { EloError } from '../domain/errors.ts';
+import { readLimited } from './read-limited.ts';
 
 /**
  * Reads a JSON body up to `limit` bytes, keeping the exact bytes (they are relayed as received,
@@ -10,26 +11,9 @@ export async function readJsonBody(c: Context, limit: number): Promise<{ raw: Ui
   if (declared > limit) throw tooLarge(limit);
   const body = c.req.raw.body;
   if (!body) return null;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  if (size === 0) return null;
-  const raw = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    raw.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const raw = await readLimited(body, limit);
+  if (raw === null) throw tooLarge(limit);
+  if (raw.byteLength === 0) return null;
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(raw);

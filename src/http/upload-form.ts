@@ -2,26 +2,15 @@ import type { Context } from 'hono';
 import { EloError } from '../domain/errors.ts';
 import type { StagedBlob } from '../store/index.ts';
 import type { AppDeps, AppEnv } from './env.ts';
+import { readLimited } from './read-limited.ts';
 import { boundaryFromContentType, MultipartError, parseMultipartStream } from './multipart/index.ts';
 
 const FIELD_LIMIT = 4096;
 
-/** Reads a text field, at most `limit` bytes: a huge field is cut, never held whole. */
+/** A text field, at most `limit` bytes: a huge field is cut, never held whole. */
 async function readField(body: ReadableStream<Uint8Array>, limit: number): Promise<string | null> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value.slice());
-  }
-  return new TextDecoder().decode(await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer());
+  const bytes = await readLimited(body, limit);
+  return bytes === null ? null : new TextDecoder().decode(bytes);
 }
 
 const invalid = (what: string) =>

@@ -5,9 +5,10 @@ import { basename, join } from 'node:path';
 import type { SystemCertificate } from '../domain/registry.ts';
 import { crlToPem, issueCrl } from '../pki/ca/crl.ts';
 import { createIntermediateCa, generateRsaKeys, importRsaPrivateKeyPem, issueLeaf, privateKeyToPem, type Issuer } from '../pki/ca/issue.ts';
-import { fingerprint256, fromPem, x509 } from '../pki/x509.ts';
+import { fromPem, x509 } from '../pki/x509.ts';
 import type { Store } from '../store/index.ts';
 import { loadIssuer } from './bootstrap.ts';
+import { registerCertificate } from './register-certificate.ts';
 import type { EloConfig } from './config.ts';
 import { dataPaths } from './data-dir.ts';
 
@@ -119,19 +120,7 @@ export function caAdmin(config: EloConfig, store: Store) {
       const participant = (await store.registry.listParticipants()).find((x) => x.id === system.participantId);
       const org = (participant?.nome ?? system.participantId).replace(/[,+="<>#;\\]/g, ' ');
       const cert = await issueLeaf({ issuer, subject: `CN=${system.id}, O=${org}`, publicKey, purpose: 'client', at: now, days: input.days ?? 825 });
-      const fp = await fingerprint256(cert);
-      await store.registry.addCertificate({
-        fingerprint256: fp,
-        systemId: system.id,
-        subject: cert.subject,
-        serial: cert.serialNumber,
-        notBefore: cert.notBefore.toISOString(),
-        notAfter: cert.notAfter.toISOString(),
-        pem: cert.toString('pem'),
-        status: 'active',
-        addedAt: now.toISOString(),
-        revokedAt: null,
-      });
+      const fp = (await registerCertificate(store, system.id, cert, now)).fingerprint256;
       await mkdir(input.outDir, { recursive: true, mode: 0o700 });
       const stamp = cert.serialNumber.slice(0, 8);
       const files: Record<string, string> = {};

@@ -6,6 +6,7 @@ import { openSqliteStore } from '../store/sqlite/index.ts';
 import { bootstrapDataDir, loadIssuer, type BootstrapReport } from './bootstrap.ts';
 import type { EloConfig } from './config.ts';
 import { dataPaths } from './data-dir.ts';
+import { registerCertificate } from './register-certificate.ts';
 import { federationDir, loadFederationSeed } from './federation-files.ts';
 
 export interface SeededSystem {
@@ -62,18 +63,7 @@ export async function seedDemo(config: EloConfig, now: Date, file = `${federatio
         await chmod(files.key, 0o600);
         await writeFile(files.cert, cert.toString('pem') + '\n');
         await writeFile(files.ca, issuer.certificate.toString('pem') + '\n');
-        await store.registry.addCertificate({
-          fingerprint256: await fingerprint256(cert),
-          systemId: s.id,
-          subject: cert.subject,
-          serial: cert.serialNumber,
-          notBefore: cert.notBefore.toISOString(),
-          notAfter: cert.notAfter.toISOString(),
-          pem: cert.toString('pem'),
-          status: 'active',
-          addedAt: now.toISOString(),
-          revokedAt: null,
-        });
+        await registerCertificate(store, s.id, cert, now);
         fresh = true;
       }
       systems.push({

@@ -1,13 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTramitaClient, credentialsFromFiles, type ClientCredentials } from '../../src/client/tramita-client.ts';
 import { loadConfig } from '../../src/runtime/config.ts';
 import { seedDemo } from '../../src/runtime/seed-demo.ts';
+import { spawnHub } from '../harness/spawn-hub.ts';
 import { processoBody } from '../harness/packages.ts';
 
 const MB = 1_048_576;
@@ -61,22 +62,9 @@ describe('a 192 MiB component end to end, against the hub as a separate process'
     dir = mkdtempSync(join(tmpdir(), 'elo-large-'));
     const seed = await seedDemo(loadConfig({ ELO_DATA_DIR: dir }, dir), new Date());
     const creds = Object.fromEntries(seed.sistemas.map((s) => [s.id, credentialsFromFiles({ cert: s.certificado, key: s.chave, ca: s.ac })]));
-    child = spawn(process.execPath, [resolve(import.meta.dirname, '../../bin/elo.js'), 'start'], {
-      env: { ...process.env, ELO_DATA_DIR: dir, ELO_PORT: '0' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    const url = await new Promise<string>((res, rej) => {
-      const timer = setTimeout(() => rej(new Error(out)), 30_000);
-      child.stdout!.on('data', (d) => {
-        out += d;
-        const m = /Elo pronto em \d+ ms: (\S+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          res(m[1]!);
-        }
-      });
-    });
+    const hub = await spawnHub(dir);
+    child = hub.child;
+    const url = hub.url;
     t = { hub: { url }, creds, client: (id) => createTramitaClient({ hubUrl: url, credentials: creds[id]! }) };
     const h = createHash('sha256');
     for (let i = 0; i < SIZE / MB; i++) h.update(block(i));

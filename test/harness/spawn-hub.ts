@@ -1,0 +1,40 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const elo = resolve(import.meta.dirname, '../../bin/elo.js');
+
+/**
+ * Runs `elo start` as its own process on an ephemeral port and waits for its ready line, so a
+ * measurement (memory, time) sees the hub alone.
+ */
+export async function spawnHub(dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; ms: number; child: ChildProcess; stop: () => Promise<void> }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [elo, 'start'], {
+    env: { ...process.env, ELO_DATA_DIR: dataDir, ELO_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const url = await new Promise<string>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`hub did not start: ${out}`)), 60_000);
+    child.once('exit', (code) => rej(new Error(`hub exited (${code}): ${out}`)));
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /Elo pronto em \d+ ms: (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        res(m[1]!);
+      }
+    });
+  });
+  return {
+    url,
+    ms: performance.now() - t0,
+    child,
+    stop: () =>
+      new Promise((r) => {
+        if (child.exitCode !== null) return r();
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
+}
