@@ -71,8 +71,9 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
       ];
       const certificates = [
         caller.certificate,
+        // renewal grace (spec §1.4, §7.2): the system's other certificates, never a revoked one
         ...(await deps.store.registry.listCertificates(caller.system.id)).filter(
-          (c) => c.fingerprint256 !== caller.certificate.fingerprint256,
+          (c) => c.fingerprint256 !== caller.certificate.fingerprint256 && c.status === 'active',
         ),
       ];
       const signature = fromBase64(body.hashDaAssinatura);
