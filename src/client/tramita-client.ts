@@ -94,6 +94,24 @@ export function createTramitaClient(opts: TramitaClientOptions) {
       );
       return answer(res);
     },
+    /** Ranged upload of one half-open part [ini, fim) (spec §2.11). */
+    async enviarParte(ticket: string, ini: number, fim: number, c: { bytes: Uint8Array; hash: string; protocolo: string }) {
+      const form = new FormData();
+      form.append('conteudo', new Blob([c.bytes as Uint8Array<ArrayBuffer>], { type: 'text/html' }), 'arquivo_externo.html');
+      form.append('hashDoComponenteDigital', c.hash);
+      form.append('protocolo', c.protocolo);
+      const res = await fetch(url(`tickets-de-envio-de-componente/${ticket}/protocolos/componentes-a-enviar/partes/${ini}-${fim}`), {
+        method: 'PUT',
+        dispatcher: agent,
+        body: form,
+      });
+      return answer(res);
+    },
+    /** End of a ranged upload (spec §2.12). */
+    terminarEnvio: (ticket: string, c: { hash: string; protocolo: string }) =>
+      call('POST', `tickets-de-envio-de-componente/${ticket}/protocolos/componentes-a-enviar/partes/sinalizacao-termino-envio`, {
+        json: { hashDoComponenteDigital: c.hash, protocolo: c.protocolo },
+      }),
     reciboDeEnvio: (idt: number) => call<Record<string, any>>('GET', `tramites/${idt}/recibo-de-envio`),
     pendentes: (todas = true) => call<{ IDT: number; status: number }[]>('GET', 'tramites/pendentes', { query: { todas: todas ? 1 : 0 } }),
     metadados: (idt: number) => call<Record<string, any>>('GET', `tramites/${idt}`),
