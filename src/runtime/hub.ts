@@ -12,6 +12,7 @@ import { fsBlobStore } from '../store/blobs/fs-blob-store.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
 import { bootstrapDataDir, type BootstrapReport } from './bootstrap.ts';
 import { caAdmin } from './ca-admin.ts';
+import { hubCertificateProblems } from './hub-certificates.ts';
 import type { EloConfig } from './config.ts';
 import { dataPaths } from './data-dir.ts';
 import { loadCodeLists } from './federation-files.ts';
@@ -92,6 +93,13 @@ export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): 
   };
 }
 
+export class HubCertificateError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'HubCertificateError';
+  }
+}
+
 export interface RunningHub extends Hub {
   server: Server;
   url: string;
@@ -105,6 +113,11 @@ export interface RunningHub extends Hub {
 export async function startNodeHub(config: EloConfig, opts: { clock?: Clock } = {}): Promise<RunningHub> {
   const hub = await openHub(config, opts);
   const paths = dataPaths(config.dataDir);
+  const problems = await hubCertificateProblems(config, (opts.clock ?? systemClock).now());
+  if (problems.length) {
+    await hub.close();
+    throw new HubCertificateError(problems);
+  }
   const server = createServer(
     {
       key: readFileSync(paths.tlsKey),

@@ -112,3 +112,27 @@ describe('npm start', () => {
     }
   });
 });
+
+describe('elo start and the hub own certificates', () => {
+  it('refuses to start with an expired TLS certificate, says what to do, and starts again after rotate-hub', async () => {
+    const data = tempDir();
+    expect((await elo_(['seed', 'demo'], { ELO_DATA_DIR: data })).code).toBe(0);
+    const { loadConfig } = await import('../../src/runtime/config.ts');
+    const { loadIssuer } = await import('../../src/runtime/bootstrap.ts');
+    const { generateRsaKeys, issueLeaf, privateKeyToPem } = await import('../../src/pki/ca/issue.ts');
+    const issuer = await loadIssuer(loadConfig({ ELO_DATA_DIR: data }, data));
+    const keys = await generateRsaKeys();
+    const old = await issueLeaf({ issuer, subject: 'CN=localhost', publicKey: keys.publicKey, purpose: 'server', at: new Date(Date.now() - 900 * 86_400_000), days: 30, dnsNames: ['localhost'] });
+    writeFileSync(join(data, 'pki/hub-tls.pem'), old.toString('pem') + '\n' + issuer.certificate.toString('pem'));
+    writeFileSync(join(data, 'pki/hub-tls.key.pem'), await privateKeyToPem(keys.privateKey));
+    const refused = await elo_(['start'], { ELO_DATA_DIR: data, ELO_PORT: '0' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('certificado TLS do hub');
+    expect(refused.stderr).toContain('expirou');
+    expect(refused.stderr).toContain('elo ca rotate-hub');
+    expect((await elo_(['ca', 'rotate-hub'], { ELO_DATA_DIR: data })).code).toBe(0);
+    const { spawnHub } = await import('../harness/spawn-hub.ts');
+    const hub = await spawnHub(data);
+    await hub.stop();
+  });
+});
