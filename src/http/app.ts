@@ -3,21 +3,13 @@ import { EloError } from '../domain/errors.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { renderError } from './errors.ts';
 import { requestId } from './middleware/request-id.ts';
+import { routedPath } from './routed-path.ts';
 import { adminFace } from './routes/admin/index.ts';
 import { longPollFace, tramitaFace } from './routes/tramita/index.ts';
 
 export const TRAMITA_BASES = ['/interoperabilidade/rest/v3', '/interoperabilidade/rest/v4'] as const;
 export const LONG_POLL_PATH = '/interoperabilidade/pendencias';
-
-/**
- * Path as routed: runs of `/` collapse to one (spec §1.3: SEI requests `…/rest/v3//healthcheck`)
- * and a trailing `/` is dropped (third-party clients call `tramites/?IDT=…`).
- */
-export function routedPath(request: Request): string {
-  const { pathname } = new URL(request.url);
-  const collapsed = pathname.replace(/\/{2,}/g, '/');
-  return collapsed.length > 1 && collapsed.endsWith('/') ? collapsed.slice(0, -1) : collapsed;
-}
+export { routedPath };
 
 /** The whole HTTP surface of Elo, runtime-independent (ARCHITECTURE "http/"). */
 export function createApp(deps: AppDeps): Hono<AppEnv> {

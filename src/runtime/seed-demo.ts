@@ -35,7 +35,7 @@ export interface SeedReport {
  * federation CA. Running it again changes nothing: registry rows are upserted only when they
  * differ, and a system that already holds a registered certificate keeps it.
  */
-export async function seedDemo(config: EloConfig, now: Date, file = `${federationDir}demo/federation.json`): Promise<SeedReport> {
+export async function seedDemo(config: EloConfig, now: Date, file: string = `${federationDir}demo/federation.json`): Promise<SeedReport> {
   const seed = loadFederationSeed(file);
   const paths = dataPaths(config.dataDir);
   await mkdir(paths.root, { recursive: true });

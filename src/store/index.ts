@@ -122,8 +122,15 @@ export interface TramiteReader {
    * in which it was the sender, or the receiver of a trâmite that reached 5 or 6.
    */
   heldHashes(nre: string, systemId: string): Promise<Set<string>>;
+  /**
+   * Whether a system may send a process of this NRE: it sent one of its trâmites, or received
+   * one that reached 5 or 6 (it holds the process).
+   */
+  isNreParty(nre: string, systemId: string): Promise<boolean>;
   /** Open trâmites (1–4) whose last transition is older than `before`. */
   listIdle(before: string): Promise<TramiteRecord[]>;
+  /** Long-poll deliveries of a system since `since`, as "idt/situacao", and the last status given for each IDT. */
+  longPollDeliveries(systemId: string, since: string): Promise<{ recent: Set<string>; lastStatus: Map<number, number> }>;
   /** Pendências already returned to a system by `todas=0` (spec §2.14). */
   deliveredPendencias(systemId: string): Promise<Set<string>>;
 }
@@ -143,6 +150,8 @@ export interface TramiteWriter {
   markReceived(idts: number[], hash: string, size: number, blobKey: string, at: string, audit: AuditEntry): Promise<TramiteRecord[]>;
   /** Records a served download range; marks the hash delivered when [0,size) is covered and moves 3 → 4 after the last one. */
   recordDownload(idt: number, hash: string, ini: number, fim: number, at: string, audit: AuditEntry): Promise<TransitionResult>;
+  /** The receiver fetched the metadata: 2 → 3, and 3 → 4 at once when nothing is pending (one transaction). */
+  openByReceiver(idt: number, at: string, audit: AuditEntry): Promise<TransitionResult>;
   saveSendReceipt(idt: number, receipt: SendReceipt): Promise<void>;
   /**
    * Stores the verified receipt and moves 4 → 5, compare-and-set, registering the package's
@@ -150,6 +159,9 @@ export interface TramiteWriter {
    */
   completeWithReceipt(idt: number, receipt: CompletionReceipt, at: string, audit: AuditEntry, register: RegisteredDocument[]): Promise<TransitionResult>;
   markPendenciasDelivered(systemId: string, items: { idt: number; situacao: Situacao }[]): Promise<void>;
+  recordLongPollDelivery(systemId: string, item: { idt: number; situacao: Situacao }, at: string): Promise<void>;
+  /** Drops delivery bookkeeping of final trâmites and long-poll rows older than `before`. */
+  pruneDeliveries(before: string): Promise<void>;
 }
 
 export interface AuditLog {

@@ -12,10 +12,10 @@ import { seedDemo } from '../../src/runtime/seed-demo.ts';
  * A real hub for a test: its own data folder, the demo federation seeded, HTTPS with client
  * certificates on an ephemeral loopback port.
  */
-export async function startTestHub(opts: { clock?: Clock; env?: Record<string, string> } = {}) {
+export async function startTestHub(opts: { clock?: Clock; env?: Record<string, string>; federationFile?: string } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'elo-test-'));
   const config = loadConfig({ ELO_DATA_DIR: dir, ELO_PORT: '0', ELO_HOST: '127.0.0.1', ...opts.env }, dir);
-  const seed = await seedDemo(config, new Date());
+  const seed = await seedDemo(config, new Date(), opts.federationFile);
   const hub = await startNodeHub(config, opts.clock ? { clock: opts.clock } : {});
   const creds: Record<string, ClientCredentials> = Object.fromEntries(
     seed.sistemas.map((s) => [s.id, credentialsFromFiles({ cert: s.certificado, key: s.chave, ca: s.ac })]),

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { routedPath } from '../routed-path.ts';
 import type { AppDeps, AppEnv } from '../env.ts';
 
 /**
@@ -8,7 +9,8 @@ import type { AppDeps, AppEnv } from '../env.ts';
  */
 export function tramitaIdentity(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async function tramitaIdentityMiddleware(c, next) {
-    if (c.req.path.endsWith('/healthcheck')) return next();
+    // exactly the healthcheck route, not any path ending like it
+    if (/^\/interoperabilidade\/rest\/v[34]\/healthcheck$/.test(routedPath(c.req.raw))) return next();
     c.set('caller', await deps.services.identity.authenticate(deps.peerCertificate(c)));
     return next();
   };

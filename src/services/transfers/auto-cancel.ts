@@ -44,6 +44,7 @@ export function autoCancelService(deps: ServiceDeps) {
         const list = await tramites.getByTicket(ticket);
         if (!list.some((t) => t.situacao === 1)) await deps.blobs.dropParts(ticket);
       }
+      await tramites.pruneDeliveries(new Date(now.getTime() - deps.settings.longPollMs).toISOString());
       return cancelled;
     },
   };

@@ -45,14 +45,8 @@ export function deliveryService(deps: ServiceDeps) {
       let t = await loadTramite(tramites, idt);
       const side = requireParty(caller, t, ['receiver', 'sender']);
       if (t.situacao === 7 || t.situacao === 10) throw situacaoConflict(t, 'O trâmite foi cancelado.');
-      if (side === 'receiver' && t.situacao === 2) {
-        const at = deps.clock.now().toISOString();
-        const moved = await tramites.transition(idt, [2], 3, at, { kind: 'tramite.metadados_recebidos', actor: actorOf(caller) });
-        if (!moved.ok && moved.reason === 'conflict' && ![3, 4].includes(moved.current.situacao))
-          throw situacaoConflict(moved.current, 'O trâmite mudou de situação durante a consulta.');
-        const pending = (await tramites.components(idt)).filter((c) => c.pendingForReceiver && !c.delivered);
-        if (pending.length === 0)
-          await tramites.transition(idt, [3], 4, at, { kind: 'tramite.componentes_entregues', actor: 'hub' });
+      if (side === 'receiver' && (t.situacao === 2 || t.situacao === 3)) {
+        await tramites.openByReceiver(idt, deps.clock.now().toISOString(), { kind: 'tramite.metadados_recebidos', actor: actorOf(caller) });
         t = await loadTramite(tramites, idt);
       }
       return envelope(t);
@@ -71,7 +65,10 @@ export function deliveryService(deps: ServiceDeps) {
       const t = await loadTramite(tramites, idt);
       requireParty(caller, t, ['receiver']);
       requireSituacao(t, [3, 4], 'O download de componentes digitais só é aceito nas situações 3 e 4.');
-      const component = (await tramites.components(idt)).find((c) => c.hash === hash);
+      // Only what this trâmite asked the receiver to download: every such hash was uploaded in
+      // this trâmite by its sender (spec §6.2). A hash merely declared, or held from elsewhere,
+      // is never served: the blob store is shared, the right to read it is not.
+      const component = (await tramites.components(idt)).find((c) => c.hash === hash && c.pendingForReceiver && c.received);
       const blobKey = component ? await tramites.blobKeyOf(hash) : null;
       if (!component || !blobKey) {
         throw new EloError('not_found', `O componente digital de hash ${hash} não faz parte do trâmite ${idt}.`, { idt, hash });

@@ -38,6 +38,23 @@ export function queryService(deps: ServiceDeps) {
       return fresh;
     },
 
+    /**
+     * The long-poll's next pendência (spec §2.15). Pendências are state (§5.3): one is offered
+     * again in a later loop while it stays unacted, but never the pair acknowledged by `n`
+     * with its status unchanged, nor a pair already offered within the hold period (SEI aborts
+     * its loop, "enviado em duplicidade", on a repeated pair).
+     */
+    async nextLongPollPendencia(caller: Caller, acknowledgedIdt: number): Promise<{ idt: number; situacao: Situacao } | null> {
+      const now = deps.clock.now();
+      const since = new Date(now.getTime() - deps.settings.longPollMs).toISOString();
+      const { recent, lastStatus } = await tramites.longPollDeliveries(caller.system.id, since);
+      const next = (await this.pendencias(caller)).find(
+        (p) => !recent.has(`${p.idt}/${p.situacao}`) && !(p.idt === acknowledgedIdt && lastStatus.get(p.idt) === p.situacao),
+      );
+      if (next) await tramites.recordLongPollDelivery(caller.system.id, next, now.toISOString());
+      return next ?? null;
+    },
+
     /** Newest first; only trâmites where the caller is a party (spec §2.17). */
     async query(caller: Caller, q: Omit<TramiteQuery, 'partySystemId'>): Promise<TramiteView[]> {
       const list = await tramites.query({ ...q, partySystemId: caller.system.id });

@@ -139,6 +139,15 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
       let held = new Set<string>();
       if (cabecalho.NRE) {
         const registration = await tramites.nreRegistration(cabecalho.NRE);
+        // Only a system that holds the process may send it on; anyone else learns nothing of
+        // the NRE (not its protocolo, hashes or open trâmite): deny by default.
+        if (registration && !(await tramites.isNreParty(cabecalho.NRE, input.caller.system.id))) {
+          throw new EloError(
+            'not_authorised',
+            `O NRE ${cabecalho.NRE} não corresponde a um processo que o sistema "${input.caller.system.id}" tenha enviado ou recebido. Confira o NRE do processo ou envie-o sem NRE.`,
+            { nre: cabecalho.NRE },
+          );
+        }
         if (registration) {
           const violation = checkNreRules(registration, processo);
           if (violation) throw violation;

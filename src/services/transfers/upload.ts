@@ -22,7 +22,7 @@ export function uploadService(deps: ServiceDeps) {
     if (list.some((t) => t.senderSystemId !== caller.system.id)) {
       throw new EloError(
         'not_authorised',
-        `Sistema não autorizado a operar o trâmite ${list[0]!.idt}: o ticket ${ticket} pertence a outro remetente.`,
+        `Sistema não autorizado a usar o ticket de envio ${ticket}: ele pertence a outro remetente.`,
         { ticket },
       );
     }

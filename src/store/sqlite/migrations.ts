@@ -104,4 +104,10 @@ export const migrations: readonly string[] = [
   ALTER TABLE tramites ADD COLUMN replay_of INTEGER;
   CREATE INDEX tramites_last_transition ON tramites(situacao, last_transition_at);
   `,
+  /* 3: long-poll deliveries, kept apart from todas=0 (spec §2.15: a pair is not offered twice in a loop) */ `
+  CREATE TABLE longpoll_deliveries (
+    system_id TEXT NOT NULL, idt INTEGER NOT NULL, situacao INTEGER NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (system_id, idt, situacao)
+  ) STRICT;
+  `,
 ];

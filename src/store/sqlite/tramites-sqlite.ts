@@ -199,6 +199,20 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
     },
   );
 
+  /** 2 → 3, and on to 4 when nothing is pending, in one transaction (spec §2.16, §5.2). */
+  const openByReceiver = db.transaction((idt: number, at: string, audit: AuditEntry): TransitionResult => {
+    const t = get(idt);
+    if (!t) return { ok: false, reason: 'not_found' };
+    let changed = false;
+    if (t.situacao === 2) changed = casMove(idt, [2], 3, at, audit).ok;
+    const pending = db
+      .prepare('SELECT count(*) AS n FROM tramite_components WHERE idt = ? AND pending_receiver = 1 AND delivered = 0')
+      .get(idt) as { n: number };
+    // also heals a trâmite left in 3 with nothing pending (it cannot otherwise reach 4)
+    if (pending.n === 0 && get(idt)!.situacao === 3) changed = casMove(idt, [3], 4, at, { kind: 'tramite.componentes_entregues', actor: 'hub' }).ok || changed;
+    return { ok: true, tramite: get(idt)!, changed };
+  });
+
   const completeWithReceipt = db.transaction(
     (idt: number, r: Parameters<TramiteWriter['completeWithReceipt']>[1], at: string, audit: AuditEntry, register: RegisteredDocument[]): TransitionResult => {
       const moved = casMove(idt, [4], 5, at, audit);
@@ -341,12 +355,35 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
          ON CONFLICT(idt) DO NOTHING`,
       ).run(idt, r.dataDeRecebimentoDoUltimoComponenteDigital, JSON.stringify(r.hashes), r.signedString, r.hashDaAssinatura, r.chainPem);
     },
+    async openByReceiver(idt, at, audit) {
+      return openByReceiver(idt, at, audit);
+    },
     async completeWithReceipt(idt, r, at, audit, register) {
       return completeWithReceipt(idt, r, at, audit, register);
     },
     async markPendenciasDelivered(systemId, items) {
       const insert = db.prepare('INSERT INTO pendencia_deliveries (system_id, idt, situacao) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
       db.transaction(() => items.forEach((i) => insert.run(systemId, i.idt, i.situacao)))();
+    },
+    async recordLongPollDelivery(systemId, item, at) {
+      db.prepare(
+        `INSERT INTO longpoll_deliveries (system_id, idt, situacao, at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(system_id, idt, situacao) DO UPDATE SET at = excluded.at`,
+      ).run(systemId, item.idt, item.situacao, at);
+    },
+    async longPollDeliveries(systemId, since) {
+      const rows = db.prepare('SELECT idt, situacao, at FROM longpoll_deliveries WHERE system_id = ? ORDER BY at').all(systemId) as {
+        idt: number;
+        situacao: number;
+        at: string;
+      }[];
+      const recent = new Set(rows.filter((r) => r.at >= since).map((r) => `${r.idt}/${r.situacao}`));
+      const lastStatus = new Map(rows.map((r) => [r.idt, r.situacao]));
+      return { recent, lastStatus };
+    },
+    async pruneDeliveries(before) {
+      db.prepare('DELETE FROM longpoll_deliveries WHERE at < ?').run(before);
+      db.prepare('DELETE FROM pendencia_deliveries WHERE idt IN (SELECT idt FROM tramites WHERE situacao IN (6, 7, 9, 10))').run();
     },
     async deliveredPendencias(systemId) {
       const rows = db.prepare('SELECT idt, situacao FROM pendencia_deliveries WHERE system_id = ?').all(systemId) as { idt: number; situacao: number }[];
@@ -374,10 +411,15 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
       const rows = db
         .prepare(
           `SELECT DISTINCT c.hash FROM tramite_components c JOIN tramites t ON t.idt = c.idt
-           WHERE t.nre = ? AND (t.sender_system_id = ? OR (t.receiver_system_id = ? AND t.situacao IN (5, 6)))`,
+           WHERE t.nre = ? AND ((t.sender_system_id = ? AND c.received = 1) OR (t.receiver_system_id = ? AND t.situacao IN (5, 6) AND c.delivered = 1))`,
         )
         .all(nre, systemId, systemId) as { hash: string }[];
       return new Set(rows.map((r) => r.hash));
+    },
+    async isNreParty(nre, systemId) {
+      return !!db
+        .prepare('SELECT 1 FROM tramites WHERE nre = ? AND (sender_system_id = ? OR (receiver_system_id = ? AND situacao IN (5, 6))) LIMIT 1')
+        .get(nre, systemId, systemId);
     },
     async listIdle(before) {
       return (db.prepare('SELECT * FROM tramites WHERE situacao BETWEEN 1 AND 4 AND last_transition_at < ? ORDER BY idt').all(before) as Row[]).map(toTramite);

@@ -7,8 +7,12 @@ import { parsePositiveInt } from '../../wire.ts';
 export function registerPostRecusa(app: Hono<AppEnv>, deps: AppDeps): void {
   app.post('/tramites/:idt/recusa', async (c) => {
     const idt = parsePositiveInt(c.req.param('idt'), 'IDT');
-    const body = requireStringFields((await readJsonBody(c, 1_048_576))?.value, ['motivo', 'justificativa'] as const);
-    await deps.services.lifecycle.refuse(c.get('caller'), idt, body);
+    const value = (await readJsonBody(c, 1_048_576))?.value;
+    const { motivo } = requireStringFields(value, ['motivo'] as const);
+    // spec §2.22: a rejected refusal leaves the trâmite stuck, so any justificativa is taken,
+    // empty or absent included (cut at 1000 characters by the service).
+    const j = (value as Record<string, unknown>).justificativa;
+    await deps.services.lifecycle.refuse(c.get('caller'), idt, { motivo, justificativa: typeof j === 'string' ? j : j == null ? '' : String(j) });
     return c.body(null, 200);
   });
 }
