@@ -51,6 +51,7 @@ export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): 
       config.crlSoftFailAnchorFiles,
     ),
     hubSigner: cryptoKeySigner(signingKey, readFileSync(paths.signingCert, 'utf8')),
+    log: (entry) => process.stderr.write(`${JSON.stringify({ at: clock.now().toISOString(), ...entry })}\n`),
     settings: {
       maxJsonBytes: config.maxJsonMb * 1_048_576,
       autoCancelAfterMs: config.autoCancelDays * 86_400_000,

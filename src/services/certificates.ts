@@ -17,7 +17,7 @@ export function certificateService(deps: Pick<ServiceDeps, 'store' | 'clock' | '
     async expiryScan(): Promise<number> {
       const now = deps.clock.now();
       const warned = new Set(
-        (await audit.list({ limit: 100_000 })).filter((e) => e.kind === 'certificado.expirando').map((e) => String(e.data?.fingerprint256)),
+        (await audit.list({ kind: 'certificado.expirando', limit: Number.MAX_SAFE_INTEGER })).map((e) => String(e.data?.fingerprint256)),
       );
       let raised = 0;
       for (const c of await registry.listCertificates()) {

@@ -31,6 +31,9 @@ export interface TransferSettings {
   longPollMs: number;
 }
 
+/** Operational log: one structured line per event, for operators (not part of the store). */
+export type Log = (entry: { level: 'info' | 'warn' | 'error'; event: string; data?: Record<string, unknown> }) => void;
+
 /** Everything a service needs, passed in (STYLE: a deps object; services never see Hono). */
 export interface ServiceDeps {
   store: Store;
@@ -41,4 +44,5 @@ export interface ServiceDeps {
   trust: TrustSource;
   hubSigner: Signer;
   settings: TransferSettings;
+  log: Log;
 }

@@ -113,6 +113,8 @@ export interface TramiteReader {
   nreExists(nre: string): Promise<boolean>;
   getSendReceipt(idt: number): Promise<SendReceipt | null>;
   getCompletionReceipt(idt: number): Promise<CompletionReceipt | null>;
+  /** Whether any trâmite or component refers to a blob. */
+  isBlobReferenced(key: string): Promise<boolean>;
   /** Where the bytes of a component hash are stored, if the hub holds them. */
   blobKeyOf(hash: string): Promise<string | null>;
   /** Documents registered for an NRE (spec §6), or null when the NRE is unknown. */
@@ -167,7 +169,7 @@ export interface TramiteWriter {
 export interface AuditLog {
   /** Appends an event that is not part of a transition (refusals, rejected receipts). */
   append(entry: AuditEntry, at: string): Promise<void>;
-  list(filter?: { idt?: number; limit?: number }): Promise<(AuditEntry & { seq: number; at: string })[]>;
+  list(filter?: { idt?: number; kind?: string; limit?: number }): Promise<(AuditEntry & { seq: number; at: string })[]>;
 }
 
 export interface AdminTokenStore {
@@ -218,6 +220,8 @@ export interface BlobStore {
   read(key: string, range?: { ini: number; fim: number }): Promise<ReadableStream<Uint8Array>>;
   readAll(key: string): Promise<Uint8Array>;
   size(key: string): Promise<number | null>;
+  /** Removes a blob (callers first make sure nothing refers to it). */
+  remove(key: string): Promise<void>;
   /**
    * Ranged uploads (spec §2.11): a staged part is kept aside under its upload, replacing a part
    * with the same range; parts stay invisible until assembled into one staged blob.

@@ -23,7 +23,7 @@ export function autoCancelService(deps: ServiceDeps) {
             data: { ociosoDesde: t.lastTransitionAt, situacao: t.situacao },
           });
           if (r.ok && r.changed) cancelled++;
-        } else if (!(await audit.list({ idt: t.idt })).some((e) => e.kind === WARNING && e.data?.desde === t.lastTransitionAt)) {
+        } else if (!(await audit.list({ idt: t.idt, kind: WARNING })).some((e) => e.data?.desde === t.lastTransitionAt)) {
           await audit.append(
             {
               kind: WARNING,

@@ -107,7 +107,9 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
           return { changed: moved.changed };
         }
       }
-      // A refusal changes nothing in the store; the rebuilt strings travel in the error details.
+      // spec §7.2 step 5, §9.3: log the rebuilt strings and alert operators — SEI answers a
+      // rejected receipt by refusing the trâmite. The store itself stays as it was.
+      deps.log({ level: 'warn', event: 'recibo_conclusao_rejeitado', data: { idt, nre: t.nre, sistema: caller.system.id, dataDeRecebimento: body.dataDeRecebimento, strings: tried } });
       throw new EloError(
         'receipt_signature_invalid',
         `Assinatura do recibo de conclusão do trâmite ${idt} não confere (NRE ${t.nre}, dataDeRecebimento ${body.dataDeRecebimento}). ` +

@@ -13,7 +13,7 @@ import {
   type UnidadeRef,
 } from '../../domain/tramita/index.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
-import type { NewTramite, StagedBlob } from '../../store/index.ts';
+import type { NewTramite } from '../../store/index.ts';
 import type { ServiceDeps } from '../deps.ts';
 import type { StructureService } from '../structures.ts';
 
@@ -100,15 +100,19 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
     );
   }
 
-  /** Stages the exact body, runs `create`, keeps the body only if something was created. */
-  async function withStagedBody<T>(rawBody: Uint8Array, create: (metadata: StagedBlob) => Promise<T>): Promise<T> {
-    const metadata = await deps.blobs.stage(bytesStream(rawBody), rawBody.byteLength);
+  /**
+   * Keeps the exact body before any trâmite refers to it (a trâmite never exists without its
+   * package), then runs `create`; if nothing was created, a body that nothing refers to is
+   * removed again, so a refusal leaves the store as it was.
+   */
+  async function withStoredBody<T>(rawBody: Uint8Array, create: (metadata: { key: string }) => Promise<T>): Promise<T> {
+    const staged = await deps.blobs.stage(bytesStream(rawBody), rawBody.byteLength);
+    const existed = (await deps.blobs.size(staged.key)) !== null;
+    const key = await deps.blobs.commit(staged);
     try {
-      const result = await create(metadata);
-      await deps.blobs.commit(metadata);
-      return result;
+      return await create({ key });
     } catch (e) {
-      await deps.blobs.discard(metadata);
+      if (!existed && !(await tramites.isBlobReferenced(key))) await deps.blobs.remove(key);
       throw e;
     }
   }
@@ -157,7 +161,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
       }
       const needed = (hash: string) => !held.has(hash);
 
-      const tramite = await withStagedBody(input.rawBody, (metadata) =>
+      const tramite = await withStoredBody(input.rawBody, (metadata) =>
         createOrConflict(
           {
             kind: 'processo',
@@ -197,7 +201,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
       const plan = planComponents(listDocumentComponents(documento, protocolo));
       requireConsistentSizes(plan);
       const at = deps.clock.now().toISOString();
-      return withStagedBody(input.rawBody, async (metadata) => {
+      return withStoredBody(input.rawBody, async (metadata) => {
         const created: TramiteRecord[] = [];
         let ticket: string | null = null;
         for (const d of destinations) {

@@ -45,6 +45,7 @@ export function fsBlobStore(root: string): BlobStore {
       }
       await fh.sync();
     } catch (e) {
+      await reader.cancel(e).catch(() => undefined);
       await fh.close();
       await rm(tmp, { force: true });
       throw e;
@@ -152,6 +153,9 @@ export function fsBlobStore(root: string): BlobStore {
             return controller.enqueue(value);
           }
         },
+        async cancel(reason) {
+          await current?.cancel(reason); // staging failed (disk full…): close the open part
+        },
       });
       return this.stage(body, maxSize);
     },
@@ -167,6 +171,9 @@ export function fsBlobStore(root: string): BlobStore {
     },
     async readAll(key) {
       return new Uint8Array(await readFile(pathOf(key)));
+    },
+    async remove(key) {
+      await rm(pathOf(key), { force: true });
     },
     async size(key) {
       try {

@@ -17,11 +17,13 @@ export function openSqliteStore(file: string): Store & { db: Db } {
         );
       },
       async list(filter) {
-        const rows = (
-          filter?.idt !== undefined
-            ? db.prepare('SELECT * FROM audit_events WHERE idt = ? ORDER BY seq DESC LIMIT ?').all(filter.idt, filter.limit ?? 1000)
-            : db.prepare('SELECT * FROM audit_events ORDER BY seq DESC LIMIT ?').all(filter?.limit ?? 1000)
-        ) as Record<string, unknown>[];
+        const where: string[] = [];
+        const params: unknown[] = [];
+        if (filter?.idt !== undefined) (where.push('idt = ?'), params.push(filter.idt));
+        if (filter?.kind !== undefined) (where.push('kind = ?'), params.push(filter.kind));
+        const rows = db
+          .prepare(`SELECT * FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`)
+          .all(...params, filter?.limit ?? 1000) as Record<string, unknown>[];
         return rows.map((r) => ({
           seq: r.seq as number,
           at: r.at as string,

@@ -110,4 +110,7 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (system_id, idt, situacao)
   ) STRICT;
   `,
+  /* 4: audit lookups by kind (warnings raised once) */ `
+  CREATE INDEX audit_events_kind ON audit_events(kind);
+  `,
 ];

@@ -97,6 +97,11 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
       changed += systemUpsert.run({ id: s.id, nome: s.nome, participant_id: s.participante, ativo: b(s.ativo) }).changes;
       for (const x of s.estruturas)
         changed += bindingInsert.run({ system_id: s.id, repository_id: x.repositorio, numero: x.numero, subtree: b(x.subarvore) }).changes;
+      // The seed is declarative: a binding it no longer lists is withdrawn.
+      const listed = new Set(s.estruturas.map((x) => `${x.repositorio}/${x.numero}`));
+      for (const old of db.prepare('SELECT repository_id, numero FROM system_bindings WHERE system_id = ?').all(s.id) as { repository_id: number; numero: string }[])
+        if (!listed.has(`${old.repository_id}/${old.numero}`))
+          changed += db.prepare('DELETE FROM system_bindings WHERE system_id = ? AND repository_id = ? AND numero = ?').run(s.id, old.repository_id, old.numero).changes;
     }
     return {
       participantes: seed.participantes.length,

@@ -182,14 +182,18 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
       const c = db.prepare('SELECT * FROM tramite_components WHERE idt = ? AND hash = ?').get(idt, hash) as Row | undefined;
       const t = get(idt);
       if (!c || !t) return { ok: false, reason: 'not_found' };
-      db.prepare('INSERT INTO download_ranges (idt, hash, ini, fim, at) VALUES (?, ?, ?, ?, ?)').run(idt, hash, ini, fim, at);
-      const ranges = db.prepare('SELECT ini, fim FROM download_ranges WHERE idt = ? AND hash = ?').all(idt, hash) as {
-        ini: number;
-        fim: number;
-      }[];
-      if (!bool(c.delivered) && rangesCover(ranges, c.size as number)) {
-        db.prepare('UPDATE tramite_components SET delivered = 1 WHERE idt = ? AND hash = ?').run(idt, hash);
-        appendAudit(at, audit, idt);
+      if (!bool(c.delivered)) {
+        db.prepare('INSERT INTO download_ranges (idt, hash, ini, fim, at) VALUES (?, ?, ?, ?, ?)').run(idt, hash, ini, fim, at);
+        const ranges = db.prepare('SELECT ini, fim FROM download_ranges WHERE idt = ? AND hash = ?').all(idt, hash) as {
+          ini: number;
+          fim: number;
+        }[];
+        if (rangesCover(ranges, c.size as number)) {
+          db.prepare('UPDATE tramite_components SET delivered = 1 WHERE idt = ? AND hash = ?').run(idt, hash);
+          // the ranges served only to prove coverage; once delivered they are not kept
+          db.prepare('DELETE FROM download_ranges WHERE idt = ? AND hash = ?').run(idt, hash);
+          appendAudit(at, audit, idt);
+        }
       }
       const pending = db
         .prepare('SELECT count(*) AS n FROM tramite_components WHERE idt = ? AND pending_receiver = 1 AND delivered = 0')
@@ -321,6 +325,12 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
             receivedAt: r.received_at as string,
           }
         : null;
+    },
+    async isBlobReferenced(key) {
+      return !!(
+        db.prepare('SELECT 1 FROM tramites WHERE metadata_blob_key = ? LIMIT 1').get(key) ??
+        db.prepare('SELECT 1 FROM component_blobs WHERE blob_key = ? LIMIT 1').get(key)
+      );
     },
     async blobKeyOf(hash) {
       const r = db.prepare('SELECT blob_key FROM component_blobs WHERE hash = ?').get(hash) as { blob_key: string } | undefined;
