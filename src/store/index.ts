@@ -60,27 +60,30 @@ export interface RegistryWriter {
   revokeCertificate(fingerprint256: string, at: string): Promise<boolean>;
 }
 
-export interface NewTramite {
-  kind: 'processo' | 'documento';
+/** What a new trâmite is made of: the record's own fields, less what the store assigns. */
+export type NewTramite = Pick<
+  TramiteRecord,
+  | 'kind'
+  | 'protocolo'
+  | 'remetente'
+  | 'destinatario'
+  | 'receptora'
+  | 'senderSystemId'
+  | 'receiverSystemId'
+  | 'isReplay'
+  | 'envioParcial'
+  | 'urgente'
+  | 'motivoUrgencia'
+  | 'metadataBlobKey'
+> & {
   /** Existing NRE, or null to allocate one. */
   nre: string | null;
-  protocolo: string;
-  remetente: UnitKey;
-  destinatario: UnitKey;
-  receptora: UnitKey | null;
-  senderSystemId: string;
-  receiverSystemId: string;
-  isReplay: boolean;
-  envioParcial: boolean;
-  urgente: boolean;
-  motivoUrgencia: number | null;
-  metadataBlobKey: string;
-  components: Omit<TramiteComponent, 'received' | 'delivered'>[];
   /** Ticket shared by several trâmites (documento avulso to many destinatários, spec §2.9). */
   ticket: string | null;
   /** The trâmite this one replays (spec §2.25). */
   replayOf?: number | null;
-}
+  components: Omit<TramiteComponent, 'received' | 'delivered'>[];
+};
 
 export type CreateResult =
   | { ok: true; tramite: TramiteRecord }
