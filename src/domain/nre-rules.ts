@@ -19,6 +19,8 @@ export interface RegisteredDocument {
 export interface NreRegistration {
   nre: string;
   protocolo: string;
+  /** Grows at every registration: a start checked against version v creates only if it is still v. */
+  version: number;
   documents: RegisteredDocument[];
 }
 

@@ -82,12 +82,15 @@ export type NewTramite = Pick<
   ticket: string | null;
   /** The trâmite this one replays (spec §2.25). */
   replayOf?: number | null;
+  /** Create only if the NRE's registration is still at this version (the rules were checked against it). */
+  expectedNreVersion?: number;
   components: Omit<TramiteComponent, 'received' | 'delivered'>[];
 };
 
 export type CreateResult =
   | { ok: true; tramite: TramiteRecord }
-  | { ok: false; reason: 'open_tramite'; open: { idt: number; situacao: Situacao; nre: string } };
+  | { ok: false; reason: 'open_tramite'; open: { idt: number; situacao: Situacao; nre: string } }
+  | { ok: false; reason: 'nre_changed' };
 
 export type TransitionResult =
   | { ok: true; tramite: TramiteRecord; changed: boolean }

@@ -31,6 +31,9 @@ const bytesStream = (bytes: Uint8Array) =>
     },
   });
 
+/** The NRE's registration moved between the rule check and the creation: check again. */
+class NreChanged extends Error {}
+
 export const toUnit = (u: UnidadeRef): UnitKey => ({
   repositoryId: u.identificacaoDoRepositorioDeEstruturas,
   numero: u.numeroDeIdentificacaoDaEstrutura,
@@ -119,8 +122,9 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
 
   async function createOrConflict(t: NewTramite, at: string, actor: string, protocolo: string): Promise<TramiteRecord> {
     const created = await tramites.create(t, at, { kind: 'tramite.iniciado', actor, data: { protocolo } });
-    if (!created.ok) throw openTramiteError(created.open);
-    return created.tramite;
+    if (created.ok) return created.tramite;
+    if (created.reason === 'nre_changed') throw new NreChanged();
+    throw openTramiteError(created.open);
   }
 
   return {
@@ -139,53 +143,65 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
       const plan = planComponents(listComponents(processo));
       requireConsistentSizes(plan);
 
-      // spec §6.1: a known NRE brings its registered documents; a new well-formed one is adopted (§4.1).
-      let held = new Set<string>();
-      if (cabecalho.NRE) {
-        const registration = await tramites.nreRegistration(cabecalho.NRE);
-        // Only a system that holds the process may send it on; anyone else learns nothing of
-        // the NRE (not its protocolo, hashes or open trâmite): deny by default.
-        if (registration && !(await tramites.isNreParty(cabecalho.NRE, input.caller.system.id))) {
-          throw new EloError(
-            'not_authorised',
-            `O NRE ${cabecalho.NRE} não corresponde a um processo que o sistema "${input.caller.system.id}" tenha enviado ou recebido. Confira o NRE do processo ou envie-o sem NRE.`,
-            { nre: cabecalho.NRE },
+      // spec §6.1: a known NRE brings its registered documents; a new well-formed one is adopted
+      // (§4.1). The creation is compare-and-set on the registration the rules were checked
+      // against: if a trâmite of the NRE reached 5 meanwhile, check again.
+      for (let attempt = 1; ; attempt++) {
+        let held = new Set<string>();
+        let expectedNreVersion: number | undefined;
+        if (cabecalho.NRE) {
+          const registration = await tramites.nreRegistration(cabecalho.NRE);
+          // Only a system that holds the process may send it on; anyone else learns nothing of
+          // the NRE (not its protocolo, hashes or open trâmite): deny by default.
+          if (registration && !(await tramites.isNreParty(cabecalho.NRE, input.caller.system.id))) {
+            throw new EloError(
+              'not_authorised',
+              `O NRE ${cabecalho.NRE} não corresponde a um processo que o sistema "${input.caller.system.id}" tenha enviado ou recebido. Confira o NRE do processo ou envie-o sem NRE.`,
+              { nre: cabecalho.NRE },
+            );
+          }
+          if (registration) {
+            const violation = checkNreRules(registration, processo);
+            if (violation) throw violation;
+            expectedNreVersion = registration.version;
+          }
+          // spec §6.2 envio parcial: ask only for what the destination system does not hold yet.
+          if (cabecalho.enviarApenasComponentesDigitaisPendentes) held = await tramites.heldHashes(cabecalho.NRE, receiverSystemId);
+        }
+        const needed = (hash: string) => !held.has(hash);
+        try {
+          const tramite = await withStoredBody(input.rawBody, (metadata) =>
+            createOrConflict(
+              {
+                kind: 'processo',
+                nre: cabecalho.NRE ?? null,
+                protocolo: processo.protocolo,
+                remetente,
+                destinatario,
+                receptora,
+                senderSystemId: input.caller.system.id,
+                receiverSystemId,
+                isReplay: false,
+                envioParcial: cabecalho.enviarApenasComponentesDigitaisPendentes,
+                urgente: cabecalho.urgencia,
+                motivoUrgencia: cabecalho.motivoDaUrgencia ?? null,
+                metadataBlobKey: metadata.key,
+                ticket: null,
+                expectedNreVersion,
+                components: plan.components.map((c) => ({ ...c, requested: needed(c.hash), pendingForReceiver: needed(c.hash) })),
+              },
+              deps.clock.now().toISOString(),
+              input.caller.system.id,
+              processo.protocolo,
+            ),
           );
+          return { tramite, solicitados: solicitados(plan, processo.protocolo, needed) };
+        } catch (e) {
+          if (!(e instanceof NreChanged)) throw e;
+          if (attempt >= 3)
+            throw new EloError('concurrent_update', `O processo do NRE ${cabecalho.NRE} mudou durante o envio (outro trâmite dele foi concluído). Envie de novo.`);
         }
-        if (registration) {
-          const violation = checkNreRules(registration, processo);
-          if (violation) throw violation;
-        }
-        // spec §6.2 envio parcial: ask only for what the destination system does not hold yet.
-        if (cabecalho.enviarApenasComponentesDigitaisPendentes) held = await tramites.heldHashes(cabecalho.NRE, receiverSystemId);
       }
-      const needed = (hash: string) => !held.has(hash);
-
-      const tramite = await withStoredBody(input.rawBody, (metadata) =>
-        createOrConflict(
-          {
-            kind: 'processo',
-            nre: cabecalho.NRE ?? null,
-            protocolo: processo.protocolo,
-            remetente,
-            destinatario,
-            receptora,
-            senderSystemId: input.caller.system.id,
-            receiverSystemId,
-            isReplay: false,
-            envioParcial: cabecalho.enviarApenasComponentesDigitaisPendentes,
-            urgente: cabecalho.urgencia,
-            motivoUrgencia: cabecalho.motivoDaUrgencia ?? null,
-            metadataBlobKey: metadata.key,
-            ticket: null,
-            components: plan.components.map((c) => ({ ...c, requested: needed(c.hash), pendingForReceiver: needed(c.hash) })),
-          },
-          deps.clock.now().toISOString(),
-          input.caller.system.id,
-          processo.protocolo,
-        ),
-      );
-      return { tramite, solicitados: solicitados(plan, processo.protocolo, needed) };
     },
 
     /** `POST tramites/documento` (spec §2.9): one trâmite per destinatário, one shared ticket. */

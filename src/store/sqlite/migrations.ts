@@ -113,4 +113,7 @@ export const migrations: readonly string[] = [
   /* 4: audit lookups by kind (warnings raised once) */ `
   CREATE INDEX audit_events_kind ON audit_events(kind);
   `,
+  /* 5: a version per NRE registration, so rule checks and creation are compare-and-set (spec §6) */ `
+  ALTER TABLE nres ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

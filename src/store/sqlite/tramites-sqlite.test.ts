@@ -59,6 +59,24 @@ describe('sqlite trâmite store', () => {
     expect((await store.tramites.create(newTramite({ nre: first.tramite.nre }), 'd', audit)).ok).toBe(true);
   });
 
+  it('creates a trâmite of a known NRE only while its registration is at the version the rules were checked against', async () => {
+    const store = openSqliteStore(':memory:');
+    const first = await store.tramites.create(newTramite(), 'a', audit);
+    if (!first.ok) throw new Error('setup');
+    const { idt, nre } = first.tramite;
+    await store.tramites.markReceived([idt], 'h1', 10, 'sha256/' + '1'.repeat(64), 'b', audit);
+    await store.tramites.transition(idt, [2], 3, 'c', audit);
+    await store.tramites.recordDownload(idt, 'h1', 0, 10, 'd', audit);
+    const checkedAt = (await store.tramites.nreRegistration(nre))!.version;
+    const receipt = { dataDeRecebimento: 'x', hashDaAssinatura: 'y', hashes: ['h1'], signedString: 's', signerChainPem: 'p', receivedAt: 'e' };
+    const doc = { protocolo: 'P-1', ordem: 1, especie: 42, retirado: false, anexado: null, components: [{ ordem: 1, hash: 'h1', size: 10 }], registeredIdt: idt };
+    await store.tramites.completeWithReceipt(idt, receipt, 'e', audit, [doc]); // registration moves on
+    expect(await store.tramites.create(newTramite({ nre, expectedNreVersion: checkedAt }), 'f', audit)).toEqual({ ok: false, reason: 'nre_changed' });
+    const now = (await store.tramites.nreRegistration(nre))!;
+    expect(now.documents).toHaveLength(1);
+    expect((await store.tramites.create(newTramite({ nre, expectedNreVersion: now.version }), 'g', audit)).ok).toBe(true);
+  });
+
   it('moves only from an expected situação (compare-and-set): a lost race is a conflict, a repeat is unchanged', async () => {
     const store = openSqliteStore(':memory:');
     const r = await store.tramites.create(newTramite({ components: [] }), 'a', audit);

@@ -124,6 +124,10 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
     if (nre) {
       const open = openOf('nre = ?', nre);
       if (open) return { ok: false, reason: 'open_tramite', open };
+      if (t.expectedNreVersion !== undefined) {
+        const v = db.prepare('SELECT version FROM nres WHERE nre = ?').get(nre) as { version: number } | undefined;
+        if ((v?.version ?? 0) !== t.expectedNreVersion) return { ok: false, reason: 'nre_changed' };
+      }
       // spec §4.1: an unknown well-formed NRE is adopted as a new record (migration).
       db.prepare('INSERT INTO nres (nre, protocolo, created_at) VALUES (?, ?, ?) ON CONFLICT(nre) DO NOTHING').run(nre, t.protocolo, at);
     } else {
@@ -224,7 +228,7 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
         const t = moved.tramite;
         // spec §6: the registered protocolo is the main process's; components and the IDT that
         // first registered them are kept, retirado and espécie follow the latest trâmite.
-        db.prepare('UPDATE nres SET protocolo = ? WHERE nre = ?').run(t.protocolo, t.nre);
+        db.prepare('UPDATE nres SET protocolo = ?, version = version + 1 WHERE nre = ?').run(t.protocolo, t.nre);
         const upsert = db.prepare(
           `INSERT INTO nre_documents (nre, protocolo, ordem, especie, retirado, anexado, components_json, registered_idt)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -400,12 +404,15 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
       return new Set(rows.map((r) => `${r.idt}/${r.situacao}`));
     },
     async nreRegistration(nre) {
-      const n = db.prepare('SELECT nre, protocolo FROM nres WHERE nre = ?').get(nre) as { nre: string; protocolo: string } | undefined;
+      const n = db.prepare('SELECT nre, protocolo, version FROM nres WHERE nre = ?').get(nre) as
+        | { nre: string; protocolo: string; version: number }
+        | undefined;
       if (!n) return null;
       const rows = db.prepare('SELECT * FROM nre_documents WHERE nre = ? ORDER BY protocolo, ordem').all(nre) as Row[];
       return {
         nre: n.nre,
         protocolo: n.protocolo,
+        version: n.version,
         documents: rows.map((r) => ({
           protocolo: r.protocolo as string,
           ordem: r.ordem as number,
