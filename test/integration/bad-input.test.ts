@@ -106,6 +106,24 @@ describe('bad input on the Tramita face', () => {
     expect((await estado.enviarComponente(ticket, { ...pkg.components[0]!, protocolo: '55.3/2026' })).status).toBe(200);
   });
 
+  it('keeps exactly one of two overlapping parts sent at the same time', async () => {
+    const bytes = bytesOf(5000, 21);
+    const pkg = processoBody({ protocolo: '55.6/2026', remetente: [100, '1002'], destinatario: [200, '2002'], documentos: [{ bytes: [bytes] }] });
+    const started = await estado.iniciarProcesso(pkg.body);
+    const ticket = String(started.body.ticketParaEnvioDeComponentesDigitais);
+    const hash = pkg.components[0]!.hash;
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.all([
+        estado.enviarParte(ticket, 0, 3000, { bytes: bytes.slice(0, 3000), hash, protocolo: '55.6/2026' }),
+        t.client('sei-estado').enviarParte(ticket, 2000, 5000, { bytes: bytes.slice(2000, 5000), hash, protocolo: '55.6/2026' }),
+      ]);
+      // whichever arrives first is kept (and its re-send later replaces it); the other overlaps
+      expect(results.map((r) => r.status).sort(), `round ${round}`).toEqual([200, 400]);
+    }
+    const parts = await t.hub.services.deps.blobs.listParts(`${ticket}/${hash.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`);
+    expect(parts).toHaveLength(1);
+  });
+
   it('answers 404 for an unknown IDT and ticket', async () => {
     await refusedWithoutChange(() => municipio.metadados(999_999_999_999), 404, '9003');
     await refusedWithoutChange(() => estado.enviarComponente('1', { bytes: new Uint8Array([1]), hash: 'x', protocolo: 'p' }), 404, '9003');

@@ -54,6 +54,23 @@ export function uploadService(deps: ServiceDeps) {
 
   const uploadId = (ticket: string, hash: string) => `${ticket}/${hash.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
 
+  /**
+   * Part uploads of one component run one at a time between the overlap check and the keep, so
+   * two overlapping parts arriving together cannot both be kept (this node; a multi-node store
+   * will need the same guarantee from the store).
+   */
+  const partLocks = new Map<string, Promise<unknown>>();
+  async function exclusively<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = partLocks.get(key) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(fn);
+    partLocks.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (partLocks.get(key) === run) partLocks.delete(key);
+    }
+  }
+
   const describe = (ranges: { ini: number; fim: number }[]) => ranges.map((r) => `[${r.ini}, ${r.fim})`).join(', ');
 
   return {
@@ -91,17 +108,19 @@ export function uploadService(deps: ServiceDeps) {
           );
         }
         const upload = uploadId(target.ticket, c.hash);
-        const overlapping = (await deps.blobs.listParts(upload)).filter(
-          (p) => !(p.ini === range.ini && p.fim === range.fim) && p.ini < range.fim && range.ini < p.fim,
-        );
-        if (overlapping.length) {
-          throw new EloError(
-            'validation_failed',
-            `Os seguintes erros de validação de campos foram identificados: - a parte [${range.ini}, ${range.fim}) sobrepõe partes já recebidas (${describe(overlapping)}) do componente ${c.hash}. Reenvie as partes com os mesmos limites.`,
-            { range, overlapping },
+        await exclusively(upload, async () => {
+          const overlapping = (await deps.blobs.listParts(upload)).filter(
+            (p) => !(p.ini === range.ini && p.fim === range.fim) && p.ini < range.fim && range.ini < p.fim,
           );
-        }
-        await deps.blobs.keepPart(upload, range, staged);
+          if (overlapping.length) {
+            throw new EloError(
+              'validation_failed',
+              `Os seguintes erros de validação de campos foram identificados: - a parte [${range.ini}, ${range.fim}) sobrepõe partes já recebidas (${describe(overlapping)}) do componente ${c.hash}. Reenvie as partes com os mesmos limites.`,
+              { range, overlapping },
+            );
+          }
+          await deps.blobs.keepPart(upload, range, staged);
+        });
       } catch (e) {
         await deps.blobs.discard(staged);
         throw e;
