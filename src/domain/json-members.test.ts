@@ -1,23 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { rawMembers } from './json-members.ts';
+import { memberSpans } from './json-members.ts';
 
-describe('rawMembers', () => {
-  it('returns each top-level member exactly as written, whitespace and escapes included', () => {
-    const src = '{ "cabecalho" : {"a":1} ,\n "processo": { "x" : "a\\"}{[" , "y": [1, {"z": "}"}] }, "n": -1.5e3, "t": true }';
-    const m = rawMembers(src);
-    expect(m.get('cabecalho')).toBe('{"a":1}');
-    expect(m.get('processo')).toBe('{ "x" : "a\\"}{[" , "y": [1, {"z": "}"}] }');
-    expect(m.get('n')).toBe('-1.5e3');
-    expect(m.get('t')).toBe('true');
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const text = (b: Uint8Array, s: { ini: number; fim: number } | undefined) => new TextDecoder().decode(b.subarray(s!.ini, s!.fim));
+
+describe('memberSpans', () => {
+  it('finds each top-level member exactly as written, whitespace and escapes included', () => {
+    const b = utf8('{ "cabecalho" : {"a":1} ,\n "processo": { "x" : "a\\"}{[" , "y": [1, {"z": "}"}] }, "n": -1.5e3, "t": true }');
+    const m = memberSpans(b);
+    expect(text(b, m.get('cabecalho'))).toBe('{"a":1}');
+    expect(text(b, m.get('processo'))).toBe('{ "x" : "a\\"}{[" , "y": [1, {"z": "}"}] }');
+    expect(text(b, m.get('n'))).toBe('-1.5e3');
+    expect(text(b, m.get('t'))).toBe('true');
   });
 
-  it('agrees with JSON.parse on every member of a realistic body', () => {
-    const body = { cabecalho: { NRE: '9000000000000001' }, processo: { documentos: [{ ordem: 1, nome: 'ç"\\' }] }, z: null };
-    const text = JSON.stringify(body, null, 2);
-    for (const [k, raw] of rawMembers(text)) expect(JSON.parse(raw)).toEqual((body as Record<string, unknown>)[k]);
+  it('gives byte offsets that hold for multi-byte UTF-8 text before and inside the values', () => {
+    const body = { ação: 'ç€😀', processo: { descrição: 'Protocolo nº 1 — ação', documentos: [{ ordem: 1 }] }, z: null };
+    const b = utf8(JSON.stringify(body, null, 2));
+    for (const [k, span] of memberSpans(b)) expect(JSON.parse(text(b, span))).toEqual((body as Record<string, unknown>)[k]);
   });
 
-  it('returns nothing for a non-object', () => {
-    expect(rawMembers('[1,2]').size).toBe(0);
+  it('looks into a nested object when given its span', () => {
+    const b = utf8('{"cabecalho": {"NRE": "9000000000000001", "propriedadesAdicionais": [{"chave": "é", "valor": 5}]}, "processo": {}}');
+    const cab = memberSpans(b).get('cabecalho')!;
+    expect(text(b, memberSpans(b, cab).get('propriedadesAdicionais'))).toBe('[{"chave": "é", "valor": 5}]');
+  });
+
+  it('finds nothing in a non-object', () => {
+    expect(memberSpans(utf8('[1,2]')).size).toBe(0);
   });
 });

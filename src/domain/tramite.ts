@@ -1,3 +1,4 @@
+import type { Span } from './json-members.ts';
 import type { UnitKey } from './registry.ts';
 import type { Situacao } from './situacao.ts';
 
@@ -21,6 +22,10 @@ export interface TramiteRecord {
   motivoUrgencia: number | null;
   /** Blob holding the exact bytes of the start request body (ARCHITECTURE "Byte stability"). */
   metadataBlobKey: string;
+  /** Where `processo`/`documento` lies in that body, byte offsets (relayed from storage as is). */
+  packageSpan: Span | null;
+  /** Where `cabecalho.propriedadesAdicionais` lies in it, when present. */
+  propsSpan: Span | null;
   createdAt: string;
   lastTransitionAt: string;
   /** Time of 1 → 2: the send receipt's date (spec §2.13). */

@@ -75,6 +75,8 @@ export type NewTramite = Pick<
   | 'urgente'
   | 'motivoUrgencia'
   | 'metadataBlobKey'
+  | 'packageSpan'
+  | 'propsSpan'
 > & {
   /** Existing NRE, or null to allocate one. */
   nre: string | null;

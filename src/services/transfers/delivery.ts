@@ -1,4 +1,4 @@
-import { rawMembers } from '../../domain/json-members.ts';
+import { memberSpans, type Span } from '../../domain/json-members.ts';
 import { EloError } from '../../domain/errors.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
@@ -15,33 +15,65 @@ export function deliveryService(deps: ServiceDeps) {
 
   /**
    * The package as the sender sent it, byte for byte, inside the envelope (ARCHITECTURE "Byte
-   * stability"): the `processo`/`documento` and `propriedadesAdicionais` texts are spliced in
-   * from the stored request body, never re-rendered.
+   * stability"): the `processo`/`documento` and `propriedadesAdicionais` bytes are streamed
+   * from the stored body, never re-rendered nor held whole in memory (a process's metadata may
+   * be tens of MB and 10–20 workers fetch at once, spec §1.5.9).
    */
-  async function envelope(t: TramiteRecord): Promise<string> {
-    const raw = new TextDecoder('utf-8', { fatal: true }).decode(await deps.blobs.readAll(t.metadataBlobKey));
-    const body = rawMembers(raw);
-    const cabecalho = rawMembers(body.get('cabecalho') ?? '{}');
-    const parts = [
+  async function envelope(t: TramiteRecord): Promise<ReadableStream<Uint8Array>> {
+    let { packageSpan, propsSpan } = t;
+    if (!packageSpan) {
+      // trâmites stored before the spans were recorded: find them once more
+      const raw = await deps.blobs.readAll(t.metadataBlobKey);
+      const top = memberSpans(raw);
+      const cabecalho = top.get('cabecalho');
+      packageSpan = top.get(t.kind) ?? null;
+      propsSpan = (cabecalho && memberSpans(raw, cabecalho).get('propriedadesAdicionais')) ?? null;
+    }
+    const head = [
       `"IDT":${t.idt}`,
       `"nre":"${t.nre}"`,
       `"NRE":"${t.nre}"`,
       `"remetente":${unitJson(t.remetente)}`,
       `"destinatario":${unitJson(t.destinatario)}`,
+      ...(t.receptora ? [`"unidadeReceptora":${unitJson(t.receptora)}`] : []),
     ];
-    if (t.receptora) parts.push(`"unidadeReceptora":${unitJson(t.receptora)}`);
-    parts.push(`"${t.kind}":${body.get(t.kind) ?? 'null'}`);
-    parts.push(`"propriedadesAdicionais":${cabecalho.get('propriedadesAdicionais') ?? '[]'}`);
-    parts.push(`"reproducaoDeTramite":${t.isReplay}`, `"reproducaoDeProcesso":${t.isReplay}`);
-    if (t.isReplay) parts.push(`"ticketParaReenvioDeComponentesDigitais":"${t.ticket}"`);
-    if (t.urgente) parts.push(`"urgencia":true`);
-    if (t.motivoUrgencia !== null) parts.push(`"motivoDaUrgencia":${t.motivoUrgencia}`);
-    return `{${parts.join(',')}}`;
+    const tail = [`"reproducaoDeTramite":${t.isReplay}`, `"reproducaoDeProcesso":${t.isReplay}`];
+    if (t.isReplay) tail.push(`"ticketParaReenvioDeComponentesDigitais":"${t.ticket}"`);
+    if (t.urgente) tail.push(`"urgencia":true`);
+    if (t.motivoUrgencia !== null) tail.push(`"motivoDaUrgencia":${t.motivoUrgencia}`);
+    const pieces: (string | { span: Span })[] = [
+      `{${head.join(',')},"${t.kind}":`,
+      packageSpan ? { span: packageSpan } : 'null',
+      ',"propriedadesAdicionais":',
+      propsSpan ? { span: propsSpan } : '[]',
+      `,${tail.join(',')}}`,
+    ];
+    const encoder = new TextEncoder();
+    let i = 0;
+    let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        for (;;) {
+          if (reader) {
+            const { done, value } = await reader.read();
+            if (!done) return controller.enqueue(value);
+            reader = null;
+          }
+          const piece = pieces[i++];
+          if (piece === undefined) return controller.close();
+          if (typeof piece === 'string') return controller.enqueue(encoder.encode(piece));
+          reader = (await deps.blobs.read(t.metadataBlobKey, piece.span)).getReader();
+        }
+      },
+      async cancel(reason) {
+        await reader?.cancel(reason);
+      },
+    });
   }
 
   return {
     /** `GET tramites/{idt}`: a receiver call in 2 moves to 3 (and on to 4 when nothing is pending). */
-    async metadata(caller: Caller, idt: number): Promise<string> {
+    async metadata(caller: Caller, idt: number): Promise<ReadableStream<Uint8Array>> {
       let t = await loadTramite(tramites, idt);
       const side = requireParty(caller, t, ['receiver', 'sender']);
       if (t.situacao === 7 || t.situacao === 10) throw situacaoConflict(t, 'O trâmite foi cancelado.');

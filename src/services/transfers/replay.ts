@@ -60,6 +60,8 @@ export function replayService(deps: ServiceDeps, start: ReturnType<typeof startS
           urgente: newest.urgente,
           motivoUrgencia: newest.motivoUrgencia,
           metadataBlobKey: newest.metadataBlobKey,
+          packageSpan: newest.packageSpan,
+          propsSpan: newest.propsSpan,
           ticket: null,
           components: components.map((c) => ({ hash: c.hash, size: c.size, protocolo: c.protocolo, occurrences: c.occurrences, requested: true, pendingForReceiver: true })),
         },

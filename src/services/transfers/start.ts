@@ -1,6 +1,7 @@
 import { planComponents, type ComponentPlan } from '../../domain/component-plan.ts';
 import { EloError } from '../../domain/errors.ts';
 import type { Caller } from '../../domain/identity.ts';
+import { memberSpans, type Span } from '../../domain/json-members.ts';
 import { checkNreRules } from '../../domain/nre-rules.ts';
 import { unitLabel, type UnitKey } from '../../domain/registry.ts';
 import {
@@ -30,6 +31,13 @@ const bytesStream = (bytes: Uint8Array) =>
       c.close();
     },
   });
+
+/** Where the package and the cabecalho's propriedadesAdicionais lie in the body (streamed later). */
+function spansOf(raw: Uint8Array, kind: 'processo' | 'documento'): { packageSpan: Span | null; propsSpan: Span | null } {
+  const top = memberSpans(raw);
+  const cabecalho = top.get('cabecalho');
+  return { packageSpan: top.get(kind) ?? null, propsSpan: (cabecalho && memberSpans(raw, cabecalho).get('propriedadesAdicionais')) ?? null };
+}
 
 /** The NRE's registration moved between the rule check and the creation: check again. */
 class NreChanged extends Error {}
@@ -186,6 +194,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
                 urgente: cabecalho.urgencia,
                 motivoUrgencia: cabecalho.motivoDaUrgencia ?? null,
                 metadataBlobKey: metadata.key,
+                ...spansOf(input.rawBody, 'processo'),
                 ticket: null,
                 expectedNreVersion,
                 components: plan.components.map((c) => ({ ...c, requested: needed(c.hash), pendingForReceiver: needed(c.hash) })),
@@ -237,6 +246,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
               urgente: cabecalho.urgencia,
               motivoUrgencia: cabecalho.motivoDaUrgencia ?? null,
               metadataBlobKey: metadata.key,
+              ...spansOf(input.rawBody, 'documento'),
               ticket,
               components: plan.components.map((c) => ({ ...c, requested: true, pendingForReceiver: true })),
             },

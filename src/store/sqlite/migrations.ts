@@ -116,4 +116,10 @@ export const migrations: readonly string[] = [
   /* 5: a version per NRE registration, so rule checks and creation are compare-and-set (spec §6) */ `
   ALTER TABLE nres ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
   `,
+  /* 6: where the package and its propriedadesAdicionais lie in the stored body, to stream them (spec §2.16) */ `
+  ALTER TABLE tramites ADD COLUMN package_ini INTEGER;
+  ALTER TABLE tramites ADD COLUMN package_fim INTEGER;
+  ALTER TABLE tramites ADD COLUMN props_ini INTEGER;
+  ALTER TABLE tramites ADD COLUMN props_fim INTEGER;
+  `,
 ];

@@ -25,6 +25,8 @@ function newTramite(over: Partial<NewTramite> = {}): NewTramite {
     urgente: false,
     motivoUrgencia: null,
     metadataBlobKey: 'sha256/' + '0'.repeat(64),
+    packageSpan: null,
+    propsSpan: null,
     ticket: null,
     components: [{ hash: 'h1', size: 10, protocolo: 'P-1', occurrences: 1, requested: true, pendingForReceiver: true }],
     ...over,

@@ -25,6 +25,8 @@ const toTramite = (r: Row): TramiteRecord => ({
   urgente: bool(r.urgente),
   motivoUrgencia: (r.motivo_urgencia as number | null) ?? null,
   metadataBlobKey: r.metadata_blob_key as string,
+  packageSpan: r.package_ini == null ? null : { ini: r.package_ini as number, fim: r.package_fim as number },
+  propsSpan: r.props_ini == null ? null : { ini: r.props_ini as number, fim: r.props_fim as number },
   createdAt: r.created_at as string,
   lastTransitionAt: r.last_transition_at as string,
   componentsCompleteAt: (r.components_complete_at as string | null) ?? null,
@@ -145,13 +147,17 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
     db.prepare(
       `INSERT INTO tramites (idt, nre, kind, protocolo, rem_rep, rem_num, dest_rep, dest_num, rec_rep, rec_num,
         sender_system_id, receiver_system_id, situacao, ticket, is_replay, envio_parcial, urgente, motivo_urgencia,
-        metadata_blob_key, created_at, last_transition_at, replay_of)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        metadata_blob_key, created_at, last_transition_at, replay_of, package_ini, package_fim, props_ini, props_fim)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       idt, nre, t.kind, t.protocolo, t.remetente.repositoryId, t.remetente.numero, t.destinatario.repositoryId,
       t.destinatario.numero, t.receptora?.repositoryId ?? null, t.receptora?.numero ?? null, t.senderSystemId,
       t.receiverSystemId, ticket, b(t.isReplay), b(t.envioParcial), b(t.urgente), t.motivoUrgencia, t.metadataBlobKey, at, at,
       t.replayOf ?? null,
+      t.packageSpan?.ini ?? null,
+      t.packageSpan?.fim ?? null,
+      t.propsSpan?.ini ?? null,
+      t.propsSpan?.fim ?? null,
     );
     const insertComponent = db.prepare(
       `INSERT INTO tramite_components (idt, hash, size, protocolo, requested, received, pending_receiver, delivered, occurrences)

@@ -5,7 +5,7 @@ import { parsePositiveInt } from '../../wire.ts';
 /** `GET tramites/{idt}` (spec §2.16): the package as sent, in its envelope. */
 export function registerGetTramite(app: Hono<AppEnv>, deps: AppDeps): void {
   app.get('/tramites/:idt{[0-9]+}', async (c) => {
-    const text = await deps.services.delivery.metadata(c.get('caller'), parsePositiveInt(c.req.param('idt'), 'IDT'));
-    return new Response(text, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    const body = await deps.services.delivery.metadata(c.get('caller'), parsePositiveInt(c.req.param('idt'), 'IDT'));
+    return new Response(body, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' } });
   });
 }
