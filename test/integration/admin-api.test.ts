@@ -40,6 +40,15 @@ describe('administration API', () => {
     expect(r.body.certificados[0].pem).toBeUndefined();
   });
 
+  it('lists events for monitors, filtered by kind, including certificate expiry warnings', async () => {
+    await t.hub.services.deps.store.audit.append({ kind: 'certificado.expirando', actor: 'hub', data: { sistema: 'sei-estado', dias: 12 } }, new Date().toISOString());
+    const r = await admin('GET', '/eventos?tipo=certificado.expirando');
+    expect(r.status).toBe(200);
+    expect(r.body.eventos).toHaveLength(1);
+    expect(r.body.eventos[0]).toMatchObject({ kind: 'certificado.expirando', data: { sistema: 'sei-estado', dias: 12 } });
+    expect((await admin('GET', '/eventos', null)).status).toBe(401);
+  });
+
   it("tells a trâmite's story, who must act next, and lets the operator cancel it", async () => {
     const pkg = processoBody({ protocolo: '66.1/2026', remetente: [100, '1002'], destinatario: [200, '2002'], documentos: [{ bytes: [new Uint8Array([4, 2])] }] });
     const started = await t.client('sei-estado').iniciarProcesso(pkg.body);

@@ -18,6 +18,16 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
 
+  /**
+   * Events monitors act on: warnings before automatic cancellation, certificates about to
+   * expire, and every transition, newest first; `?tipo=` filters by kind.
+   */
+  app.get('/eventos', async (c) => {
+    const kind = c.req.query('tipo') || undefined;
+    const limit = Math.min(1000, Math.max(1, Number(c.req.query('limite') ?? 100) || 100));
+    return json({ eventos: await deps.services.deps.store.audit.list({ kind, limit }) });
+  });
+
   app.get('/certificados', async () => {
     const list = await deps.services.certificates.list();
     return json({ certificados: list.map(({ pem: _pem, ...c }) => c) });
