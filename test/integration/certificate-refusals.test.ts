@@ -4,6 +4,7 @@ import type { X509Certificate } from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint256 } from '../../src/pki/x509.ts';
 import { privateKeyToPem } from '../../src/pki/ca/issue.ts';
+import { registerCertificate } from '../../src/runtime/register-certificate.ts';
 import { CLIENT_AUTH, makeCert, makeCrl, SERVER_AUTH, type TestCert } from '../pki/test-pki.ts';
 import { startTestHub, type TestHub } from '../harness/hub.ts';
 
@@ -24,18 +25,7 @@ describe('certificate refusals on the Tramita face, over mTLS', () => {
   const pem = (c: X509Certificate) => c.toString('pem') + '\n';
   async function register(c: TestCert) {
     if (await t.hub.services.deps.store.registry.getCertificate(await fingerprint256(c.cert))) return;
-    await t.hub.services.deps.store.registry.addCertificate({
-      fingerprint256: await fingerprint256(c.cert),
-      systemId: 'sei-estado',
-      subject: c.cert.subject,
-      serial: c.cert.serialNumber,
-      notBefore: c.cert.notBefore.toISOString(),
-      notAfter: c.cert.notAfter.toISOString(),
-      pem: c.cert.toString('pem'),
-      status: 'active',
-      addedAt: now.toISOString(),
-      revokedAt: null,
-    });
+    await registerCertificate(t.hub.services.deps.store, 'sei-estado', c.cert, now);
   }
   async function call(leaf: TestCert, chain: TestCert[] = [int], opts: { weakClient?: boolean } = {}) {
     await register(leaf);
@@ -152,18 +142,7 @@ describe('CRL soft-fail configured per anchor', () => {
     });
     try {
       const as = async (c: TestCert) => {
-        await t.hub.services.deps.store.registry.addCertificate({
-          fingerprint256: await fingerprint256(c.cert),
-          systemId: 'sei-estado',
-          subject: c.cert.subject,
-          serial: c.cert.serialNumber,
-          notBefore: c.cert.notBefore.toISOString(),
-          notAfter: c.cert.notAfter.toISOString(),
-          pem: c.cert.toString('pem'),
-          status: 'active',
-          addedAt: now.toISOString(),
-          revokedAt: null,
-        });
+        await registerCertificate(t.hub.services.deps.store, 'sei-estado', c.cert, now);
         return t.client(c.cert.serialNumber, { cert: c.cert.toString('pem'), key: await privateKeyToPem(c.keys.privateKey), ca: t.caPem }).repositorios();
       };
       expect((await as(softLeaf)).status).toBe(200);
