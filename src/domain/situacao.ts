@@ -59,8 +59,8 @@ export const FINAL_SITUACOES: readonly Situacao[] = [6, 7, 9, 10];
 export const isSituacao = (n: number): n is Situacao => Number.isInteger(n) && n >= 1 && n <= 10;
 
 /** Who must act next, for pendências (spec §5.3) and for monitors. */
-export function expectedActor(s: Situacao, isReplay = false): 'sender' | 'receiver' | null {
-  if (s === 1) return isReplay ? 'sender' : 'sender';
+export function expectedActor(s: Situacao): 'sender' | 'receiver' | null {
+  if (s === 1) return 'sender';
   if (s === 2 || s === 3 || s === 4) return 'receiver';
   if (s === 5 || s === 8) return 'sender';
   return null;

@@ -195,12 +195,6 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export interface BlobPutResult {
-  key: string;
-  sha256: string;
-  size: number;
-}
-
 export interface StagedBlob {
   /** Opaque handle of bytes held aside, invisible until committed. */
   id: string;
@@ -222,8 +216,6 @@ export interface BlobStore {
   /** Makes staged bytes permanent, content-addressed; identical content is stored once. */
   commit(staged: StagedBlob): Promise<string>;
   discard(staged: StagedBlob): Promise<void>;
-  /** Stores bytes whatever they are (metadata bodies), content-addressed. */
-  put(body: ReadableStream<Uint8Array> | Uint8Array): Promise<BlobPutResult>;
   /** Reads [ini, fim) of a blob, or all of it. */
   read(key: string, range?: { ini: number; fim: number }): Promise<ReadableStream<Uint8Array>>;
   readAll(key: string): Promise<Uint8Array>;

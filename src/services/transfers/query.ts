@@ -31,9 +31,9 @@ export function queryService(deps: ServiceDeps) {
      * `todas=0` (spec §2.14, inferred): only pendências not yet returned to this system; each
      * (IDT, situação) pair is returned once, and again only after the situação changes.
      */
-    async undeliveredPendencias(caller: Caller, limit = Number.MAX_SAFE_INTEGER): Promise<{ idt: number; situacao: Situacao }[]> {
+    async undeliveredPendencias(caller: Caller): Promise<{ idt: number; situacao: Situacao }[]> {
       const delivered = await tramites.deliveredPendencias(caller.system.id);
-      const fresh = (await this.pendencias(caller)).filter((p) => !delivered.has(`${p.idt}/${p.situacao}`)).slice(0, limit);
+      const fresh = (await this.pendencias(caller)).filter((p) => !delivered.has(`${p.idt}/${p.situacao}`));
       if (fresh.length) await tramites.markPendenciasDelivered(caller.system.id, fresh);
       return fresh;
     },

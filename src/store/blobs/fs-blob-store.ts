@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { BlobPutResult, BlobStore } from '../index.ts';
+import type { BlobStore } from '../index.ts';
 
 /**
  * Content-addressed blobs on the filesystem: `sha256/ab/cd/<hex>`. Bytes are written to a
@@ -91,19 +91,6 @@ export function fsBlobStore(root: string): BlobStore {
       const held = staged.get(s.id);
       staged.delete(s.id);
       if (held) await rm(held.tmp, { force: true });
-    },
-    async put(body): Promise<BlobPutResult> {
-      const stream =
-        body instanceof Uint8Array
-          ? new ReadableStream<Uint8Array>({
-              start(c) {
-                c.enqueue(body);
-                c.close();
-              },
-            })
-          : body;
-      const t = await streamToTemp(stream, Number.MAX_SAFE_INTEGER);
-      return { key: await keep(t.tmp, t.hex), sha256: t.base64, size: t.size };
     },
     async read(key, range) {
       const path = pathOf(key);

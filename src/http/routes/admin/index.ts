@@ -38,7 +38,7 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
     const store = deps.services.deps.store;
     const t = await store.tramites.get(idt);
     if (!t) throw new EloError('not_found', `Trâmite ${idt} não encontrado.`, { idt });
-    const actor = expectedActor(t.situacao, t.isReplay);
+    const actor = expectedActor(t.situacao);
     return json({
       tramite: { ...t, situacaoNome: situacaoNome[t.situacao] },
       quemDeveAgir: actor === 'sender' ? t.senderSystemId : actor === 'receiver' ? t.receiverSystemId : null,
