@@ -36,7 +36,7 @@ export async function bootstrapDataDir(config: EloConfig, store: Store, now: Dat
   const p = dataPaths(config.dataDir);
   const created: string[] = [];
   await mkdir(p.pki, { recursive: true, mode: 0o700 });
-  await mkdir(p.blobs, { recursive: true });
+  await mkdir(p.blobs, { recursive: true, mode: 0o700 });
   // Leftovers of uploads cut by a crash are never visible (fs-blob-store); sweep them here.
   await rm(`${p.blobs}/tmp`, { recursive: true, force: true });
 

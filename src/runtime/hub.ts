@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
@@ -14,6 +14,7 @@ import { bootstrapDataDir, type BootstrapReport } from './bootstrap.ts';
 import { caAdmin } from './ca-admin.ts';
 import { hubCertificateProblems } from './hub-certificates.ts';
 import type { EloConfig } from './config.ts';
+import { assertDataDirOwner, loosenedPermissions, makePrivate, PRIVATE_DIR_MODE } from './data-dir-access.ts';
 import { dataPaths } from './data-dir.ts';
 import { loadCodeLists } from './federation-files.ts';
 import { nodePeerCertificate } from './node-peer.ts';
@@ -26,6 +27,8 @@ export interface Hub {
   services: Services;
   app: ReturnType<typeof createApp>;
   bootstrap: BootstrapReport;
+  /** Parts of the data folder other users may read, found at start (empty when private). */
+  permissionWarnings: string[];
   close(): Promise<void>;
 }
 
@@ -33,9 +36,12 @@ export interface Hub {
 export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): Promise<Hub> {
   const clock = opts.clock ?? systemClock;
   const paths = dataPaths(config.dataDir);
-  const { mkdirSync } = await import('node:fs');
-  mkdirSync(paths.root, { recursive: true });
+  assertDataDirOwner(config.dataDir);
+  const permissionWarnings = existsSync(paths.root) ? loosenedPermissions(config.dataDir) : [];
+  const freshDatabase = !existsSync(paths.database);
+  mkdirSync(paths.root, { recursive: true, mode: PRIVATE_DIR_MODE });
   const store = openSqliteStore(paths.database);
+  if (freshDatabase) makePrivate([paths.database, `${paths.database}-wal`, `${paths.database}-shm`]);
   const bootstrap = await bootstrapDataDir(config, store, clock.now());
   const signingKey = await importRsaPrivateKeyPem(readFileSync(paths.signingKey, 'utf8'));
   const services = createServices({
@@ -85,6 +91,7 @@ export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): 
     services,
     app,
     bootstrap,
+    permissionWarnings,
     close: async () => {
       if (closed) return;
       closed = true;

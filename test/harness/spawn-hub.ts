@@ -7,13 +7,19 @@ const elo = resolve(import.meta.dirname, '../../bin/elo.js');
  * Runs `elo start` as its own process on an ephemeral port and waits for its ready line, so a
  * measurement (memory, time) sees the hub alone.
  */
-export async function spawnHub(dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; ms: number; child: ChildProcess; stop: () => Promise<void> }> {
+export async function spawnHub(
+  dataDir: string,
+  env: Record<string, string> = {},
+  opts: { captureStderr?: boolean } = {},
+): Promise<{ url: string; ms: number; child: ChildProcess; stop: () => Promise<void>; stderr: () => string; waitForStderr: (re: RegExp) => Promise<void> }> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [elo, 'start'], {
     env: { ...process.env, ELO_DATA_DIR: dataDir, ELO_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', opts.captureStderr ? 'pipe' : 'inherit'],
   });
   let out = '';
+  let err = '';
+  child.stderr?.on('data', (d) => (err += d));
   const url = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`hub did not start: ${out}`)), 60_000);
     child.once('exit', (code) => rej(new Error(`hub exited (${code}): ${out}`)));
@@ -30,6 +36,12 @@ export async function spawnHub(dataDir: string, env: Record<string, string> = {}
     url,
     ms: performance.now() - t0,
     child,
+    stderr: () => err,
+    /** Resolves when the hub's stderr (captureStderr) matches, or fails after 10 s. */
+    waitForStderr: async (re) => {
+      for (let i = 0; i < 200 && !re.test(err); i++) await new Promise((r) => setTimeout(r, 50));
+      if (!re.test(err)) throw new Error(`stderr never matched ${re}: ${err}`);
+    },
     stop: () =>
       new Promise((r) => {
         if (child.exitCode !== null) return r();

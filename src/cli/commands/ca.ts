@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { bootstrapDataDir } from '../../runtime/bootstrap.ts';
 import { caAdmin, CaAdminError } from '../../runtime/ca-admin.ts';
 import { ConfigError, loadConfig } from '../../runtime/config.ts';
+import { assertDataDirOwner, DataDirAccessError, makePrivate, PRIVATE_DIR_MODE } from '../../runtime/data-dir-access.ts';
 import { dataPaths } from '../../runtime/data-dir.ts';
 import { openSqliteStore } from '../../store/sqlite/index.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from '../io.ts';
@@ -25,15 +26,19 @@ function caCommand(help: string, options: ParseArgsConfig['options'], body: (ctx
     let store;
     try {
       const config = loadConfig(io.env, io.cwd);
-      mkdirSync(config.dataDir, { recursive: true });
-      store = openSqliteStore(dataPaths(config.dataDir).database);
+      assertDataDirOwner(config.dataDir);
+      mkdirSync(config.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+      const database = dataPaths(config.dataDir).database;
+      const freshDatabase = !existsSync(database);
+      store = openSqliteStore(database);
+      if (freshDatabase) makePrivate([database, `${database}-wal`, `${database}-shm`]);
       const now = new Date();
       await bootstrapDataDir(config, store, now);
       return await body({ values, io, ca: caAdmin(config, store), now });
     } catch (e) {
-      if (e instanceof CaAdminError || e instanceof ConfigError) {
+      if (e instanceof CaAdminError || e instanceof ConfigError || e instanceof DataDirAccessError) {
         io.err(e.message);
-        return e instanceof ConfigError ? EXIT_USAGE : EXIT_FAILED;
+        return e instanceof CaAdminError ? EXIT_FAILED : EXIT_USAGE;
       }
       io.err(`Falha: ${e instanceof Error ? e.message : String(e)}`);
       return EXIT_FAILED;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../runtime/config.ts';
+import { DataDirAccessError } from '../../runtime/data-dir-access.ts';
 import { seedDemo } from '../../runtime/seed-demo.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io.ts';
 
@@ -68,7 +69,11 @@ export const runSeedDemo: CliCommand = async (args, io) => {
     }
     return EXIT_OK;
   } catch (e) {
-    io.err(e instanceof ConfigError ? e.message : `Falha ao carregar a federação de demonstração: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof ConfigError || e instanceof DataDirAccessError) {
+      io.err(e.message);
+      return EXIT_USAGE;
+    }
+    io.err(`Falha ao carregar a federação de demonstração: ${e instanceof Error ? e.message : String(e)}`);
     return EXIT_FAILED;
   }
 };

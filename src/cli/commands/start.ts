@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../runtime/config.ts';
+import { DataDirAccessError, loosenedWarning } from '../../runtime/data-dir-access.ts';
 import { dataPaths } from '../../runtime/data-dir.ts';
 import { startNodeHub } from '../../runtime/hub.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io.ts';
@@ -36,6 +37,10 @@ export const runStart: CliCommand = async (args, io) => {
       io.err(`${e.message}\nO hub não foi iniciado. Corrija a configuração e tente de novo.`);
       return EXIT_USAGE;
     }
+    if (e instanceof DataDirAccessError) {
+      io.err(`${e.message}\nO hub não foi iniciado.`);
+      return EXIT_USAGE;
+    }
     const code = (e as { code?: string }).code;
     io.err(
       code === 'EADDRINUSE'
@@ -58,6 +63,7 @@ export const runStart: CliCommand = async (args, io) => {
   else io.out(`  Token de administrador: em ${p.adminToken}`);
   if (hub.bootstrap.created.length) io.out(`  Criados nesta execução: ${hub.bootstrap.created.length} arquivos (PKI de desenvolvimento, token).`);
   io.out('Para carregar a federação de demonstração: npx elo seed demo');
+  if (hub.permissionWarnings.length) io.err(loosenedWarning(p.root, hub.permissionWarnings));
   await new Promise<void>((resolve) => {
     const stop = () => {
       io.out('Encerrando o hub…');

@@ -9,6 +9,8 @@ import type { BlobStore } from '../index.ts';
  * Content-addressed blobs on the filesystem: `sha256/ab/cd/<hex>`. Bytes are written to a
  * temporary file while hashed, and renamed into place only when complete and verified, so a
  * cut or wrong upload never leaves anything visible (spec §2.10; ARCHITECTURE "Streams").
+ * Folders are created 0700 and files 0600 whatever the process umask: blobs are the documents
+ * themselves, sigilosos included.
  */
 export function fsBlobStore(root: string): BlobStore {
   const tmpDir = join(root, 'tmp');
@@ -23,9 +25,9 @@ export function fsBlobStore(root: string): BlobStore {
     body: ReadableStream<Uint8Array>,
     maxSize: number,
   ): Promise<{ tmp: string; size: number; hex: string; base64: string; tooLarge: boolean }> {
-    await mkdir(tmpDir, { recursive: true });
+    await mkdir(tmpDir, { recursive: true, mode: 0o700 });
     const tmp = join(tmpDir, randomUUID());
-    const fh = await open(tmp, 'w');
+    const fh = await open(tmp, 'w', 0o600);
     const hash = createHash('sha256');
     let size = 0;
     let tooLarge = false;
@@ -62,7 +64,7 @@ export function fsBlobStore(root: string): BlobStore {
       await stat(final);
       await rm(tmp, { force: true }); // identical bytes already stored once
     } catch {
-      await mkdir(join(final, '..'), { recursive: true });
+      await mkdir(join(final, '..'), { recursive: true, mode: 0o700 });
       await rename(tmp, final);
     }
     return key;
@@ -103,7 +105,7 @@ export function fsBlobStore(root: string): BlobStore {
       if (!held) throw new TypeError(`blob ${s.id} is not staged`);
       staged.delete(s.id);
       const dir = partsDir(upload);
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true, mode: 0o700 });
       // rename is atomic: a re-sent part replaces the old one whole (spec §2.11)
       await rename(held.tmp, join(dir, `${range.ini}-${range.fim}`));
     },
