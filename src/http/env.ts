@@ -8,6 +8,8 @@ export type PeerCertificateSource = (c: Context) => PeerCertificate | null;
 export interface AppDeps {
   services: Services;
   peerCertificate: PeerCertificateSource;
+  /** The client's network address (for logs and per-origin limits), when the runtime knows it. */
+  peerAddress?: (c: Context) => string | null;
   /** A CRL published by the federation CA, by file name (PEM bytes), or null. */
   publishedCrl?: (name: string) => Promise<Uint8Array | null>;
   /** Human-readable hub name, shown in health answers. */

@@ -31,6 +31,12 @@ export const configSchema = z.object({
   certExpiryWarningDays: z.number().positive().max(3650).default(30),
   /** How often the auto-cancel sweep runs. */
   sweepIntervalSeconds: z.number().positive().max(86_400).default(60),
+  /** TLS connections the hub holds at once, all clients together; past it new ones are dropped. */
+  maxConnections: z.number().int().min(10).max(100_000).default(1000),
+  /** Requests one system may have in progress at once (room for SEI's 20 workers, uploads, users). */
+  maxRequestsPerSystem: z.number().int().min(25).max(10_000).default(100),
+  /** Long-poll pendências requests one system may hold at once (spec §2.15). */
+  maxLongPollsPerSystem: z.number().int().min(1).max(100).default(4),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -49,6 +55,9 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_LONG_POLL_SECONDS: { field: 'longPollSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_CERT_EXPIRY_WARNING_DAYS: { field: 'certExpiryWarningDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_SWEEP_INTERVAL_SECONDS: { field: 'sweepIntervalSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
+  ELO_MAX_CONNECTIONS: { field: 'maxConnections', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_MAX_REQUESTS_PER_SYSTEM: { field: 'maxRequestsPerSystem', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_MAX_LONG_POLLS_PER_SYSTEM: { field: 'maxLongPollsPerSystem', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
 };
 
 export class ConfigError extends Error {

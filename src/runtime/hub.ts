@@ -17,7 +17,7 @@ import type { EloConfig } from './config.ts';
 import { assertDataDirOwner, loosenedPermissions, makePrivate, PRIVATE_DIR_MODE } from './data-dir-access.ts';
 import { dataPaths } from './data-dir.ts';
 import { loadCodeLists } from './federation-files.ts';
-import { nodePeerCertificate } from './node-peer.ts';
+import { nodePeerAddress, nodePeerCertificate } from './node-peer.ts';
 import { fileTrustSource } from './trust-files.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -64,11 +64,14 @@ export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): 
       autoCancelWarningMs: config.autoCancelWarningDays * 86_400_000,
       longPollMs: config.longPollSeconds * 1000,
       certExpiryWarningMs: config.certExpiryWarningDays * 86_400_000,
+      maxRequestsPerSystem: config.maxRequestsPerSystem,
+      maxLongPollsPerSystem: config.maxLongPollsPerSystem,
     },
   });
   const app = createApp({
     services,
     peerCertificate: nodePeerCertificate,
+    peerAddress: nodePeerAddress,
     publishedCrl: async (name) => {
       const file = { 'federacao-ac.crl': paths.rootCrl, 'federacao-ac-intermediaria.crl': paths.intermediateCrl }[name];
       return file && existsSync(file) ? new Uint8Array(readFileSync(file)) : null;
@@ -139,6 +142,12 @@ export async function startNodeHub(config: EloConfig, opts: { clock?: Clock } = 
     },
     getRequestListener(hub.app.fetch, { overrideGlobalObjects: false }),
   );
+  // One hub serves a whole federation: past this many connections new ones are dropped, so that
+  // a flood cannot exhaust the process's file descriptors (security test, finding 9).
+  server.maxConnections = config.maxConnections;
+  // TLS 1.2 renegotiation lets a client make the server redo the expensive handshake on one
+  // connection at will (CVE-2011-1473); Elo never needs it (the certificate is asked up front).
+  server.on('secureConnection', (socket) => socket.disableRenegotiation());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

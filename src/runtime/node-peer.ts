@@ -22,3 +22,9 @@ export function nodePeerCertificate(c: Context): PeerCertificate | null {
   }
   return { leaf: new Uint8Array(cert.raw), chain };
 }
+
+/** The remote address of the TCP connection behind a request (Node adapter of `peerAddress`). */
+export function nodePeerAddress(c: Context): string | null {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? null;
+}

@@ -29,6 +29,10 @@ export interface TransferSettings {
   certExpiryWarningMs: number;
   /** How long the long-poll pendências request is held (spec §2.15: answer before 300 s). */
   longPollMs: number;
+  /** Requests one system may have in progress at once (services/admission.ts). */
+  maxRequestsPerSystem: number;
+  /** Long-poll pendências requests one system may hold at once (spec §2.15). */
+  maxLongPollsPerSystem: number;
 }
 
 /** Operational log: one structured line per event, for operators (not part of the store). */

@@ -2,6 +2,7 @@ import { EloError } from '../domain/errors.ts';
 import type { Caller, PeerCertificate } from '../domain/identity.ts';
 import { summarize, verifyCertificate } from '../pki/verify/index.ts';
 import type { ServiceDeps } from './deps.ts';
+import { tokenFailureLimiter } from './token-failures.ts';
 
 const commonName = (subject: string): string => /(?:^|,\s*)CN=([^,]+)/.exec(subject)?.[1] ?? subject;
 
@@ -10,7 +11,8 @@ const commonName = (subject: string): string => /(?:^|,\s*)CN=([^,]+)/.exec(subj
  * must chain to a configured trust anchor, be valid now, unrevoked, registered to an active
  * system. Every refusal names the certificate and says what to do (spec §8.5, 9001).
  */
-export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'trust'>) {
+export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'trust' | 'log'>) {
+  const tokenFailures = tokenFailureLimiter(deps.clock);
   /**
    * Chain verdicts, remembered per presented chain while the trust inputs are the same objects
    * (the trust source hands out new ones when a file changes, so a new CRL takes effect at the
@@ -64,16 +66,38 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
   }
 
   return {
-    /** Administration and monitoring faces: a bearer token, stored only as its SHA-256. */
-    async authenticateToken(header: string | undefined, roles: readonly ('admin' | 'monitor')[]): Promise<{ role: 'admin' | 'monitor'; label: string }> {
+    /**
+     * Administration and monitoring faces: a bearer token, stored only as its SHA-256. Every
+     * failure is logged with its origin (never the token), and an origin with too many recent
+     * failures is refused before its token is even looked at.
+     */
+    async authenticateToken(
+      header: string | undefined,
+      roles: readonly ('admin' | 'monitor')[],
+      origin = 'desconhecida',
+    ): Promise<{ role: 'admin' | 'monitor'; label: string }> {
+      const wait = tokenFailures.retryAfterSeconds(origin);
+      if (wait > 0) {
+        deps.log({ level: 'warn', event: 'token_admin_bloqueado', data: { origem: origin, segundos: wait } });
+        throw new EloError(
+          'admin_token_rate_limited',
+          `Muitas tentativas com token de administração inválido a partir de ${origin}. Tente novamente em ${wait} s, com o token correto.`,
+          { origin, retryAfterSeconds: wait },
+        );
+      }
+      const refuse = (reason: string, message: string): never => {
+        const count = tokenFailures.fail(origin);
+        deps.log({ level: 'warn', event: 'token_admin_recusado', data: { origem: origin, motivo: reason, falhasRecentes: count } });
+        throw new EloError('admin_token_invalid', message);
+      };
       const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
       if (!token) {
-        throw new EloError('admin_token_invalid', 'Informe o token de administração no cabeçalho "Authorization: Bearer <token>" (o token inicial fica em .elo/admin-token).');
+        return refuse('ausente', 'Informe o token de administração no cabeçalho "Authorization: Bearer <token>" (o token inicial fica em .elo/admin-token).');
       }
       const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
       const found = await deps.store.tokens.findToken([...digest].map((b) => b.toString(16).padStart(2, '0')).join(''));
       if (!found || !roles.includes(found.role)) {
-        throw new EloError('admin_token_invalid', 'Token de administração inválido ou sem permissão para esta operação.');
+        return refuse(found ? 'sem_permissao' : 'desconhecido', 'Token de administração inválido ou sem permissão para esta operação.');
       }
       return found;
     },

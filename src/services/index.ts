@@ -1,5 +1,6 @@
 import type { CodeLists } from '../domain/tramita/index.ts';
 import type { ServiceDeps } from './deps.ts';
+import { admissionService } from './admission.ts';
 import { certificateService } from './certificates.ts';
 import { identityService } from './identity.ts';
 import { structureService } from './structures.ts';
@@ -24,6 +25,7 @@ export function createServices(deps: ServiceDeps) {
   return {
     deps,
     identity: identityService(deps),
+    admission: admissionService(deps),
     structures,
     directory: deps.store.registry,
     codeLists: deps.codeLists,

@@ -13,7 +13,7 @@ import { json, parsePositiveInt } from '../../wire.ts';
 export function adminFace(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', async function adminToken(c, next) {
-    const who = await deps.services.identity.authenticateToken(c.req.header('authorization'), ['admin']);
+    const who = await deps.services.identity.authenticateToken(c.req.header('authorization'), ['admin'], deps.peerAddress?.(c) ?? undefined);
     c.set('operator', who.label);
     await next();
   });

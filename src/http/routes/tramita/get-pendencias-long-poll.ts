@@ -15,11 +15,17 @@ export function registerGetPendenciasLongPoll(app: Hono<AppEnv>, deps: AppDeps):
     const acknowledged = Number(c.req.query('idTramiteDaPendenciaRecebida') ?? 0) || 0;
     const deadline = Date.now() + deps.services.deps.settings.longPollMs;
     const aborted = c.req.raw.signal;
-    for (;;) {
-      const next = await deps.services.query.nextLongPollPendencia(caller, acknowledged);
-      if (next) return json({ encontrou: true, IDT: next.idt, status: next.situacao });
-      if (Date.now() + POLL_EVERY_MS >= deadline || aborted?.aborted) return json({ encontrou: false });
-      await new Promise((r) => setTimeout(r, POLL_EVERY_MS));
+    // one installation needs one held request; the cap keeps a partner from pinning connections
+    const release = deps.services.admission.enterLongPoll(caller.system.id);
+    try {
+      for (;;) {
+        const next = await deps.services.query.nextLongPollPendencia(caller, acknowledged);
+        if (next) return json({ encontrou: true, IDT: next.idt, status: next.situacao });
+        if (Date.now() + POLL_EVERY_MS >= deadline || aborted?.aborted) return json({ encontrou: false });
+        await new Promise((r) => setTimeout(r, POLL_EVERY_MS));
+      }
+    } finally {
+      release();
     }
   });
 }

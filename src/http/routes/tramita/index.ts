@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../../env.ts';
+import { systemAdmission } from '../../middleware/system-admission.ts';
 import { tramitaIdentity } from '../../middleware/tramita-identity.ts';
 import { registerDeleteTramite } from './delete-tramite.ts';
 import { registerGetCiencia } from './get-ciencia.ts';
@@ -32,6 +33,7 @@ export function tramitaFace(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
   app.use('*', tramitaIdentity(deps));
+  app.use('*', systemAdmission(deps));
   registerHealthcheck(app);
   registerGetRepositorios(app, deps);
   registerGetEstruturas(app, deps);
@@ -64,6 +66,7 @@ export function longPollFace(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
   app.use('*', tramitaIdentity(deps));
+  app.use('*', systemAdmission(deps));
   registerGetPendenciasLongPoll(app, deps);
   return app;
 }
