@@ -85,9 +85,12 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
           { origin, retryAfterSeconds: wait },
         );
       }
-      const refuse = (reason: string, message: string): never => {
-        const count = tokenFailures.fail(origin);
-        deps.log({ level: 'warn', event: 'token_admin_recusado', data: { origem: origin, motivo: reason, falhasRecentes: count } });
+      // A request without a token guesses nothing: it is logged but does not count toward the
+      // lockout, which is there to stop guessing (and a browser or probe without a token would
+      // otherwise lock out an operator behind the same address).
+      const refuse = (reason: 'ausente' | 'desconhecido' | 'sem_permissao', message: string): never => {
+        const count = reason === 'ausente' ? undefined : tokenFailures.fail(origin);
+        deps.log({ level: 'warn', event: 'token_admin_recusado', data: { origem: origin, motivo: reason, ...(count ? { falhasRecentes: count } : {}) } });
         throw new EloError('admin_token_invalid', message);
       };
       const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];

@@ -151,6 +151,10 @@ describe('administration token attempts', () => {
     expect(logged).toHaveLength(1);
     expect(logged[0].data).toMatchObject({ motivo: 'desconhecido', falhasRecentes: 1 });
     expect(lines.join('')).not.toContain('elo_errado_123');
+    // a request with no token is logged, but guesses nothing and is not counted
+    for (let i = 0; i < 20; i++) expect((await t.hub.app.request('/admin/api/certificados')).status).toBe(401);
+    expect(lines.map((l) => JSON.parse(l)).filter((e) => e.data?.motivo === 'ausente')).toHaveLength(20);
+    expect((await admin(token)).status).toBe(200);
     clock.advance(5 * 60_000); // this failure ages out before the next test
   });
 
