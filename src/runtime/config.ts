@@ -31,6 +31,11 @@ export const configSchema = z.object({
   certExpiryWarningDays: z.number().positive().max(3650).default(30),
   /** How often the auto-cancel sweep runs. */
   sweepIntervalSeconds: z.number().positive().max(86_400).default(60),
+  /**
+   * Accept a completion receipt whose dataDeRecebimento differs from the hub's situação-4 time
+   * (logging, alerting and keeping both dates) instead of refusing it (spec §7.2 step 1).
+   */
+  acceptReceiptDateMismatch: z.boolean().default(false),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -49,6 +54,7 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_LONG_POLL_SECONDS: { field: 'longPollSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_CERT_EXPIRY_WARNING_DAYS: { field: 'certExpiryWarningDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_SWEEP_INTERVAL_SECONDS: { field: 'sweepIntervalSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
+  ELO_ACCEPT_RECEIPT_DATE_MISMATCH: { field: 'acceptReceiptDateMismatch', parse: (v) => (v === 'true' ? true : v === 'false' ? false : v) },
 };
 
 export class ConfigError extends Error {

@@ -58,6 +58,7 @@ export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): 
       autoCancelWarningMs: config.autoCancelWarningDays * 86_400_000,
       longPollMs: config.longPollSeconds * 1000,
       certExpiryWarningMs: config.certExpiryWarningDays * 86_400_000,
+      acceptReceiptDateMismatch: config.acceptReceiptDateMismatch,
     },
   });
   const app = createApp({

@@ -29,6 +29,11 @@ export interface TransferSettings {
   certExpiryWarningMs: number;
   /** How long the long-poll pendências request is held (spec §2.15: answer before 300 s). */
   longPollMs: number;
+  /**
+   * A completion receipt whose dataDeRecebimento differs from the hub's situação-4 time is
+   * accepted (logged, alerted, both dates kept) instead of refused (spec §7.2 step 1).
+   */
+  acceptReceiptDateMismatch?: boolean;
 }
 
 /** Operational log: one structured line per event, for operators (not part of the store). */

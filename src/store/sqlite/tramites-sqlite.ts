@@ -243,9 +243,9 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
         for (const d of register)
           upsert.run(t.nre, d.protocolo, d.ordem, d.especie, b(d.retirado), d.anexado, JSON.stringify(d.components), d.registeredIdt);
         db.prepare(
-          `INSERT INTO completion_receipts (idt, data_de_recebimento, hash_da_assinatura, hashes_json, signed_string, signer_chain_pem, received_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        ).run(idt, r.dataDeRecebimento, r.hashDaAssinatura, JSON.stringify(r.hashes), r.signedString, r.signerChainPem, r.receivedAt);
+          `INSERT INTO completion_receipts (idt, data_de_recebimento, hash_da_assinatura, hashes_json, signed_string, signer_chain_pem, received_at, situacao4_date)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(idt, r.dataDeRecebimento, r.hashDaAssinatura, JSON.stringify(r.hashes), r.signedString, r.signerChainPem, r.receivedAt, r.situacao4Date ?? null);
       }
       return moved;
     },
@@ -333,6 +333,7 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
             signedString: r.signed_string as string,
             signerChainPem: r.signer_chain_pem as string,
             receivedAt: r.received_at as string,
+            situacao4Date: (r.situacao4_date as string | null) ?? null,
           }
         : null;
     },
