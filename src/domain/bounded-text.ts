@@ -4,7 +4,7 @@
  * request write megabytes to the operational log and to the store.
  */
 
-/** Characters of caller-supplied text kept when it is echoed (README "Limites"). */
+/** Characters of caller-supplied text kept when it is echoed (stated in README). */
 export const ECHO_LIMIT = 200;
 
 /**
