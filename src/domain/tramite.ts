@@ -61,6 +61,12 @@ export interface CompletionReceipt {
   signedString: string;
   signerChainPem: string;
   receivedAt: string;
+  /**
+   * The hub's own situação-4 time written as `{D}` (spec §7.1, §7.2 step 1), recorded beside the
+   * posted date; they differ only when the installation accepts mismatched dates. Null on
+   * receipts stored before it was recorded.
+   */
+  situacao4Date?: string | null;
 }
 
 export interface SendReceipt {

@@ -1,3 +1,4 @@
+import { clip } from '../domain/bounded-text.ts';
 import { EloError } from '../domain/errors.ts';
 
 /**
@@ -21,7 +22,7 @@ export function validationError(path: string, problem: string): EloError {
 /** A positive integer path or query parameter, or a 0001 naming it. */
 export function parsePositiveInt(v: string | undefined, name: string): number {
   if (v === undefined || !/^\d{1,16}$/.test(v) || Number(v) <= 0 || !Number.isSafeInteger(Number(v)))
-    throw validationError(name, `deve ser um número inteiro positivo (recebido: "${v ?? ''}")`);
+    throw validationError(name, `deve ser um número inteiro positivo (recebido: "${clip(v ?? '')}")`);
   return Number(v);
 }
 

@@ -37,6 +37,11 @@ export const configSchema = z.object({
   maxRequestsPerSystem: z.number().int().min(25).max(10_000).default(100),
   /** Long-poll pendências requests one system may hold at once (spec §2.15). */
   maxLongPollsPerSystem: z.number().int().min(1).max(100).default(4),
+  /**
+   * Accept a completion receipt whose dataDeRecebimento differs from the hub's situação-4 time
+   * (logging, alerting and keeping both dates) instead of refusing it (spec §7.2 step 1).
+   */
+  acceptReceiptDateMismatch: z.boolean().default(false),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -58,6 +63,7 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_MAX_CONNECTIONS: { field: 'maxConnections', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   ELO_MAX_REQUESTS_PER_SYSTEM: { field: 'maxRequestsPerSystem', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   ELO_MAX_LONG_POLLS_PER_SYSTEM: { field: 'maxLongPollsPerSystem', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_ACCEPT_RECEIPT_DATE_MISMATCH: { field: 'acceptReceiptDateMismatch', parse: (v) => (v === 'true' ? true : v === 'false' ? false : v) },
 };
 
 export class ConfigError extends Error {

@@ -66,6 +66,7 @@ export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): 
       certExpiryWarningMs: config.certExpiryWarningDays * 86_400_000,
       maxRequestsPerSystem: config.maxRequestsPerSystem,
       maxLongPollsPerSystem: config.maxLongPollsPerSystem,
+      acceptReceiptDateMismatch: config.acceptReceiptDateMismatch,
     },
   });
   const app = createApp({

@@ -33,6 +33,11 @@ export interface TransferSettings {
   maxRequestsPerSystem: number;
   /** Long-poll pendências requests one system may hold at once (spec §2.15). */
   maxLongPollsPerSystem: number;
+  /**
+   * A completion receipt whose dataDeRecebimento differs from the hub's situação-4 time is
+   * accepted (logged, alerted, both dates kept) instead of refused (spec §7.2 step 1).
+   */
+  acceptReceiptDateMismatch?: boolean;
 }
 
 /** Operational log: one structured line per event, for operators (not part of the store). */

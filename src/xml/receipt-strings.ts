@@ -42,3 +42,16 @@ export function sendReceiptString(r: {
 export function receiptDate(d: Date): string {
   return `${d.toISOString().slice(0, 19)}.000Z`;
 }
+
+/**
+ * Whether a posted `dataDeRecebimento` is exactly `YYYY-MM-DDTHH:MM:SS.000Z` and a real instant
+ * (spec §7.2 step 1). Checked before the `<recibo>` string is built: any other character —
+ * markup above all — would be spliced into the string the signature is checked against.
+ * @example isReceiptDate('2026-03-10T17:40:12.000Z') // true
+ * @example isReceiptDate('2026-02-30T00:00:00.000Z') // false: no such day
+ */
+export function isReceiptDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/.test(s)) return false;
+  const d = new Date(s);
+  return !Number.isNaN(d.getTime()) && receiptDate(d) === s;
+}

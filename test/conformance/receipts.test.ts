@@ -3,7 +3,7 @@ import { signCompletionReceipt } from '../../src/client/tramita-client.ts';
 import { FixedClock } from '../../src/domain/clock.ts';
 import { receiptDate } from '../../src/xml/receipt-strings.ts';
 import { bytesOf, sha256b64 } from '../harness/packages.ts';
-import { ESTADO, expect2xx, MUNICIPIO, refusedWithoutChange, startConformanceHub, type Ctx } from './support/context.ts';
+import { ESTADO, expect2xx, MUNICIPIO, refusedWithAlert, refusedWithoutChange, startConformanceHub, type Ctx } from './support/context.ts';
 import { V3 } from './support/http.ts';
 import { downloadAll, driveTo, fetchMetadata, history, sendReceipt, signReceipt, smallDoc, start, upload, view, type Json } from './support/flow.ts';
 import { completionString, leafOf, ordinalSort, receiptDateOf, signRsaSha256, verifiesWith } from './support/receipts.ts';
@@ -85,7 +85,7 @@ describe('completion receipts (spec §2.20, §2.21, §7)', () => {
     ].filter((v) => v !== good.signed);
     for (const v of variants) {
       const hashDaAssinatura = signRsaSha256(ctx.t.creds[MUNICIPIO]!.key, v);
-      await refusedWithoutChange(ctx, () => ctx.municipio.enviarRecibo(tr.idt, { dataDeRecebimento: D, hashDaAssinatura }), 400, '9007').catch((e: unknown) => {
+      await refusedWithAlert(ctx, tr.idt, () => ctx.municipio.enviarRecibo(tr.idt, { dataDeRecebimento: D, hashDaAssinatura }), 400, '9007').catch((e: unknown) => {
         throw new Error(`variant ${v}: ${String(e)}`);
       });
     }
@@ -127,19 +127,12 @@ describe('completion receipts (spec §2.20, §2.21, §7)', () => {
     expect(await history(ctx, c)).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('takes {D} verbatim from the posted dataDeRecebimento, even when it differs from its own situação-4 time', async () => {
-    const tr = await driveTo(ctx, 4);
-    const other = new Date(clock.now().getTime() - 3_600_000);
-    const s = await signReceipt(ctx, tr, { dataDeRecebimento: `${other.toISOString().slice(0, 19)}.000Z` });
-    expect2xx(await ctx.municipio.enviarRecibo(tr.idt, { dataDeRecebimento: s.dataDeRecebimento, hashDaAssinatura: s.hashDaAssinatura }));
-    expect((await ctx.estado.recibo(tr.idt)).body.recibo.dataDeRecebimento).toBe(s.dataDeRecebimento);
-  });
-
   it('refuses a receipt signed with another key, or over another hash set, with 400 9007 naming IDT, NRE and the sets tried — changing nothing', async () => {
     const tr = await driveTo(ctx, 4, { documentos: [smallDoc(ctx), smallDoc(ctx)] });
     const wrongKey = await signReceipt(ctx, tr, { keyOf: ESTADO });
-    const msg = await refusedWithoutChange(
+    const { mensagem: msg } = await refusedWithAlert(
       ctx,
+      tr.idt,
       () => ctx.municipio.enviarRecibo(tr.idt, { dataDeRecebimento: wrongKey.dataDeRecebimento, hashDaAssinatura: wrongKey.hashDaAssinatura }),
       400,
       '9007',
@@ -148,8 +141,9 @@ describe('completion receipts (spec §2.20, §2.21, §7)', () => {
     expect(msg).toContain(tr.nre);
     expect(msg).toContain(tr.requested[0]!);
     const missingOne = await signReceipt(ctx, tr, { hashes: [tr.requested[0]!] });
-    await refusedWithoutChange(
+    await refusedWithAlert(
       ctx,
+      tr.idt,
       () => ctx.municipio.enviarRecibo(tr.idt, { dataDeRecebimento: missingOne.dataDeRecebimento, hashDaAssinatura: missingOne.hashDaAssinatura }),
       400,
       '9007',
@@ -158,8 +152,8 @@ describe('completion receipts (spec §2.20, §2.21, §7)', () => {
       ctx.t.creds[MUNICIPIO]!.key,
       completionString({ idt: tr.idt + 1, nre: tr.nre, dataDeRecebimento: missingOne.dataDeRecebimento, hashes: tr.requested }),
     );
-    await refusedWithoutChange(ctx, () => ctx.municipio.enviarRecibo(tr.idt, { dataDeRecebimento: missingOne.dataDeRecebimento, hashDaAssinatura: wrongIdt }), 400, '9007');
-    await refusedWithoutChange(ctx, () => ctx.municipio.call('POST', `tramites/${tr.idt}/recibo`, { json: { dataDeRecebimento: missingOne.dataDeRecebimento } }), 400);
+    await refusedWithAlert(ctx, tr.idt, () => ctx.municipio.enviarRecibo(tr.idt, { dataDeRecebimento: missingOne.dataDeRecebimento, hashDaAssinatura: wrongIdt }), 400, '9007');
+    await refusedWithAlert(ctx, tr.idt, () => ctx.municipio.call('POST', `tramites/${tr.idt}/recibo`, { json: { dataDeRecebimento: missingOne.dataDeRecebimento } }), 400, '0001');
     expect(await history(ctx, tr)).toEqual([1, 2, 3, 4]);
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/client/tramita-client.ts';
+import { receiptDate } from '../../src/xml/receipt-strings.ts';
 import { sha256b64 } from '../harness/packages.ts';
 import { ESTADO, MUNICIPIO, refusedWithoutChange, startConformanceHub, type Ctx, type SystemId } from './support/context.ts';
 import { V3 } from './support/http.ts';
@@ -28,13 +29,15 @@ describe('situação conflicts, wrong parties and unknown resources (spec §2, �
   };
 
   /**
-   * A receipt whose signature is valid whatever the situação (spec §7.2: `{D}` is taken verbatim
-   * from the post), so that only the situação can make the hub refuse it.
+   * A receipt whose signature is valid whatever the situação, so that only the situação can make
+   * the hub refuse it: in 4 dated with the situação-4 time (spec §7.1, §7.2), elsewhere with
+   * another date, so that it is never an identical repeat of the receipt posted in 5 or 6.
    */
   const validReceipt = async (tr: Tramite) => {
     const listed = (await ctx.client(tr.receiver).tramites({ IDT: tr.idt })).body.tramites[0];
     const hashes = (listed?.hashDosComponentesPendentesDeRecebimento ?? tr.requested) as string[];
-    const dataDeRecebimento = '2026-01-02T03:04:05.000Z';
+    const at4 = (listed?.mudancasDeSituacao as { situacao: number; dataHora: string }[] | undefined)?.find((m) => m.situacao === 4)?.dataHora;
+    const dataDeRecebimento = at4 && listed?.situacaoAtual === 4 ? receiptDate(new Date(at4)) : '2026-01-02T03:04:05.000Z';
     return { dataDeRecebimento, hashDaAssinatura: signRsaSha256(ctx.t.creds[tr.receiver]!.key, completionString({ idt: tr.idt, nre: tr.nre, dataDeRecebimento, hashes })) };
   };
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TramitaClient } from '../../src/client/tramita-client.ts';
+import { receiptDate } from '../../src/xml/receipt-strings.ts';
 import { startTestHub, type TestHub } from '../harness/hub.ts';
 import { bytesOf, processoBody, sha256b64 } from '../harness/packages.ts';
 
@@ -136,11 +137,18 @@ describe('bad input on the Tramita face', () => {
     await estado.enviarComponente(String(started.body.ticketParaEnvioDeComponentesDigitais), { ...pkg.components[0]!, protocolo: '55.4/2026' });
     await municipio.metadados(idt);
     await municipio.baixarParte(idt, pkg.components[0]!.hash, '55.4/2026', 0, 10);
-    const msg = await refusedWithoutChange(
-      () => municipio.enviarRecibo(idt, { dataDeRecebimento: '2026-03-10T17:40:12.000Z', hashDaAssinatura: Buffer.alloc(256, 1).toString('base64') }),
-      400,
-      '9007',
-    );
+    const view = (await municipio.tramites({ IDT: idt })).body.tramites[0]!;
+    const at4 = (view.mudancasDeSituacao as { situacao: number; dataHora: string }[]).find((m) => m.situacao === 4)!.dataHora;
+    // spec §2.20, §7.2: the refusal changes nothing but the one event that alerts monitors
+    const before = t.snapshot();
+    const r = await municipio.enviarRecibo(idt, { dataDeRecebimento: receiptDate(new Date(at4)), hashDaAssinatura: Buffer.alloc(256, 1).toString('base64') });
+    expect(r.status).toBe(400);
+    expect((r.body as ErrorBody).codigoErro).toBe('9007');
+    const msg = (r.body as ErrorBody).mensagem;
+    const after = t.snapshot();
+    const added = (after.rows.audit_events as { kind: string }[]).slice(before.rows.audit_events!.length);
+    expect(added.map((e) => e.kind)).toEqual(['recibo.rejeitado']);
+    expect({ ...after.rows, audit_events: before.rows.audit_events, files: after.files }).toEqual({ ...before.rows, files: before.files });
     expect(msg).toContain(String(idt));
     expect(msg).toContain(started.body.NRE as string);
     // a download range beyond the component is a 0001 too

@@ -1,4 +1,5 @@
 import { memberSpans, type Span } from '../../domain/json-members.ts';
+import { clip } from '../../domain/bounded-text.ts';
 import { EloError } from '../../domain/errors.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
@@ -103,13 +104,13 @@ export function deliveryService(deps: ServiceDeps) {
       const component = (await tramites.components(idt)).find((c) => c.hash === hash && c.pendingForReceiver && c.received);
       const blobKey = component ? await tramites.blobKeyOf(hash) : null;
       if (!component || !blobKey) {
-        throw new EloError('not_found', `O componente digital de hash ${hash} não faz parte do trâmite ${idt}.`, { idt, hash });
+        throw new EloError('not_found', `O componente digital de hash ${clip(hash)} não faz parte do trâmite ${idt}.`, { idt, hash: clip(hash) });
       }
       const { ini, fim } = range ?? { ini: 0, fim: component.size };
       if (fim > component.size || ini < 0 || (component.size > 0 && ini >= fim) || ini > fim) {
         throw new EloError(
           'validation_failed',
-          `Os seguintes erros de validação de campos foram identificados: - a faixa [${ini}, ${fim}) não é válida para o componente de ${component.size} bytes (hash ${hash})`,
+          `Os seguintes erros de validação de campos foram identificados: - a faixa [${ini}, ${fim}) não é válida para o componente de ${component.size} bytes (hash ${clip(hash)})`,
           { ini, fim, size: component.size },
         );
       }

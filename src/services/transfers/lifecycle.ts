@@ -1,3 +1,4 @@
+import { clip } from '../../domain/bounded-text.ts';
 import { EloError } from '../../domain/errors.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
@@ -34,7 +35,7 @@ export function lifecycleService(deps: ServiceDeps) {
       if (!MOTIVOS_RECUSA[body.motivo]) {
         throw new EloError(
           'validation_failed',
-          `Os seguintes erros de validação de campos foram identificados: - motivo deve ser um dos códigos ${Object.keys(MOTIVOS_RECUSA).join(', ')} (recebido: "${body.motivo}")`,
+          `Os seguintes erros de validação de campos foram identificados: - motivo deve ser um dos códigos ${Object.keys(MOTIVOS_RECUSA).join(', ')} (recebido: "${clip(body.motivo)}")`,
         );
       }
       const t = await loadTramite(tramites, idt);

@@ -1,3 +1,4 @@
+import { clip } from '../../domain/bounded-text.ts';
 import { EloError } from '../../domain/errors.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
@@ -47,8 +48,8 @@ export function uploadService(deps: ServiceDeps) {
     }
     throw new EloError(
       'validation_failed',
-      `Os seguintes erros de validação de campos foram identificados: - hashDoComponenteDigital ${hash} não foi solicitado para o trâmite ${target.tramites[0]!.idt} (protocolo ${protocolo ?? 'não informado'})`,
-      { hash },
+      `Os seguintes erros de validação de campos foram identificados: - hashDoComponenteDigital ${clip(hash)} não foi solicitado para o trâmite ${target.tramites[0]!.idt} (protocolo ${clip(protocolo ?? 'não informado')})`,
+      { hash: clip(hash) },
     );
   }
 
@@ -193,8 +194,8 @@ export function uploadService(deps: ServiceDeps) {
         if (owners.length === 0) {
           throw new EloError(
             'validation_failed',
-            `Os seguintes erros de validação de campos foram identificados: - hashDoComponenteDigital ${hash} não foi solicitado para o trâmite ${target.tramites[0]!.idt} (protocolo ${input.protocolo ?? 'não informado'})`,
-            { hash },
+            `Os seguintes erros de validação de campos foram identificados: - hashDoComponenteDigital ${clip(hash)} não foi solicitado para o trâmite ${target.tramites[0]!.idt} (protocolo ${clip(input.protocolo ?? 'não informado')})`,
+            { hash: clip(hash) },
           );
         }
         const expectedSize = owners[0]!.size;

@@ -122,4 +122,7 @@ export const migrations: readonly string[] = [
   ALTER TABLE tramites ADD COLUMN props_ini INTEGER;
   ALTER TABLE tramites ADD COLUMN props_fim INTEGER;
   `,
+  /* the hub's situação-4 date beside the posted dataDeRecebimento (spec §7.2 step 1: both kept when they differ) */ `
+  ALTER TABLE completion_receipts ADD COLUMN situacao4_date TEXT;
+  `,
 ];

@@ -107,4 +107,77 @@ describe('sqlite trâmite store', () => {
     await store.tramites.recordDownload(idt, 'h1', 6, 10, 'e', audit);
     expect((await store.tramites.get(idt))!.situacao).toBe(4);
   });
+
+  /** A trâmite in 3 whose one component `h1` of `size` bytes is received and pending download. */
+  async function inDownload(size: number) {
+    const store = openSqliteStore(':memory:');
+    const r = await store.tramites.create(
+      newTramite({ components: [{ hash: 'h1', size, protocolo: 'P-1', occurrences: 1, requested: true, pendingForReceiver: true }] }),
+      'a',
+      audit,
+    );
+    if (!r.ok) throw new Error('setup');
+    const idt = r.tramite.idt;
+    await store.tramites.markReceived([idt], 'h1', size, 'sha256/' + '1'.repeat(64), 'b', audit);
+    await store.tramites.transition(idt, [2], 3, 'c', audit);
+    const ranges = () => store.db.prepare('SELECT ini, fim FROM download_ranges WHERE idt = ? ORDER BY ini').all(idt) as { ini: number; fim: number }[];
+    const delivered = async () => (await store.tramites.components(idt))[0]!.delivered;
+    return { store, idt, ranges, delivered };
+  }
+
+  it('keeps one range row per component however often the same part is downloaded, and still delivers on coverage', async () => {
+    const { store, idt, ranges, delivered } = await inDownload(10);
+    for (let i = 0; i < 1000; i++) await store.tramites.recordDownload(idt, 'h1', 0, 6, 'd', audit);
+    expect(ranges()).toEqual([{ ini: 0, fim: 6 }]); // 1,000 rows before ranges were merged
+    // overlapping and adjacent parts coalesce; a gap stays a gap
+    await store.tramites.recordDownload(idt, 'h1', 2, 4, 'd', audit);
+    await store.tramites.recordDownload(idt, 'h1', 8, 9, 'd', audit);
+    expect(ranges()).toEqual([{ ini: 0, fim: 6 }, { ini: 8, fim: 9 }]);
+    expect(await delivered()).toBe(false);
+    await store.tramites.recordDownload(idt, 'h1', 6, 8, 'd', audit);
+    expect(ranges()).toEqual([{ ini: 0, fim: 9 }]);
+    expect(await delivered()).toBe(false);
+    expect((await store.tramites.get(idt))!.situacao).toBe(3);
+    await store.tramites.recordDownload(idt, 'h1', 9, 10, 'e', audit);
+    expect(await delivered()).toBe(true);
+    expect(ranges()).toEqual([]);
+    expect((await store.tramites.get(idt))!.situacao).toBe(4);
+  });
+
+  it('delivers exactly when the ranges served so far cover the component, for any order of parts', async () => {
+    // A small deterministic generator: the same sequences on every run.
+    let x = 12345;
+    const rand = (n: number) => ((x = (x * 1103515245 + 12345) % 2147483648), x % n);
+    for (let round = 0; round < 60; round++) {
+      const size = 1 + rand(30);
+      const { store, idt, ranges, delivered } = await inDownload(size);
+      const served: { ini: number; fim: number }[] = [];
+      for (let step = 0; step < 40 && !(await delivered()); step++) {
+        const ini = rand(size);
+        const fim = ini + 1 + rand(Math.min(size - ini, 6));
+        served.push({ ini, fim });
+        await store.tramites.recordDownload(idt, 'h1', ini, fim, 'd', audit);
+        expect(await delivered(), JSON.stringify({ size, served })).toBe(rangesCover(served, size));
+        const rows = ranges();
+        // disjoint and not adjacent: every row is needed
+        for (let i = 1; i < rows.length; i++) expect(rows[i]!.ini).toBeGreaterThan(rows[i - 1]!.fim);
+      }
+    }
+  });
+
+  it('absorbs range rows left overlapping by an older version when a new part touches them', async () => {
+    const { store, idt, ranges, delivered } = await inDownload(10);
+    const insert = store.db.prepare("INSERT INTO download_ranges (idt, hash, ini, fim, at) VALUES (?, 'h1', ?, ?, 'x')");
+    for (const [ini, fim] of [[0, 5], [3, 8], [0, 5], [3, 4]] as const) insert.run(idt, ini, fim);
+    await store.tramites.recordDownload(idt, 'h1', 0, 1, 'd', audit);
+    expect(ranges()).toEqual([{ ini: 0, fim: 8 }]);
+    await store.tramites.recordDownload(idt, 'h1', 8, 10, 'd', audit);
+    expect(await delivered()).toBe(true);
+  });
+
+  it('delivers an empty component on its one empty range', async () => {
+    const { store, idt, delivered } = await inDownload(0);
+    await store.tramites.recordDownload(idt, 'h1', 0, 0, 'd', audit);
+    expect(await delivered()).toBe(true);
+  });
 });

@@ -187,18 +187,40 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
     },
   );
 
+  /**
+   * Records [ini, fim) served for a component, coalesced with every stored range it overlaps or
+   * touches — transitively, so rows left overlapping by older versions are absorbed too. The rows
+   * of a component stay disjoint and non-adjacent: repeating a download adds no row, and each
+   * call reads only the rows it merges. Since the merged range holds every stored range connected
+   * to the one served, the union covers [0, size) exactly when the merged range does (any other
+   * covering union would have covered, and been delivered, before this call).
+   */
+  const mergeDownloadRange = (idt: number, hash: string, ini: number, fim: number, at: string): { ini: number; fim: number } => {
+    let lo = ini;
+    let hi = fim;
+    const touching = db.prepare('SELECT rowid AS id, ini, fim FROM download_ranges WHERE idt = ? AND hash = ? AND ini <= ? AND fim >= ?');
+    const drop = db.prepare('DELETE FROM download_ranges WHERE rowid = ?');
+    for (;;) {
+      const rows = touching.all(idt, hash, hi, lo) as { id: number; ini: number; fim: number }[];
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        lo = Math.min(lo, r.ini);
+        hi = Math.max(hi, r.fim);
+        drop.run(r.id);
+      }
+    }
+    db.prepare('INSERT INTO download_ranges (idt, hash, ini, fim, at) VALUES (?, ?, ?, ?, ?)').run(idt, hash, lo, hi, at);
+    return { ini: lo, fim: hi };
+  };
+
   const recordDownload = db.transaction(
     (idt: number, hash: string, ini: number, fim: number, at: string, audit: AuditEntry): TransitionResult => {
       const c = db.prepare('SELECT * FROM tramite_components WHERE idt = ? AND hash = ?').get(idt, hash) as Row | undefined;
       const t = get(idt);
       if (!c || !t) return { ok: false, reason: 'not_found' };
       if (!bool(c.delivered)) {
-        db.prepare('INSERT INTO download_ranges (idt, hash, ini, fim, at) VALUES (?, ?, ?, ?, ?)').run(idt, hash, ini, fim, at);
-        const ranges = db.prepare('SELECT ini, fim FROM download_ranges WHERE idt = ? AND hash = ?').all(idt, hash) as {
-          ini: number;
-          fim: number;
-        }[];
-        if (rangesCover(ranges, c.size as number)) {
+        const merged = mergeDownloadRange(idt, hash, ini, fim, at);
+        if (rangesCover([merged], c.size as number)) {
           db.prepare('UPDATE tramite_components SET delivered = 1 WHERE idt = ? AND hash = ?').run(idt, hash);
           // the ranges served only to prove coverage; once delivered they are not kept
           db.prepare('DELETE FROM download_ranges WHERE idt = ? AND hash = ?').run(idt, hash);
@@ -243,9 +265,9 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
         for (const d of register)
           upsert.run(t.nre, d.protocolo, d.ordem, d.especie, b(d.retirado), d.anexado, JSON.stringify(d.components), d.registeredIdt);
         db.prepare(
-          `INSERT INTO completion_receipts (idt, data_de_recebimento, hash_da_assinatura, hashes_json, signed_string, signer_chain_pem, received_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        ).run(idt, r.dataDeRecebimento, r.hashDaAssinatura, JSON.stringify(r.hashes), r.signedString, r.signerChainPem, r.receivedAt);
+          `INSERT INTO completion_receipts (idt, data_de_recebimento, hash_da_assinatura, hashes_json, signed_string, signer_chain_pem, received_at, situacao4_date)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(idt, r.dataDeRecebimento, r.hashDaAssinatura, JSON.stringify(r.hashes), r.signedString, r.signerChainPem, r.receivedAt, r.situacao4Date ?? null);
       }
       return moved;
     },
@@ -333,6 +355,7 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
             signedString: r.signed_string as string,
             signerChainPem: r.signer_chain_pem as string,
             receivedAt: r.received_at as string,
+            situacao4Date: (r.situacao4_date as string | null) ?? null,
           }
         : null;
     },

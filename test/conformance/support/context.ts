@@ -102,3 +102,35 @@ export async function refusedWithoutChange(
   expect(ctx.t.snapshot()).toEqual(before);
   return body.mensagem;
 }
+
+type Snapshot = ReturnType<TestHub['snapshot']>;
+type EventRow = { seq: number; kind: string; idt: number | null; data_json: string };
+
+/**
+ * A refused completion receipt (spec §2.20, §7.2): the store is exactly as it was except for the
+ * one `recibo.rejeitado` event that alerts monitors (SEI refuses its own trâmite on any error
+ * there). Returns the error message and the event's data.
+ */
+export async function refusedWithAlert(
+  ctx: Ctx,
+  idt: number,
+  call: () => Promise<Answer<unknown>>,
+  status: number,
+  codigoErro?: string,
+): Promise<{ mensagem: string; event: Record<string, unknown> }> {
+  const before = ctx.t.snapshot();
+  const r = await call();
+  const body = expectError(r, status, codigoErro);
+  const after = ctx.t.snapshot();
+  const split = (s: Snapshot) => {
+    const { audit_events: events, ...rows } = s.rows;
+    return { rest: { rows, files: s.files }, events: events as EventRow[] };
+  };
+  const b = split(before);
+  const a = split(after);
+  expect(a.rest).toEqual(b.rest);
+  expect(a.events.slice(0, b.events.length)).toEqual(b.events);
+  const added = a.events.slice(b.events.length);
+  expect(added.map((e) => [e.kind, e.idt])).toEqual([['recibo.rejeitado', idt]]);
+  return { mensagem: body.mensagem, event: JSON.parse(added[0]!.data_json) as Record<string, unknown> };
+}

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../../env.ts';
+import { clip } from '../../../domain/bounded-text.ts';
 import { base64JsonStream } from '../../base64-stream.ts';
 import { readJsonBody, requireStringFields } from '../../body.ts';
 import { parsePositiveInt, validationError } from '../../wire.ts';
@@ -14,7 +15,7 @@ export function registerPostDownload(app: Hono<AppEnv>, deps: AppDeps): void {
     let range: { ini: number; fim: number } | null = null;
     if (ranged) {
       const m = /^(\d{1,15})-(\d{1,15})$/.exec(c.req.param('faixa') ?? '');
-      if (!m) throw validationError('faixa', `deve ter a forma {ini}-{fim} (recebido: "${c.req.param('faixa')}")`);
+      if (!m) throw validationError('faixa', `deve ter a forma {ini}-{fim} (recebido: "${clip(c.req.param('faixa') ?? '')}")`);
       range = { ini: Number(m[1]), fim: Number(m[2]) };
     }
     const body = requireStringFields((await readJsonBody(c, 1_048_576))?.value, ['hashDoComponenteDigital'] as const);

@@ -7,8 +7,16 @@ import { parsePositiveInt } from '../../wire.ts';
 export function registerPostRecibo(app: Hono<AppEnv>, deps: AppDeps): void {
   app.post('/tramites/:idt/recibo', async (c) => {
     const idt = parsePositiveInt(c.req.param('idt'), 'IDT');
-    const body = requireStringFields((await readJsonBody(c, 1_048_576))?.value, ['dataDeRecebimento', 'hashDaAssinatura'] as const);
-    await deps.services.receipts.postCompletionReceipt(c.get('caller'), idt, body);
+    const receipts = deps.services.receipts;
+    let body: { dataDeRecebimento: string; hashDaAssinatura: string };
+    try {
+      body = requireStringFields((await readJsonBody(c, 1_048_576))?.value, ['dataDeRecebimento', 'hashDaAssinatura'] as const);
+    } catch (e) {
+      // a malformed body is refused like any other receipt error, so it is alerted too (spec §2.20)
+      await receipts.receiptRejected(c.get('caller'), idt, e);
+      throw e;
+    }
+    await receipts.postCompletionReceipt(c.get('caller'), idt, body);
     return c.body(null, 200);
   });
 }

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { readUploadForm } from '../../upload-form.ts';
+import { clip } from '../../../domain/bounded-text.ts';
 import { validationError } from '../../wire.ts';
 
 /**
@@ -12,7 +13,7 @@ export function registerPutComponenteParte(app: Hono<AppEnv>, deps: AppDeps): vo
     const caller = c.get('caller');
     const [ini, fim] = c.req.param('faixa').split('-').map(Number) as [number, number];
     if (!Number.isSafeInteger(ini) || !Number.isSafeInteger(fim) || fim < ini)
-      throw validationError('faixa', `deve ter a forma {ini}-{fim} com ini ≤ fim (recebido: "${c.req.param('faixa')}")`);
+      throw validationError('faixa', `deve ter a forma {ini}-{fim} com ini ≤ fim (recebido: "${clip(c.req.param('faixa') ?? '')}")`);
     const target = await deps.services.upload.openTicket(caller, c.req.param('ticket'));
     // Read at most one byte more than the part claims: enough to tell it is too long.
     const form = await readUploadForm(c, deps, Math.min(fim - ini, target.maxSize) + 1);
