@@ -1,6 +1,6 @@
 import { EloError } from '../domain/errors.ts';
 import type { Caller, PeerCertificate } from '../domain/identity.ts';
-import { summarize, verifyCertificate } from '../pki/verify/index.ts';
+import { presentedChainRefusal, summarize, verifyCertificate } from '../pki/verify/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import { tokenFailureLimiter } from './token-failures.ts';
 
@@ -113,7 +113,12 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
         );
       }
       const at = deps.clock.now();
-      const { verdict, summary } = await verifyChain(peer, at);
+      // Counted and measured before anything is parsed, hashed or verified: a chain padded with
+      // certificates that certify each other must cost the hub nothing (docs/ameacas.md).
+      const tooLarge = presentedChainRefusal(peer.leaf, peer.chain);
+      const { verdict, summary } = tooLarge
+        ? { verdict: tooLarge, summary: summarize(peer.leaf) }
+        : await verifyChain(peer, at);
       const cn = commonName(summary.subject);
       if (!verdict.valid) {
         throw new EloError(

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint256 } from '../../src/pki/x509.ts';
 import { privateKeyToPem } from '../../src/pki/ca/issue.ts';
 import { registerCertificate } from '../../src/runtime/register-certificate.ts';
-import { CLIENT_AUTH, makeCert, makeCrl, SERVER_AUTH, type TestCert } from '../pki/test-pki.ts';
+import { CLIENT_AUTH, makeCert, makeCrl, pingPongChain, SERVER_AUTH, type TestCert } from '../pki/test-pki.ts';
 import { startTestHub, type TestHub } from '../harness/hub.ts';
 
 const DAY = 86_400_000;
@@ -100,6 +100,29 @@ describe('certificate refusals on the Tramita face, over mTLS', () => {
     const msg = refusal(await call(await leaf(), []));
     expect(msg).toContain('chain_untrusted');
     expect(msg).toContain('AC do Estado');
+  });
+
+  it('accepts a good chain presented with its root as well (3 certificates)', async () => {
+    expect((await call(await leaf(), [int, root])).status).toBe(200);
+  });
+
+  it('refuses more than 10 presented certificates before building any path, naming the leaf', async () => {
+    const window = { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 365 * DAY) };
+    const { leaf: made, pool } = await pingPongChain(5, window);
+    const copies = pool.map((cert) => ({ cert, keys: made.keys }));
+    const msg = refusal(await call(made, copies));
+    expect(msg).toContain("common name 'cliente-inventado'");
+    expect(msg).toContain('O cliente apresentou 11 certificados');
+    expect(msg).toContain('(código: chain_too_large)');
+  });
+
+  it('refuses copies of CAs certifying each other within the count limit by the path-building limits', async () => {
+    const window = { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 365 * DAY) };
+    const { leaf: made, pool } = await pingPongChain(4, window);
+    const msg = refusal(await call(made, pool.map((cert) => ({ cert, keys: made.keys }))));
+    expect(msg).toContain('(código: chain_too_complex)');
+    expect(msg).toContain('Apresente apenas o certificado e as ACs intermediárias reais da sua cadeia.');
+    expect((await call(await leaf())).status).toBe(200);
   });
 
   it('refuses a certificate revoked in the configured CRL, at the next request after the file changes', async () => {

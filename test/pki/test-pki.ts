@@ -138,3 +138,34 @@ export async function federation(): Promise<{ root: TestCert; int: TestCert; lea
 
 /** Inside every test PKI window (2025-01-01 … 2030-01-01) and inside the default CRL window. */
 export const AT = new Date('2026-01-15T12:00:00Z');
+
+/**
+ * The chain-flood shape: two CA names whose keys certify each other, `k` certificates
+ * "N1 issued by N2" and `k` "N2 issued by N1" (every link verifies, distinct serials), and a
+ * leaf with a made-up key issued by N1. No certificate chains to any real anchor; a path builder
+ * that explores every ordering meets about k!² paths.
+ */
+export async function pingPongChain(
+  k: number,
+  o: { notBefore?: Date; notAfter?: Date; leafSubject?: string } = {},
+): Promise<{ leaf: TestCert; pool: X509Certificate[] }> {
+  const dates = { notBefore: o.notBefore, notAfter: o.notAfter };
+  const keys1 = await newKeys();
+  const keys2 = await newKeys();
+  const n1 = 'CN=AC Espelho Um,C=BR';
+  const n2 = 'CN=AC Espelho Dois,C=BR';
+  const self2 = await makeCert({ subject: n2, keys: keys2, ca: true, ...dates });
+  const self1 = await makeCert({ subject: n1, keys: keys1, ca: true, ...dates });
+  const pool: X509Certificate[] = [];
+  for (let i = 0; i < k; i++) {
+    pool.push((await makeCert({ subject: n1, keys: keys1, issuer: self2, ca: true, ...dates })).cert);
+    pool.push((await makeCert({ subject: n2, keys: keys2, issuer: self1, ca: true, ...dates })).cert);
+  }
+  const leaf = await makeCert({
+    subject: o.leafSubject ?? 'CN=cliente-inventado,C=BR',
+    issuer: self1,
+    eku: [CLIENT_AUTH],
+    ...dates,
+  });
+  return { leaf, pool };
+}

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_AUTH, federation, makeCert, makeCrl } from '../../../test/pki/test-pki.ts';
+import { CLIENT_AUTH, federation, makeCert, makeCrl, pingPongChain } from '../../../test/pki/test-pki.ts';
 import type { CliIo } from '../io.ts';
 import { runCertVerify } from './cert-verify.ts';
 
@@ -28,6 +28,8 @@ beforeAll(async () => {
     notBefore: new Date('2000-01-01T00:00:00Z'),
     notAfter: new Date('2099-01-01T00:00:00Z'),
   });
+  // A made-up leaf followed by 8 copies each of two CAs certifying each other (17 certificates).
+  const flood = await pingPongChain(8);
   const files: Record<string, string | Uint8Array> = {
     'root.pem': root.cert.toString('pem'),
     'chain.pem': `${int.cert.toString('pem')}\n${longRoot.cert.toString('pem')}\n`,
@@ -38,6 +40,7 @@ beforeAll(async () => {
     'long-root.pem': longRoot.cert.toString('pem'),
     'long-leaf.pem': longLeaf.cert.toString('pem'),
     'garbage.pem': 'não é PEM\n',
+    'ping-pong.pem': [flood.leaf.cert, ...flood.pool].map((c) => c.toString('pem')).join('\n'),
   };
   for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
 });
@@ -203,5 +206,13 @@ describe('elo cert verify', () => {
     const r = await elo(['--help']);
     expect(r.exit).toBe(0);
     expect(r.out).toContain('Uso: elo cert verify CERTIFICADO.pem --trust ANCORA.pem');
+  });
+
+  it('refuses a full-chain file of CAs certifying each other in many copies as too complex, with exit 1', async () => {
+    const r = await elo(['ping-pong.pem', '--trust', 'root.pem', '--json', ...AT]);
+    expect(r.exit).toBe(1);
+    const out = JSON.parse(r.out) as { valid: boolean; code: string; message: string };
+    expect(out).toMatchObject({ valid: false, code: 'chain_too_complex' });
+    expect(out.message).toContain('CN=cliente-inventado,C=BR');
   });
 });

@@ -6,10 +6,12 @@ import {
   makeCert,
   makeCrl,
   newKeys,
+  pingPongChain,
 } from '../../../test/pki/test-pki.ts';
 import {
   bestDeadEnd,
   buildPaths,
+  PATH_BUILDING_LIMITS,
   SignatureCache,
   type CompletePath,
   type PoolEntry,
@@ -62,9 +64,10 @@ describe('chain builder', () => {
       onComplete: acceptFirst,
     });
     expect(result.accepted?.certs[1]).toBe(second.cert);
-    expect(result.deadEnds).toEqual([
+    expect(result.deadEnd).toEqual(
       expect.objectContaining({ kind: 'signature_invalid', candidate: first.cert }),
-    ]);
+    );
+    expect(result.work.deadEnds).toBe(1);
   });
 
   it('backtracks when the first candidate issuer leads to an untrusted root (cross-certified CA)', async () => {
@@ -87,7 +90,8 @@ describe('chain builder', () => {
       },
     );
     expect(result.accepted?.certs).toEqual([leaf.cert, int.cert, root.cert]);
-    expect(result.deadEnds.map((d) => d.kind)).toEqual(['untrusted_root']);
+    expect(result.deadEnd?.kind).toBe('untrusted_root');
+    expect(result.work.deadEnds).toBe(1);
   });
 
   it('prefers a currently valid re-issued intermediate over an expired copy with the same key', async () => {
@@ -183,7 +187,8 @@ describe('chain builder', () => {
       onComplete: acceptFirst,
     });
     expect(result.accepted).toBeNull();
-    expect(result.deadEnds).toEqual([{ kind: 'issuer_not_found', certs: [leaf.cert] }]);
+    expect(result.deadEnd).toEqual({ kind: 'issuer_not_found', certs: [leaf.cert] });
+    expect(result.work.deadEnds).toBe(1);
   });
 
   it('rules out a same-name issuer whose key identifier differs, without checking its signature', async () => {
@@ -195,9 +200,12 @@ describe('chain builder', () => {
       signatures: new SignatureCache(),
       onComplete: acceptFirst,
     });
-    expect(result.deadEnds).toEqual([
-      { kind: 'key_id_mismatch', certs: [leaf.cert], candidate: int.cert },
-    ]);
+    expect(result.deadEnd).toEqual({
+      kind: 'key_id_mismatch',
+      certs: [leaf.cert],
+      candidate: int.cert,
+    });
+    expect(result.work.deadEnds).toBe(1);
   });
 
   it('terminates on CAs that certify each other and reports the chain as untrusted', async () => {
@@ -243,5 +251,103 @@ describe('chain builder', () => {
       { kind: 'key_id_mismatch', certs: [a], candidate: b },
     ]);
     expect(best?.kind).toBe('key_id_mismatch');
+  });
+
+  describe('work limits (a chain of CAs certifying each other in many copies)', () => {
+    const withinLimits = (work: { candidates: number; signatureChecks: number; deadEnds: number }) => {
+      expect(work.candidates).toBeLessThanOrEqual(PATH_BUILDING_LIMITS.candidates);
+      expect(work.signatureChecks).toBeLessThanOrEqual(PATH_BUILDING_LIMITS.signatureChecks);
+      expect(work.deadEnds).toBeLessThanOrEqual(PATH_BUILDING_LIMITS.deadEnds);
+    };
+
+    it('stops the search at its limits instead of exploring every ordering of the copies', async () => {
+      const { root } = await federation();
+      const { leaf, pool: copies } = await pingPongChain(8);
+      const evaluated: CompletePath[] = [];
+      const result = await buildPaths(leaf.cert, pool([root.cert], copies), {
+        at: AT,
+        signatures: new SignatureCache(),
+        onComplete: async (path) => {
+          evaluated.push(path);
+          return true;
+        },
+      });
+      expect(result.exhausted).toBe(true);
+      expect(result.accepted).toBeNull();
+      expect(evaluated).toEqual([]);
+      withinLimits(result.work);
+      // One dead end kept to explain the failure, however many were met.
+      expect(result.deadEnd?.certs[0]).toBe(leaf.cert);
+    });
+
+    it('refuses the 17-certificate ping-pong chain as too complex, naming the leaf and saying what to present', async () => {
+      const { root } = await federation();
+      const { leaf, pool: copies } = await pingPongChain(8);
+      const result = await verifyCertificate({
+        leaf: leaf.cert,
+        intermediates: copies,
+        anchors: [root.cert],
+        at: AT,
+        purpose: 'client',
+      });
+      expect(result).toMatchObject({ valid: false, code: 'chain_too_complex' });
+      if (result.valid) return;
+      expect(result.message).toContain('CN=cliente-inventado,C=BR');
+      expect(result.message).toContain(result.certificate!.fingerprint256);
+      expect(result.message).toContain(
+        'Apresente apenas o certificado e as ACs intermediárias reais da sua cadeia.',
+      );
+      expect(result.chain.map((c) => c.subject)).toEqual(['CN=cliente-inventado,C=BR']);
+    });
+
+    it('still accepts a real chain when the same copies come along as unrelated extras', async () => {
+      const { root, int, leaf } = await federation();
+      const { pool: copies } = await pingPongChain(8);
+      const result = await verifyCertificate({
+        leaf: leaf.cert,
+        intermediates: [...copies, int.cert],
+        anchors: [root.cert],
+        at: AT,
+        purpose: 'client',
+      });
+      expect(result.valid).toBe(true);
+    });
+
+    it('accepts a four-AC chain with a cross-certified AC and re-issued copies well within the limits', async () => {
+      const root = await makeCert({ subject: 'CN=Raiz,C=BR', ca: true });
+      const foreignRoot = await makeCert({ subject: 'CN=Raiz Estrangeira,C=BR', ca: true });
+      const acs: Awaited<ReturnType<typeof makeCert>>[] = [];
+      const extras: X509Certificate[] = [];
+      let issuer = root;
+      for (const n of [1, 2, 3, 4]) {
+        const ac = await makeCert({ subject: `CN=AC Nivel ${n},C=BR`, issuer, ca: true });
+        // An expired copy with the same key and a cross-certificate from an untrusted root.
+        extras.push(
+          (
+            await makeCert({
+              subject: `CN=AC Nivel ${n},C=BR`,
+              issuer,
+              keys: ac.keys,
+              ca: true,
+              notBefore: new Date('2015-01-01T00:00:00Z'),
+              notAfter: new Date('2020-01-01T00:00:00Z'),
+            })
+          ).cert,
+          (await makeCert({ subject: `CN=AC Nivel ${n},C=BR`, issuer: foreignRoot, keys: ac.keys, ca: true })).cert,
+        );
+        acs.push(ac);
+        issuer = ac;
+      }
+      const leaf = await makeCert({ subject: 'CN=folha,C=BR', issuer, eku: [CLIENT_AUTH] });
+      const signatures = new SignatureCache();
+      const built = await buildPaths(
+        leaf.cert,
+        pool([root.cert], [foreignRoot.cert, ...extras, ...acs.map((a) => a.cert)]),
+        { at: AT, signatures, onComplete: acceptFirst },
+      );
+      expect(built.accepted?.certs).toEqual([leaf.cert, ...acs.map((a) => a.cert).reverse(), root.cert]);
+      expect(built.exhausted).toBe(false);
+      withinLimits(built.work);
+    });
   });
 });

@@ -13,6 +13,23 @@ import { formatSerial, summarizeCertificate } from './summary.ts';
 const MAX_DEPTH = 10;
 const MAX_PATHS = 32;
 
+/**
+ * The total work one search may do, whatever the pool holds. Without it, CAs that certify each
+ * other in several copies (k certificates "N1 by N2" and k "N2 by N1", every link valid) give
+ * about k!² paths up to MAX_DEPTH: 15 certificates took half a minute and a gigabyte. A
+ * legitimate ICP-Brasil path (leaf, 2–4 ACs, root) uses a handful of each; a pool with
+ * cross-certified and re-issued ACs a few dozen. When a limit is reached the search stops and
+ * the caller refuses the chain as too complex (RFC 4158 §3.5 leaves such bounds to the builder).
+ */
+export const PATH_BUILDING_LIMITS = Object.freeze({
+  /** Candidate issuers examined (key identifiers compared, signature checked) over all paths. */
+  candidates: 256,
+  /** Signature verifications started (each pair is verified once, then remembered). */
+  signatureChecks: 128,
+  /** Paths abandoned before reaching an anchor (counted; only the most telling one is kept). */
+  deadEnds: 64,
+});
+
 export interface PoolEntry {
   cert: X509Certificate;
   anchor: boolean;
@@ -40,11 +57,25 @@ export type DeadEnd =
   | { kind: 'signature_invalid'; certs: X509Certificate[]; candidate: X509Certificate }
   | { kind: 'too_long'; certs: X509Certificate[] };
 
+/** How much of PATH_BUILDING_LIMITS a search used. */
+export interface PathBuildingWork {
+  candidates: number;
+  signatureChecks: number;
+  deadEnds: number;
+}
+
 export interface BuildResult {
   /** The path `onComplete` accepted, if any. */
   accepted: CompletePath | null;
   complete: CompletePath[];
-  deadEnds: DeadEnd[];
+  /**
+   * The dead end that best explains the failure (see `bestDeadEnd`). Only that one is kept: a
+   * hostile pool can produce dead ends by the thousand, and none of the others is ever shown.
+   */
+  deadEnd: DeadEnd | null;
+  /** A limit of PATH_BUILDING_LIMITS was reached and the search stopped before trying everything. */
+  exhausted: boolean;
+  work: PathBuildingWork;
 }
 
 export const fingerprintOf = (cert: X509Certificate): string =>
@@ -105,6 +136,9 @@ export const isSelfIssued = (cert: X509Certificate): boolean =>
 const remembered = new WeakMap<X509Certificate | X509Crl, Map<string, Promise<SignatureCheck>>>();
 
 export class SignatureCache {
+  /** Verifications this cache started (not answered from memory): the path builder's budget. */
+  performed = 0;
+
   check(signed: X509Certificate | X509Crl, issuer: X509Certificate): Promise<SignatureCheck> {
     let byIssuer = remembered.get(signed);
     if (!byIssuer) {
@@ -114,6 +148,7 @@ export class SignatureCache {
     const key = fingerprintOf(issuer);
     let result = byIssuer.get(key);
     if (!result) {
+      this.performed++;
       result = verifySignedBy(signed, issuer);
       byIssuer.set(key, result);
     }
@@ -147,6 +182,7 @@ const validAt = (cert: X509Certificate, at: Date): boolean =>
  * order. A candidate joins the path only if its key identifiers do not contradict the child and
  * the child's signature verifies with its key (or cannot be checked at all — MD5 — in which case
  * the path is kept so the policy can name the real problem; such a path is never accepted).
+ * The whole search is bounded by PATH_BUILDING_LIMITS; `exhausted` says when it was cut short.
  *
  * @example
  * const signatures = new SignatureCache();
@@ -158,12 +194,40 @@ export async function buildPaths(
   options: BuildOptions,
 ): Promise<BuildResult> {
   const anchors = new Set(pool.filter((e) => e.anchor).map((e) => fingerprintOf(e.cert)));
-  const result: BuildResult = { accepted: null, complete: [], deadEnds: [] };
+  const result: BuildResult = {
+    accepted: null,
+    complete: [],
+    deadEnd: null,
+    exhausted: false,
+    work: { candidates: 0, signatureChecks: 0, deadEnds: 0 },
+  };
   const byName = new Map<string, PoolEntry[]>();
   for (const entry of pool) {
     const key = nameKey(entry.cert.subjectName);
-    byName.set(key, [...(byName.get(key) ?? []), entry]);
+    const same = byName.get(key);
+    if (same) same.push(entry);
+    else byName.set(key, [entry]);
   }
+  const checksBefore = options.signatures.performed;
+
+  /** True (and the search stops) once any limit is reached. */
+  const overBudget = (): boolean => {
+    const work = result.work;
+    work.signatureChecks = options.signatures.performed - checksBefore;
+    if (
+      work.candidates >= PATH_BUILDING_LIMITS.candidates ||
+      work.signatureChecks >= PATH_BUILDING_LIMITS.signatureChecks ||
+      work.deadEnds >= PATH_BUILDING_LIMITS.deadEnds
+    ) {
+      result.exhausted = true;
+    }
+    return result.exhausted;
+  };
+
+  const deadEnd = (dead: DeadEnd): void => {
+    result.work.deadEnds++;
+    if (result.deadEnd === null || compareDeadEnds(dead, result.deadEnd) < 0) result.deadEnd = dead;
+  };
 
   const finish = async (path: CompletePath): Promise<boolean> => {
     result.complete.push(path);
@@ -178,12 +242,13 @@ export async function buildPaths(
   const extend = async (certs: X509Certificate[], links: LinkStatus[]): Promise<boolean> => {
     const last = certs[certs.length - 1]!;
     if (anchors.has(fingerprintOf(last))) return finish({ certs, links });
+    if (overBudget()) return true;
     if (certs.length > 1 && (await isSelfSigned(last, options.signatures))) {
-      result.deadEnds.push({ kind: 'untrusted_root', certs });
+      deadEnd({ kind: 'untrusted_root', certs });
       return false;
     }
     if (certs.length >= MAX_DEPTH) {
-      result.deadEnds.push({ kind: 'too_long', certs });
+      deadEnd({ kind: 'too_long', certs });
       return false;
     }
     const inPath = new Set(certs.map(fingerprintOf));
@@ -207,17 +272,19 @@ export async function buildPaths(
         return 0;
       });
     if (candidates.length === 0) {
-      result.deadEnds.push({ kind: 'issuer_not_found', certs });
+      deadEnd({ kind: 'issuer_not_found', certs });
       return false;
     }
     for (const { entry } of candidates) {
+      if (overBudget()) return true;
+      result.work.candidates++;
       if (keyIdConflict(last, entry.cert)) {
-        result.deadEnds.push({ kind: 'key_id_mismatch', certs, candidate: entry.cert });
+        deadEnd({ kind: 'key_id_mismatch', certs, candidate: entry.cert });
         continue;
       }
       const check = await options.signatures.check(last, entry.cert);
       if (check.status === 'invalid') {
-        result.deadEnds.push({ kind: 'signature_invalid', certs, candidate: entry.cert });
+        deadEnd({ kind: 'signature_invalid', certs, candidate: entry.cert });
         continue;
       }
       const link: LinkStatus = check.status === 'valid' ? 'verified' : 'unverifiable';
@@ -227,6 +294,7 @@ export async function buildPaths(
   };
 
   await extend([leaf], []);
+  result.work.signatureChecks = options.signatures.performed - checksBefore;
   return result;
 }
 
@@ -238,14 +306,15 @@ const DEAD_END_RANK: Record<DeadEnd['kind'], number> = {
   too_long: 4,
 };
 
+/** Negative when `a` explains a failure better than `b` (see `bestDeadEnd`). */
+const compareDeadEnds = (a: DeadEnd, b: DeadEnd): number =>
+  b.certs.length - a.certs.length || DEAD_END_RANK[a.kind] - DEAD_END_RANK[b.kind];
+
 /**
  * The dead end that explains the failure best: the one that got furthest from the leaf, then the
- * most specific kind (a wrong signature says more than a missing certificate).
+ * most specific kind (a wrong signature says more than a missing certificate), then the first
+ * met.
  */
 export function bestDeadEnd(deadEnds: DeadEnd[]): DeadEnd | null {
-  return (
-    [...deadEnds].sort(
-      (a, b) => b.certs.length - a.certs.length || DEAD_END_RANK[a.kind] - DEAD_END_RANK[b.kind],
-    )[0] ?? null
-  );
+  return [...deadEnds].sort(compareDeadEnds)[0] ?? null;
 }

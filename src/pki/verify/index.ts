@@ -18,6 +18,7 @@ export type {
 } from './types.ts';
 export { DEFAULT_POLICY } from './types.ts';
 export { verifyCertificate } from './verify.ts';
+export { PRESENTED_CHAIN_LIMITS, presentedChainRefusal } from './presented.ts';
 export { summarize } from './summary.ts';
 export { parseCertificatesPem, readCertificates, readCrls } from './parse.ts';
 export { certRef, PURPOSE_LABEL } from './messages.ts';

@@ -98,6 +98,22 @@ export const messages = {
     `A cadeia do certificado ${certRef(leaf)} é longa demais (mais de 10 certificados) para ser validada. ` +
     'Forneça apenas os certificados intermediários necessários.',
 
+  chainTooComplex: (leaf: CertSummary, candidates: number): string =>
+    `A montagem da cadeia do certificado ${certRef(leaf)} foi interrompida após examinar ${candidates} ` +
+    'candidatos a emissor sem chegar a uma âncora de confiança: os certificados fornecidos formam caminhos ' +
+    'demais (por exemplo, ACs que se certificam mutuamente em várias cópias). Apresente apenas o certificado ' +
+    'e as ACs intermediárias reais da sua cadeia.',
+
+  chainTooLarge: (
+    leaf: CertSummary,
+    presented: { certificates: number; bytes: number },
+    limits: { certificates: number; bytes: number },
+  ): string =>
+    `O cliente apresentou ${presented.certificates} certificados (${presented.bytes} bytes) na conexão, ` +
+    `a começar pelo certificado ${certRef(leaf)}; o Elo aceita no máximo ${limits.certificates} certificados ` +
+    `e ${limits.bytes} bytes por conexão. Configure o cliente para apresentar apenas o certificado do sistema ` +
+    'e as ACs intermediárias reais da sua cadeia (em geral de 2 a 4), sem cópias nem certificados alheios.',
+
   issuerMismatch: (role: CertRole, s: CertSummary, candidate: CertSummary): string =>
     `${the(role, s)} indica como emissor "${s.issuer}", mas não foi emitido pela AC com esse nome disponível ` +
     `${certRef(candidate)}: os identificadores de chave não conferem, ou seja, o certificado foi emitido por outra AC ` +

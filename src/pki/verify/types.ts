@@ -27,7 +27,11 @@ export type RefusalCode =
   | 'path_len_exceeded'
   | 'self_signed_leaf'
   | 'unknown_critical_extension'
-  | 'malformed_certificate';
+  | 'malformed_certificate'
+  /** Path building reached its work limits (chain.ts PATH_BUILDING_LIMITS) without a path. */
+  | 'chain_too_complex'
+  /** The peer presented more certificates or bytes than PRESENTED_CHAIN_LIMITS allows. */
+  | 'chain_too_large';
 
 export interface CertSummary {
   /** RFC 4514 string, most specific RDN first (`CN=…,O=…,C=BR`). */

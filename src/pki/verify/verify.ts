@@ -1,6 +1,5 @@
 import type { X509Certificate, X509Crl } from '@peculiar/x509';
 import {
-  bestDeadEnd,
   buildPaths,
   fingerprintOf,
   isSelfSigned,
@@ -196,6 +195,18 @@ export async function verifyCertificate(input: VerifyInput): Promise<VerifyResul
   if (built.accepted) {
     return { valid: true, chain: built.accepted.certs.map(summarizeCertificate), warnings };
   }
+  // Cut short, the search may have missed the path that would pass: say so rather than explain
+  // whichever path it happened to reach.
+  if (built.exhausted) {
+    return refusal(
+      {
+        code: 'chain_too_complex',
+        message: messages.chainTooComplex(summarizeCertificate(leaf), built.work.candidates),
+        certificate: leaf,
+      },
+      [leaf],
+    );
+  }
   // A complete path that failed a check explains more than a path that could not be completed;
   // among those, the one that passed the most checks (the first such in preference order).
   const best = failures.reduce<(typeof failures)[number] | undefined>(
@@ -203,8 +214,7 @@ export async function verifyCertificate(input: VerifyInput): Promise<VerifyResul
     undefined,
   );
   if (best) return refusal(best.refusal, best.chain);
-  const dead = bestDeadEnd(built.deadEnds);
-  if (dead) return explainDeadEnd(dead);
+  if (built.deadEnd) return explainDeadEnd(built.deadEnd);
   const s: CertSummary = summarizeCertificate(leaf);
   return refusal(
     { code: 'chain_untrusted', message: messages.issuerNotFound('leaf', s), certificate: leaf },
