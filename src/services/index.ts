@@ -2,6 +2,7 @@ import type { CodeLists } from '../domain/tramita/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import { certificateService } from './certificates.ts';
 import { identityService } from './identity.ts';
+import { nreHoldingService } from './nre-holdings.ts';
 import { structureService } from './structures.ts';
 import { autoCancelService } from './transfers/auto-cancel.ts';
 import { deliveryService } from './transfers/delivery.ts';
@@ -36,6 +37,7 @@ export function createServices(deps: ServiceDeps) {
     delivery: deliveryService(deps),
     receipts: receiptService(deps, lists),
     query: queryService(deps),
+    nreHoldings: nreHoldingService(deps),
   };
 }
 
