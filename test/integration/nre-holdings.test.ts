@@ -138,7 +138,7 @@ describe('NRE holdings: squatting, import, release and reassignment', () => {
     expect(released).toMatchObject({ status: 200, body: { liberado: true, anteriores: ['sei-estado'] } });
     expect((await admin('GET', `/nres/${nre}`)).body.vinculos).toEqual([]);
     expect((await municipio.iniciarProcesso(holderPkg(nre, '23456.000003/2025-01').body)).status).toBe(200);
-    const events = (await admin('GET', '/eventos')).body.eventos.filter((e: { kind: string }) => e.kind.startsWith('nre.') && e.data.nre === nre);
+    const events = (await admin('GET', '/eventos')).body.eventos.filter((e: { kind: string; data: { nre?: string } }) => e.kind.startsWith('nre.') && e.data.nre === nre);
     expect(events.map((e: { kind: string; actor: string }) => [e.kind, e.actor])).toEqual([
       ['nre.liberado', 'operador:inicial'],
       ['nre.reatribuido', 'operador:inicial'],
