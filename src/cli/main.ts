@@ -37,6 +37,18 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'lista os certificados registrados e os dias para expirar',
     load: async () => (await import('./commands/ca.ts')).runCertList,
   },
+  'nre importar': {
+    summary: 'vincula a um sistema os NREs que ele já detém (arquivo CSV ou JSON exportado do SEI)',
+    load: async () => (await import('./commands/nre.ts')).runNreImport,
+  },
+  'nre liberar': {
+    summary: 'desvincula um NRE de todos os sistemas (o próximo remetente pode usá-lo)',
+    load: async () => (await import('./commands/nre.ts')).runNreRelease,
+  },
+  'nre reatribuir': {
+    summary: 'vincula um NRE somente ao sistema informado',
+    load: async () => (await import('./commands/nre.ts')).runNreReassign,
+  },
   'cert verify': {
     summary: 'verifica um certificado contra âncoras de confiança (cadeia, validade, uso, LCR)',
     load: async () => (await import('./commands/cert-verify.ts')).runCertVerify,

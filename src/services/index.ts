@@ -3,6 +3,7 @@ import type { ServiceDeps } from './deps.ts';
 import { admissionService } from './admission.ts';
 import { certificateService } from './certificates.ts';
 import { identityService } from './identity.ts';
+import { nreHoldingService } from './nre-holdings.ts';
 import { structureService } from './structures.ts';
 import { autoCancelService } from './transfers/auto-cancel.ts';
 import { deliveryService } from './transfers/delivery.ts';
@@ -38,6 +39,7 @@ export function createServices(deps: ServiceDeps) {
     delivery: deliveryService(deps),
     receipts: receiptService(deps, lists),
     query: queryService(deps),
+    nreHoldings: nreHoldingService(deps),
   };
 }
 

@@ -94,6 +94,19 @@ export type CreateResult =
   | { ok: false; reason: 'open_tramite'; open: { idt: number; situacao: Situacao; nre: string } }
   | { ok: false; reason: 'nre_changed' };
 
+/** A system bound to an NRE: it may send the process on and learn its registration (spec §4.1, §6). */
+export interface NreHolder {
+  systemId: string;
+  /** A trâmite of the NRE reached 5 with it as a party, an imported holding, or an administrator's reassignment. */
+  source: 'tramite' | 'importacao' | 'administracao';
+  at: string;
+}
+
+export type NreHoldersResult =
+  | { ok: true; version: number }
+  | { ok: false; reason: 'nre_changed' }
+  | { ok: false; reason: 'open_tramite'; open: { idt: number; situacao: Situacao; senderSystemId: string } };
+
 export type TransitionResult =
   | { ok: true; tramite: TramiteRecord; changed: boolean }
   | { ok: false; reason: 'conflict'; current: TramiteRecord }
@@ -133,12 +146,14 @@ export interface TramiteReader {
    */
   heldHashes(nre: string, systemId: string): Promise<Set<string>>;
   /**
-   * Whether a system may send a process of this NRE: it sent one of its trâmites, or received
-   * one that reached 5 or 6 (it holds the process).
+   * Whether a system is bound to the NRE (see `nreHolders`): a party of one of its trâmites that
+   * reached 5, or bound by import or by an administrator.
    */
   isNreParty(nre: string, systemId: string): Promise<boolean>;
   /** Open trâmites (1–4) whose last transition is older than `before`. */
   listIdle(before: string): Promise<TramiteRecord[]>;
+  /** Systems bound to an NRE; none for an unknown NRE or one with nothing bound (open to any sender). */
+  nreHolders(nre: string): Promise<NreHolder[]>;
   /** Long-poll deliveries of a system since `since`, as "idt/situacao", and the last status given for each IDT. */
   longPollDeliveries(systemId: string, since: string): Promise<{ recent: Set<string>; lastStatus: Map<number, number> }>;
   /** Pendências already returned to a system by `todas=0` (spec §2.14). */
@@ -172,6 +187,19 @@ export interface TramiteWriter {
   recordLongPollDelivery(systemId: string, item: { idt: number; situacao: Situacao }, at: string): Promise<void>;
   /** Drops delivery bookkeeping of final trâmites and long-poll rows older than `before`. */
   pruneDeliveries(before: string): Promise<void>;
+  /**
+   * Replaces the systems bound to an NRE (import, release, reassignment), compare-and-set on the
+   * registration version the decision was made on (`null`: the NRE must still be unknown, and is
+   * created with `protocolo`; otherwise a non-null `protocolo` replaces the registered one). Unless
+   * `holders` is empty (a release), refused while a trâmite of the NRE is open from a sender
+   * outside `holders`: its completion would bind that sender again. Bumps the version, so a start checked before it checks again; the audit
+   * event is written in the same transaction.
+   */
+  setNreHolders(
+    input: { nre: string; protocolo: string | null; expectedVersion: number | null; holders: string[]; source: NreHolder['source'] },
+    at: string,
+    audit: AuditEntry,
+  ): Promise<NreHoldersResult>;
 }
 
 export interface AuditLog {

@@ -75,13 +75,14 @@ describe('metadata, queries and whole download (spec §2.16–§2.18)', () => {
       }
     });
 
-    it('answers 409 in 7, 404 for an unknown IDT and 403 to a system that is not a party — changing nothing', async () => {
+    it('answers 409 in 7, and 404 alike for an unknown IDT and to a system that is not a party — changing nothing', async () => {
       const cancelled = await driveTo(ctx, 7, { cancelFrom: 2 });
       await refusedWithoutChange(ctx, () => ctx.municipio.metadados(cancelled.idt), 409);
       await refusedWithoutChange(ctx, () => ctx.municipio.metadados(987_654_321_987), 404);
       // A trâmite between two units of the estado: the municipio is no party to it.
       const internal = await driveTo(ctx, 2, { remetente: [100, '1002'], destinatario: [100, '1003'] });
-      await refusedWithoutChange(ctx, () => ctx.municipio.metadados(internal.idt), 403);
+      // docs/ameacas.md: "not yours" answers as "does not exist" (departs from §2.16's 403)
+      await refusedWithoutChange(ctx, () => ctx.municipio.metadados(internal.idt), 404);
     });
   });
 

@@ -9,7 +9,7 @@ import { completionString, signRsaSha256 } from './support/receipts.ts';
 
 /**
  * Every operation on a trâmite, called by the right party in a situação where it is not allowed
- * (409, `9004`), by the wrong party (403, `9002`), or on something unknown (404, `9003`) — each
+ * (409, `9004`), by the wrong party (403, `9002`), by no party or on something unknown (404, `9003`) — each
  * refusal leaving the store exactly as it was (spec §2, §5.2 "Any other transition request MUST
  * fail with 409, state unchanged", §8.5).
  */
@@ -65,7 +65,8 @@ describe('situação conflicts, wrong parties and unknown resources (spec §2, �
     },
     'GET tramites/{idt} (§2.16)': {
       party: 'receiver',
-      allowed: [1, 2, 3, 4, 5, 6, 8, 9],
+      // in 1 only the sender reads it (docs/ameacas.md: the package may still be cancelled)
+      allowed: [2, 3, 4, 5, 6, 8, 9],
       op: (tr, as = tr.receiver) => ctx.client(as).metadados(tr.idt),
     },
     'POST …/componentes-digitais/partes/{ini}-{fim} (§2.19)': {
@@ -125,12 +126,13 @@ describe('situação conflicts, wrong parties and unknown resources (spec §2, �
     }
   });
 
-  it('answers 403 (9002) to a system that is no party of the trâmite, for every operation, changing nothing', async () => {
+  it('answers 404 (9003), as for an unknown IDT or ticket, to a system that is no party of the trâmite, for every operation, changing nothing', async () => {
     const internal = new Map<Target, Tramite>();
     for (const s of [1, 2, 3, 4, 5, 8] as const) internal.set(s, await driveTo(ctx, s, { remetente: [100, '1002'], destinatario: [100, '1003'] }));
     for (const [name, { op, allowed }] of Object.entries(ops)) {
       const s = allowed.find((x) => internal.has(x))!;
-      await refusedWithoutChange(ctx, () => op(internal.get(s)!, MUNICIPIO), 403, '9002').catch((e: unknown) => {
+      // docs/ameacas.md departs from §8.5's 9002 here: "not yours" must not tell an existing IDT from a missing one
+      await refusedWithoutChange(ctx, () => op(internal.get(s)!, MUNICIPIO), 404, '9003').catch((e: unknown) => {
         throw new Error(`${name} in ${s}: ${String(e)}`);
       });
     }

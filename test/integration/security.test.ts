@@ -53,8 +53,9 @@ describe('a registered system cannot reach into other systems’ processes', () 
   it('refuses the NRE of a process the system never held, without disclosing its protocolo, hashes or trâmites', async () => {
     const before = t.snapshot();
     const r = await intruso.iniciarProcesso({ ...own({ nre: victimNre }) });
-    expect(r.status).toBe(403);
-    expect((r.body as { codigoErro: string }).codigoErro).toBe('9002');
+    // answered as a missing NRE (docs/ameacas.md: no existence oracle, departing from §8.5's 9002)
+    expect(r.status).toBe(404);
+    expect((r.body as { codigoErro: string }).codigoErro).toBe('9003');
     expect(r.text).not.toContain('12345.000001/2026-11');
     expect(r.text).not.toContain(H);
     expect(r.text).not.toMatch(/IDT \d+/);
@@ -66,8 +67,74 @@ describe('a registered system cannot reach into other systems’ processes', () 
 
   it('does not name the IDT behind another sender’s ticket', async () => {
     const r = await intruso.enviarComponente('1000001', { bytes: secret, hash: H, protocolo: 'x' });
-    expect(r.status).toBe(403);
+    expect(r.status).toBe(404);
     expect(r.text).not.toMatch(/10000000\d\d/);
+  });
+
+  /** Status, codigoErro and message with the identifier itself blanked: what a non-party can compare. */
+  const shape = async (r: Promise<{ status: number; body: unknown }>, id: string | number) => {
+    const { status, body } = await r;
+    const { codigoErro, mensagem } = body as { codigoErro: string; mensagem: string };
+    return { status, codigoErro, mensagem: mensagem.split(String(id)).join('{id}') };
+  };
+
+  it('answers another system’s IDT, ticket and NRE exactly as missing ones on every route, changing nothing', async () => {
+    const before = t.snapshot();
+    const victimIdt = (await estado.tramites({ NRE: victimNre })).body.tramites[0]!.IDT as number;
+    const missingIdt = 1_999_999_999;
+    const byIdt: [string, string, unknown?][] = [
+      ['GET', ''],
+      ['GET', '/recibo-de-envio'],
+      ['GET', '/recibo'],
+      ['GET', '/ciencia'],
+      ['DELETE', ''],
+      ['POST', '/recusa', { motivo: '99', justificativa: 'x' }],
+      ['POST', '/recibo', { dataDeRecebimento: '2026-01-01T00:00:00.000Z', hashDaAssinatura: 'AAAA' }],
+      ['POST', '/protocolos/componentes-digitais', { hashDoComponenteDigital: H, protocolo: 'x' }],
+      ['POST', '/protocolos/componentes-digitais/partes/0-10', { hashDoComponenteDigital: H, protocolo: 'x' }],
+    ];
+    for (const [method, tail, json] of byIdt) {
+      const call = (idt: number) => intruso.call(method, `tramites/${idt}${tail}`, json ? { json } : {});
+      const foreign = await shape(call(victimIdt), victimIdt);
+      expect(foreign, `${method} ${tail}`).toEqual(await shape(call(missingIdt), missingIdt));
+      expect(foreign, `${method} ${tail}`).toEqual({ status: 404, codigoErro: '9003', mensagem: 'Trâmite {id} não encontrado. Confira o IDT informado.' });
+    }
+    const victimTicket = (await t.hub.services.deps.store.tramites.get(victimIdt))!.ticket;
+    for (const send of [
+      (k: string) => intruso.enviarComponente(k, { bytes: secret, hash: H, protocolo: 'x' }),
+      (k: string) => intruso.enviarParte(k, 0, 10, { bytes: secret.slice(0, 10), hash: H, protocolo: 'x' }),
+      (k: string) => intruso.call('POST', `tickets-de-envio-de-componente/${k}/protocolos/componentes-a-enviar/partes/sinalizacao-termino-envio`, { json: { hashDoComponenteDigital: H, protocolo: 'x' } }),
+    ]) {
+      const foreign = await shape(send(victimTicket), victimTicket);
+      expect(foreign).toEqual(await shape(send('9999999'), '9999999'));
+      expect(foreign.status).toBe(404);
+    }
+    const replay = (nre: string) => intruso.call('POST', `NREs/${nre}/destinatarios/300/3001/reproducoes-de-tramite`, { json: [] });
+    const foreignNre = await shape(replay(victimNre), victimNre);
+    expect(foreignNre).toEqual(await shape(replay('0000000000000404'), '0000000000000404'));
+    expect(foreignNre).toEqual({ status: 404, codigoErro: '9003', mensagem: 'NRE {id} não encontrado. Confira o NRE do processo.' });
+    // starting with someone else's NRE gives the same status, code and message
+    expect(await shape(intruso.iniciarProcesso(own({ nre: victimNre })), victimNre)).toEqual(foreignNre);
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  it('keeps the metadata of a trâmite in 1 from its recipient (409 9004) while its sender reads it (spec §2.16)', async () => {
+    const p = processoBody({ protocolo: '12345.000009/2026-11', remetente: [100, '1002'], destinatario: [200, '2002'], documentos: [{ bytes: [bytesOf(32, 5)] }] });
+    const started = await estado.iniciarProcesso(p.body);
+    const idt = started.body.IDT as number;
+    const before = t.snapshot();
+    const r = await municipio.metadados(idt);
+    expect(r.status, r.text).toBe(409);
+    expect((r.body as { codigoErro: string }).codigoErro).toBe('9004');
+    expect(r.text).not.toContain('12345.000009/2026-11');
+    expect(t.snapshot()).toEqual(before);
+    const own = await estado.metadados(idt);
+    expect(own.status).toBe(200);
+    expect(own.body.processo.protocolo).toBe('12345.000009/2026-11');
+    // once the components are complete the recipient reads it (and moves it to 3, then 4)
+    await estado.enviarComponente(String(started.body.ticketParaEnvioDeComponentesDigitais), { ...p.components[0]!, protocolo: '12345.000009/2026-11' });
+    expect((await municipio.metadados(idt)).status).toBe(200);
+    expect((await estado.call('DELETE', `tramites/${idt}`)).status).toBe(200);
   });
 
   it('keeps the identity check on a path that merely ends in /healthcheck', async () => {

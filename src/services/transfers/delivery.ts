@@ -78,6 +78,12 @@ export function deliveryService(deps: ServiceDeps) {
       let t = await loadTramite(tramites, idt);
       const side = requireParty(caller, t, ['receiver', 'sender']);
       if (t.situacao === 7 || t.situacao === 10) throw situacaoConflict(t, 'O trâmite foi cancelado.');
+      // spec §2.16: the receiver reads the metadata once the components are complete (2). In 1
+      // the package may still be cancelled, so only the sender reads it (SEI reads
+      // ticketParaReenvioDeComponentesDigitais from a replay's metadata in 1).
+      if (t.situacao === 1 && t.senderSystemId !== caller.system.id) {
+        throw situacaoConflict(t, 'O destinatário só recebe os metadados depois que o remetente enviar todos os componentes digitais (situação 2).');
+      }
       if (side === 'receiver' && (t.situacao === 2 || t.situacao === 3)) {
         await tramites.openByReceiver(idt, deps.clock.now().toISOString(), { kind: 'tramite.metadados_recebidos', actor: actorOf(caller) });
         t = await loadTramite(tramites, idt);

@@ -4,7 +4,7 @@ import type { UnitKey } from '../../domain/registry.ts';
 import { OPEN_SITUACOES } from '../../domain/situacao.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { ServiceDeps } from '../deps.ts';
-import type { startService } from './start.ts';
+import { nreNotFound, type startService } from './start.ts';
 
 /**
  * `POST NREs/{nre}/destinatarios/{rep}/{estrutura}/reproducoes-de-tramite` (spec §2.25): a new
@@ -16,7 +16,15 @@ export function replayService(deps: ServiceDeps, start: ReturnType<typeof startS
   return {
     async replay(caller: Caller, nre: string, destinatario: UnitKey): Promise<{ tramite: TramiteRecord; solicitados: { protocolo: string; hashes: string[] }[] }> {
       const [newest] = await tramites.query({ nre, limit: 1 });
-      if (!newest) throw new EloError('not_found', `NRE ${nre} não encontrado.`, { nre });
+      if (!newest) throw nreNotFound(nre);
+      // A system that is neither bound to the NRE nor a party of its newest trâmite gets the
+      // answer of a missing NRE (no existence oracle, docs/ameacas.md).
+      const holders = await tramites.nreHolders(nre);
+      const id = caller.system.id;
+      if (!holders.some((h) => h.systemId === id) && newest.senderSystemId !== id && newest.receiverSystemId !== id) throw nreNotFound(nre);
+      if (holders.length > 0 && !holders.some((h) => h.systemId === id)) {
+        throw new EloError('not_authorised', `Sistema não autorizado a reproduzir o trâmite do NRE ${nre}: o sistema "${id}" não detém o processo.`, { nre });
+      }
       // The replaying system holds the process: the receiver of a delivered trâmite, or its sender.
       const remetente =
         newest.receiverSystemId === caller.system.id && [5, 6].includes(newest.situacao)

@@ -57,6 +57,12 @@ export const openTramiteError = (o: { idt: number; situacao: number; nre: string
     { open: o },
   );
 
+/**
+ * The one answer for an NRE the caller may not use, whether it exists or not (spec §8.5, 9003):
+ * NREs are sequential, so a distinct "not yours" would be an existence oracle.
+ */
+export const nreNotFound = (nre: string) => new EloError('not_found', `NRE ${nre} não encontrado. Confira o NRE do processo.`, { nre });
+
 /** Start of trâmites: of a process (spec §2.8) and of a documento avulso (spec §2.9). */
 export function startService(deps: ServiceDeps, structures: StructureService, lists: CodeLists) {
   const { registry, tramites } = deps.store;
@@ -159,20 +165,21 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
         let expectedNreVersion: number | undefined;
         if (cabecalho.NRE) {
           const registration = await tramites.nreRegistration(cabecalho.NRE);
-          // Only a system that holds the process may send it on; anyone else learns nothing of
-          // the NRE (not its protocolo, hashes or open trâmite): deny by default.
-          if (registration && !(await tramites.isNreParty(cabecalho.NRE, input.caller.system.id))) {
-            throw new EloError(
-              'not_authorised',
-              `O NRE ${cabecalho.NRE} não corresponde a um processo que o sistema "${input.caller.system.id}" tenha enviado ou recebido. Confira o NRE do processo ou envie-o sem NRE.`,
-              { nre: cabecalho.NRE },
-            );
+          // Once a trâmite of the NRE reached 5 (spec §6: its documents are registered there), or
+          // its holdings were imported or reassigned, only the systems bound to it may send it
+          // on; anyone else learns nothing of it (not its protocolo, hashes or open trâmite) and
+          // is answered as for a missing NRE. An adopted NRE with nothing bound stays open to
+          // any sender (§4.1), so a failed attempt by a third system locks nobody out.
+          if (registration && (await tramites.nreHolders(cabecalho.NRE)).length > 0 && !(await tramites.isNreParty(cabecalho.NRE, input.caller.system.id))) {
+            throw nreNotFound(cabecalho.NRE);
           }
           if (registration) {
             const violation = checkNreRules(registration, processo);
             if (violation) throw violation;
-            expectedNreVersion = registration.version;
           }
+          // compare-and-set also when the NRE is unknown (version 0): an import that binds it
+          // meanwhile makes this start check again
+          expectedNreVersion = registration?.version ?? 0;
           // spec §6.2 envio parcial: ask only for what the destination system does not hold yet.
           if (cabecalho.enviarApenasComponentesDigitaisPendentes) held = await tramites.heldHashes(cabecalho.NRE, receiverSystemId);
         }

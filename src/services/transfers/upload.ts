@@ -19,13 +19,15 @@ export function uploadService(deps: ServiceDeps) {
 
   async function openTicket(caller: Caller, ticket: string): Promise<UploadTarget> {
     const list = /^\d{1,10}$/.test(ticket) ? await tramites.getByTicket(ticket) : [];
-    if (list.length === 0) throw new EloError('not_found', `Ticket de envio ${ticket} não encontrado.`, { ticket });
-    if (list.some((t) => t.senderSystemId !== caller.system.id)) {
-      throw new EloError(
-        'not_authorised',
-        `Sistema não autorizado a usar o ticket de envio ${ticket}: ele pertence a outro remetente.`,
-        { ticket },
-      );
+    // Tickets are sequential: a system that is no party of the ticket's trâmites is answered
+    // exactly as for a missing ticket, so nobody learns which tickets exist (spec §4.2:
+    // authorisation rests on the certificate). Their receiver already knows them: 9002.
+    const id = caller.system.id;
+    if (list.length === 0 || list.every((t) => t.senderSystemId !== id && t.receiverSystemId !== id)) {
+      throw new EloError('not_found', `Ticket de envio ${ticket} não encontrado.`, { ticket });
+    }
+    if (list.some((t) => t.senderSystemId !== id)) {
+      throw new EloError('not_authorised', `Sistema não autorizado a usar o ticket de envio ${ticket}: ele pertence ao remetente do trâmite.`, { ticket });
     }
     const open = list.filter((t) => t.situacao === 1);
     if (open.length === 0) throw situacaoConflict(list[0]!, 'O envio de componentes digitais só é aceito na situação 1.');

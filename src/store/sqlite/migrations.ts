@@ -122,7 +122,17 @@ export const migrations: readonly string[] = [
   ALTER TABLE tramites ADD COLUMN props_ini INTEGER;
   ALTER TABLE tramites ADD COLUMN props_fim INTEGER;
   `,
-  /* the hub's situação-4 date beside the posted dataDeRecebimento (spec §7.2 step 1: both kept when they differ) */ `
+  /* 7: the hub's situação-4 date beside the posted dataDeRecebimento (spec §7.2 step 1: both kept when they differ) */ `
   ALTER TABLE completion_receipts ADD COLUMN situacao4_date TEXT;
+  `,
+  /* 8: systems bound to an NRE: the parties of a trâmite that reached 5, imported holdings, administrative reassignment (spec §4.1, §6) */ `
+  CREATE TABLE nre_holders (
+    nre TEXT NOT NULL REFERENCES nres(nre), system_id TEXT NOT NULL, source TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (nre, system_id)
+  ) STRICT;
+  INSERT OR IGNORE INTO nre_holders (nre, system_id, source, at)
+    SELECT nre, sender_system_id, 'tramite', last_transition_at FROM tramites WHERE situacao IN (5, 6);
+  INSERT OR IGNORE INTO nre_holders (nre, system_id, source, at)
+    SELECT nre, receiver_system_id, 'tramite', last_transition_at FROM tramites WHERE situacao IN (5, 6);
   `,
 ];

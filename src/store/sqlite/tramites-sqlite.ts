@@ -1,7 +1,7 @@
 import type { RegisteredDocument } from '../../domain/nre-rules.ts';
 import type { Situacao } from '../../domain/situacao.ts';
 import { FIRST_IDT, formatOwnNre, type TramiteComponent, type TramiteRecord } from '../../domain/tramite.ts';
-import type { AuditEntry, CreateResult, TramiteReader, TramiteWriter, TransitionResult } from '../index.ts';
+import type { AuditEntry, CreateResult, NreHolder, NreHoldersResult, TramiteReader, TramiteWriter, TransitionResult } from '../index.ts';
 import type { Db } from './open.ts';
 
 type Row = Record<string, unknown>;
@@ -264,12 +264,40 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
         );
         for (const d of register)
           upsert.run(t.nre, d.protocolo, d.ordem, d.especie, b(d.retirado), d.anexado, JSON.stringify(d.components), d.registeredIdt);
+        // Reaching 5 is what makes both systems parties of the NRE (they hold the process).
+        const bind = db.prepare(`INSERT INTO nre_holders (nre, system_id, source, at) VALUES (?, ?, 'tramite', ?) ON CONFLICT DO NOTHING`);
+        bind.run(t.nre, t.senderSystemId, at);
+        bind.run(t.nre, t.receiverSystemId, at);
         db.prepare(
           `INSERT INTO completion_receipts (idt, data_de_recebimento, hash_da_assinatura, hashes_json, signed_string, signer_chain_pem, received_at, situacao4_date)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(idt, r.dataDeRecebimento, r.hashDaAssinatura, JSON.stringify(r.hashes), r.signedString, r.signerChainPem, r.receivedAt, r.situacao4Date ?? null);
       }
       return moved;
+    },
+  );
+
+  const setNreHolders = db.transaction(
+    (input: Parameters<TramiteWriter['setNreHolders']>[0], at: string, audit: AuditEntry): NreHoldersResult => {
+      const current = db.prepare('SELECT version FROM nres WHERE nre = ?').get(input.nre) as { version: number } | undefined;
+      if ((current?.version ?? null) !== input.expectedVersion) return { ok: false, reason: 'nre_changed' };
+      const open = input.holders.length === 0 ? undefined : db
+        .prepare(
+          `SELECT idt, situacao, sender_system_id FROM tramites WHERE nre = ? AND situacao BETWEEN 1 AND 4
+           AND sender_system_id NOT IN (SELECT value FROM json_each(?)) LIMIT 1`,
+        )
+        .get(input.nre, JSON.stringify(input.holders)) as { idt: number; situacao: Situacao; sender_system_id: string } | undefined;
+      if (open) return { ok: false, reason: 'open_tramite', open: { idt: open.idt, situacao: open.situacao, senderSystemId: open.sender_system_id } };
+      if (!current) {
+        db.prepare('INSERT INTO nres (nre, protocolo, created_at, version) VALUES (?, ?, ?, 1)').run(input.nre, input.protocolo ?? '', at);
+      } else {
+        db.prepare('UPDATE nres SET version = version + 1, protocolo = coalesce(?, protocolo) WHERE nre = ?').run(input.protocolo, input.nre);
+      }
+      db.prepare('DELETE FROM nre_holders WHERE nre = ?').run(input.nre);
+      const insert = db.prepare('INSERT INTO nre_holders (nre, system_id, source, at) VALUES (?, ?, ?, ?)');
+      for (const h of new Set(input.holders)) insert.run(input.nre, h, input.source, at);
+      appendAudit(at, audit, null);
+      return { ok: true, version: (current?.version ?? 0) + 1 };
     },
   );
 
@@ -463,12 +491,17 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
       return new Set(rows.map((r) => r.hash));
     },
     async isNreParty(nre, systemId) {
-      return !!db
-        .prepare('SELECT 1 FROM tramites WHERE nre = ? AND (sender_system_id = ? OR (receiver_system_id = ? AND situacao IN (5, 6))) LIMIT 1')
-        .get(nre, systemId, systemId);
+      return !!db.prepare('SELECT 1 FROM nre_holders WHERE nre = ? AND system_id = ?').get(nre, systemId);
     },
     async listIdle(before) {
       return (db.prepare('SELECT * FROM tramites WHERE situacao BETWEEN 1 AND 4 AND last_transition_at < ? ORDER BY idt').all(before) as Row[]).map(toTramite);
+    },
+    async nreHolders(nre) {
+      const rows = db.prepare('SELECT system_id, source, at FROM nre_holders WHERE nre = ? ORDER BY at, system_id').all(nre) as Row[];
+      return rows.map((r) => ({ systemId: r.system_id as string, source: r.source as NreHolder['source'], at: r.at as string }));
+    },
+    async setNreHolders(input, at, audit) {
+      return setNreHolders(input, at, audit);
     },
   };
 }

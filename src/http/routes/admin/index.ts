@@ -3,6 +3,7 @@ import { EloError } from '../../../domain/errors.ts';
 import { expectedActor, situacaoNome } from '../../../domain/situacao.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { json, parsePositiveInt } from '../../wire.ts';
+import { registerAdminNres } from './nres.ts';
 
 /**
  * Administration face (`/admin/api/…`, bearer token, role admin; ARCHITECTURE "Faces"). The
@@ -52,5 +53,7 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
     const r = await deps.services.lifecycle.cancel(null, parsePositiveInt(c.req.param('idt'), 'IDT'), c.get('operator'));
     return json({ cancelado: true, alterado: r.changed });
   });
+
+  registerAdminNres(app, deps);
   return app;
 }
