@@ -31,6 +31,11 @@ export const errorCatalogue = {
   payload_too_large: { status: 413, codigoErro: '9013' },
   concurrent_update: { status: 409, codigoErro: '9014' },
   admin_token_invalid: { status: 401, codigoErro: '9015' },
+  component_too_large: { status: 413, codigoErro: '9020' },
+  part_too_large: { status: 413, codigoErro: '9021' },
+  storage_quota_exceeded: { status: 413, codigoErro: '9022' },
+  insufficient_storage: { status: 507, codigoErro: '9023' },
+  component_purged: { status: 410, codigoErro: '9024' },
   unavailable: { status: 503, codigoErro: '9998' },
   internal_error: { status: 500, codigoErro: '9999' },
 } as const satisfies Record<string, { status: number; codigoErro: string }>;

@@ -1,4 +1,5 @@
 import type { ServiceDeps } from '../deps.ts';
+import { retentionService } from '../storage/retention.ts';
 
 /**
  * Automatic cancellation (spec §5.4): a trâmite idle in 1–4 longer than the configured period
@@ -9,6 +10,7 @@ import type { ServiceDeps } from '../deps.ts';
 export function autoCancelService(deps: ServiceDeps) {
   const { tramites, audit } = deps.store;
   const WARNING = 'tramite.alerta_cancelamento_automatico';
+  const retention = retentionService(deps);
   return {
     async sweep(): Promise<number> {
       const now = deps.clock.now();
@@ -44,6 +46,8 @@ export function autoCancelService(deps: ServiceDeps) {
         const list = await tramites.getByTicket(ticket);
         if (!list.some((t) => t.situacao === 1)) await deps.blobs.dropParts(ticket);
       }
+      // Bytes of cancelled trâmites, and the retention policy's (README "Retenção").
+      await retention.sweep();
       await tramites.pruneDeliveries(new Date(now.getTime() - deps.settings.longPollMs).toISOString());
       return cancelled;
     },

@@ -122,4 +122,11 @@ export const migrations: readonly string[] = [
   ALTER TABLE tramites ADD COLUMN props_ini INTEGER;
   ALTER TABLE tramites ADD COLUMN props_fim INTEGER;
   `,
+  /* retention: when component bytes and metadata were removed, the metadata size for quotas, hash lookups */ `
+  ALTER TABLE tramites ADD COLUMN components_purged_at TEXT;
+  ALTER TABLE tramites ADD COLUMN metadata_purged_at TEXT;
+  ALTER TABLE tramites ADD COLUMN metadata_size INTEGER;
+  CREATE INDEX tramite_components_hash ON tramite_components(hash);
+  CREATE INDEX tramites_metadata_blob ON tramites(metadata_blob_key);
+  `,
 ];
