@@ -3,10 +3,11 @@ import type { ServiceDeps } from '../deps.ts';
 
 const MIB = 1_048_576;
 const GIB = 1_073_741_824;
+const TIB = 1_099_511_627_776;
 
 /** Bytes as people read them in a message: "5,0 GiB (5368709120 bytes)". */
 export function formatBytes(n: number): string {
-  const unit = n >= GIB ? `${(n / GIB).toFixed(1).replace('.', ',')} GiB` : `${(n / MIB).toFixed(1).replace('.', ',')} MiB`;
+  const unit = n >= TIB ? `${(n / TIB).toFixed(1).replace('.', ',')} TiB` : n >= GIB ? `${(n / GIB).toFixed(1).replace('.', ',')} GiB` : `${(n / MIB).toFixed(1).replace('.', ',')} MiB`;
   return `${unit} (${n} bytes)`;
 }
 
