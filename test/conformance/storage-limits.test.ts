@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/domain/clock.ts';
+import { blobLocks } from '../../src/services/storage/blob-locks.ts';
 import { bytesOf, sha256b64 } from '../harness/packages.ts';
 import { expect2xx, expectError, refusedWithoutChange, startConformanceHub, type Ctx } from './support/context.ts';
 import { buildProcesso, cancel, driveTo, fetchMetadata, start, upload, type Json, type Tramite } from './support/flow.ts';
@@ -249,5 +250,59 @@ describe('purge of component bytes of finished trâmites (ELO_PURGE_COMPONENTS_A
     const msg = await refusedWithoutChange(ctx, () => ctx.municipio.baixarParte(done.idt, sha256b64(own), done.protocolo, 0, own.length), 410, '9024');
     expect(msg).toContain('política de retenção');
     expect(msg).toContain('10 dias');
+  });
+});
+
+describe('removal is safe against a start referring to the same bytes at the same time', () => {
+  let ctx: Ctx;
+  const clock = new FixedClock(new Date());
+  beforeAll(async () => {
+    ctx = await startConformanceHub({ clock });
+  });
+  afterAll(async () => ctx?.close());
+
+  it('keeps the body of a new trâmite identical to an expired cancelled one while the sweep was removing it', async () => {
+    const t0 = Date.now();
+    clock.set(new Date(t0));
+    const old = await start(ctx);
+    expect2xx(await cancel(ctx, old));
+    clock.set(new Date(t0 + 31 * DAY));
+    const blobs = ctx.t.hub.services.deps.blobs;
+    const hex = Buffer.from(sha256b64(new TextEncoder().encode(JSON.stringify(old.body))), 'base64').toString('hex');
+    const key = `sha256/${hex}`;
+    const locks = blobLocks(blobs);
+    // The sweep stops just before deleting the file; a start of the very same bytes arrives then.
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let entered!: () => void;
+    const removing = new Promise<void>((r) => (entered = r));
+    let gateOpen = false;
+    let committedWhileRemoving = false;
+    const { remove, commit } = blobs;
+    blobs.remove = async (k) => {
+      if (k === key) (entered(), await gate);
+      return remove.call(blobs, k);
+    };
+    blobs.commit = async (s) => {
+      if (s.key === key && !gateOpen) committedWhileRemoving = true;
+      return commit.call(blobs, s);
+    };
+    try {
+      const sweeping = ctx.t.hub.services.autoCancel.sweep();
+      await removing;
+      const again = ctx.estado.iniciarProcesso(old.body);
+      // bounded: until the start waits for the blob (or, without the lock, committed meanwhile)
+      for (let i = 0; i < 200_000 && locks.queued(key) < 2 && !committedWhileRemoving; i++) await new Promise((r) => setImmediate(r));
+      gateOpen = true;
+      open();
+      await sweeping;
+      const r = await again;
+      expect(r.status, r.text).toBe(200);
+    } finally {
+      Object.assign(blobs, { remove, commit });
+      gateOpen = true;
+      open();
+    }
+    expect(existsSync(join(ctx.t.paths.blobs, 'sha256', hex.slice(0, 2), hex.slice(2, 4), hex))).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import type { BlobStore } from '../../store/index.ts';
  * within one process; several nodes on one blob folder will need the same guarantee from the
  * store (a lease row), like the part locks of the ranged upload.
  */
-const registry = new WeakMap<BlobStore, Map<string, Promise<unknown>>>();
+const registry = new WeakMap<BlobStore, Map<string, { tail: Promise<unknown>; count: number }>>();
 
 export function blobLocks(blobs: BlobStore) {
   let locks = registry.get(blobs);
@@ -16,14 +16,20 @@ export function blobLocks(blobs: BlobStore) {
   const held = locks;
   return {
     async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-      const previous = held.get(key) ?? Promise.resolve();
-      const run = previous.catch(() => undefined).then(fn);
-      held.set(key, run);
+      const entry = held.get(key) ?? { tail: Promise.resolve(), count: 0 };
+      const run = entry.tail.catch(() => undefined).then(fn);
+      entry.tail = run;
+      entry.count++;
+      held.set(key, entry);
       try {
         return await run;
       } finally {
-        if (held.get(key) === run) held.delete(key);
+        if (--entry.count === 0) held.delete(key);
       }
+    },
+    /** How many runs hold or wait for a key (for operators' diagnostics and tests). */
+    queued(key: string): number {
+      return held.get(key)?.count ?? 0;
     },
   };
 }

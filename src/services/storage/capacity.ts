@@ -26,7 +26,7 @@ export function capacityService(deps: ServiceDeps) {
   return {
     /** Refuses (507) when writing `incoming` more bytes would leave less than the floor free. */
     async requireRoom(incoming: number, what: 'upload' | 'tramite'): Promise<void> {
-      if (!deps.freeSpace) return;
+      if (!deps.freeSpace || deps.settings.minFreeBytes === 0) return; // floor 0: disabled
       const free = await deps.freeSpace();
       const floor = deps.settings.minFreeBytes;
       if (free - incoming >= floor) return;
