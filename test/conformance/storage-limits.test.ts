@@ -178,6 +178,7 @@ describe('retention of cancelled trâmites (default policy: parts and components
 
     await sweep();
     expect(partsOf(ctx, cancelled.ticket)).toEqual([]);
+    expect(await events('retencao.partes_removidas')).toHaveLength(1);
     expect(existsSync(blobPath(ctx, sha256b64(own)))).toBe(false);
     expect(existsSync(blobPath(ctx, sha256b64(shared)))).toBe(true);
     expect(existsSync(bodyPath(ctx, cancelled.body))).toBe(true); // metadata kept for 30 days
@@ -185,6 +186,7 @@ describe('retention of cancelled trâmites (default policy: parts and components
     expect(removed.map((e) => e.data?.hash)).toEqual([sha256b64(own)]);
     await sweep(); // nothing more to do, nothing recorded twice
     expect(await events('retencao.componente_removido')).toHaveLength(1);
+    expect(await events('retencao.partes_removidas')).toHaveLength(1);
   });
 
   it('keeps the metadata of a cancelled trâmite 30 days, removes it after, and refuses its replay clearly', async () => {

@@ -44,7 +44,16 @@ export function autoCancelService(deps: ServiceDeps) {
       // Parts of ranged uploads whose trâmites left situação 1 can never be completed.
       for (const ticket of await deps.blobs.partTickets()) {
         const list = await tramites.getByTicket(ticket);
-        if (!list.some((t) => t.situacao === 1)) await deps.blobs.dropParts(ticket);
+        if (list.some((t) => t.situacao === 1)) continue;
+        // Parts left by a cancelled trâmite are an abandoned upload: its removal is audited.
+        const cancelled = list.find((t) => t.situacao === 7 || t.situacao === 10);
+        if (cancelled) {
+          await audit.append(
+            { kind: 'retencao.partes_removidas', actor: 'hub', idt: cancelled.idt, data: { ticket, situacao: cancelled.situacao } },
+            now.toISOString(),
+          );
+        }
+        await deps.blobs.dropParts(ticket);
       }
       // Bytes of cancelled trâmites, and the retention policy's (README "Retenção").
       await retention.sweep();
