@@ -112,6 +112,16 @@ describe('per-system quota of bytes declared by unfinished trâmites', () => {
     for (const t of open) expect2xx(await ctx.estado.call('DELETE', `tramites/${t.IDT}`));
     await start(ctx, { edit: (b) => (firstComponent(b).tamanhoEmBytes = 600_000) });
   });
+
+  it('lets only one of two starts arriving together take the last room in the quota', async () => {
+    const open = (await ctx.estado.tramites({})).body.tramites.filter(
+      (t) => t.situacaoAtual === 1 && t.remetente.identificacaoDoRepositorioDeEstruturas === 100,
+    );
+    for (const t of open) expect2xx(await ctx.estado.call('DELETE', `tramites/${t.IDT}`));
+    const bodies = [1, 2].map(() => buildProcesso(ctx, { edit: (b) => (firstComponent(b).tamanhoEmBytes = 600_000) }).body);
+    const answers = await Promise.all(bodies.map((b) => ctx.estado.iniciarProcesso(b)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 413]);
+  });
 });
 
 describe('free-space floor', () => {

@@ -55,7 +55,7 @@ export function autoCancelService(deps: ServiceDeps) {
         }
         await deps.blobs.dropParts(ticket);
       }
-      // Bytes of cancelled trâmites, and the retention policy's (README "Retenção").
+      // Bytes of cancelled trâmites, and the retention policy (README "Limites de armazenamento e retenção").
       await retention.sweep();
       await tramites.pruneDeliveries(new Date(now.getTime() - deps.settings.longPollMs).toISOString());
       return cancelled;
