@@ -33,6 +33,11 @@ export const errorCatalogue = {
   admin_token_invalid: { status: 401, codigoErro: '9015' },
   too_many_requests: { status: 429, codigoErro: '9040' },
   admin_token_rate_limited: { status: 429, codigoErro: '9041' },
+  component_too_large: { status: 413, codigoErro: '9020' },
+  part_too_large: { status: 413, codigoErro: '9021' },
+  storage_quota_exceeded: { status: 413, codigoErro: '9022' },
+  insufficient_storage: { status: 507, codigoErro: '9023' },
+  component_purged: { status: 410, codigoErro: '9024' },
   unavailable: { status: 503, codigoErro: '9998' },
   internal_error: { status: 500, codigoErro: '9999' },
 } as const satisfies Record<string, { status: number; codigoErro: string }>;

@@ -42,6 +42,16 @@ export const configSchema = z.object({
    * (logging, alerting and keeping both dates) instead of refusing it (spec §7.2 step 1).
    */
   acceptReceiptDateMismatch: z.boolean().default(false),
+  /** Largest `tamanhoEmBytes` a component may declare, in MB (default 5 GiB; spec §8.1 sets none). */
+  maxComponentMb: z.number().int().min(1).max(1_048_576).default(5120),
+  /** Bytes a system's unfinished trâmites (1–4) may declare together, in MB (default 50 GiB). */
+  systemQuotaMb: z.number().int().min(1).max(104_857_600).default(51_200),
+  /** Free space of the data folder, in MB, below which uploads and new trâmites are refused (default 1 GiB). */
+  minFreeDiskMb: z.number().int().min(0).max(10_485_760).default(1024),
+  /** Days the metadata of a cancelled trâmite (7, 10) is kept before its bytes are removed. */
+  cancelledRetentionDays: z.number().positive().max(3650).default(30),
+  /** Days after 5/6 or 8/9 when component bytes are removed (metadata stays); 0 keeps them forever. */
+  purgeComponentsAfterDays: z.number().min(0).max(36_500).default(0),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -64,6 +74,11 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_MAX_REQUESTS_PER_SYSTEM: { field: 'maxRequestsPerSystem', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   ELO_MAX_LONG_POLLS_PER_SYSTEM: { field: 'maxLongPollsPerSystem', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   ELO_ACCEPT_RECEIPT_DATE_MISMATCH: { field: 'acceptReceiptDateMismatch', parse: (v) => (v === 'true' ? true : v === 'false' ? false : v) },
+  ELO_MAX_COMPONENT_MB: { field: 'maxComponentMb', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_SYSTEM_QUOTA_MB: { field: 'systemQuotaMb', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_MIN_FREE_DISK_MB: { field: 'minFreeDiskMb', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_CANCELLED_RETENTION_DAYS: { field: 'cancelledRetentionDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
+  ELO_PURGE_COMPONENTS_AFTER_DAYS: { field: 'purgeComponentsAfterDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
 };
 
 export class ConfigError extends Error {
@@ -112,6 +127,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
   if (config.autoCancelWarningDays >= config.autoCancelDays) {
     throw new ConfigError([
       `campo "autoCancelWarningDays" (${origin.autoCancelWarningDays ?? 'padrão'}): deve ser menor que autoCancelDays (${config.autoCancelDays}), senão o aviso chegaria depois do cancelamento`,
+    ]);
+  }
+  if (config.systemQuotaMb < config.maxComponentMb) {
+    throw new ConfigError([
+      `campo "systemQuotaMb" (${origin.systemQuotaMb ?? 'padrão'}): deve ser pelo menos maxComponentMb (${config.maxComponentMb}), senão um componente do tamanho máximo nunca caberia na cota de um sistema`,
     ]);
   }
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));

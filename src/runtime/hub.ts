@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
@@ -8,6 +9,7 @@ import { createApp } from '../http/app.ts';
 import { importRsaPrivateKeyPem } from '../pki/ca/issue.ts';
 import { cryptoKeySigner } from '../pki/signer.ts';
 import { createServices, type Services } from '../services/index.ts';
+import type { FreeSpace } from '../services/deps.ts';
 import { fsBlobStore } from '../store/blobs/fs-blob-store.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
 import { bootstrapDataDir, type BootstrapReport } from './bootstrap.ts';
@@ -32,8 +34,22 @@ export interface Hub {
   close(): Promise<void>;
 }
 
+/** Free bytes for unprivileged writers on the volume of the data folder (statfs). */
+export const dataDirFreeSpace =
+  (dir: string): FreeSpace =>
+  async () => {
+    const s = await statfs(dir);
+    return Number(s.bavail) * Number(s.bsize);
+  };
+
+export interface HubOptions {
+  clock?: Clock;
+  /** Replaces the statfs reading of the data folder's free space (tests fake a full disk). */
+  freeSpace?: FreeSpace;
+}
+
 /** Composition root of the embedded default: SQLite, filesystem blobs, file-backed keys. */
-export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): Promise<Hub> {
+export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise<Hub> {
   const clock = opts.clock ?? systemClock;
   const paths = dataPaths(config.dataDir);
   assertDataDirOwner(config.dataDir);
@@ -67,7 +83,13 @@ export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): 
       maxRequestsPerSystem: config.maxRequestsPerSystem,
       maxLongPollsPerSystem: config.maxLongPollsPerSystem,
       acceptReceiptDateMismatch: config.acceptReceiptDateMismatch,
+      maxComponentBytes: config.maxComponentMb * 1_048_576,
+      systemQuotaBytes: config.systemQuotaMb * 1_048_576,
+      minFreeBytes: config.minFreeDiskMb * 1_048_576,
+      cancelledRetentionMs: config.cancelledRetentionDays * 86_400_000,
+      purgeComponentsAfterMs: config.purgeComponentsAfterDays * 86_400_000,
     },
+    freeSpace: opts.freeSpace ?? dataDirFreeSpace(paths.root),
   });
   const app = createApp({
     services,
@@ -122,7 +144,7 @@ export interface RunningHub extends Hub {
  * HTTPS that asks for (but does not require) a client certificate; requests may last 300 s and
  * more (spec §1.5.9), connections are never serialised.
  */
-export async function startNodeHub(config: EloConfig, opts: { clock?: Clock } = {}): Promise<RunningHub> {
+export async function startNodeHub(config: EloConfig, opts: HubOptions = {}): Promise<RunningHub> {
   const hub = await openHub(config, opts);
   const paths = dataPaths(config.dataDir);
   const problems = await hubCertificateProblems(config, (opts.clock ?? systemClock).now());

@@ -38,7 +38,20 @@ export interface TransferSettings {
    * accepted (logged, alerted, both dates kept) instead of refused (spec §7.2 step 1).
    */
   acceptReceiptDateMismatch?: boolean;
+  /** Largest declared component (`tamanhoEmBytes`), checked at declaration (spec §2.8, §2.9). */
+  maxComponentBytes: number;
+  /** Bytes a system's unfinished trâmites (1–4) may declare together. */
+  systemQuotaBytes: number;
+  /** Free space of the data folder below which uploads and new trâmites are refused. */
+  minFreeBytes: number;
+  /** How long the metadata of a cancelled trâmite (7, 10) is kept. */
+  cancelledRetentionMs: number;
+  /** Age after 5/6 or 8/9 at which component bytes are removed; 0 = never. */
+  purgeComponentsAfterMs: number;
 }
+
+/** Free bytes of the volume holding the data folder (runtime/ reads it; tests fake it). */
+export type FreeSpace = () => Promise<number>;
 
 /** Operational log: one structured line per event, for operators (not part of the store). */
 export type Log = (entry: { level: 'info' | 'warn' | 'error'; event: string; data?: Record<string, unknown> }) => void;
@@ -54,4 +67,6 @@ export interface ServiceDeps {
   hubSigner: Signer;
   settings: TransferSettings;
   log: Log;
+  /** Free space of the data folder; without it the free-space floor is not enforced. */
+  freeSpace?: FreeSpace;
 }

@@ -87,12 +87,20 @@ export type NewTramite = Pick<
   /** Create only if the NRE's registration is still at this version (the rules were checked against it). */
   expectedNreVersion?: number;
   components: Omit<TramiteComponent, 'received' | 'delivered'>[];
+  /** Bytes of the stored body (counted in the sender's quota once per distinct body). */
+  metadataSize?: number;
+  /**
+   * Refuse, in the creating transaction, when the sender's trâmites in `situacoes` would then
+   * declare more than `maxBytes` (distinct requested hashes and bodies, as stored once).
+   */
+  quota?: { maxBytes: number; situacoes: readonly Situacao[] };
 };
 
 export type CreateResult =
   | { ok: true; tramite: TramiteRecord }
   | { ok: false; reason: 'open_tramite'; open: { idt: number; situacao: Situacao; nre: string } }
-  | { ok: false; reason: 'nre_changed' };
+  | { ok: false; reason: 'nre_changed' }
+  | { ok: false; reason: 'quota_exceeded'; inUseBytes: number; addedBytes: number; maxBytes: number };
 
 /** A system bound to an NRE: it may send the process on and learn its registration (spec §4.1, §6). */
 export interface NreHolder {
@@ -215,11 +223,37 @@ export interface AdminTokenStore {
   countTokens(): Promise<number>;
 }
 
+/** When a trâmite's stored bytes were removed by the retention policy. */
+export interface RetentionStatus {
+  componentsPurgedAt: string | null;
+  metadataPurgedAt: string | null;
+}
+
+/**
+ * Retention of stored bytes. Blobs are content-addressed and shared between trâmites: the store
+ * decides, in one transaction, that nothing that still needs a blob refers to it, and forgets it;
+ * the caller deletes the file afterwards (mark in the database first, then delete the file).
+ */
+export interface RetentionStore {
+  status(idt: number): Promise<RetentionStatus | null>;
+  /** Marks the component bytes of trâmites in `situacoes` whose last transition is before `before` as no longer kept; one audit event each. */
+  expireComponents(situacoes: readonly Situacao[], before: string, at: string, audit: Omit<AuditEntry, 'idt'>): Promise<number[]>;
+  /** Component blobs whose hash no trâmite in `needing` (with its components kept) and no kept body refers to. */
+  releasableComponentBlobs(needing: readonly Situacao[], limit: number): Promise<{ hash: string; key: string; size: number }[]>;
+  /** Checks that again and forgets the blob with an audit event per trâmite that held it, atomically; true when the file must now be deleted. */
+  releaseComponentBlob(hash: string, key: string, needing: readonly Situacao[], at: string, audit: Omit<AuditEntry, 'idt'>): Promise<boolean>;
+  /** Body keys of trâmites in `situacoes` whose last transition is before `before` and whose body is still kept. */
+  expiringMetadata(situacoes: readonly Situacao[], before: string, limit: number): Promise<string[]>;
+  /** Marks those trâmites' body (`key`) removed, one audit event each; `release` when nothing else refers to the file. */
+  expireMetadata(key: string, situacoes: readonly Situacao[], before: string, at: string, audit: Omit<AuditEntry, 'idt'>): Promise<{ idts: number[]; release: boolean }>;
+}
+
 export interface Store {
   registry: RegistryReader & RegistryWriter;
   tramites: TramiteReader & TramiteWriter;
   audit: AuditLog;
   tokens: AdminTokenStore;
+  retention: RetentionStore;
   close(): Promise<void>;
 }
 

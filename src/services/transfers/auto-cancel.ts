@@ -1,4 +1,5 @@
 import type { ServiceDeps } from '../deps.ts';
+import { retentionService } from '../storage/retention.ts';
 
 /**
  * Automatic cancellation (spec §5.4): a trâmite idle in 1–4 longer than the configured period
@@ -9,6 +10,7 @@ import type { ServiceDeps } from '../deps.ts';
 export function autoCancelService(deps: ServiceDeps) {
   const { tramites, audit } = deps.store;
   const WARNING = 'tramite.alerta_cancelamento_automatico';
+  const retention = retentionService(deps);
   return {
     async sweep(): Promise<number> {
       const now = deps.clock.now();
@@ -42,8 +44,19 @@ export function autoCancelService(deps: ServiceDeps) {
       // Parts of ranged uploads whose trâmites left situação 1 can never be completed.
       for (const ticket of await deps.blobs.partTickets()) {
         const list = await tramites.getByTicket(ticket);
-        if (!list.some((t) => t.situacao === 1)) await deps.blobs.dropParts(ticket);
+        if (list.some((t) => t.situacao === 1)) continue;
+        // Parts left by a cancelled trâmite are an abandoned upload: its removal is audited.
+        const cancelled = list.find((t) => t.situacao === 7 || t.situacao === 10);
+        if (cancelled) {
+          await audit.append(
+            { kind: 'retencao.partes_removidas', actor: 'hub', idt: cancelled.idt, data: { ticket, situacao: cancelled.situacao } },
+            now.toISOString(),
+          );
+        }
+        await deps.blobs.dropParts(ticket);
       }
+      // Bytes of cancelled trâmites, and the retention policy (README "Limites de armazenamento e retenção").
+      await retention.sweep();
       await tramites.pruneDeliveries(new Date(now.getTime() - deps.settings.longPollMs).toISOString());
       return cancelled;
     },

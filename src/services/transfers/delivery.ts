@@ -103,6 +103,15 @@ export function deliveryService(deps: ServiceDeps) {
     ): Promise<{ stream: ReadableStream<Uint8Array>; length: number }> {
       const t = await loadTramite(tramites, idt);
       requireParty(caller, t, ['receiver']);
+      const purgedAt = (await deps.store.retention.status(idt))?.componentsPurgedAt;
+      if (purgedAt) {
+        const days = Math.round(deps.settings.purgeComponentsAfterMs / 86_400_000);
+        throw new EloError(
+          'component_purged',
+          `Os arquivos dos componentes digitais do trâmite ${idt} foram removidos do hub em ${purgedAt} pela política de retenção (${days} dias após a situação final do trâmite). Os metadados continuam disponíveis; se precisar dos arquivos, peça ao remetente que envie o processo de novo.`,
+          { idt, removidoEm: purgedAt },
+        );
+      }
       requireSituacao(t, [3, 4], 'O download de componentes digitais só é aceito nas situações 3 e 4.');
       // Only what this trâmite asked the receiver to download: every such hash was uploaded in
       // this trâmite by its sender (spec §6.2). A hash merely declared, or held from elsewhere,

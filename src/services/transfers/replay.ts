@@ -5,6 +5,7 @@ import { OPEN_SITUACOES } from '../../domain/situacao.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { nreNotFound, type startService } from './start.ts';
+import { blobLocks } from '../storage/blob-locks.ts';
 
 /**
  * `POST NREs/{nre}/destinatarios/{rep}/{estrutura}/reproducoes-de-tramite` (spec §2.25): a new
@@ -13,6 +14,7 @@ import { nreNotFound, type startService } from './start.ts';
  */
 export function replayService(deps: ServiceDeps, start: ReturnType<typeof startService>) {
   const { tramites } = deps.store;
+  const locks = blobLocks(deps.blobs);
   return {
     async replay(caller: Caller, nre: string, destinatario: UnitKey): Promise<{ tramite: TramiteRecord; solicitados: { protocolo: string; hashes: string[] }[] }> {
       const [newest] = await tramites.query({ nre, limit: 1 });
@@ -52,31 +54,43 @@ export function replayService(deps: ServiceDeps, start: ReturnType<typeof startS
           { nre },
         );
       }
-      const tramite = await start.createOrConflict(
-        {
-          kind: newest.kind,
-          nre,
-          protocolo: newest.protocolo,
-          remetente,
-          destinatario,
-          receptora,
-          senderSystemId: caller.system.id,
-          receiverSystemId,
-          isReplay: true,
-          replayOf: newest.idt,
-          envioParcial: false,
-          urgente: newest.urgente,
-          motivoUrgencia: newest.motivoUrgencia,
-          metadataBlobKey: newest.metadataBlobKey,
-          packageSpan: newest.packageSpan,
-          propsSpan: newest.propsSpan,
-          ticket: null,
-          components: components.map((c) => ({ hash: c.hash, size: c.size, protocolo: c.protocolo, occurrences: c.occurrences, requested: true, pendingForReceiver: true })),
-        },
-        deps.clock.now().toISOString(),
-        caller.system.id,
-        newest.protocolo,
-      );
+      await start.requireRoom(0, 'tramite');
+      // The replay reuses the replayed trâmite's stored body: check it is still kept, and refer to
+      // it, under the body's lock (the retention sweep removes bodies of old cancelled trâmites).
+      const tramite = await locks.run(newest.metadataBlobKey, async () => {
+        if ((await deps.store.retention.status(newest.idt))?.metadataPurgedAt) {
+          throw new EloError(
+            'replay_impossible',
+            `Não é possível reproduzir o trâmite ${newest.idt} do NRE ${nre}: ele foi cancelado e seus metadados foram removidos pela política de retenção do hub. Envie o processo como um novo trâmite.`,
+            { nre, idt: newest.idt },
+          );
+        }
+        return start.createOrConflict(
+          {
+            kind: newest.kind,
+            nre,
+            protocolo: newest.protocolo,
+            remetente,
+            destinatario,
+            receptora,
+            senderSystemId: caller.system.id,
+            receiverSystemId,
+            isReplay: true,
+            replayOf: newest.idt,
+            envioParcial: false,
+            urgente: newest.urgente,
+            motivoUrgencia: newest.motivoUrgencia,
+            metadataBlobKey: newest.metadataBlobKey,
+            packageSpan: newest.packageSpan,
+            propsSpan: newest.propsSpan,
+            ticket: null,
+            components: components.map((c) => ({ hash: c.hash, size: c.size, protocolo: c.protocolo, occurrences: c.occurrences, requested: true, pendingForReceiver: true })),
+          },
+          deps.clock.now().toISOString(),
+          caller.system.id,
+          newest.protocolo,
+        );
+      });
       const byProtocolo = new Map<string, string[]>();
       for (const c of components) byProtocolo.set(c.protocolo, [...(byProtocolo.get(c.protocolo) ?? []), c.hash]);
       const all = components.map((c) => c.hash);

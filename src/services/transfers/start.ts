@@ -16,6 +16,10 @@ import {
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { NewTramite } from '../../store/index.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { blobLocks } from '../storage/blob-locks.ts';
+import { capacityService, formatBytes } from '../storage/capacity.ts';
+import { OPEN_SITUACOES } from '../../domain/situacao.ts';
+import type { ComponentRef } from '../../domain/tramita/index.ts';
 import type { StructureService } from '../structures.ts';
 
 export interface StartedTramite {
@@ -66,6 +70,23 @@ export const nreNotFound = (nre: string) => new EloError('not_found', `NRE ${nre
 /** Start of trâmites: of a process (spec §2.8) and of a documento avulso (spec §2.9). */
 export function startService(deps: ServiceDeps, structures: StructureService, lists: CodeLists) {
   const { registry, tramites } = deps.store;
+  const locks = blobLocks(deps.blobs);
+  const capacity = capacityService(deps);
+
+  /**
+   * Sizes are bounded where they are declared (spec §2.8, §2.9; §8.1 sets no maximum, so the
+   * hub states its own): nothing is stored for a component the hub would never accept.
+   */
+  function requireDeclaredSizes(refs: ComponentRef[]): void {
+    const max = deps.settings.maxComponentBytes;
+    const over = refs.find((r) => !r.retirado && r.tamanhoEmBytes > max);
+    if (!over) return;
+    throw new EloError(
+      'component_too_large',
+      `O componente digital ${over.path} declara tamanhoEmBytes ${over.tamanhoEmBytes} (${formatBytes(over.tamanhoEmBytes)}), acima do máximo de ${formatBytes(max)} aceito por este hub. Confira o tamanho informado ou divida o documento em arquivos menores.`,
+      { path: over.path, tamanhoEmBytes: over.tamanhoEmBytes, max },
+    );
+  }
 
   async function requireSender(caller: Caller, unit: UnitKey): Promise<void> {
     const s = await registry.getStructure(unit.repositoryId, unit.numero);
@@ -124,20 +145,34 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
    */
   async function withStoredBody<T>(rawBody: Uint8Array, create: (metadata: { key: string }) => Promise<T>): Promise<T> {
     const staged = await deps.blobs.stage(bytesStream(rawBody), rawBody.byteLength);
-    const existed = (await deps.blobs.size(staged.key)) !== null;
-    const key = await deps.blobs.commit(staged);
-    try {
-      return await create({ key });
-    } catch (e) {
-      if (!existed && !(await tramites.isBlobReferenced(key))) await deps.blobs.remove(key);
-      throw e;
-    }
+    // The same body may be a blob the retention sweep is removing: commit and refer under its lock.
+    return locks.run(staged.key, async () => {
+      const existed = (await deps.blobs.size(staged.key)) !== null;
+      const key = await deps.blobs.commit(staged);
+      try {
+        return await create({ key });
+      } catch (e) {
+        if (!existed && !(await tramites.isBlobReferenced(key))) await deps.blobs.remove(key);
+        throw e;
+      }
+    });
   }
 
   async function createOrConflict(t: NewTramite, at: string, actor: string, protocolo: string): Promise<TramiteRecord> {
-    const created = await tramites.create(t, at, { kind: 'tramite.iniciado', actor, data: { protocolo } });
+    const quota = { maxBytes: deps.settings.systemQuotaBytes, situacoes: OPEN_SITUACOES };
+    const created = await tramites.create({ ...t, quota }, at, { kind: 'tramite.iniciado', actor, data: { protocolo } });
     if (created.ok) return created.tramite;
     if (created.reason === 'nre_changed') throw new NreChanged();
+    if (created.reason === 'quota_exceeded') {
+      const { inUseBytes, addedBytes, maxBytes } = created;
+      // operators see it in the log; the store stays as it was (a refusal changes nothing)
+      deps.log({ level: 'warn', event: 'tramite.recusado_cota', data: { sistema: actor, protocolo, emUso: inUseBytes, novo: addedBytes, cota: maxBytes } });
+      throw new EloError(
+        'storage_quota_exceeded',
+        `Cota de armazenamento do sistema "${t.senderSystemId}" excedida: os trâmites não concluídos dele (situações 1 a 4) já declaram ${formatBytes(inUseBytes)}, este trâmite acrescentaria ${formatBytes(addedBytes)} e a cota é de ${formatBytes(maxBytes)}. Conclua ou cancele trâmites em andamento (ou aguarde que sejam recebidos) antes de enviar de novo, ou peça à administração do hub uma cota maior.`,
+        { emUso: inUseBytes, novo: addedBytes, cota: maxBytes },
+      );
+    }
     throw openTramiteError(created.open);
   }
 
@@ -145,6 +180,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
     requireSender,
     resolveDestination,
     createOrConflict,
+    requireRoom: capacity.requireRoom,
 
     async startProcesso(input: { caller: Caller; rawBody: Uint8Array; body: unknown }): Promise<StartedTramite> {
       const parsed = parseIniciarTramiteProcesso(input.body, lists);
@@ -154,8 +190,11 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
       const destinatario = toUnit(cabecalho.destinatario);
       await requireSender(input.caller, remetente);
       const { receptora, receiverSystemId } = await resolveDestination(destinatario);
-      const plan = planComponents(listComponents(processo));
+      const refs = listComponents(processo);
+      requireDeclaredSizes(refs);
+      const plan = planComponents(refs);
       requireConsistentSizes(plan);
+      await capacity.requireRoom(input.rawBody.byteLength, 'tramite');
 
       // spec §6.1: a known NRE brings its registered documents; a new well-formed one is adopted
       // (§4.1). The creation is compare-and-set on the registration the rules were checked
@@ -201,6 +240,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
                 urgente: cabecalho.urgencia,
                 motivoUrgencia: cabecalho.motivoDaUrgencia ?? null,
                 metadataBlobKey: metadata.key,
+                metadataSize: input.rawBody.byteLength,
                 ...spansOf(input.rawBody, 'processo'),
                 ticket: null,
                 expectedNreVersion,
@@ -230,8 +270,11 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
       const destinations: { unit: UnitKey; receptora: UnitKey | null; receiverSystemId: string }[] = [];
       for (const d of cabecalho.destinatarios) destinations.push({ unit: toUnit(d), ...(await resolveDestination(toUnit(d))) });
       const protocolo = documento.protocolo ?? `avulso-${documento.ordem}`;
-      const plan = planComponents(listDocumentComponents(documento, protocolo));
+      const refs = listDocumentComponents(documento, protocolo);
+      requireDeclaredSizes(refs);
+      const plan = planComponents(refs);
       requireConsistentSizes(plan);
+      await capacity.requireRoom(input.rawBody.byteLength, 'tramite');
       const at = deps.clock.now().toISOString();
       return withStoredBody(input.rawBody, async (metadata) => {
         const created: TramiteRecord[] = [];
@@ -253,6 +296,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
               urgente: cabecalho.urgencia,
               motivoUrgencia: cabecalho.motivoDaUrgencia ?? null,
               metadataBlobKey: metadata.key,
+              metadataSize: input.rawBody.byteLength,
               ...spansOf(input.rawBody, 'documento'),
               ticket,
               components: plan.components.map((c) => ({ ...c, requested: true, pendingForReceiver: true })),

@@ -5,6 +5,8 @@ import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { StagedBlob } from '../../store/index.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { situacaoConflict } from './guards.ts';
+import { blobLocks } from '../storage/blob-locks.ts';
+import { capacityService, formatBytes, MAX_PART_BYTES } from '../storage/capacity.ts';
 
 export interface UploadTarget {
   ticket: string;
@@ -16,6 +18,8 @@ export interface UploadTarget {
 /** Whole upload of a component by ticket (spec §2.10). */
 export function uploadService(deps: ServiceDeps) {
   const { tramites } = deps.store;
+  const locks = blobLocks(deps.blobs);
+  const capacity = capacityService(deps);
 
   async function openTicket(caller: Caller, ticket: string): Promise<UploadTarget> {
     const list = /^\d{1,10}$/.test(ticket) ? await tramites.getByTicket(ticket) : [];
@@ -78,6 +82,26 @@ export function uploadService(deps: ServiceDeps) {
 
   return {
     openTicket,
+
+    /** Before a whole upload is read: room for the largest requested component (free-space floor). */
+    async admitWhole(target: UploadTarget): Promise<void> {
+      await capacity.requireRoom(target.maxSize, 'upload');
+    },
+
+    /**
+     * Before a part is read (spec §2.11): the declared range is at most the protocol's 200 MB
+     * block, and there is room for it; nothing of a refused part is stored.
+     */
+    async admitPart(target: UploadTarget, range: { ini: number; fim: number }): Promise<void> {
+      if (range.fim - range.ini > MAX_PART_BYTES) {
+        throw new EloError(
+          'part_too_large',
+          `A parte [${range.ini}, ${range.fim}) tem ${formatBytes(range.fim - range.ini)}, acima do bloco máximo de transferência de ${formatBytes(MAX_PART_BYTES)} (200 MB). Envie o componente em partes de até 200 MB.`,
+          { range, max: MAX_PART_BYTES },
+        );
+      }
+      await capacity.requireRoom(range.fim - range.ini, 'upload');
+    },
 
     /**
      * `PUT …/partes/{ini}-{fim}` (spec §2.11): the range is half-open, `fim` ≤ the declared size,
@@ -152,6 +176,8 @@ export function uploadService(deps: ServiceDeps) {
           { missing, size: c.size },
         );
       }
+      // assembling writes the whole component once more
+      await capacity.requireRoom(c.size, 'upload');
       const staged = await deps.blobs.assembleParts(upload, parts, c.size);
       // A mismatch keeps the parts as they were (a refusal changes nothing): the sender may
       // re-send the wrong part and signal again. Parts of tickets that left situação 1 are
@@ -215,15 +241,18 @@ export function uploadService(deps: ServiceDeps) {
             { expected: hash, computed: staged.sha256 },
           );
         }
-        const key = await deps.blobs.commit(staged);
-        return tramites.markReceived(
-          owners.map((o) => o.t.idt),
-          hash,
-          staged.size,
-          key,
-          deps.clock.now().toISOString(),
-          { kind: 'componente.recebido', actor: input.caller.system.id, data: { hash, size: staged.size } },
-        );
+        // Commit and refer under the blob's lock: the retention sweep may be removing the same bytes.
+        return await locks.run(staged.key, async () => {
+          const key = await deps.blobs.commit(staged);
+          return tramites.markReceived(
+            owners.map((o) => o.t.idt),
+            hash,
+            staged.size,
+            key,
+            deps.clock.now().toISOString(),
+            { kind: 'componente.recebido', actor: input.caller.system.id, data: { hash, size: staged.size } },
+          );
+        });
       } catch (e) {
         await deps.blobs.discard(staged);
         throw e;

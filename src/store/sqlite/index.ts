@@ -2,6 +2,7 @@ import type { Store } from '../index.ts';
 import { openDatabase, type Db } from './open.ts';
 import { sqliteRegistry } from './registry-sqlite.ts';
 import { sqliteTramites } from './tramites-sqlite.ts';
+import { sqliteRetention } from './retention-sqlite.ts';
 
 /** The embedded default store: one SQLite file (or ':memory:' in tests). */
 export function openSqliteStore(file: string): Store & { db: Db } {
@@ -10,6 +11,7 @@ export function openSqliteStore(file: string): Store & { db: Db } {
     db,
     registry: sqliteRegistry(db),
     tramites: sqliteTramites(db),
+    retention: sqliteRetention(db),
     audit: {
       async append(a, at) {
         db.prepare('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES (?, ?, ?, ?, ?)').run(

@@ -135,4 +135,11 @@ export const migrations: readonly string[] = [
   INSERT OR IGNORE INTO nre_holders (nre, system_id, source, at)
     SELECT nre, receiver_system_id, 'tramite', last_transition_at FROM tramites WHERE situacao IN (5, 6);
   `,
+  /* 9: retention: when component bytes and metadata were removed, the metadata size for quotas, hash lookups */ `
+  ALTER TABLE tramites ADD COLUMN components_purged_at TEXT;
+  ALTER TABLE tramites ADD COLUMN metadata_purged_at TEXT;
+  ALTER TABLE tramites ADD COLUMN metadata_size INTEGER;
+  CREATE INDEX tramite_components_hash ON tramite_components(hash);
+  CREATE INDEX tramites_metadata_blob ON tramites(metadata_blob_key);
+  `,
 ];

@@ -3,6 +3,7 @@ import type { Situacao } from '../../domain/situacao.ts';
 import { FIRST_IDT, formatOwnNre, type TramiteComponent, type TramiteRecord } from '../../domain/tramite.ts';
 import type { AuditEntry, CreateResult, NreHolder, NreHoldersResult, TramiteReader, TramiteWriter, TransitionResult } from '../index.ts';
 import type { Db } from './open.ts';
+import { metadataSizeOf, quotaRefusal } from './retention-sqlite.ts';
 
 type Row = Record<string, unknown>;
 const bool = (v: unknown): boolean => v === 1 || v === true;
@@ -122,6 +123,9 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
       db
         .prepare(`SELECT idt, situacao, nre FROM tramites WHERE ${where} AND situacao BETWEEN 1 AND 4 ORDER BY idt DESC LIMIT 1`)
         .get(...params) as { idt: number; situacao: Situacao; nre: string } | undefined;
+    // before any write: a refusal leaves the store as it was
+    const overQuota = quotaRefusal(db, t);
+    if (overQuota) return overQuota;
     let nre = t.nre;
     if (nre) {
       const open = openOf('nre = ?', nre);
@@ -159,6 +163,7 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
       t.propsSpan?.ini ?? null,
       t.propsSpan?.fim ?? null,
     );
+    db.prepare('UPDATE tramites SET metadata_size = ? WHERE idt = ?').run(metadataSizeOf(db, t), idt);
     const insertComponent = db.prepare(
       `INSERT INTO tramite_components (idt, hash, size, protocolo, requested, received, pending_receiver, delivered, occurrences)
        VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?)`,

@@ -15,6 +15,7 @@ export function registerPutComponenteParte(app: Hono<AppEnv>, deps: AppDeps): vo
     if (!Number.isSafeInteger(ini) || !Number.isSafeInteger(fim) || fim < ini)
       throw validationError('faixa', `deve ter a forma {ini}-{fim} com ini ≤ fim (recebido: "${clip(c.req.param('faixa') ?? '')}")`);
     const target = await deps.services.upload.openTicket(caller, c.req.param('ticket'));
+    await deps.services.upload.admitPart(target, { ini, fim });
     // Read at most one byte more than the part claims: enough to tell it is too long.
     const form = await readUploadForm(c, deps, Math.min(fim - ini, target.maxSize) + 1);
     await deps.services.upload.acceptPart({ caller, target, range: { ini, fim }, ...form });

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { OPEN_SITUACOES, type Situacao } from '../../domain/situacao.ts';
+import type { NewTramite } from '../index.ts';
+import { openSqliteStore } from './index.ts';
+
+const NEEDING: Situacao[] = [1, 2, 3, 4, 5, 6, 8, 9];
+const audit = { kind: 'teste', actor: 'teste' };
+const key = (c: string) => `sha256/${c.repeat(64)}`;
+
+function newTramite(over: Partial<NewTramite> = {}): NewTramite {
+  return {
+    kind: 'processo',
+    nre: null,
+    protocolo: 'P-1',
+    remetente: { repositoryId: 1, numero: '1' },
+    destinatario: { repositoryId: 1, numero: '2' },
+    receptora: null,
+    senderSystemId: 's1',
+    receiverSystemId: 's2',
+    isReplay: false,
+    envioParcial: false,
+    urgente: false,
+    motivoUrgencia: null,
+    metadataBlobKey: key('0'),
+    packageSpan: null,
+    propsSpan: null,
+    ticket: null,
+    components: [{ hash: 'h1', size: 10, protocolo: 'P-1', occurrences: 1, requested: true, pendingForReceiver: true }],
+    ...over,
+  };
+}
+
+async function cancelledWithBlob(store: ReturnType<typeof openSqliteStore>, protocolo: string, hash: string, blob: string) {
+  const c = await store.tramites.create(
+    newTramite({ protocolo, metadataBlobKey: key('9'), components: [{ hash, size: 10, protocolo, occurrences: 1, requested: true, pendingForReceiver: true }] }),
+    'a',
+    audit,
+  );
+  if (!c.ok) throw new Error('setup');
+  await store.tramites.markReceived([c.tramite.idt], hash, 10, blob, 'b', audit);
+  await store.tramites.transition(c.tramite.idt, [1, 2], 7, 'c', audit);
+  return c.tramite.idt;
+}
+
+describe('sqlite retention store', () => {
+  it('releases a component blob only a cancelled trâmite held, with an audit event, once', async () => {
+    const store = openSqliteStore(':memory:');
+    const idt = await cancelledWithBlob(store, 'P-1', 'h1', key('1'));
+    expect(await store.retention.releasableComponentBlobs(NEEDING, 10)).toEqual([{ hash: 'h1', key: key('1'), size: 10 }]);
+    expect(await store.retention.releaseComponentBlob('h1', key('1'), NEEDING, 'd', audit)).toBe(true);
+    expect(await store.retention.releaseComponentBlob('h1', key('1'), NEEDING, 'd', audit)).toBe(false);
+    expect(await store.tramites.blobKeyOf('h1')).toBeNull();
+    expect((await store.audit.list({ idt, kind: 'teste' })).some((e) => e.data?.hash === 'h1')).toBe(true);
+  });
+
+  it('re-checks in the releasing transaction: a trâmite declaring the hash meanwhile keeps the blob', async () => {
+    const store = openSqliteStore(':memory:');
+    await cancelledWithBlob(store, 'P-1', 'h1', key('1'));
+    const [listed] = await store.retention.releasableComponentBlobs(NEEDING, 10);
+    expect(listed).toBeDefined();
+    await store.tramites.create(newTramite({ protocolo: 'P-2', metadataBlobKey: key('2') }), 'd', audit); // declares h1, not yet uploaded
+    expect(await store.retention.releaseComponentBlob(listed!.hash, listed!.key, NEEDING, 'e', audit)).toBe(false);
+    expect(await store.tramites.blobKeyOf('h1')).toBe(key('1'));
+  });
+
+  it('keeps a component blob whose bytes are also a kept body (one content-addressed store)', async () => {
+    const store = openSqliteStore(':memory:');
+    await cancelledWithBlob(store, 'P-1', 'h1', key('1'));
+    await store.tramites.create(newTramite({ protocolo: 'P-2', metadataBlobKey: key('1'), components: [] }), 'd', audit);
+    expect(await store.retention.releasableComponentBlobs(NEEDING, 10)).toEqual([]);
+  });
+
+  it('refuses a trâmite over its sender quota without writing anything, counting shared hashes once', async () => {
+    const store = openSqliteStore(':memory:');
+    const quota = { maxBytes: 100, situacoes: OPEN_SITUACOES };
+    const big = (hash: string, protocolo: string) =>
+      newTramite({ protocolo, quota, metadataSize: 5, components: [{ hash, size: 60, protocolo, occurrences: 1, requested: true, pendingForReceiver: true }] });
+    expect((await store.tramites.create(big('a', 'P-1'), 'a', audit)).ok).toBe(true);
+    const before = JSON.stringify(store.db.prepare('SELECT * FROM tramites').all()) + JSON.stringify(store.db.prepare('SELECT * FROM nres').all());
+    const counters = JSON.stringify(store.db.prepare('SELECT * FROM counters').all());
+    expect(await store.tramites.create({ ...big('b', 'P-2'), metadataBlobKey: key('3') }, 'b', audit)).toEqual({
+      ok: false,
+      reason: 'quota_exceeded',
+      inUseBytes: 65,
+      addedBytes: 65,
+      maxBytes: 100,
+    });
+    expect(JSON.stringify(store.db.prepare('SELECT * FROM tramites').all()) + JSON.stringify(store.db.prepare('SELECT * FROM nres').all())).toBe(before);
+    expect(JSON.stringify(store.db.prepare('SELECT * FROM counters').all())).toBe(counters);
+    // same hash and same body: nothing more to store
+    expect((await store.tramites.create(big('a', 'P-3'), 'c', audit)).ok).toBe(true);
+  });
+});
