@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FixedClock } from '../../src/domain/clock.ts';
 import { ESTADO, expect2xx, expectError, MUNICIPIO, startConformanceHub, type Ctx, type SystemId } from './support/context.ts';
 import { V3 } from './support/http.ts';
 import { downloadAll, driveTo, fetchMetadata, signReceipt, start, upload, type Json, type Tramite } from './support/flow.ts';
@@ -87,8 +88,12 @@ describe('GET tramites/pendentes (spec §2.14, §5.3)', () => {
 describe('long-poll GET /interoperabilidade/pendencias (spec §2.15)', () => {
   let ctx: Ctx;
   const HOLD_S = 2;
+  // A pair once returned is not offered again for one hold period, measured on the hub's clock.
+  // The clock is held still so that a slow machine cannot age a pair out in the middle of a
+  // test; the hold itself (how long a request waits) is real time.
+  const clock = new FixedClock(new Date());
   beforeAll(async () => {
-    ctx = await startConformanceHub({ env: { ELO_LONG_POLL_SECONDS: String(HOLD_S) } });
+    ctx = await startConformanceHub({ clock, env: { ELO_LONG_POLL_SECONDS: String(HOLD_S) } });
   });
   afterAll(async () => ctx?.close());
 
@@ -134,6 +139,20 @@ describe('long-poll GET /interoperabilidade/pendencias (spec §2.15)', () => {
     }
     expect(seen).not.toContain(`${released.idt}/2`);
     expect([...seen].sort()).toEqual(trs.map((t) => `${t.idt}/2`).sort());
+  });
+
+  it('offers a pendência nobody acted on again once a hold period has passed since it was returned', async () => {
+    const tr = await driveTo(ctx, 2);
+    const first = await poll(MUNICIPIO, 0);
+    expect(first).toMatchObject({ encontrou: true, IDT: tr.idt, status: 2 });
+    clock.advance(HOLD_S * 1000 + 1);
+    const pairs: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await poll(MUNICIPIO, 0);
+      if (!r.encontrou) break;
+      pairs.push(`${r.IDT}/${r.status}`);
+    }
+    expect(pairs).toContain(`${tr.idt}/2`);
   });
 
   it('delivers the sender’s pendência 5 when the receiver’s receipt arrives', async () => {
