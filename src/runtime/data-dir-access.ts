@@ -1,5 +1,7 @@
-import { chmodSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Store } from '../store/index.ts';
+import { openSqliteStore } from '../store/sqlite/index.ts';
 import { dataPaths } from './data-dir.ts';
 
 /**
@@ -110,4 +112,19 @@ export function makePrivate(paths: string[]): void {
       // a -wal/-shm file SQLite has not created yet: it will copy the database's mode
     }
   }
+}
+
+/**
+ * Opens the data folder's SQLite store as its owner: refuses another user's folder, creates the
+ * folder 0700 and, when the database is new, makes it and its -wal/-shm 0600 (SQLite gives the
+ * journal files the database's mode). Every composition root and command opens it this way.
+ */
+export function openDataDirStore(dataDir: string): Store {
+  assertDataDirOwner(dataDir);
+  const p = dataPaths(dataDir);
+  mkdirSync(p.root, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const fresh = !existsSync(p.database);
+  const store = openSqliteStore(p.database);
+  if (fresh) makePrivate([p.database, `${p.database}-wal`, `${p.database}-shm`]);
+  return store;
 }

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -11,12 +11,11 @@ import { cryptoKeySigner } from '../pki/signer.ts';
 import { createServices, type Services } from '../services/index.ts';
 import type { FreeSpace } from '../services/deps.ts';
 import { fsBlobStore } from '../store/blobs/fs-blob-store.ts';
-import { openSqliteStore } from '../store/sqlite/index.ts';
 import { bootstrapDataDir, type BootstrapReport } from './bootstrap.ts';
 import { caAdmin } from './ca-admin.ts';
 import { hubCertificateProblems } from './hub-certificates.ts';
 import type { EloConfig } from './config.ts';
-import { assertDataDirOwner, loosenedPermissions, makePrivate, PRIVATE_DIR_MODE } from './data-dir-access.ts';
+import { assertDataDirOwner, loosenedPermissions, openDataDirStore } from './data-dir-access.ts';
 import { dataPaths } from './data-dir.ts';
 import { loadCodeLists } from './federation-files.ts';
 import { nodePeerAddress, nodePeerCertificate } from './node-peer.ts';
@@ -54,10 +53,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   const paths = dataPaths(config.dataDir);
   assertDataDirOwner(config.dataDir);
   const permissionWarnings = existsSync(paths.root) ? loosenedPermissions(config.dataDir) : [];
-  const freshDatabase = !existsSync(paths.database);
-  mkdirSync(paths.root, { recursive: true, mode: PRIVATE_DIR_MODE });
-  const store = openSqliteStore(paths.database);
-  if (freshDatabase) makePrivate([paths.database, `${paths.database}-wal`, `${paths.database}-shm`]);
+  const store = openDataDirStore(config.dataDir);
   const bootstrap = await bootstrapDataDir(config, store, clock.now());
   const signingKey = await importRsaPrivateKeyPem(readFileSync(paths.signingKey, 'utf8'));
   const services = createServices({

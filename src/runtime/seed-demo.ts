@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import { generateRsaKeys, issueLeaf, privateKeyToPem } from '../pki/ca/issue.ts';
 import { fingerprint256, x509 } from '../pki/x509.ts';
-import { openSqliteStore } from '../store/sqlite/index.ts';
 import { bootstrapDataDir, loadIssuer, type BootstrapReport } from './bootstrap.ts';
 import type { EloConfig } from './config.ts';
-import { assertDataDirOwner, makePrivate, PRIVATE_DIR_MODE } from './data-dir-access.ts';
+import { openDataDirStore } from './data-dir-access.ts';
 import { dataPaths } from './data-dir.ts';
 import { registerCertificate } from './register-certificate.ts';
 import { federationDir, loadFederationSeed } from './federation-files.ts';
@@ -39,12 +38,8 @@ export interface SeedReport {
 export async function seedDemo(config: EloConfig, now: Date, file: string = `${federationDir}demo/federation.json`): Promise<SeedReport> {
   const seed = loadFederationSeed(file);
   const paths = dataPaths(config.dataDir);
-  assertDataDirOwner(config.dataDir);
-  await mkdir(paths.root, { recursive: true, mode: PRIVATE_DIR_MODE });
-  const freshDatabase = !existsSync(paths.database);
-  const store = openSqliteStore(paths.database);
+  const store = openDataDirStore(config.dataDir);
   try {
-    if (freshDatabase) makePrivate([paths.database, `${paths.database}-wal`, `${paths.database}-shm`]);
     const bootstrap = await bootstrapDataDir(config, store, now);
     const summary = await store.registry.applySeed(seed, now.toISOString());
     const issuer = await loadIssuer(config);

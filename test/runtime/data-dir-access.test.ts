@@ -111,11 +111,11 @@ describe('data folder permissions', () => {
     expect(() => assertDataDirOwner(join(data, 'nova'), uid + 1)).not.toThrow();
   });
 
-  it.runIf(isRoot)('as root, every command that writes the data folder refuses a folder owned by the hub user and leaves it untouched', async () => {
+  it.runIf(isRoot)('as root, every command that works on the data folder refuses a folder owned by the hub user and leaves it untouched', async () => {
     const data = join(tempDir(), 'dados-do-hub');
     mkdirSync(data, { mode: 0o700 });
     chownSync(data, 65534, 65534); // the service user the hub runs as (nobody, here)
-    for (const args of [['seed', 'demo'], ['start'], ['ca', 'crl'], ['cert', 'list']]) {
+    for (const args of [['seed', 'demo'], ['start'], ['ca', 'crl'], ['cert', 'list'], ['nre', 'liberar', '--nre', '0000000000000001']]) {
       const r = await elo_(args, { ELO_DATA_DIR: data, ELO_PORT: '0' });
       expect(r.code, `${args.join(' ')}: ${r.stdout}`).toBe(2);
       expect(r.stderr).toContain(`A pasta de dados ${data} pertence a outro usuário`);

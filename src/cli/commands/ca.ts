@@ -1,51 +1,21 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig } from 'node:util';
 import { bootstrapDataDir } from '../../runtime/bootstrap.ts';
 import { caAdmin, CaAdminError } from '../../runtime/ca-admin.ts';
-import { ConfigError, loadConfig } from '../../runtime/config.ts';
-import { assertDataDirOwner, DataDirAccessError, makePrivate, PRIVATE_DIR_MODE } from '../../runtime/data-dir-access.ts';
-import { dataPaths } from '../../runtime/data-dir.ts';
-import { openSqliteStore } from '../../store/sqlite/index.ts';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from '../io.ts';
+import { dataDirCommand } from '../data-dir-command.ts';
+import { EXIT_OK, type CliCommand, type CliIo } from '../io.ts';
 
-/** Parses options, runs `body` with the CA of the data folder, renders errors in Portuguese. */
-function caCommand(help: string, options: ParseArgsConfig['options'], body: (ctx: { values: Record<string, any>; io: CliIo; ca: ReturnType<typeof caAdmin>; now: Date }) => Promise<number>): CliCommand {
-  return async (args, io) => {
-    let values: Record<string, any>;
-    try {
-      ({ values } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } }, strict: true }));
-    } catch (e) {
-      io.err(`${e instanceof Error ? e.message : String(e)}\n\n${help}`);
-      return EXIT_USAGE;
-    }
-    if (values.help) {
-      io.out(help);
-      return EXIT_OK;
-    }
-    let store;
-    try {
-      const config = loadConfig(io.env, io.cwd);
-      assertDataDirOwner(config.dataDir);
-      mkdirSync(config.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
-      const database = dataPaths(config.dataDir).database;
-      const freshDatabase = !existsSync(database);
-      store = openSqliteStore(database);
-      if (freshDatabase) makePrivate([database, `${database}-wal`, `${database}-shm`]);
-      const now = new Date();
-      await bootstrapDataDir(config, store, now);
-      return await body({ values, io, ca: caAdmin(config, store), now });
-    } catch (e) {
-      if (e instanceof CaAdminError || e instanceof ConfigError || e instanceof DataDirAccessError) {
-        io.err(e.message);
-        return e instanceof CaAdminError ? EXIT_FAILED : EXIT_USAGE;
-      }
-      io.err(`Falha: ${e instanceof Error ? e.message : String(e)}`);
-      return EXIT_FAILED;
-    } finally {
-      await store?.close();
-    }
-  };
+/** A command on the data folder's CA (bootstrapped first: `elo ca` works before the first start). */
+function caCommand(
+  help: string,
+  options: ParseArgsConfig['options'],
+  body: (ctx: { values: Record<string, any>; io: CliIo; ca: ReturnType<typeof caAdmin>; now: Date }) => Promise<number>,
+): CliCommand {
+  return dataDirCommand(help, options, async ({ values, io, config, store, now }) => {
+    await bootstrapDataDir(config, store, now);
+    return body({ values, io, ca: caAdmin(config, store), now });
+  });
 }
 
 const json = (io: CliIo, v: unknown) => io.out(JSON.stringify(v, null, 2));

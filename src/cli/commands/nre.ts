@@ -1,11 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { isEloError } from '../../domain/errors.ts';
-import { ConfigError, loadConfig } from '../../runtime/config.ts';
-import { dataPaths } from '../../runtime/data-dir.ts';
+import { type ParseArgsConfig } from 'node:util';
 import { nreHoldingService, parseHoldings } from '../../services/nre-holdings.ts';
-import { openSqliteStore } from '../../store/sqlite/index.ts';
+import { dataDirCommand } from '../data-dir-command.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from '../io.ts';
 
 /**
@@ -17,39 +14,12 @@ function nreCommand(
   options: ParseArgsConfig['options'],
   body: (ctx: { values: Record<string, any>; io: CliIo; service: ReturnType<typeof nreHoldingService> }) => Promise<number>,
 ): CliCommand {
-  return async (args, io) => {
-    let values: Record<string, any>;
-    try {
-      ({ values } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } }, strict: true }));
-    } catch (e) {
-      io.err(`${e instanceof Error ? e.message : String(e)}\n\n${help}`);
-      return EXIT_USAGE;
-    }
-    if (values.help) {
-      io.out(help);
-      return EXIT_OK;
-    }
-    let store;
-    try {
-      const config = loadConfig(io.env, io.cwd);
-      const database = dataPaths(config.dataDir).database;
-      if (!existsSync(database)) {
-        io.err(`Não há banco de dados em ${database}. Confira ELO_DATA_DIR (a pasta de dados do hub).`);
-        return EXIT_FAILED;
-      }
-      store = openSqliteStore(database);
-      return await body({ values, io, service: nreHoldingService({ store, clock: { now: () => new Date() } }) });
-    } catch (e) {
-      if (e instanceof ConfigError) {
-        io.err(e.message);
-        return EXIT_USAGE;
-      }
-      io.err(isEloError(e) ? e.mensagem : `Falha: ${e instanceof Error ? e.message : String(e)}`);
-      return EXIT_FAILED;
-    } finally {
-      await store?.close();
-    }
-  };
+  return dataDirCommand(
+    help,
+    options,
+    ({ values, io, store }) => body({ values, io, service: nreHoldingService({ store, clock: { now: () => new Date() } }) }),
+    { existing: true },
+  );
 }
 
 const OPERATOR = 'cli';

@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isEloError } from '../domain/errors.ts';
+import { CaAdminError } from '../runtime/ca-admin.ts';
+import { ConfigError, loadConfig, type EloConfig } from '../runtime/config.ts';
+import { assertDataDirOwner, DataDirAccessError, openDataDirStore } from '../runtime/data-dir-access.ts';
+import { dataPaths } from '../runtime/data-dir.ts';
+import type { Store } from '../store/index.ts';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from './io.ts';
+
+export interface DataDirContext {
+  values: Record<string, any>;
+  io: CliIo;
+  config: EloConfig;
+  store: Store;
+  now: Date;
+}
+
+/**
+ * A command that works on the data folder: parses its options (plus --help and --json), opens
+ * the store as the folder's owner (refusing another user's folder), runs `body` and renders every
+ * failure in Portuguese with the CLI's exit codes (2: configuration or folder, 1: refused).
+ * With `existing`, a missing database is an error instead of a new hub.
+ */
+export function dataDirCommand(
+  help: string,
+  options: ParseArgsConfig['options'],
+  body: (ctx: DataDirContext) => Promise<number>,
+  opts: { existing?: boolean } = {},
+): CliCommand {
+  return async (args, io) => {
+    let values: Record<string, any>;
+    try {
+      ({ values } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } }, strict: true }));
+    } catch (e) {
+      io.err(`${e instanceof Error ? e.message : String(e)}\n\n${help}`);
+      return EXIT_USAGE;
+    }
+    if (values.help) {
+      io.out(help);
+      return EXIT_OK;
+    }
+    let store: Store | undefined;
+    try {
+      const config = loadConfig(io.env, io.cwd);
+      assertDataDirOwner(config.dataDir);
+      const database = dataPaths(config.dataDir).database;
+      if (opts.existing && !existsSync(database)) {
+        io.err(`Não há banco de dados em ${database}. Confira ELO_DATA_DIR (a pasta de dados do hub).`);
+        return EXIT_FAILED;
+      }
+      store = openDataDirStore(config.dataDir);
+      return await body({ values, io, config, store, now: new Date() });
+    } catch (e) {
+      if (e instanceof ConfigError || e instanceof DataDirAccessError) {
+        io.err(e.message);
+        return EXIT_USAGE;
+      }
+      if (e instanceof CaAdminError) io.err(e.message);
+      else io.err(isEloError(e) ? e.mensagem : `Falha: ${e instanceof Error ? e.message : String(e)}`);
+      return EXIT_FAILED;
+    } finally {
+      await store?.close();
+    }
+  };
+}
