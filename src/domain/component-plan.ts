@@ -22,7 +22,8 @@ export interface ComponentPlan {
 
 export function planComponents(refs: ComponentRef[]): ComponentPlan {
   const byHash = new Map<string, PlannedComponent & { paths: string[]; sizes: Set<number> }>();
-  const byProtocolo = new Map<string, string[]>();
+  // A Set per protocolo keeps wire order (insertion order) and answers "seen?" in one lookup.
+  const byProtocolo = new Map<string, Set<string>>();
   for (const r of refs) {
     if (r.retirado) continue;
     const seen = byHash.get(r.hash);
@@ -40,13 +41,13 @@ export function planComponents(refs: ComponentRef[]): ComponentPlan {
         sizes: new Set([r.tamanhoEmBytes]),
       });
     }
-    const list = byProtocolo.get(r.protocolo) ?? [];
-    if (!list.includes(r.hash)) list.push(r.hash);
-    byProtocolo.set(r.protocolo, list);
+    const hashes = byProtocolo.get(r.protocolo);
+    if (hashes) hashes.add(r.hash);
+    else byProtocolo.set(r.protocolo, new Set([r.hash]));
   }
   return {
     components: [...byHash.values()].map(({ hash, size, protocolo, occurrences }) => ({ hash, size, protocolo, occurrences })),
-    byProtocolo: [...byProtocolo.entries()].map(([protocolo, hashes]) => ({ protocolo, hashes })),
+    byProtocolo: [...byProtocolo.entries()].map(([protocolo, hashes]) => ({ protocolo, hashes: [...hashes] })),
     conflicts: [...byHash.values()]
       .filter((c) => c.sizes.size > 1)
       .map((c) => ({ hash: c.hash, paths: c.paths, sizes: [...c.sizes] })),

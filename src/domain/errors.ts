@@ -31,6 +31,7 @@ export const errorCatalogue = {
   payload_too_large: { status: 413, codigoErro: '9013' },
   concurrent_update: { status: 409, codigoErro: '9014' },
   admin_token_invalid: { status: 401, codigoErro: '9015' },
+  large_body_busy: { status: 503, codigoErro: '9016' },
   unavailable: { status: 503, codigoErro: '9998' },
   internal_error: { status: 500, codigoErro: '9999' },
 } as const satisfies Record<string, { status: number; codigoErro: string }>;

@@ -1,5 +1,6 @@
 import type { Clock, Ids } from '../domain/clock.ts';
 import type { CodeListsData } from '../domain/codelists.ts';
+import type { StartBodyAnalyser } from '../domain/tramita/index.ts';
 import type { Signer } from '../pki/signer.ts';
 import type { CertInput, CrlInput, PkiPolicy } from '../pki/verify/index.ts';
 import type { BlobStore, Store } from '../store/index.ts';
@@ -29,6 +30,8 @@ export interface TransferSettings {
   certExpiryWarningMs: number;
   /** How long the long-poll pendências request is held (spec §2.15: answer before 300 s). */
   longPollMs: number;
+  /** Large JSON bodies that may wait while another is analysed (more get 503); default 2. */
+  maxJsonWaiting?: number;
 }
 
 /** Operational log: one structured line per event, for operators (not part of the store). */
@@ -45,4 +48,6 @@ export interface ServiceDeps {
   hubSigner: Signer;
   settings: TransferSettings;
   log: Log;
+  /** Runs the analysis of large start bodies off the event loop (runtime: a worker thread). */
+  startBodyAnalyser?: StartBodyAnalyser;
 }

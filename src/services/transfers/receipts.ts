@@ -1,7 +1,8 @@
 import { EloError } from '../../domain/errors.ts';
 import { documentsToRegister } from '../../domain/nre-rules.ts';
 import type { CodeLists } from '../../domain/tramita/index.ts';
-import { storedPackage } from './stored-package.ts';
+import { startBodyAnalysis } from './analyse.ts';
+import { storedProcessoOutline } from './stored-package.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { CompletionReceipt, SendReceipt } from '../../domain/tramite.ts';
 import { verifyRsaSha256 } from '../../pki/signer.ts';
@@ -20,6 +21,7 @@ const fromBase64 = (s: string): Uint8Array | null => {
 /** Send receipt (spec §2.13, §7.3) and completion receipt (spec §2.20, §2.21, §7.1, §7.2). */
 export function receiptService(deps: ServiceDeps, lists: CodeLists) {
   const { tramites } = deps.store;
+  const analyse = startBodyAnalysis(deps, lists);
 
   return {
     async sendReceipt(caller: Caller, idt: number): Promise<{ idt: number; nre: string; receipt: SendReceipt }> {
@@ -95,7 +97,7 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
             signerChainPem: cert.pem,
             receivedAt: at,
           };
-          const pkg = t.kind === 'processo' ? (await storedPackage(deps.blobs, lists, t)).processo : null;
+          const pkg = t.kind === 'processo' ? await storedProcessoOutline(deps.blobs, analyse, t) : null;
           const moved = await tramites.completeWithReceipt(
             idt,
             receipt,

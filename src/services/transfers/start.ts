@@ -1,22 +1,14 @@
-import { planComponents, type ComponentPlan } from '../../domain/component-plan.ts';
+import { type ComponentPlan } from '../../domain/component-plan.ts';
 import { EloError } from '../../domain/errors.ts';
 import type { Caller } from '../../domain/identity.ts';
-import { memberSpans, type Span } from '../../domain/json-members.ts';
 import { checkNreRules } from '../../domain/nre-rules.ts';
 import { unitLabel, type UnitKey } from '../../domain/registry.ts';
-import {
-  formatValidationIssues,
-  listComponents,
-  listDocumentComponents,
-  parseIniciarTramiteDocumento,
-  parseIniciarTramiteProcesso,
-  type CodeLists,
-  type UnidadeRef,
-} from '../../domain/tramita/index.ts';
+import type { CodeLists, UnidadeRef } from '../../domain/tramita/index.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { NewTramite } from '../../store/index.ts';
 import type { ServiceDeps } from '../deps.ts';
 import type { StructureService } from '../structures.ts';
+import { startBodyAnalysis } from './analyse.ts';
 
 export interface StartedTramite {
   tramite: TramiteRecord;
@@ -32,13 +24,6 @@ const bytesStream = (bytes: Uint8Array) =>
     },
   });
 
-/** Where the package and the cabecalho's propriedadesAdicionais lie in the body (streamed later). */
-function spansOf(raw: Uint8Array, kind: 'processo' | 'documento'): { packageSpan: Span | null; propsSpan: Span | null } {
-  const top = memberSpans(raw);
-  const cabecalho = top.get('cabecalho');
-  return { packageSpan: top.get(kind) ?? null, propsSpan: (cabecalho && memberSpans(raw, cabecalho).get('propriedadesAdicionais')) ?? null };
-}
-
 /** The NRE's registration moved between the rule check and the creation: check again. */
 class NreChanged extends Error {}
 
@@ -46,9 +31,6 @@ export const toUnit = (u: UnidadeRef): UnitKey => ({
   repositoryId: u.identificacaoDoRepositorioDeEstruturas,
   numero: u.numeroDeIdentificacaoDaEstrutura,
 });
-
-const validationFailed = (issues: Parameters<typeof formatValidationIssues>[0]) =>
-  new EloError('validation_failed', formatValidationIssues(issues), { issues });
 
 export const openTramiteError = (o: { idt: number; situacao: number; nre: string }) =>
   new EloError(
@@ -60,6 +42,7 @@ export const openTramiteError = (o: { idt: number; situacao: number; nre: string
 /** Start of trâmites: of a process (spec §2.8) and of a documento avulso (spec §2.9). */
 export function startService(deps: ServiceDeps, structures: StructureService, lists: CodeLists) {
   const { registry, tramites } = deps.store;
+  const analyse = startBodyAnalysis(deps, lists);
 
   async function requireSender(caller: Caller, unit: UnitKey): Promise<void> {
     const s = await registry.getStructure(unit.repositoryId, unit.numero);
@@ -139,16 +122,16 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
     requireSender,
     resolveDestination,
     createOrConflict,
+    analyse,
 
-    async startProcesso(input: { caller: Caller; rawBody: Uint8Array; body: unknown }): Promise<StartedTramite> {
-      const parsed = parseIniciarTramiteProcesso(input.body, lists);
-      if (!parsed.ok) throw validationFailed(parsed.error);
-      const { cabecalho, processo } = parsed.value;
+    /** The exact body bytes: analysed (off the event loop when large), stored and relayed. */
+    async startProcesso(input: { caller: Caller; rawBody: Uint8Array }): Promise<StartedTramite> {
+      const { raw, analysis } = await analyse(input.rawBody, 'processo');
+      const { cabecalho, processo, plan, packageSpan, propsSpan } = analysis;
       const remetente = toUnit(cabecalho.remetente);
       const destinatario = toUnit(cabecalho.destinatario);
       await requireSender(input.caller, remetente);
       const { receptora, receiverSystemId } = await resolveDestination(destinatario);
-      const plan = planComponents(listComponents(processo));
       requireConsistentSizes(plan);
 
       // spec §6.1: a known NRE brings its registered documents; a new well-formed one is adopted
@@ -178,7 +161,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
         }
         const needed = (hash: string) => !held.has(hash);
         try {
-          const tramite = await withStoredBody(input.rawBody, (metadata) =>
+          const tramite = await withStoredBody(raw, (metadata) =>
             createOrConflict(
               {
                 kind: 'processo',
@@ -194,7 +177,8 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
                 urgente: cabecalho.urgencia,
                 motivoUrgencia: cabecalho.motivoDaUrgencia ?? null,
                 metadataBlobKey: metadata.key,
-                ...spansOf(input.rawBody, 'processo'),
+                packageSpan,
+                propsSpan,
                 ticket: null,
                 expectedNreVersion,
                 components: plan.components.map((c) => ({ ...c, requested: needed(c.hash), pendingForReceiver: needed(c.hash) })),
@@ -214,19 +198,17 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
     },
 
     /** `POST tramites/documento` (spec §2.9): one trâmite per destinatário, one shared ticket. */
-    async startDocumento(input: { caller: Caller; rawBody: Uint8Array; body: unknown }): Promise<{ ticket: string; tramites: TramiteRecord[]; solicitados: string[] }> {
-      const parsed = parseIniciarTramiteDocumento(input.body, lists);
-      if (!parsed.ok) throw validationFailed(parsed.error);
-      const { cabecalho, documento } = parsed.value;
+    async startDocumento(input: { caller: Caller; rawBody: Uint8Array }): Promise<{ ticket: string; tramites: TramiteRecord[]; solicitados: string[] }> {
+      const { raw, analysis } = await analyse(input.rawBody, 'documento');
+      const { cabecalho, documento, plan, packageSpan, propsSpan } = analysis;
       const remetente = toUnit(cabecalho.remetente);
       await requireSender(input.caller, remetente);
       const destinations: { unit: UnitKey; receptora: UnitKey | null; receiverSystemId: string }[] = [];
       for (const d of cabecalho.destinatarios) destinations.push({ unit: toUnit(d), ...(await resolveDestination(toUnit(d))) });
       const protocolo = documento.protocolo ?? `avulso-${documento.ordem}`;
-      const plan = planComponents(listDocumentComponents(documento, protocolo));
       requireConsistentSizes(plan);
       const at = deps.clock.now().toISOString();
-      return withStoredBody(input.rawBody, async (metadata) => {
+      return withStoredBody(raw, async (metadata) => {
         const created: TramiteRecord[] = [];
         let ticket: string | null = null;
         for (const d of destinations) {
@@ -246,7 +228,8 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
               urgente: cabecalho.urgencia,
               motivoUrgencia: cabecalho.motivoDaUrgencia ?? null,
               metadataBlobKey: metadata.key,
-              ...spansOf(input.rawBody, 'documento'),
+              packageSpan,
+              propsSpan,
               ticket,
               components: plan.components.map((c) => ({ ...c, requested: true, pendingForReceiver: true })),
             },

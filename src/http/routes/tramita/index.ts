@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../../env.ts';
+import { largeBodyGate } from '../../large-body-gate.ts';
 import { tramitaIdentity } from '../../middleware/tramita-identity.ts';
 import { registerDeleteTramite } from './delete-tramite.ts';
 import { registerGetCiencia } from './get-ciencia.ts';
@@ -32,12 +33,14 @@ export function tramitaFace(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
   app.use('*', tramitaIdentity(deps));
+  // One gate for both start routes and both mounts (v3, v4): one large body at a time per hub.
+  const gate = largeBodyGate({ maxWaiting: deps.services.deps.settings.maxJsonWaiting ?? 2 });
   registerHealthcheck(app);
   registerGetRepositorios(app, deps);
   registerGetEstruturas(app, deps);
   registerGetEstrutura(app, deps);
   registerGetCodeLists(app, deps);
-  registerPostTramiteProcesso(app, deps);
+  registerPostTramiteProcesso(app, deps, gate);
   registerPutComponente(app, deps);
   registerGetReciboDeEnvio(app, deps);
   registerGetPendentes(app, deps);
@@ -46,7 +49,7 @@ export function tramitaFace(deps: AppDeps): Hono<AppEnv> {
   registerPostDownload(app, deps);
   registerPostRecibo(app, deps);
   registerGetRecibo(app, deps);
-  registerPostTramiteDocumento(app, deps);
+  registerPostTramiteDocumento(app, deps, gate);
   registerPutComponenteParte(app, deps);
   registerPostTerminoEnvio(app, deps);
   registerPostRecusa(app, deps);
