@@ -31,6 +31,8 @@ export const configSchema = z.object({
   certExpiryWarningDays: z.number().positive().max(3650).default(30),
   /** How often the auto-cancel sweep runs. */
   sweepIntervalSeconds: z.number().positive().max(86_400).default(60),
+  /** Large JSON bodies that wait while another is analysed (one at a time); more get 503. */
+  maxJsonWaiting: z.number().int().min(0).max(100).default(2),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -49,6 +51,7 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_LONG_POLL_SECONDS: { field: 'longPollSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_CERT_EXPIRY_WARNING_DAYS: { field: 'certExpiryWarningDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_SWEEP_INTERVAL_SECONDS: { field: 'sweepIntervalSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
+  ELO_MAX_JSON_WAITING: { field: 'maxJsonWaiting', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
 };
 
 export class ConfigError extends Error {

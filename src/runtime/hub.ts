@@ -17,6 +17,7 @@ import type { EloConfig } from './config.ts';
 import { dataPaths } from './data-dir.ts';
 import { loadCodeLists } from './federation-files.ts';
 import { nodePeerCertificate } from './node-peer.ts';
+import { startBodyWorker } from './start-body-analyser.ts';
 import { fileTrustSource } from './trust-files.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -38,12 +39,16 @@ export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): 
   const store = openSqliteStore(paths.database);
   const bootstrap = await bootstrapDataDir(config, store, clock.now());
   const signingKey = await importRsaPrivateKeyPem(readFileSync(paths.signingKey, 'utf8'));
+  const codeLists = loadCodeLists();
+  // Large start bodies are analysed in a thread of their own (spec §1.5.9, 50 MB and more).
+  const analyser = startBodyWorker(codeLists);
   const services = createServices({
     store,
     blobs: fsBlobStore(paths.blobs),
     clock,
     ids: { uuid: () => randomUUID(), randomBytes: (n) => new Uint8Array(randomBytes(n)) },
-    codeLists: loadCodeLists(),
+    codeLists,
+    startBodyAnalyser: analyser.analyse,
     trust: fileTrustSource(
       [paths.caCert, ...config.trustAnchorFiles],
       () => [...config.crlFiles, ...[paths.rootCrl, paths.intermediateCrl].filter((f) => existsSync(f))],
@@ -57,6 +62,7 @@ export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): 
       autoCancelAfterMs: config.autoCancelDays * 86_400_000,
       autoCancelWarningMs: config.autoCancelWarningDays * 86_400_000,
       longPollMs: config.longPollSeconds * 1000,
+      maxJsonWaiting: config.maxJsonWaiting,
       certExpiryWarningMs: config.certExpiryWarningDays * 86_400_000,
     },
   });
@@ -89,6 +95,7 @@ export async function openHub(config: EloConfig, opts: { clock?: Clock } = {}): 
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
+      await analyser.close();
       await store.close();
     },
   };

@@ -5,7 +5,7 @@
  * the bytes. Pure, so that the runtime can run it off the event loop (a 50 MB body costs some
  * seconds of CPU) and hand back only the small result the start needs.
  */
-import { planComponents, type ComponentPlan } from '../component-plan.ts';
+import { packPlan, planComponents, type ComponentPlan, type PackedPlan } from '../component-plan.ts';
 import { memberSpans, type Span } from '../json-members.ts';
 import type { DocumentoOutline, ProcessoOutline } from '../nre-rules.ts';
 import { listComponents, listDocumentComponents } from './components.ts';
@@ -30,21 +30,35 @@ interface Located {
   packageSpan: Span | null;
   /** Where the cabecalho's `propriedadesAdicionais` lie (relayed from these bytes). */
   propsSpan: Span | null;
-  plan: ComponentPlan;
+  /** What to request and relay (spec §2.8, §6.2), packed to cross threads cheaply. */
+  plan: PackedPlan;
 }
 
 /** The cabecalho without `propriedadesAdicionais`: those travel as bytes, never as values. */
 export type CabecalhoSummary<C> = Omit<C, 'propriedadesAdicionais'>;
 
 export type StartBodyAnalysis =
-  | ({ ok: true; kind: 'processo'; cabecalho: CabecalhoSummary<Cabecalho>; processo: ProcessoOutline } & Located)
+  | ({
+      ok: true;
+      kind: 'processo';
+      cabecalho: CabecalhoSummary<Cabecalho>;
+      protocolo: string;
+      /** JSON of the ProcessoOutline: read only when the NRE rules need it (spec §6.1). */
+      processoOutline: string;
+    } & Located)
   | ({
       ok: true;
       kind: 'documento';
       cabecalho: CabecalhoSummary<CabecalhoDeDocumento>;
       documento: { ordem: number; protocolo?: string };
     } & Located)
-  | { ok: false; code: 'malformed_json' | 'validation_failed'; mensagem: string; issues?: ValidationIssue[] };
+  | {
+      ok: false;
+      code: 'malformed_json' | 'validation_failed';
+      mensagem: string;
+      issues?: ValidationIssue[];
+      conflicts?: ComponentPlan['conflicts'];
+    };
 
 /** Analyses a start body in the runtime's choice of thread; the port the start service uses. */
 export type StartBodyAnalyser = (raw: Uint8Array, kind: StartKind) => Promise<{ raw: Uint8Array; analysis: StartBodyAnalysis }>;
@@ -81,6 +95,17 @@ function spansOf(raw: Uint8Array, kind: StartKind): { packageSpan: Span | null; 
   const top = memberSpans(raw);
   const cabecalho = top.get('cabecalho');
   return { packageSpan: top.get(kind) ?? null, propsSpan: (cabecalho && memberSpans(raw, cabecalho).get('propriedadesAdicionais')) ?? null };
+}
+
+/** The plan, or the refusal of a package that gives one hash two sizes (it contradicts itself). */
+function packedOrConflict(plan: ComponentPlan): PackedPlan | StartBodyAnalysis {
+  const c = plan.conflicts[0];
+  const packed = c ? null : packPlan(plan);
+  if (packed) return packed;
+  const issues = c
+    ? [{ path: '', message: `os componentes ${c.paths.join(', ')} têm o mesmo hash (${c.hash}) e tamanhos diferentes (${c.sizes.join(', ')} bytes)` }]
+    : [{ path: '', message: 'tem um hash de componente digital inválido' }];
+  return { ok: false, code: 'validation_failed', mensagem: formatValidationIssues(issues), issues, conflicts: plan.conflicts };
 }
 
 /**
@@ -141,12 +166,15 @@ export function analyseStartBody(raw: Uint8Array, kind: StartKind, lists: CodeLi
     if (!parsed.ok) return invalid(parsed.error);
     const { propriedadesAdicionais: _, ...cabecalho } = parsed.value.cabecalho;
     const { processo } = parsed.value;
+    const plan = packedOrConflict(planComponents(listComponents(processo)));
+    if ('ok' in plan) return plan;
     return {
       ok: true,
       kind,
       cabecalho,
-      processo: outlineProcesso(processo),
-      plan: planComponents(listComponents(processo)),
+      protocolo: processo.protocolo,
+      processoOutline: JSON.stringify(outlineProcesso(processo)),
+      plan,
       ...spansOf(raw, kind),
     };
   }
@@ -155,12 +183,14 @@ export function analyseStartBody(raw: Uint8Array, kind: StartKind, lists: CodeLi
   const { propriedadesAdicionais: _, ...cabecalho } = parsed.value.cabecalho;
   const { documento } = parsed.value;
   const protocolo = documento.protocolo ?? `avulso-${documento.ordem}`;
+  const plan = packedOrConflict(planComponents(listDocumentComponents(documento, protocolo)));
+  if ('ok' in plan) return plan;
   return {
     ok: true,
     kind,
     cabecalho,
     documento: { ordem: documento.ordem, ...(documento.protocolo !== undefined && { protocolo: documento.protocolo }) },
-    plan: planComponents(listDocumentComponents(documento, protocolo)),
+    plan,
     ...spansOf(raw, kind),
   };
 }

@@ -22,7 +22,7 @@ export function startBodyAnalysis(deps: ServiceDeps, lists: CodeLists) {
         ? { raw, analysis: analyseStartBody(raw, kind, lists) }
         : await deps.startBodyAnalyser(raw, kind);
     const a = done.analysis;
-    if (!a.ok) throw new EloError(a.code, a.mensagem, a.issues ? { issues: a.issues } : undefined);
+    if (!a.ok) throw new EloError(a.code, a.mensagem, a.conflicts ? { conflicts: a.conflicts } : a.issues ? { issues: a.issues } : undefined);
     return { raw: done.raw, analysis: a as AcceptedStartBody<K> };
   };
 }

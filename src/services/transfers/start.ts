@@ -1,7 +1,7 @@
-import { type ComponentPlan } from '../../domain/component-plan.ts';
+import { unpackPlan, type ComponentPlan } from '../../domain/component-plan.ts';
 import { EloError } from '../../domain/errors.ts';
 import type { Caller } from '../../domain/identity.ts';
-import { checkNreRules } from '../../domain/nre-rules.ts';
+import { checkNreRules, type ProcessoOutline } from '../../domain/nre-rules.ts';
 import { unitLabel, type UnitKey } from '../../domain/registry.ts';
 import type { CodeLists, UnidadeRef } from '../../domain/tramita/index.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
@@ -84,16 +84,6 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
     return { receptora, receiverSystemId };
   }
 
-  function requireConsistentSizes(plan: ComponentPlan): void {
-    const c = plan.conflicts[0];
-    if (!c) return;
-    throw new EloError(
-      'validation_failed',
-      `Os seguintes erros de validação de campos foram identificados: - os componentes ${c.paths.join(', ')} têm o mesmo hash (${c.hash}) e tamanhos diferentes (${c.sizes.join(', ')} bytes)`,
-      { conflicts: plan.conflicts },
-    );
-  }
-
   /**
    * Keeps the exact body before any trâmite refers to it (a trâmite never exists without its
    * package), then runs `create`; if nothing was created, a body that nothing refers to is
@@ -127,13 +117,12 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
     /** The exact body bytes: analysed (off the event loop when large), stored and relayed. */
     async startProcesso(input: { caller: Caller; rawBody: Uint8Array }): Promise<StartedTramite> {
       const { raw, analysis } = await analyse(input.rawBody, 'processo');
-      const { cabecalho, processo, plan, packageSpan, propsSpan } = analysis;
+      const { cabecalho, protocolo, packageSpan, propsSpan } = analysis;
+      const plan = unpackPlan(analysis.plan);
       const remetente = toUnit(cabecalho.remetente);
       const destinatario = toUnit(cabecalho.destinatario);
       await requireSender(input.caller, remetente);
       const { receptora, receiverSystemId } = await resolveDestination(destinatario);
-      requireConsistentSizes(plan);
-
       // spec §6.1: a known NRE brings its registered documents; a new well-formed one is adopted
       // (§4.1). The creation is compare-and-set on the registration the rules were checked
       // against: if a trâmite of the NRE reached 5 meanwhile, check again.
@@ -152,7 +141,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
             );
           }
           if (registration) {
-            const violation = checkNreRules(registration, processo);
+            const violation = checkNreRules(registration, JSON.parse(analysis.processoOutline) as ProcessoOutline);
             if (violation) throw violation;
             expectedNreVersion = registration.version;
           }
@@ -166,7 +155,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
               {
                 kind: 'processo',
                 nre: cabecalho.NRE ?? null,
-                protocolo: processo.protocolo,
+                protocolo,
                 remetente,
                 destinatario,
                 receptora,
@@ -185,10 +174,10 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
               },
               deps.clock.now().toISOString(),
               input.caller.system.id,
-              processo.protocolo,
+              protocolo,
             ),
           );
-          return { tramite, solicitados: solicitados(plan, processo.protocolo, needed) };
+          return { tramite, solicitados: solicitados(plan, protocolo, needed) };
         } catch (e) {
           if (!(e instanceof NreChanged)) throw e;
           if (attempt >= 3)
@@ -200,13 +189,13 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
     /** `POST tramites/documento` (spec §2.9): one trâmite per destinatário, one shared ticket. */
     async startDocumento(input: { caller: Caller; rawBody: Uint8Array }): Promise<{ ticket: string; tramites: TramiteRecord[]; solicitados: string[] }> {
       const { raw, analysis } = await analyse(input.rawBody, 'documento');
-      const { cabecalho, documento, plan, packageSpan, propsSpan } = analysis;
+      const { cabecalho, documento, packageSpan, propsSpan } = analysis;
+      const plan = unpackPlan(analysis.plan);
       const remetente = toUnit(cabecalho.remetente);
       await requireSender(input.caller, remetente);
       const destinations: { unit: UnitKey; receptora: UnitKey | null; receiverSystemId: string }[] = [];
       for (const d of cabecalho.destinatarios) destinations.push({ unit: toUnit(d), ...(await resolveDestination(toUnit(d))) });
       const protocolo = documento.protocolo ?? `avulso-${documento.ordem}`;
-      requireConsistentSizes(plan);
       const at = deps.clock.now().toISOString();
       return withStoredBody(raw, async (metadata) => {
         const created: TramiteRecord[] = [];

@@ -16,7 +16,7 @@ export async function storedProcessoOutline(
 ): Promise<ProcessoOutline> {
   const raw = await blobs.readAll(t.metadataBlobKey);
   try {
-    return (await analyse(raw, 'processo')).analysis.processo;
+    return JSON.parse((await analyse(raw, 'processo')).analysis.processoOutline) as ProcessoOutline;
   } catch (e) {
     // Accepted once, so only a code-list change could make it invalid now.
     if (e instanceof EloError && (e.code === 'validation_failed' || e.code === 'malformed_json'))
