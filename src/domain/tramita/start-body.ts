@@ -157,7 +157,7 @@ export function analyseStartBody(raw: Uint8Array, kind: StartKind, lists: CodeLi
     return invalid([
       {
         path: '',
-        message: `o corpo da requisição tem mais de ${formatCount(MAX_UNKNOWN_FIELD_CHARS)} caracteres em campos que o protocolo não define (o primeiro é ${unknown.firstPath}); esse é o limite do barramento. Retire os campos extras`,
+        message: `o corpo da requisição tem mais de ${formatCount(MAX_UNKNOWN_FIELD_CHARS)} caracteres em campos que o protocolo não define (o maior é ${unknown.largestPath}); esse é o limite do barramento. Retire os campos extras`,
       },
     ]);
 

@@ -94,13 +94,14 @@ function jsonChars(v: unknown, budget: number): number {
 
 /**
  * Total characters (key and compact value) of the members of `body` that `shape` does not
- * know, and the path of the first one; counting stops once `budget` is passed.
+ * know, and the path of the largest one (what to remove); counting stops once `budget` is passed.
  *
  * @example unknownFieldChars({ cabecalho: {}, processo: { x: 1 } }, startBodyShapes.processo, 100)
- * // { chars: 6, firstPath: 'processo.x' }
+ * // { chars: 6, largestPath: 'processo.x' }
  */
-export function unknownFieldChars(body: unknown, shape: Shape, budget: number): { chars: number; firstPath: string | null } {
-  const out = { chars: 0, firstPath: null as string | null };
+export function unknownFieldChars(body: unknown, shape: Shape, budget: number): { chars: number; largestPath: string | null } {
+  const out = { chars: 0, largestPath: null as string | null };
+  let largest = -1;
   const walk = (v: unknown, s: Shape, path: string): void => {
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length && out.chars <= budget; i++) walk(v[i], s, `${path}[${i}]`);
@@ -112,8 +113,12 @@ export function unknownFieldChars(body: unknown, shape: Shape, budget: number): 
       const known = Object.hasOwn(s, key) ? s[key] : undefined;
       const child = path === '' ? key : `${path}.${key}`;
       if (known === undefined) {
-        out.chars += key.length + 3 + jsonChars(v[key], budget - out.chars);
-        out.firstPath ??= child;
+        const chars = key.length + 3 + jsonChars(v[key], budget - out.chars);
+        out.chars += chars;
+        if (chars > largest) {
+          largest = chars;
+          out.largestPath = child;
+        }
       } else if (known !== true) walk(v[key], known, child);
     }
   };
