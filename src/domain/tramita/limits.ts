@@ -113,13 +113,16 @@ export const MAX_UNKNOWN_FIELD_CHARS = 1_000_000;
 
 /**
  * Shape bounds of a start body, checked on its bytes before it is parsed (the parsed value of
- * `{"x":[{},{},…]}` takes about 90 bytes of memory per 3 bytes of JSON). A realistic SEI body
- * has some 40 values per document, a quarter of them objects or lists (1 KB per document):
- * 50 MB of it is about 2 million values and half a million objects. Nesting is at most some
- * ten levels per process plus apensados (MAX_APENSADO_DEPTH).
+ * `{"x":[{},{},…]}` takes about 90 bytes of memory per 3 bytes of JSON). SEI writes some 30
+ * values per KB of package, a quarter of them objects or lists (a document with one component
+ * and its signatures is about 1 KB, 35 values, 10 objects and lists): 64 MB of it is about
+ * 2 million values and half a million objects; the bounds leave half as much again. Measured
+ * on the costliest body they let through (64 MB, all three bounds reached), the analysis
+ * thread grows by about 300 MB. Nesting is at most some ten levels per process plus apensados
+ * (MAX_APENSADO_DEPTH); 200 leaves room for the sender's unknown fields.
  */
 export const jsonShapeLimits = {
-  values: 4_000_000,
-  containers: 1_000_000,
+  values: 3_000_000,
+  containers: 750_000,
   depth: 200,
 } as const;

@@ -60,7 +60,7 @@ describe('analyseStartBody: what the start needs from the exact bytes (spec §2.
     const r = refusal(analyseStartBody(raw, 'processo', lists));
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(r.code).toBe('validation_failed');
-    expect(r.mensagem).toContain('mais de 1.000.000 objetos e listas');
+    expect(r.mensagem).toContain('mais de 750.000 objetos e listas');
   });
 
   it('refuses nesting deeper than the bound, before any recursion could overflow', () => {
