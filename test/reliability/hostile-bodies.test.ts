@@ -8,6 +8,7 @@ import { createTramitaClient, credentialsFromFiles, type ClientCredentials, type
 import { jsonShapeLimits } from '../../src/domain/tramita/index.ts';
 import { loadConfig } from '../../src/runtime/config.ts';
 import { seedDemo } from '../../src/runtime/seed-demo.ts';
+import { completeTramite } from '../harness/flow.ts';
 import { spawnHub } from '../harness/spawn-hub.ts';
 import { bytesOf, processoBody, sha256b64 } from '../harness/packages.ts';
 
@@ -103,19 +104,16 @@ describe('hostile start bodies against the hub as a separate process', () => {
   });
   const hub = () => ({ url, ca, pid: child.pid! });
 
-  it('accepts a realistic 10 MB SEI process of 12,000 documents and relays its bytes unchanged', async () => {
+  it('carries a realistic 10 MB SEI process of 12,000 documents to its completion receipt, relaying its bytes unchanged', async () => {
     const shared = bytesOf(64, 7);
     const { body } = processoBody({ protocolo: '88.1/2026', remetente: [100, '1002'], destinatario: [200, '2002'], documentos: Array.from({ length: 12_000 }, () => ({ bytes: [shared] })) });
     const text = JSON.stringify(body);
     expect(text.length).toBeGreaterThan(8 * MB);
     const w = await watching(hub(), async () => {
-      const started = await estado.call<Record<string, any>>('POST', 'tramites/processo', { rawBody: text });
-      expect(started.status, started.text.slice(0, 500)).toBe(200);
-      const ticket = String(started.body.ticketParaEnvioDeComponentesDigitais);
-      const sent = await estado.enviarComponente(ticket, { bytes: shared, hash: sha256b64(shared), protocolo: '88.1/2026' });
-      expect(sent.status, sent.text).toBe(200);
+      // start to 6, the completion registering the 12,000 documents of the NRE (spec §6.1)
       const municipio = createTramitaClient({ hubUrl: url, credentials: creds['sei-municipio']! });
-      const got = await municipio.metadados(started.body.IDT as number);
+      const { idt } = await completeTramite(estado, municipio, creds['sei-municipio']!.key, body, [{ bytes: shared, hash: sha256b64(shared) }]);
+      const got = await municipio.metadados(idt);
       await municipio.close();
       return got;
     });
