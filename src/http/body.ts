@@ -4,6 +4,14 @@ import type { LargeBodyGate } from './large-body-gate.ts';
 import { readLimited } from './read-limited.ts';
 
 /**
+ * Limit of the small JSON bodies (recibo, recusa, download, término de envio): a few fields,
+ * the longest a justificativa SEI cuts at 1000 characters or a signature of some hundreds.
+ * 64 KB leaves room for any of them and keeps their parse, done on the event loop, to about a
+ * millisecond even for the costliest JSON (1 MB of `[{},{},…]` took some 50 ms).
+ */
+export const SMALL_JSON_BYTES = 65_536;
+
+/**
  * Reads a JSON body up to `limit` bytes, keeping the exact bytes (they are relayed as received,
  * ARCHITECTURE "Byte stability"). An empty body declared as JSON is no body (spec §1.5.1).
  */
@@ -73,7 +81,9 @@ export async function readStartBody(
 const tooLarge = (limit: number) =>
   new EloError(
     'payload_too_large',
-    `O corpo da requisição excede o limite de ${Math.floor(limit / 1_048_576)} MB para JSON neste hub.`,
+    limit >= 1_048_576
+      ? `O corpo da requisição excede o limite de ${Math.floor(limit / 1_048_576)} MB para JSON neste hub.`
+      : `O corpo da requisição excede o limite de ${Math.floor(limit / 1024)} KB para JSON nesta operação.`,
   );
 
 /** The body as a JSON object with string fields, or a 0001 naming the missing field. */

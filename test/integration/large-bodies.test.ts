@@ -44,6 +44,13 @@ describe('start bodies with a UTF-8 byte order mark (RFC 8259 §8.1)', () => {
     expect(t.snapshot()).toEqual(before);
   });
 
+  it('refuses a small-operation body past 64 KB with 413 before parsing it (its parse runs on the event loop)', async () => {
+    const r = await t.client('sei-municipio').call('POST', 'tramites/1/recusa', { json: { justificativa: 'x'.repeat(70_000), motivo: '99' } });
+    expect(r.status).toBe(413);
+    expect(r.body).toMatchObject({ codigoErro: '9013' });
+    expect((r.body as { mensagem: string }).mensagem).toContain('64 KB');
+  });
+
   it('refuses a BOM on the small JSON bodies too (a recusa)', async () => {
     const r = await t.client('sei-municipio').call('POST', 'tramites/1/recusa', { rawBody: withBom({ justificativa: 'x', motivo: 1 }) });
     expect(r.status).toBe(400);
