@@ -119,6 +119,8 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
       const { raw, analysis } = await analyse(input.rawBody, 'processo');
       const { cabecalho, protocolo, packageSpan, propsSpan } = analysis;
       const plan = unpackPlan(analysis.plan);
+      // Read only when the NRE is registered: the rules are the only reader of the documents.
+      let outline: ProcessoOutline | undefined;
       const remetente = toUnit(cabecalho.remetente);
       const destinatario = toUnit(cabecalho.destinatario);
       await requireSender(input.caller, remetente);
@@ -141,7 +143,8 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
             );
           }
           if (registration) {
-            const violation = checkNreRules(registration, JSON.parse(analysis.processoOutline) as ProcessoOutline);
+            outline ??= JSON.parse(analysis.processoOutline) as ProcessoOutline;
+            const violation = checkNreRules(registration, outline);
             if (violation) throw violation;
             expectedNreVersion = registration.version;
           }
