@@ -1,5 +1,20 @@
 import { EloError } from './errors.ts';
-import type { Documento, Processo } from './tramita/index.ts';
+
+/** What the NRE rules read of a document: a Documento (§3.2) fits it. */
+export interface DocumentoOutline {
+  ordem: number;
+  especie: { codigo: number };
+  retirado: boolean;
+  protocoloDoProcessoAnexado?: string;
+  componentesDigitais: { ordem: number; hash: { conteudo: string }; tamanhoEmBytes: number }[];
+}
+
+/** What the NRE rules read of a process and its apensados: a Processo (§3.1) fits it. */
+export interface ProcessoOutline {
+  protocolo: string;
+  documentos: DocumentoOutline[];
+  processoApensado: ProcessoOutline[];
+}
 
 /**
  * Rules across the trâmites of one NRE (spec §6.1). Per NRE the hub keeps, for the main process
@@ -25,9 +40,9 @@ export interface NreRegistration {
 }
 
 /** The documents of a package in registration form (main process first, then apensados). */
-export function documentsToRegister(p: Processo, idt: number): RegisteredDocument[] {
+export function documentsToRegister(p: ProcessoOutline, idt: number): RegisteredDocument[] {
   const out: RegisteredDocument[] = [];
-  const walk = (proc: Processo) => {
+  const walk = (proc: ProcessoOutline) => {
     for (const d of proc.documentos) out.push(registered(proc.protocolo, d, idt));
     for (const a of proc.processoApensado) walk(a);
   };
@@ -35,7 +50,7 @@ export function documentsToRegister(p: Processo, idt: number): RegisteredDocumen
   return out;
 }
 
-const registered = (protocolo: string, d: Documento, idt: number): RegisteredDocument => ({
+const registered = (protocolo: string, d: DocumentoOutline, idt: number): RegisteredDocument => ({
   protocolo,
   ordem: d.ordem,
   especie: d.especie.codigo,
@@ -51,7 +66,7 @@ export interface NreRuleOptions {
 }
 
 /** Checks R1–R5; returns the first violation as a catalogued error, or null. */
-export function checkNreRules(reg: NreRegistration, p: Processo, opts: NreRuleOptions = {}): EloError | null {
+export function checkNreRules(reg: NreRegistration, p: ProcessoOutline, opts: NreRuleOptions = {}): EloError | null {
   if (reg.documents.length === 0) return null;
   if (p.protocolo !== reg.protocolo) {
     return new EloError(
@@ -60,14 +75,18 @@ export function checkNreRules(reg: NreRegistration, p: Processo, opts: NreRuleOp
       { nre: reg.nre, registrado: reg.protocolo, recebido: p.protocolo },
     );
   }
-  const byProcess = new Map<string, Documento[]>();
-  const walk = (proc: Processo) => {
+  const byProcess = new Map<string, DocumentoOutline[]>();
+  const walk = (proc: ProcessoOutline) => {
     byProcess.set(proc.protocolo, proc.documentos);
     proc.processoApensado.forEach(walk);
   };
   walk(p);
   const registeredByProcess = new Map<string, RegisteredDocument[]>();
-  for (const d of reg.documents) registeredByProcess.set(d.protocolo, [...(registeredByProcess.get(d.protocolo) ?? []), d]);
+  for (const d of reg.documents) {
+    const list = registeredByProcess.get(d.protocolo);
+    if (list) list.push(d);
+    else registeredByProcess.set(d.protocolo, [d]);
+  }
 
   for (const [protocolo, registeredDocs] of registeredByProcess) {
     const sent = byProcess.get(protocolo);
@@ -89,8 +108,9 @@ export function checkNreRules(reg: NreRegistration, p: Processo, opts: NreRuleOp
           { nre: reg.nre, protocolo, ordem: r.ordem },
         );
       }
+      const sentComponents = new Map(d.componentesDigitais.map((x) => [x.ordem, x]));
       for (const rc of r.components) {
-        const c = d.componentesDigitais.find((x) => x.ordem === rc.ordem);
+        const c = sentComponents.get(rc.ordem);
         if (!c || c.hash.conteudo !== rc.hash) {
           return new EloError(
             'document_hash_mismatch',

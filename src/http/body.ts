@@ -1,6 +1,15 @@
 import type { Context } from 'hono';
 import { EloError } from '../domain/errors.ts';
+import type { LargeBodyGate } from './large-body-gate.ts';
 import { readLimited } from './read-limited.ts';
+
+/**
+ * Limit of the small JSON bodies (recibo, recusa, download, término de envio): a few fields,
+ * the longest a justificativa SEI cuts at 1000 characters or a signature of some hundreds.
+ * 64 KB leaves room for any of them and keeps their parse, done on the event loop, to about a
+ * millisecond even for the costliest JSON (1 MB of `[{},{},…]` took some 50 ms).
+ */
+export const SMALL_JSON_BYTES = 65_536;
 
 /**
  * Reads a JSON body up to `limit` bytes, keeping the exact bytes (they are relayed as received,
@@ -14,6 +23,9 @@ export async function readJsonBody(c: Context, limit: number): Promise<{ raw: Ui
   const raw = await readLimited(body, limit);
   if (raw === null) throw tooLarge(limit);
   if (raw.byteLength === 0) return null;
+  // RFC 8259 §8.1: no byte order mark on the wire; refused as start bodies refuse it.
+  if (raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf)
+    throw new EloError('malformed_json', 'O corpo da requisição começa com a marca de ordem de bytes (BOM) do UTF-8, que o JSON transmitido não pode ter (RFC 8259 §8.1). Envie o JSON sem o BOM.');
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(raw);
@@ -30,10 +42,48 @@ export async function readJsonBody(c: Context, limit: number): Promise<{ raw: Ui
   }
 }
 
+/**
+ * Reads the exact bytes of a start body (spec §2.8, §2.9), up to `limit`, leaving the JSON to
+ * the start service (analysed off the event loop when large). A body that is not announced as
+ * small (Content-Length up to `smallBytes`; a body without Content-Length counts as large)
+ * first waits for its turn at `gate`, before a byte of it is read, so waiting bodies are not
+ * held in memory; when the waiting line is full it is refused with 503. The caller runs its
+ * work and then calls `done`, which gives the turn to the next body.
+ */
+export async function readStartBody(
+  c: Context,
+  opts: { limit: number; smallBytes: number; gate: LargeBodyGate },
+): Promise<{ raw: Uint8Array; done: () => void }> {
+  const header = c.req.header('content-length');
+  const declared = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
+  if (declared !== undefined && declared > opts.limit) throw tooLarge(opts.limit);
+  let done = () => {};
+  if (declared === undefined || declared > opts.smallBytes) {
+    const turn = opts.gate.enter();
+    if (!turn)
+      throw new EloError(
+        'large_body_busy',
+        'O hub está recebendo outros pacotes grandes agora e não pode receber este. Tente novamente em alguns minutos.',
+      );
+    done = await turn;
+  }
+  try {
+    const body = c.req.raw.body;
+    const raw = body ? await readLimited(body, opts.limit, declared) : new Uint8Array();
+    if (raw === null) throw tooLarge(opts.limit);
+    return { raw, done };
+  } catch (e) {
+    done();
+    throw e;
+  }
+}
+
 const tooLarge = (limit: number) =>
   new EloError(
     'payload_too_large',
-    `O corpo da requisição excede o limite de ${Math.floor(limit / 1_048_576)} MB para JSON neste hub.`,
+    limit >= 1_048_576
+      ? `O corpo da requisição excede o limite de ${Math.floor(limit / 1_048_576)} MB para JSON neste hub.`
+      : `O corpo da requisição excede o limite de ${Math.floor(limit / 1024)} KB para JSON nesta operação.`,
   );
 
 /** The body as a JSON object with string fields, or a 0001 naming the missing field. */

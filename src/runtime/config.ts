@@ -52,6 +52,8 @@ export const configSchema = z.object({
   cancelledRetentionDays: z.number().positive().max(3650).default(30),
   /** Days after 5/6 or 8/9 when component bytes are removed (metadata stays); 0 keeps them forever. */
   purgeComponentsAfterDays: z.number().min(0).max(36_500).default(0),
+  /** Large JSON bodies that wait while another is analysed (one at a time); more get 503. */
+  maxJsonWaiting: z.number().int().min(0).max(100).default(2),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -79,6 +81,7 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_MIN_FREE_DISK_MB: { field: 'minFreeDiskMb', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   ELO_CANCELLED_RETENTION_DAYS: { field: 'cancelledRetentionDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_PURGE_COMPONENTS_AFTER_DAYS: { field: 'purgeComponentsAfterDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
+  ELO_MAX_JSON_WAITING: { field: 'maxJsonWaiting', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
 };
 
 export class ConfigError extends Error {

@@ -19,6 +19,7 @@ import { assertDataDirOwner, loosenedPermissions, openDataDirStore } from './dat
 import { dataPaths } from './data-dir.ts';
 import { loadCodeLists } from './federation-files.ts';
 import { nodePeerAddress, nodePeerCertificate } from './node-peer.ts';
+import { startBodyWorker } from './start-body-analyser.ts';
 import { fileTrustSource } from './trust-files.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -56,12 +57,16 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   const store = openDataDirStore(config.dataDir);
   const bootstrap = await bootstrapDataDir(config, store, clock.now());
   const signingKey = await importRsaPrivateKeyPem(readFileSync(paths.signingKey, 'utf8'));
+  const codeLists = loadCodeLists();
+  // Large start bodies are analysed in a thread of their own (spec §1.5.9, 50 MB and more).
+  const analyser = startBodyWorker(codeLists);
   const services = createServices({
     store,
     blobs: fsBlobStore(paths.blobs),
     clock,
     ids: { uuid: () => randomUUID(), randomBytes: (n) => new Uint8Array(randomBytes(n)) },
-    codeLists: loadCodeLists(),
+    codeLists,
+    startBodyAnalyser: analyser.analyse,
     trust: fileTrustSource(
       [paths.caCert, ...config.trustAnchorFiles],
       () => [...config.crlFiles, ...[paths.rootCrl, paths.intermediateCrl].filter((f) => existsSync(f))],
@@ -75,6 +80,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
       autoCancelAfterMs: config.autoCancelDays * 86_400_000,
       autoCancelWarningMs: config.autoCancelWarningDays * 86_400_000,
       longPollMs: config.longPollSeconds * 1000,
+      maxJsonWaiting: config.maxJsonWaiting,
       certExpiryWarningMs: config.certExpiryWarningDays * 86_400_000,
       maxRequestsPerSystem: config.maxRequestsPerSystem,
       maxLongPollsPerSystem: config.maxLongPollsPerSystem,
@@ -118,6 +124,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
+      await analyser.close();
       await store.close();
     },
   };

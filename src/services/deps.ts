@@ -1,5 +1,6 @@
 import type { Clock, Ids } from '../domain/clock.ts';
 import type { CodeListsData } from '../domain/codelists.ts';
+import type { StartBodyAnalyser } from '../domain/tramita/index.ts';
 import type { Signer } from '../pki/signer.ts';
 import type { CertInput, CrlInput, PkiPolicy } from '../pki/verify/index.ts';
 import type { BlobStore, Store } from '../store/index.ts';
@@ -48,6 +49,8 @@ export interface TransferSettings {
   cancelledRetentionMs: number;
   /** Age after 5/6 or 8/9 at which component bytes are removed; 0 = never. */
   purgeComponentsAfterMs: number;
+  /** Large JSON bodies that may wait while another is analysed (more get 503); default 2. */
+  maxJsonWaiting?: number;
 }
 
 /** Free bytes of the volume holding the data folder (runtime/ reads it; tests fake it). */
@@ -69,4 +72,6 @@ export interface ServiceDeps {
   log: Log;
   /** Free space of the data folder; without it the free-space floor is not enforced. */
   freeSpace?: FreeSpace;
+  /** Runs the analysis of large start bodies off the event loop (runtime: a worker thread). */
+  startBodyAnalyser?: StartBodyAnalyser;
 }

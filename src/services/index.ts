@@ -1,3 +1,4 @@
+import type { CodeListsData } from '../domain/codelists.ts';
 import type { CodeLists } from '../domain/tramita/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import { admissionService } from './admission.ts';
@@ -14,13 +15,16 @@ import { receiptService } from './transfers/receipts.ts';
 import { startService } from './transfers/start.ts';
 import { uploadService } from './transfers/upload.ts';
 
+/** The code lists as validation reads them (also built in the runtime's analyser thread). */
+export const codeListsOf = (data: CodeListsData): CodeLists => ({
+  especies: new Set(data.especies.map((e) => e.codigo)),
+  hipotesesLegais: new Set(data.hipotesesLegais.map((h) => h.identificacao)),
+  motivosUrgencia: data.motivosUrgencia.length,
+});
+
 /** Builds every use case from one deps object (ARCHITECTURE "services"). */
 export function createServices(deps: ServiceDeps) {
-  const lists: CodeLists = {
-    especies: new Set(deps.codeLists.especies.map((e) => e.codigo)),
-    hipotesesLegais: new Set(deps.codeLists.hipotesesLegais.map((h) => h.identificacao)),
-    motivosUrgencia: deps.codeLists.motivosUrgencia.length,
-  };
+  const lists = codeListsOf(deps.codeLists);
   const structures = structureService(deps);
   const start = startService(deps, structures, lists);
   return {

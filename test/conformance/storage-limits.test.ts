@@ -42,7 +42,7 @@ describe('declared sizes are bounded at declaration (spec §2.8, §2.11)', () =>
 
   it('refuses a component declaring 2^50 bytes when the trâmite starts, naming the maximum, and keeps the store as it was', async () => {
     const p = buildProcesso(ctx, { edit: (b) => (firstComponent(b).tamanhoEmBytes = 2 ** 50) });
-    const msg = await refusedWithoutChange(ctx, () => ctx.estado.iniciarProcesso(p.body), 413, '9020');
+    const msg = await refusedWithoutChange(ctx, () => ctx.estado.iniciarProcesso(p.body), 413, '9017');
     expect(msg).toContain(String(2 ** 50));
     expect(msg).toContain(`5,0 GiB (${5 * GIB} bytes)`);
     expect(msg).toContain('processo.documentos[0] (ordem 1).componentesDigitais[0]');
@@ -58,7 +58,7 @@ describe('declared sizes are bounded at declaration (spec §2.8, §2.11)', () =>
     const tr = await start(ctx, { edit: (b) => (firstComponent(b).tamanhoEmBytes = 300 * MIB) });
     const hash = tr.requested[0]!;
     const small = { bytes: bytesOf(16, ctx.seed()), hash, protocolo: tr.protocolo };
-    const msg = await refusedWithoutChange(ctx, () => ctx.estado.enviarParte(tr.ticket, 0, 200 * MIB + 1, small), 413, '9021');
+    const msg = await refusedWithoutChange(ctx, () => ctx.estado.enviarParte(tr.ticket, 0, 200 * MIB + 1, small), 413, '9018');
     expect(msg).toContain('200 MB');
     expect(partsOf(ctx, tr.ticket)).toEqual([]);
     // a part of exactly 200 MB is read (and refused here only because its bytes are 16)
@@ -79,7 +79,7 @@ describe('per-system quota of bytes declared by unfinished trâmites', () => {
   it('refuses a trâmite that would take its sender over the quota, naming the quota and the bytes in use, and keeps the store as it was', async () => {
     first = await start(ctx, { edit: (b) => (firstComponent(b).tamanhoEmBytes = 600_000) });
     const p = buildProcesso(ctx, { edit: (b) => (firstComponent(b).tamanhoEmBytes = 600_000) });
-    const msg = await refusedWithoutChange(ctx, () => ctx.estado.iniciarProcesso(p.body), 413, '9022');
+    const msg = await refusedWithoutChange(ctx, () => ctx.estado.iniciarProcesso(p.body), 413, '9019');
     expect(msg).toContain(`${MIB} bytes`); // the quota
     const inUse = Number(/já declaram [^(]*\((\d+) bytes\)/.exec(msg)?.[1]);
     expect(inUse).toBeGreaterThanOrEqual(600_000); // the first trâmite's component and body
@@ -137,13 +137,13 @@ describe('free-space floor', () => {
     const waiting = await start(ctx);
     free = 512 * MIB;
     const p = buildProcesso(ctx);
-    const msg = await refusedWithoutChange(ctx, () => ctx.estado.iniciarProcesso(p.body), 507, '9023');
+    const msg = await refusedWithoutChange(ctx, () => ctx.estado.iniciarProcesso(p.body), 507, '9020');
     expect(msg).toContain(`${512 * MIB} bytes`);
     expect(msg).toContain(`${GIB} bytes`);
     const h = waiting.requested[0]!;
     const c = { bytes: waiting.bytes.get(h)!, hash: h, protocolo: waiting.protocolo };
-    await refusedWithoutChange(ctx, () => ctx.estado.enviarComponente(waiting.ticket, c), 507, '9023');
-    await refusedWithoutChange(ctx, () => ctx.estado.enviarParte(waiting.ticket, 0, c.bytes.length, c), 507, '9023');
+    await refusedWithoutChange(ctx, () => ctx.estado.enviarComponente(waiting.ticket, c), 507, '9020');
+    await refusedWithoutChange(ctx, () => ctx.estado.enviarParte(waiting.ticket, 0, c.bytes.length, c), 507, '9020');
     // reads go on
     expect((await fetchMetadata(ctx, delivered)).processo.protocolo).toBe(delivered.protocolo);
     const dh = delivered.requested[0]!;
@@ -259,7 +259,7 @@ describe('purge of component bytes of finished trâmites (ELO_PURGE_COMPONENTS_A
   });
 
   it('answers a download of purged bytes with a clear 410 naming the retention policy, changing nothing', async () => {
-    const msg = await refusedWithoutChange(ctx, () => ctx.municipio.baixarParte(done.idt, sha256b64(own), done.protocolo, 0, own.length), 410, '9024');
+    const msg = await refusedWithoutChange(ctx, () => ctx.municipio.baixarParte(done.idt, sha256b64(own), done.protocolo, 0, own.length), 410, '9021');
     expect(msg).toContain('política de retenção');
     expect(msg).toContain('10 dias');
   });

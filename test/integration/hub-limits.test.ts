@@ -63,7 +63,7 @@ describe('concurrent requests per system', () => {
     await until(() => held(t, 'sei-estado').requests === 25, '25 requests in progress');
     const over = await t.client('sei-estado').repositorios();
     expect(over.status).toBe(429);
-    expect(over.body).toMatchObject({ codigoErro: '9040' });
+    expect(over.body).toMatchObject({ codigoErro: '9022' });
     expect((over.body as unknown as { mensagem: string }).mensagem).toContain('já tem 25 requisições em andamento');
     expect((await t.client('sei-municipio').repositorios()).status).toBe(200);
     expect((await Promise.all(polls)).map((r) => r.status)).toEqual(Array(25).fill(200));
@@ -86,7 +86,7 @@ describe('long-poll requests per system', () => {
     await until(() => held(t, 'sei-estado').longPolls === 4, '4 long-polls held');
     const fifth = await poller.call('GET', 'pendencias');
     expect(fifth.status).toBe(429);
-    expect(fifth.body).toMatchObject({ codigoErro: '9040' });
+    expect(fifth.body).toMatchObject({ codigoErro: '9022' });
     expect((fifth.body as { mensagem: string }).mensagem).toContain('consultas de pendências por espera longa');
     // another system's long-poll is its own
     const other = longPollClient(t, 'sei-municipio');
@@ -164,7 +164,7 @@ describe('administration token attempts', () => {
     const locked = await admin(token);
     expect(locked.status).toBe(429);
     const problem = (await locked.json()) as { code: string; codigoErro: string; detail: string };
-    expect(problem).toMatchObject({ code: 'admin_token_rate_limited', codigoErro: '9041' });
+    expect(problem).toMatchObject({ code: 'admin_token_rate_limited', codigoErro: '9023' });
     expect(problem.detail).toMatch(/Muitas tentativas .* Tente novamente em 300 s/);
     clock.advance(5 * 60_000);
     expect((await admin(token)).status).toBe(200);

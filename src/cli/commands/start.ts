@@ -13,7 +13,7 @@ os certificados do hub e um token de administrador.
 
 Configuração: elo.config.json na pasta atual (ou o caminho em ELO_CONFIG) e variáveis
 ELO_DATA_DIR, ELO_HOST, ELO_PORT, ELO_HOSTNAMES, ELO_TRUST_ANCHORS, ELO_CRL_FILES,
-ELO_MAX_JSON_MB, ELO_AUTO_CANCEL_DAYS.
+ELO_MAX_JSON_MB, ELO_MAX_JSON_WAITING, ELO_AUTO_CANCEL_DAYS.
 `;
 
 export const runStart: CliCommand = async (args, io) => {

@@ -28,3 +28,12 @@ export { parseIniciarTramiteDocumento, parseIniciarTramiteProcesso } from './ini
 export { listComponents, listDocumentComponents, type ComponentRef } from './components.ts';
 export { isIsoDateTime, parseBoolean } from './readers.ts';
 export { normaliseStructureId, sameUnidade } from './unidade-ref.ts';
+export {
+  analyseStartBody,
+  INLINE_START_BODY_BYTES,
+  outlineProcesso,
+  type StartBodyAnalyser,
+  type StartBodyAnalysis,
+  type StartKind,
+} from './start-body.ts';
+export { listLimits, MAX_UNKNOWN_FIELD_CHARS, jsonShapeLimits } from './limits.ts';

@@ -5,7 +5,7 @@
  */
 import { err, ok, type Result } from '../result.ts';
 import { fieldPath, indexPath, IssueSink, type ValidationIssue } from './issues.ts';
-import { LONG_TEXT_PROPERTY, limits } from './limits.ts';
+import { LONG_TEXT_PROPERTY, limits, listLimits } from './limits.ts';
 import { parseDocumento, parseProcesso, type ParseContext } from './package.ts';
 import {
   charLength,
@@ -27,7 +27,7 @@ import type {
   PropriedadeAdicional,
   UnidadeRef,
 } from './types.ts';
-import { parseUnidadeRef, readUnidadeRef, sameUnidade } from './unidade-ref.ts';
+import { parseUnidadeRef, readUnidadeRef } from './unidade-ref.ts';
 
 const BODY_NOT_OBJECT = 'o corpo da requisição deve ser um objeto JSON';
 
@@ -75,7 +75,9 @@ function readPropriedadesAdicionais(
   parent: string,
   issues: IssueSink,
 ): PropriedadeAdicional[] | undefined {
-  const raw = readArray(c, 'propriedadesAdicionais', parent, issues);
+  const raw = readArray(c, 'propriedadesAdicionais', parent, issues, {
+    max: listLimits.propriedadesAdicionais,
+  });
   if (raw === undefined) return undefined;
   const listPath = fieldPath(parent, 'propriedadesAdicionais');
   const out: PropriedadeAdicional[] = [];
@@ -153,11 +155,13 @@ function readDestinatarios(c: JsonObject, ctx: ParseContext): UnidadeRef[] | und
   const raw = readArray(c, 'destinatarios', 'cabecalho', issues, {
     required: true,
     nonEmpty: 'deve conter ao menos um destinatário',
+    max: listLimits.destinatarios,
   });
   if (raw === undefined) return undefined;
   const listPath = 'cabecalho.destinatarios';
   const out: UnidadeRef[] = [];
-  const paths: string[] = [];
+  // unit key → path of its first occurrence: one lookup per entry, never a scan of the list.
+  const firstAt = new Map<string, string>();
   let complete = true;
   raw.forEach((el, i) => {
     const path = indexPath(listPath, i);
@@ -166,14 +170,16 @@ function readDestinatarios(c: JsonObject, ctx: ParseContext): UnidadeRef[] | und
       complete = false;
       return;
     }
-    const repeated = out.findIndex((other) => sameUnidade(other, u));
-    if (repeated >= 0) {
-      issues.add(path, `repete o destinatário de ${paths[repeated]}`);
+    // parseUnidadeRef normalises both ids, so equal keys are exactly `sameUnidade` units.
+    const key = `${u.identificacaoDoRepositorioDeEstruturas}/${u.numeroDeIdentificacaoDaEstrutura}`;
+    const repeated = firstAt.get(key);
+    if (repeated !== undefined) {
+      issues.add(path, `repete o destinatário de ${repeated}`);
       complete = false;
       return;
     }
     out.push(u);
-    paths.push(path);
+    firstAt.set(key, path);
   });
   return complete ? out : undefined;
 }
@@ -200,6 +206,7 @@ const newContext = (lists: CodeLists): ParseContext => ({
   issues: new IssueSink(),
   lists,
   protocolos: new Map(),
+  counts: { componentes: 0, apensados: 0 },
 });
 
 /**

@@ -7,6 +7,7 @@ import { fieldPath, indexPath, type IssueSink } from './issues.ts';
 import {
   ALGORITMO_DO_HASH,
   limits,
+  listLimits,
   MAX_APENSADO_DEPTH,
   MIME_TYPES,
   NIVEIS_DE_SIGILO,
@@ -49,6 +50,8 @@ export interface ParseContext {
   lists: CodeLists;
   /** protocolo → path of the process that carries it, to refuse a process apensado twice. */
   protocolos: Map<string, string>;
+  /** Components and apensados seen so far in the whole package (listLimits). */
+  counts: { componentes: number; apensados: number };
 }
 
 const allDefined = <T>(xs: (T | undefined)[]): xs is T[] => xs.every((x) => x !== undefined);
@@ -174,7 +177,7 @@ function readInteressados(
   parent: string,
   issues: IssueSink,
 ): Interessado[] | undefined {
-  const raw = readArray(obj, 'interessados', parent, issues);
+  const raw = readArray(obj, 'interessados', parent, issues, { max: listLimits.interessados });
   if (raw === undefined) return undefined;
   const listPath = fieldPath(parent, 'interessados');
   const out = raw.map((el, i): Interessado | undefined => {
@@ -428,9 +431,19 @@ export function parseDocumento(v: unknown, path: string, ctx: ParseContext): Doc
   const raw = readArray(v, 'componentesDigitais', path, issues, {
     required: true,
     nonEmpty: 'deve conter ao menos um componente digital',
+    max: listLimits.componentesPorDocumento,
   });
   let componentesDigitais: ComponenteDigital[] | undefined;
-  if (raw !== undefined) {
+  const before = ctx.counts.componentes;
+  if (raw !== undefined) ctx.counts.componentes += raw.length;
+  if (raw !== undefined && ctx.counts.componentes > listLimits.componentesNoPacote) {
+    // Reported once, on the list that crosses the bound; later lists are not read either.
+    if (before <= listLimits.componentesNoPacote)
+      issues.add(
+        listPath,
+        `ultrapassa o limite de ${listLimits.componentesNoPacote} componentes digitais no pacote (processo e apensados); esse é o limite do barramento`,
+      );
+  } else if (raw !== undefined) {
     const paths = raw.map((_, j) => indexPath(listPath, j));
     const parsed = raw.map((el, j) => parseComponente(el, paths[j] as string, issues));
     checkOrdens(
@@ -513,6 +526,7 @@ export function parseProcesso(
   const rawDocs = readArray(v, 'documentos', path, issues, {
     required: true,
     nonEmpty: 'deve conter ao menos um documento',
+    max: listLimits.documentos,
   });
   let documentos: Documento[] | undefined;
   if (rawDocs !== undefined) {
@@ -529,8 +543,16 @@ export function parseProcesso(
   const apensadosPath = fieldPath(path, 'processoApensado');
   const rawApensados = readArray(v, 'processoApensado', path, issues) ?? [];
   let processoApensado: Processo[] | undefined;
+  const apensadosBefore = ctx.counts.apensados;
+  ctx.counts.apensados += rawApensados.length;
   if (rawApensados.length > 0 && depth >= MAX_APENSADO_DEPTH) {
     issues.add(apensadosPath, `excede o limite de ${MAX_APENSADO_DEPTH} níveis de apensação`);
+  } else if (ctx.counts.apensados > listLimits.apensadosNoPacote) {
+    if (apensadosBefore <= listLimits.apensadosNoPacote)
+      issues.add(
+        apensadosPath,
+        `ultrapassa o limite de ${listLimits.apensadosNoPacote} processos apensados no pacote (todos os níveis); esse é o limite do barramento`,
+      );
   } else {
     const parsed = rawApensados.map((el, i) =>
       parseProcesso(el, indexPath(apensadosPath, i), ctx, depth + 1),

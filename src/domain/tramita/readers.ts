@@ -37,6 +37,8 @@ export const messages = {
   date: 'deve ser uma data e hora ISO-8601, como 2026-03-10T14:22:05-03:00',
   object: 'deve ser um objeto',
   array: 'deve ser uma lista',
+  tooMany: (max: number, got: number) =>
+    `deve ter no máximo ${max} elementos (tem ${got}); esse é o limite do barramento`,
 } as const;
 
 /**
@@ -235,7 +237,11 @@ export function readArray(
   key: string,
   parent: string,
   issues: IssueSink,
-  opts: { required?: boolean; /** message when the list is empty */ nonEmpty?: string } = {},
+  opts: {
+    required?: boolean;
+    /** message when the list is empty */ nonEmpty?: string;
+    /** Most elements accepted; a longer list is refused before any element is read. */ max?: number;
+  } = {},
 ): unknown[] | undefined {
   const path = fieldPath(parent, key);
   const v = field(obj, key);
@@ -249,6 +255,10 @@ export function readArray(
   }
   if (opts.nonEmpty !== undefined && v.length === 0) {
     issues.add(path, opts.nonEmpty);
+    return undefined;
+  }
+  if (opts.max !== undefined && v.length > opts.max) {
+    issues.add(path, messages.tooMany(opts.max, v.length));
     return undefined;
   }
   return v;

@@ -2,7 +2,8 @@ import { clip } from '../../domain/bounded-text.ts';
 import { EloError, isEloError } from '../../domain/errors.ts';
 import { documentsToRegister } from '../../domain/nre-rules.ts';
 import type { CodeLists } from '../../domain/tramita/index.ts';
-import { storedPackage } from './stored-package.ts';
+import { startBodyAnalysis } from './analyse.ts';
+import { storedProcessoOutline } from './stored-package.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { CompletionReceipt, HistoryEntry, SendReceipt, TramiteRecord } from '../../domain/tramite.ts';
 import { verifyRsaSha256 } from '../../pki/signer.ts';
@@ -21,6 +22,7 @@ const fromBase64 = (s: string): Uint8Array | null => {
 /** Send receipt (spec §2.13, §7.3) and completion receipt (spec §2.20, §2.21, §7.1, §7.2). */
 export function receiptService(deps: ServiceDeps, lists: CodeLists) {
   const { tramites } = deps.store;
+  const analyse = startBodyAnalysis(deps, lists);
 
   /**
    * spec §7.2 step 1: the posted date is exactly `YYYY-MM-DDTHH:MM:SS.000Z`, checked before any
@@ -105,7 +107,7 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
           receivedAt: at,
           situacao4Date,
         };
-        const pkg = t.kind === 'processo' ? (await storedPackage(deps.blobs, lists, t)).processo : null;
+        const pkg = t.kind === 'processo' ? await storedProcessoOutline(deps.blobs, analyse, t) : null;
         const moved = await tramites.completeWithReceipt(
           idt,
           receipt,

@@ -92,7 +92,11 @@ export function replayService(deps: ServiceDeps, start: ReturnType<typeof startS
         );
       });
       const byProtocolo = new Map<string, string[]>();
-      for (const c of components) byProtocolo.set(c.protocolo, [...(byProtocolo.get(c.protocolo) ?? []), c.hash]);
+      for (const c of components) {
+        const hashes = byProtocolo.get(c.protocolo);
+        if (hashes) hashes.push(c.hash);
+        else byProtocolo.set(c.protocolo, [c.hash]);
+      }
       const all = components.map((c) => c.hash);
       return {
         tramite,

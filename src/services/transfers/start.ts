@@ -1,26 +1,17 @@
-import { planComponents, type ComponentPlan } from '../../domain/component-plan.ts';
+import { unpackPlan, type ComponentPlan } from '../../domain/component-plan.ts';
 import { EloError } from '../../domain/errors.ts';
 import type { Caller } from '../../domain/identity.ts';
-import { memberSpans, type Span } from '../../domain/json-members.ts';
-import { checkNreRules } from '../../domain/nre-rules.ts';
+import { checkNreRules, type ProcessoOutline } from '../../domain/nre-rules.ts';
 import { unitLabel, type UnitKey } from '../../domain/registry.ts';
-import {
-  formatValidationIssues,
-  listComponents,
-  listDocumentComponents,
-  parseIniciarTramiteDocumento,
-  parseIniciarTramiteProcesso,
-  type CodeLists,
-  type UnidadeRef,
-} from '../../domain/tramita/index.ts';
+import type { CodeLists, UnidadeRef } from '../../domain/tramita/index.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { NewTramite } from '../../store/index.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { blobLocks } from '../storage/blob-locks.ts';
 import { capacityService, formatBytes } from '../storage/capacity.ts';
 import { OPEN_SITUACOES } from '../../domain/situacao.ts';
-import type { ComponentRef } from '../../domain/tramita/index.ts';
 import type { StructureService } from '../structures.ts';
+import { startBodyAnalysis } from './analyse.ts';
 
 export interface StartedTramite {
   tramite: TramiteRecord;
@@ -36,13 +27,6 @@ const bytesStream = (bytes: Uint8Array) =>
     },
   });
 
-/** Where the package and the cabecalho's propriedadesAdicionais lie in the body (streamed later). */
-function spansOf(raw: Uint8Array, kind: 'processo' | 'documento'): { packageSpan: Span | null; propsSpan: Span | null } {
-  const top = memberSpans(raw);
-  const cabecalho = top.get('cabecalho');
-  return { packageSpan: top.get(kind) ?? null, propsSpan: (cabecalho && memberSpans(raw, cabecalho).get('propriedadesAdicionais')) ?? null };
-}
-
 /** The NRE's registration moved between the rule check and the creation: check again. */
 class NreChanged extends Error {}
 
@@ -50,9 +34,6 @@ export const toUnit = (u: UnidadeRef): UnitKey => ({
   repositoryId: u.identificacaoDoRepositorioDeEstruturas,
   numero: u.numeroDeIdentificacaoDaEstrutura,
 });
-
-const validationFailed = (issues: Parameters<typeof formatValidationIssues>[0]) =>
-  new EloError('validation_failed', formatValidationIssues(issues), { issues });
 
 export const openTramiteError = (o: { idt: number; situacao: number; nre: string }) =>
   new EloError(
@@ -77,9 +58,9 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
    * Sizes are bounded where they are declared (spec §2.8, §2.9; §8.1 sets no maximum, so the
    * hub states its own): nothing is stored for a component the hub would never accept.
    */
-  function requireDeclaredSizes(refs: ComponentRef[]): void {
+  function requireDeclaredSizes(largest: { path: string; tamanhoEmBytes: number } | null): void {
     const max = deps.settings.maxComponentBytes;
-    const over = refs.find((r) => !r.retirado && r.tamanhoEmBytes > max);
+    const over = largest && largest.tamanhoEmBytes > max ? largest : null;
     if (!over) return;
     throw new EloError(
       'component_too_large',
@@ -87,6 +68,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
       { path: over.path, tamanhoEmBytes: over.tamanhoEmBytes, max },
     );
   }
+  const analyse = startBodyAnalysis(deps, lists);
 
   async function requireSender(caller: Caller, unit: UnitKey): Promise<void> {
     const s = await registry.getStructure(unit.repositoryId, unit.numero);
@@ -126,16 +108,6 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
       );
     }
     return { receptora, receiverSystemId };
-  }
-
-  function requireConsistentSizes(plan: ComponentPlan): void {
-    const c = plan.conflicts[0];
-    if (!c) return;
-    throw new EloError(
-      'validation_failed',
-      `Os seguintes erros de validação de campos foram identificados: - os componentes ${c.paths.join(', ')} têm o mesmo hash (${c.hash}) e tamanhos diferentes (${c.sizes.join(', ')} bytes)`,
-      { conflicts: plan.conflicts },
-    );
   }
 
   /**
@@ -181,20 +153,21 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
     resolveDestination,
     createOrConflict,
     requireRoom: capacity.requireRoom,
+    analyse,
 
-    async startProcesso(input: { caller: Caller; rawBody: Uint8Array; body: unknown }): Promise<StartedTramite> {
-      const parsed = parseIniciarTramiteProcesso(input.body, lists);
-      if (!parsed.ok) throw validationFailed(parsed.error);
-      const { cabecalho, processo } = parsed.value;
+    /** The exact body bytes: analysed (off the event loop when large), stored and relayed. */
+    async startProcesso(input: { caller: Caller; rawBody: Uint8Array }): Promise<StartedTramite> {
+      const { raw, analysis } = await analyse(input.rawBody, 'processo');
+      const { cabecalho, protocolo, packageSpan, propsSpan } = analysis;
+      const plan = unpackPlan(analysis.plan);
+      // Read only when the NRE is registered: the rules are the only reader of the documents.
+      let outline: ProcessoOutline | undefined;
       const remetente = toUnit(cabecalho.remetente);
       const destinatario = toUnit(cabecalho.destinatario);
       await requireSender(input.caller, remetente);
       const { receptora, receiverSystemId } = await resolveDestination(destinatario);
-      const refs = listComponents(processo);
-      requireDeclaredSizes(refs);
-      const plan = planComponents(refs);
-      requireConsistentSizes(plan);
-      await capacity.requireRoom(input.rawBody.byteLength, 'tramite');
+      requireDeclaredSizes(analysis.largestComponent);
+      await capacity.requireRoom(raw.byteLength, 'tramite');
 
       // spec §6.1: a known NRE brings its registered documents; a new well-formed one is adopted
       // (§4.1). The creation is compare-and-set on the registration the rules were checked
@@ -213,7 +186,8 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
             throw nreNotFound(cabecalho.NRE);
           }
           if (registration) {
-            const violation = checkNreRules(registration, processo);
+            outline ??= JSON.parse(analysis.processoOutline) as ProcessoOutline;
+            const violation = checkNreRules(registration, outline);
             if (violation) throw violation;
           }
           // compare-and-set also when the NRE is unknown (version 0): an import that binds it
@@ -224,12 +198,12 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
         }
         const needed = (hash: string) => !held.has(hash);
         try {
-          const tramite = await withStoredBody(input.rawBody, (metadata) =>
+          const tramite = await withStoredBody(raw, (metadata) =>
             createOrConflict(
               {
                 kind: 'processo',
                 nre: cabecalho.NRE ?? null,
-                protocolo: processo.protocolo,
+                protocolo,
                 remetente,
                 destinatario,
                 receptora,
@@ -240,18 +214,19 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
                 urgente: cabecalho.urgencia,
                 motivoUrgencia: cabecalho.motivoDaUrgencia ?? null,
                 metadataBlobKey: metadata.key,
-                metadataSize: input.rawBody.byteLength,
-                ...spansOf(input.rawBody, 'processo'),
+                metadataSize: raw.byteLength,
+                packageSpan,
+                propsSpan,
                 ticket: null,
                 expectedNreVersion,
                 components: plan.components.map((c) => ({ ...c, requested: needed(c.hash), pendingForReceiver: needed(c.hash) })),
               },
               deps.clock.now().toISOString(),
               input.caller.system.id,
-              processo.protocolo,
+              protocolo,
             ),
           );
-          return { tramite, solicitados: solicitados(plan, processo.protocolo, needed) };
+          return { tramite, solicitados: solicitados(plan, protocolo, needed) };
         } catch (e) {
           if (!(e instanceof NreChanged)) throw e;
           if (attempt >= 3)
@@ -261,22 +236,19 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
     },
 
     /** `POST tramites/documento` (spec §2.9): one trâmite per destinatário, one shared ticket. */
-    async startDocumento(input: { caller: Caller; rawBody: Uint8Array; body: unknown }): Promise<{ ticket: string; tramites: TramiteRecord[]; solicitados: string[] }> {
-      const parsed = parseIniciarTramiteDocumento(input.body, lists);
-      if (!parsed.ok) throw validationFailed(parsed.error);
-      const { cabecalho, documento } = parsed.value;
+    async startDocumento(input: { caller: Caller; rawBody: Uint8Array }): Promise<{ ticket: string; tramites: TramiteRecord[]; solicitados: string[] }> {
+      const { raw, analysis } = await analyse(input.rawBody, 'documento');
+      const { cabecalho, documento, packageSpan, propsSpan } = analysis;
+      const plan = unpackPlan(analysis.plan);
       const remetente = toUnit(cabecalho.remetente);
       await requireSender(input.caller, remetente);
       const destinations: { unit: UnitKey; receptora: UnitKey | null; receiverSystemId: string }[] = [];
       for (const d of cabecalho.destinatarios) destinations.push({ unit: toUnit(d), ...(await resolveDestination(toUnit(d))) });
       const protocolo = documento.protocolo ?? `avulso-${documento.ordem}`;
-      const refs = listDocumentComponents(documento, protocolo);
-      requireDeclaredSizes(refs);
-      const plan = planComponents(refs);
-      requireConsistentSizes(plan);
-      await capacity.requireRoom(input.rawBody.byteLength, 'tramite');
+      requireDeclaredSizes(analysis.largestComponent);
+      await capacity.requireRoom(raw.byteLength, 'tramite');
       const at = deps.clock.now().toISOString();
-      return withStoredBody(input.rawBody, async (metadata) => {
+      return withStoredBody(raw, async (metadata) => {
         const created: TramiteRecord[] = [];
         let ticket: string | null = null;
         for (const d of destinations) {
@@ -296,8 +268,9 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
               urgente: cabecalho.urgencia,
               motivoUrgencia: cabecalho.motivoDaUrgencia ?? null,
               metadataBlobKey: metadata.key,
-              metadataSize: input.rawBody.byteLength,
-              ...spansOf(input.rawBody, 'documento'),
+              metadataSize: raw.byteLength,
+              packageSpan,
+              propsSpan,
               ticket,
               components: plan.components.map((c) => ({ ...c, requested: true, pendingForReceiver: true })),
             },

@@ -1,23 +1,26 @@
 import { EloError } from '../../domain/errors.ts';
-import { parseIniciarTramiteDocumento, parseIniciarTramiteProcesso, type CodeLists, type Documento, type Processo } from '../../domain/tramita/index.ts';
+import type { ProcessoOutline } from '../../domain/nre-rules.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { BlobStore } from '../../store/index.ts';
+import type { startBodyAnalysis } from './analyse.ts';
 
-/** Reads back the package a trâmite was started with (the exact stored body). */
-export async function storedPackage(
+/**
+ * Reads back the process a trâmite was started with (the exact stored body), in the outline the
+ * NRE rules keep (spec §6.1). The analysis of a large body runs where the start's did: off the
+ * event loop.
+ */
+export async function storedProcessoOutline(
   blobs: BlobStore,
-  lists: CodeLists,
+  analyse: ReturnType<typeof startBodyAnalysis>,
   t: TramiteRecord,
-): Promise<{ processo: Processo | null; documento: Documento | null; raw: Uint8Array }> {
+): Promise<ProcessoOutline> {
   const raw = await blobs.readAll(t.metadataBlobKey);
-  const json: unknown = JSON.parse(new TextDecoder().decode(raw));
-  if (t.kind === 'processo') {
-    const r = parseIniciarTramiteProcesso(json, lists);
-    if (r.ok) return { processo: r.value.processo, documento: null, raw };
-  } else {
-    const r = parseIniciarTramiteDocumento(json, lists);
-    if (r.ok) return { processo: null, documento: r.value.documento, raw };
+  try {
+    return JSON.parse((await analyse(raw, 'processo')).analysis.processoOutline) as ProcessoOutline;
+  } catch (e) {
+    // Accepted once, so only a code-list change could make it invalid now.
+    if (e instanceof EloError && (e.code === 'validation_failed' || e.code === 'malformed_json'))
+      throw new EloError('internal_error', `O pacote armazenado do trâmite ${t.idt} não pôde ser lido de novo.`, { idt: t.idt });
+    throw e;
   }
-  // Accepted once, so only a code-list change could make it invalid now.
-  throw new EloError('internal_error', `O pacote armazenado do trâmite ${t.idt} não pôde ser lido de novo.`, { idt: t.idt });
 }

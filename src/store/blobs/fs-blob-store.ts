@@ -159,7 +159,9 @@ export function fsBlobStore(root: string): BlobStore {
       await rm(partsDir(upload), { recursive: true, force: true });
     },
     async readAll(key) {
-      return new Uint8Array(await readFile(pathOf(key)));
+      // A view, not a copy: a package of tens of MB copied here held the event loop for tens of ms.
+      const b = await readFile(pathOf(key));
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     },
     async remove(key) {
       await rm(pathOf(key), { force: true });

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { systemAdmission } from '../../middleware/system-admission.ts';
+import { largeBodyGate } from '../../large-body-gate.ts';
 import { tramitaIdentity } from '../../middleware/tramita-identity.ts';
 import { registerDeleteTramite } from './delete-tramite.ts';
 import { registerGetCiencia } from './get-ciencia.ts';
@@ -34,12 +35,14 @@ export function tramitaFace(deps: AppDeps): Hono<AppEnv> {
   });
   app.use('*', tramitaIdentity(deps));
   app.use('*', systemAdmission(deps));
+  // One gate for both start routes and both mounts (v3, v4): one large body at a time per hub.
+  const gate = largeBodyGate({ maxWaiting: deps.services.deps.settings.maxJsonWaiting ?? 2 });
   registerHealthcheck(app);
   registerGetRepositorios(app, deps);
   registerGetEstruturas(app, deps);
   registerGetEstrutura(app, deps);
   registerGetCodeLists(app, deps);
-  registerPostTramiteProcesso(app, deps);
+  registerPostTramiteProcesso(app, deps, gate);
   registerPutComponente(app, deps);
   registerGetReciboDeEnvio(app, deps);
   registerGetPendentes(app, deps);
@@ -48,7 +51,7 @@ export function tramitaFace(deps: AppDeps): Hono<AppEnv> {
   registerPostDownload(app, deps);
   registerPostRecibo(app, deps);
   registerGetRecibo(app, deps);
-  registerPostTramiteDocumento(app, deps);
+  registerPostTramiteDocumento(app, deps, gate);
   registerPutComponenteParte(app, deps);
   registerPostTerminoEnvio(app, deps);
   registerPostRecusa(app, deps);

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { clip } from '../../../domain/bounded-text.ts';
 import { base64JsonStream } from '../../base64-stream.ts';
-import { readJsonBody, requireStringFields } from '../../body.ts';
+import { readJsonBody, SMALL_JSON_BYTES, requireStringFields } from '../../body.ts';
 import { parsePositiveInt, validationError } from '../../wire.ts';
 
 /**
@@ -18,7 +18,7 @@ export function registerPostDownload(app: Hono<AppEnv>, deps: AppDeps): void {
       if (!m) throw validationError('faixa', `deve ter a forma {ini}-{fim} (recebido: "${clip(c.req.param('faixa') ?? '')}")`);
       range = { ini: Number(m[1]), fim: Number(m[2]) };
     }
-    const body = requireStringFields((await readJsonBody(c, 1_048_576))?.value, ['hashDoComponenteDigital'] as const);
+    const body = requireStringFields((await readJsonBody(c, SMALL_JSON_BYTES))?.value, ['hashDoComponenteDigital'] as const);
     const { stream } = await deps.services.delivery.download(c.get('caller'), idt, body.hashDoComponenteDigital, range);
     return new Response(base64JsonStream(stream), {
       status: 200,

@@ -1,17 +1,20 @@
 import type { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../../env.ts';
-import { readJsonBody } from '../../body.ts';
+import { readStartBody } from '../../body.ts';
+import type { LargeBodyGate } from '../../large-body-gate.ts';
 import { json } from '../../wire.ts';
+import { INLINE_START_BODY_BYTES } from '../../../domain/tramita/index.ts';
 
 /** `POST tramites/documento` (spec §2.9): a documento avulso to one or more destinatários. */
-export function registerPostTramiteDocumento(app: Hono<AppEnv>, deps: AppDeps): void {
+export function registerPostTramiteDocumento(app: Hono<AppEnv>, deps: AppDeps, gate: LargeBodyGate): void {
   app.post('/tramites/documento', async (c) => {
-    const body = await readJsonBody(c, deps.services.deps.settings.maxJsonBytes);
-    const started = await deps.services.start.startDocumento({
-      caller: c.get('caller'),
-      rawBody: body?.raw ?? new Uint8Array(),
-      body: body?.value,
-    });
+    const { raw, done } = await readStartBody(c, { limit: deps.services.deps.settings.maxJsonBytes, smallBytes: INLINE_START_BODY_BYTES, gate });
+    let started;
+    try {
+      started = await deps.services.start.startDocumento({ caller: c.get('caller'), rawBody: raw });
+    } finally {
+      done();
+    }
     return json({
       ticketParaEnvioDeComponentesDigitais: started.ticket,
       tramites: started.tramites.map((t) => ({

@@ -1,17 +1,20 @@
 import type { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../../env.ts';
-import { readJsonBody } from '../../body.ts';
+import { readStartBody } from '../../body.ts';
+import type { LargeBodyGate } from '../../large-body-gate.ts';
 import { json } from '../../wire.ts';
+import { INLINE_START_BODY_BYTES } from '../../../domain/tramita/index.ts';
 
-/** `POST tramites/processo` (spec §2.8). */
-export function registerPostTramiteProcesso(app: Hono<AppEnv>, deps: AppDeps): void {
+/** `POST tramites/processo` (spec §2.8). A large body takes its turn at `gate` (§1.5.9). */
+export function registerPostTramiteProcesso(app: Hono<AppEnv>, deps: AppDeps, gate: LargeBodyGate): void {
   app.post('/tramites/processo', async (c) => {
-    const body = await readJsonBody(c, deps.services.deps.settings.maxJsonBytes);
-    const started = await deps.services.start.startProcesso({
-      caller: c.get('caller'),
-      rawBody: body?.raw ?? new Uint8Array(),
-      body: body?.value,
-    });
+    const { raw, done } = await readStartBody(c, { limit: deps.services.deps.settings.maxJsonBytes, smallBytes: INLINE_START_BODY_BYTES, gate });
+    let started;
+    try {
+      started = await deps.services.start.startProcesso({ caller: c.get('caller'), rawBody: raw });
+    } finally {
+      done();
+    }
     const t = started.tramite;
     return json({
       IDT: t.idt,
