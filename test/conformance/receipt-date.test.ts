@@ -137,19 +137,27 @@ describe('completion receipt date, by default (spec §7.2 step 1)', () => {
     expect2xx(await post(ctx, tr, good));
   });
 
-  it('keeps the log lines, the message and the event of a refused 1 MB date bounded', async () => {
+  it('keeps the log lines, the message and the event of a refused 60 KB date bounded', async () => {
     const tr = await driveTo(ctx, 4);
-    const huge = `${await situacao4Date(ctx, tr)}${'<'.repeat(1_000_000)}`;
+    // the largest date a receipt body can carry: small JSON bodies stop at 64 KB
+    const huge = `${await situacao4Date(ctx, tr)}${'<'.repeat(60_000)}`;
     const { result: r, raw } = await capturingLog(() => ctx.municipio.enviarRecibo(tr.idt, { dataDeRecebimento: huge, hashDaAssinatura: 'AAAA' }));
     const body = expectError(r, 400, '0001');
     const written = raw.join('');
-    // Measured: before the fix the date was written whole (~1,000,000 characters per copy).
+    // Measured: before the fix the date was written whole in every copy.
     expect(written.length).toBeGreaterThan(0);
     expect(Math.max(...raw.map((l) => l.length))).toBeLessThan(4 * ECHO_LIMIT + 2000);
     expect(body.mensagem.length).toBeLessThan(ECHO_LIMIT + 400);
     expect(body.mensagem).toContain('caracteres omitidos');
     const [event] = (await events.list('recibo.rejeitado')).filter((e) => e.idt === tr.idt);
     expect(JSON.stringify(event).length).toBeLessThan(4 * ECHO_LIMIT + 2000);
+  });
+
+  it('refuses a 1 MB receipt body as too large before reading its date', async () => {
+    const tr = await driveTo(ctx, 4);
+    const huge = `${await situacao4Date(ctx, tr)}${'<'.repeat(1_000_000)}`;
+    const r = await ctx.municipio.enviarRecibo(tr.idt, { dataDeRecebimento: huge, hashDaAssinatura: 'AAAA' });
+    expectError(r, 413, '9013');
   });
 });
 
