@@ -44,7 +44,7 @@ export async function bootstrapDataDir(config: EloConfig, store: Store, now: Dat
   if (!existsSync(p.caCert) || !existsSync(p.caKey)) {
     issuer = await createRootCa({ name: 'CN=Elo AC da Federação (desenvolvimento), O=Elo', at: now });
     await writeSecret(p.caKey, await privateKeyToPem(issuer.privateKey));
-    await writeFile(p.caCert, issuer.certificate.toString('pem') + '\n');
+    await writeFile(p.caCert, issuer.certificate.toString('pem') + '\n', { mode: 0o600 });
     created.push(p.caCert, p.caKey);
   } else {
     issuer = await loadIssuer(config);
@@ -68,7 +68,7 @@ export async function bootstrapDataDir(config: EloConfig, store: Store, now: Dat
     });
     await writeSecret(leaf.key, await privateKeyToPem(keys.privateKey));
     // leaf first, then the CA (spec §7.3: cadeiaDoCertificado, leaf first)
-    await writeFile(leaf.cert, cert.toString('pem') + '\n' + issuer.certificate.toString('pem') + '\n');
+    await writeFile(leaf.cert, cert.toString('pem') + '\n' + issuer.certificate.toString('pem') + '\n', { mode: 0o600 });
     created.push(leaf.cert, leaf.key);
   }
 

@@ -66,7 +66,7 @@ export function caAdmin(config: EloConfig, store: Store) {
         .map((c) => ({ serial: c.serial, revokedAt: new Date(c.revokedAt ?? now.toISOString()) }));
       const crl = await issueCrl({ issuer: ca.issuer, entries, at: now, days: 7 });
       // write then rename: the hub re-reads the file and must never see half of it
-      await writeFile(`${ca.path}.tmp`, crlToPem(crl));
+      await writeFile(`${ca.path}.tmp`, crlToPem(crl), { mode: 0o600 });
       await rename(`${ca.path}.tmp`, ca.path);
       written.push(ca.path);
     }
@@ -92,7 +92,7 @@ export function caAdmin(config: EloConfig, store: Store) {
       const root = await loadIssuer(config);
       const ca = await createIntermediateCa({ issuer: root, name: 'CN=Elo AC Intermediária da Federação, O=Elo', at: now });
       await writeSecret(p.intermediateKey, await privateKeyToPem(ca.privateKey));
-      await writeFile(p.intermediateCert, ca.certificate.toString('pem') + '\n');
+      await writeFile(p.intermediateCert, ca.certificate.toString('pem') + '\n', { mode: 0o600 });
       return p.intermediateCert;
     },
 
@@ -125,7 +125,7 @@ export function caAdmin(config: EloConfig, store: Store) {
       const stamp = cert.serialNumber.slice(0, 8);
       const files: Record<string, string> = {};
       files.certificado = join(input.outDir, `${system.id}-${stamp}.pem`);
-      await writeFile(files.certificado, cert.toString('pem') + '\n' + chainPem);
+      await writeFile(files.certificado, cert.toString('pem') + '\n' + chainPem, { mode: 0o600 });
       if (privateKeyPem) {
         files.chave = join(input.outDir, `${system.id}-${stamp}.key.pem`);
         await writeSecret(files.chave, privateKeyPem);
@@ -174,7 +174,7 @@ export function caAdmin(config: EloConfig, store: Store) {
         const keys = await generateRsaKeys();
         const cert = await issueLeaf({ issuer, subject: leaf.subject, publicKey: keys.publicKey, purpose: leaf.purpose, at: now, dnsNames: config.hostnames, ipAddresses: ['127.0.0.1', '::1'] });
         await writeSecret(leaf.key, await privateKeyToPem(keys.privateKey));
-        await writeFile(leaf.cert, cert.toString('pem') + '\n' + chainPem);
+        await writeFile(leaf.cert, cert.toString('pem') + '\n' + chainPem, { mode: 0o600 });
         written.push(leaf.cert);
       }
       return written;

@@ -60,8 +60,8 @@ export async function seedDemo(config: EloConfig, now: Date, file: string = `${f
         await mkdir(files.dir, { recursive: true, mode: 0o700 });
         await writeFile(files.key, await privateKeyToPem(keys.privateKey), { mode: 0o600 });
         await chmod(files.key, 0o600);
-        await writeFile(files.cert, cert.toString('pem') + '\n');
-        await writeFile(files.ca, issuer.certificate.toString('pem') + '\n');
+        await writeFile(files.cert, cert.toString('pem') + '\n', { mode: 0o600 });
+        await writeFile(files.ca, issuer.certificate.toString('pem') + '\n', { mode: 0o600 });
         await registerCertificate(store, s.id, cert, now);
         fresh = true;
       }

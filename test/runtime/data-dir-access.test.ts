@@ -8,6 +8,7 @@ import { createTramitaClient, credentialsFromFiles } from '../../src/client/tram
 import { assertDataDirOwner, DataDirAccessError, loosenedPermissions } from '../../src/runtime/data-dir-access.ts';
 import { completeTramite } from '../harness/flow.ts';
 import { processoBody } from '../harness/packages.ts';
+import { startTestHub } from '../harness/hub.ts';
 import { spawnHub } from '../harness/spawn-hub.ts';
 
 /**
@@ -76,6 +77,22 @@ describe('data folder permissions', () => {
     expect(all.some((e) => e.path.startsWith('/blobs/sha256/'))).toBe(true);
     expect(all.some((e) => e.path === '/elo.sqlite')).toBe(true);
     expect(all.filter((e) => (e.dir ? e.mode !== 0o700 : e.mode !== 0o600))).toEqual([]);
+  });
+
+  it('creates nothing other users can read even when the hub runs in-process under a permissive umask', async () => {
+    const previous = process.umask(0o022);
+    const t = await startTestHub();
+    try {
+      const p = processoBody({ protocolo: 'PERM-2', remetente: [100, '1002'], destinatario: [200, '2002'], documentos: [{ bytes: [new Uint8Array(1024).fill(9)] }] });
+      await completeTramite(t.client('sei-estado'), t.client('sei-municipio'), t.creds['sei-municipio']!.key, p.body, p.components);
+      const all = modes(t.dir);
+      expect(all.some((e) => e.path.startsWith('/blobs/sha256/'))).toBe(true);
+      expect(all.filter((e) => (e.dir ? e.mode !== 0o700 : e.mode !== 0o600))).toEqual([]);
+      expect(loosenedPermissions(t.dir)).toEqual([]);
+    } finally {
+      await t.close();
+      process.umask(previous);
+    }
   });
 
   it('names nothing when the folder is private, and every loosened item when it is not', async () => {
