@@ -6,7 +6,7 @@ import { json } from '../../wire.ts';
 /** `POST tramites/documento` (spec §2.9): a documento avulso to one or more destinatários. */
 export function registerPostTramiteDocumento(app: Hono<AppEnv>, deps: AppDeps): void {
   app.post('/tramites/documento', async (c) => {
-    const body = await readJsonBody(c, deps.services.deps.settings.maxJsonBytes);
+    const body = await readJsonBody(c, deps.services.limits.maxJsonBytes);
     const started = await deps.services.start.startDocumento({
       caller: c.get('caller'),
       rawBody: body?.raw ?? new Uint8Array(),

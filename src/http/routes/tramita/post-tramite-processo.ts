@@ -6,7 +6,7 @@ import { json } from '../../wire.ts';
 /** `POST tramites/processo` (spec §2.8). */
 export function registerPostTramiteProcesso(app: Hono<AppEnv>, deps: AppDeps): void {
   app.post('/tramites/processo', async (c) => {
-    const body = await readJsonBody(c, deps.services.deps.settings.maxJsonBytes);
+    const body = await readJsonBody(c, deps.services.limits.maxJsonBytes);
     const started = await deps.services.start.startProcesso({
       caller: c.get('caller'),
       rawBody: body?.raw ?? new Uint8Array(),
