@@ -6,7 +6,7 @@ import { json } from '../../wire.ts';
  * The optional long-poll pendências service (spec §2.15): holds the request until a pendência
  * not yet returned exists, then answers `{encontrou: true, IDT, status}`; answers
  * `{encontrou: false}` before the client's 300 s timeout. The wait is the service's: it is woken
- * by transitions, not by polling the store.
+ * by transitions, not by polling the database.
  */
 export function registerGetPendenciasLongPoll(app: Hono<AppEnv>, deps: AppDeps): void {
   app.get('/', async (c) => {
