@@ -48,13 +48,33 @@ describe('long-poll held on the transition notifier and the timer port', () => {
     }
   });
 
+  let offered: Awaited<ReturnType<typeof driveTo>>;
+
   it('answers a held request as soon as a transition makes a pendência for it, and the hold timer is gone', async () => {
     const waiting = poll(MUNICIPIO, 0);
     await until(() => held(MUNICIPIO) === 1, 'the long-poll is held');
-    const tr = await driveTo(ctx, 2);
+    const tr = (offered = await driveTo(ctx, 2));
     const r = await waiting;
     expect(r.body).toMatchObject({ encontrou: true, IDT: tr.idt, status: 2 });
     expect(held(MUNICIPIO)).toBe(0);
     expect(timers.pending).toBe(0);
+  });
+
+  it('offers a pair again in the middle of a hold, at the moment one hold period has passed on the clock since it was returned', async () => {
+    // `offered` (returned by the previous test, nobody acted on it) is the caller's only pendência
+    clock.advance(100_000);
+    const reads = vi.spyOn(ctx.t.hub.store.tramites, 'longPollDeliveries');
+    try {
+      const waiting = poll(MUNICIPIO, 0);
+      await until(() => held(MUNICIPIO) === 1 && reads.mock.calls.length === 1, 'the long-poll is held');
+      timers.advance(HOLD_MS - 100_000);
+      expect(reads).toHaveBeenCalledTimes(1);
+      timers.advance(1);
+      const r = await waiting;
+      expect(r.body).toMatchObject({ encontrou: true, IDT: offered.idt, status: 2 });
+      expect(reads).toHaveBeenCalledTimes(2);
+    } finally {
+      reads.mockRestore();
+    }
   });
 });
