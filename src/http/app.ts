@@ -14,7 +14,7 @@ export { routedPath };
 /** The whole HTTP surface of Elo, runtime-independent (ARCHITECTURE "http/"). */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ getPath: routedPath });
-  app.use('*', requestId(() => deps.services.deps.ids.uuid()));
+  app.use('*', requestId(() => deps.services.newId()));
   app.use('*', async function markDefaultFace(c, next) {
     c.set('face', [...TRAMITA_BASES, LONG_POLL_PATH].some((b) => c.req.path.startsWith(b)) ? 'tramita' : 'other');
     await next();
@@ -36,6 +36,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       new EloError('not_found', `Recurso não encontrado: ${c.req.method} ${c.req.path}. Confira o endereço configurado no sistema.`),
     ),
   );
-  app.onError((e, c) => renderError(c, e));
+  app.onError((e, c) => renderError(c, e, deps.services.log));
   return app;
 }

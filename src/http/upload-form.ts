@@ -30,12 +30,12 @@ export async function readUploadForm(
   if (!boundary || !c.req.raw.body) throw invalid('o corpo deve ser multipart/form-data com a parte "conteudo"');
   const fields: Record<string, string> = {};
   let staged: StagedBlob | undefined;
-  const blobs = deps.services.deps.blobs;
+  const staging = deps.services.upload;
   try {
     for await (const part of parseMultipartStream(c.req.raw.body, boundary)) {
       const name = part.headers.name ?? '';
       if (name === 'conteudo' && !staged) {
-        staged = await blobs.stage(part.body, maxSize);
+        staged = await staging.stage(part.body, maxSize);
         // Larger than allowed: refused by the service; stop reading the body now.
         if (staged.tooLarge) break;
       } else {
@@ -44,7 +44,7 @@ export async function readUploadForm(
       }
     }
   } catch (e) {
-    if (staged) await blobs.discard(staged);
+    if (staged) await staging.discard(staged);
     if (e instanceof MultipartError) throw invalid(`corpo multipart inválido (${e.reason}); envie o arquivo de novo`);
     throw e;
   }

@@ -4,13 +4,15 @@ import { statfs } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import type { Clock } from '../domain/clock.ts';
+import type { Clock, Timers } from '../domain/clock.ts';
+import type { StartBodyAnalyser } from '../domain/tramita/index.ts';
 import { createApp } from '../http/app.ts';
 import { importRsaPrivateKeyPem } from '../pki/ca/issue.ts';
 import { cryptoKeySigner } from '../pki/signer.ts';
 import { createServices, type Services } from '../services/index.ts';
-import type { FreeSpace } from '../services/deps.ts';
+import type { FreeSpace, Log } from '../services/deps.ts';
 import { fsBlobStore } from '../store/blobs/fs-blob-store.ts';
+import type { BlobStore, Store } from '../store/index.ts';
 import { bootstrapDataDir, type BootstrapReport } from './bootstrap.ts';
 import { caAdmin } from './ca-admin.ts';
 import { hubCertificateProblems } from './hub-certificates.ts';
@@ -24,10 +26,23 @@ import { fileTrustSource } from './trust-files.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** Real-time timers for the services (the long-poll hold, spec §2.15). */
+export const systemTimers: Timers = {
+  after(ms, fn) {
+    const handle = setTimeout(fn, ms);
+    return () => clearTimeout(handle);
+  },
+};
+
 export interface Hub {
   config: EloConfig;
   services: Services;
+  /** The stores the services are built from: for the composition root and tests, never for http/. */
+  store: Store;
+  blobs: BlobStore;
   app: ReturnType<typeof createApp>;
+  /** Runs the periodic sweep now, or waits for the one in progress. */
+  sweep(): Promise<void>;
   bootstrap: BootstrapReport;
   /** Parts of the data folder other users may read, found at start (empty when private). */
   permissionWarnings: string[];
@@ -46,6 +61,10 @@ export interface HubOptions {
   clock?: Clock;
   /** Replaces the statfs reading of the data folder's free space (tests fake a full disk). */
   freeSpace?: FreeSpace;
+  /** Replaces real-time timers (tests fire the long-poll hold by hand). */
+  timers?: Timers;
+  /** Replaces the worker thread that analyses large start bodies (tests hold each analysis). */
+  startBodyAnalyser?: StartBodyAnalyser;
 }
 
 /** Composition root of the embedded default: SQLite, filesystem blobs, file-backed keys. */
@@ -60,13 +79,15 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   const codeLists = loadCodeLists();
   // Large start bodies are analysed in a thread of their own (spec §1.5.9, 50 MB and more).
   const analyser = startBodyWorker(codeLists);
+  const blobs = fsBlobStore(paths.blobs);
+  const log: Log = (entry) => process.stderr.write(`${JSON.stringify({ at: clock.now().toISOString(), ...entry })}\n`);
   const services = createServices({
     store,
-    blobs: fsBlobStore(paths.blobs),
+    blobs,
     clock,
     ids: { uuid: () => randomUUID(), randomBytes: (n) => new Uint8Array(randomBytes(n)) },
     codeLists,
-    startBodyAnalyser: analyser.analyse,
+    startBodyAnalyser: opts.startBodyAnalyser ?? analyser.analyse,
     trust: fileTrustSource(
       [paths.caCert, ...config.trustAnchorFiles],
       () => [...config.crlFiles, ...[paths.rootCrl, paths.intermediateCrl].filter((f) => existsSync(f))],
@@ -74,7 +95,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
       config.crlSoftFailAnchorFiles,
     ),
     hubSigner: cryptoKeySigner(signingKey, readFileSync(paths.signingCert, 'utf8')),
-    log: (entry) => process.stderr.write(`${JSON.stringify({ at: clock.now().toISOString(), ...entry })}\n`),
+    log,
     settings: {
       maxJsonBytes: config.maxJsonMb * 1_048_576,
       autoCancelAfterMs: config.autoCancelDays * 86_400_000,
@@ -92,6 +113,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
       purgeComponentsAfterMs: config.purgeComponentsAfterDays * 86_400_000,
     },
     freeSpace: opts.freeSpace ?? dataDirFreeSpace(paths.root),
+    timers: opts.timers ?? systemTimers,
   });
   const app = createApp({
     services,
@@ -104,26 +126,41 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   });
   // spec §5.4: the sweep runs at start (catching up after a restart) and then periodically.
   const ca = caAdmin(config, store);
-  const sweep = async () => {
-    await services.autoCancel.sweep().catch((e: unknown) => console.error('Falha na varredura de cancelamento automático:', e));
-    await services.certificates.expiryScan().catch((e: unknown) => console.error('Falha na verificação de validade de certificados:', e));
+  const failed = (event: string) => (e: unknown) =>
+    log({ level: 'error', event, data: e instanceof Error ? { mensagem: e.message, pilha: e.stack } : { valor: String(e) } });
+  const sweepOnce = async () => {
+    await services.autoCancel.sweep().catch(failed('varredura.cancelamento_automatico_falhou'));
+    await services.certificates.expiryScan().catch(failed('varredura.validade_de_certificados_falhou'));
     // CRLs are valid for 7 days: keep them fresh, or every client of the CA would be refused.
-    await ca.refreshCrlsIfDue(clock.now()).catch((e: unknown) => console.error('Falha ao renovar as LCRs:', e));
+    await ca.refreshCrlsIfDue(clock.now()).catch(failed('varredura.renovacao_de_lcrs_falhou'));
   };
   let closed = false;
-  const timer = opts.clock ? null : setInterval(() => void sweep(), config.sweepIntervalSeconds * 1000);
-  timer?.unref();
-  if (!opts.clock) void sweep();
+  let running: Promise<void> | null = null;
+  // One sweep at a time; a tick while one runs joins it. The sweep reads the injected clock, so it
+  // runs with a test's clock too (tests that drive it by hand set ELO_SWEEP_INTERVAL_SECONDS high).
+  const sweep = (): Promise<void> => {
+    if (closed) return Promise.resolve();
+    running ??= sweepOnce().finally(() => (running = null));
+    return running;
+  };
+  const timer = setInterval(() => void sweep(), config.sweepIntervalSeconds * 1000);
+  timer.unref();
+  void sweep();
   return {
     config,
     services,
+    store,
+    blobs,
     app,
     bootstrap,
     permissionWarnings,
+    sweep,
     close: async () => {
       if (closed) return;
       closed = true;
-      if (timer) clearInterval(timer);
+      clearInterval(timer);
+      // a sweep in progress finishes before the database closes under it
+      await running;
       await analyser.close();
       await store.close();
     },

@@ -1,9 +1,10 @@
-import type { Clock, Ids } from '../domain/clock.ts';
+import type { Clock, Ids, Timers } from '../domain/clock.ts';
 import type { CodeListsData } from '../domain/codelists.ts';
 import type { StartBodyAnalyser } from '../domain/tramita/index.ts';
 import type { Signer } from '../pki/signer.ts';
 import type { CertInput, CrlInput, PkiPolicy } from '../pki/verify/index.ts';
 import type { BlobStore, Store } from '../store/index.ts';
+import type { TransitionNotifier } from './notifier.ts';
 
 /** Where trust comes from: anchors and CRLs are configuration, re-read as they change (issue: Trust §6). */
 export interface TrustSource {
@@ -74,4 +75,8 @@ export interface ServiceDeps {
   freeSpace?: FreeSpace;
   /** Runs the analysis of large start bodies off the event loop (runtime: a worker thread). */
   startBodyAnalyser?: StartBodyAnalyser;
+  /** Wakes held long-polls when a transition commits; in memory when not given (services/notifier.ts). */
+  notifier?: TransitionNotifier;
+  /** Real-time timers (the long-poll hold); runtime supplies them, tests fire them by hand. */
+  timers?: Timers;
 }

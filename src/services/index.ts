@@ -1,14 +1,20 @@
 import type { CodeListsData } from '../domain/codelists.ts';
+import type { Timers } from '../domain/clock.ts';
 import type { CodeLists } from '../domain/tramita/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import { admissionService } from './admission.ts';
+import { auditService } from './audit.ts';
 import { certificateService } from './certificates.ts';
+import { directoryService } from './directory.ts';
 import { identityService } from './identity.ts';
+import { inProcessNotifier } from './notifier.ts';
 import { nreHoldingService } from './nre-holdings.ts';
 import { structureService } from './structures.ts';
 import { autoCancelService } from './transfers/auto-cancel.ts';
 import { deliveryService } from './transfers/delivery.ts';
 import { lifecycleService } from './transfers/lifecycle.ts';
+import { longPollService } from './transfers/long-poll.ts';
+import { notifyingTramites } from './transfers/notify-transitions.ts';
 import { replayService } from './transfers/replay.ts';
 import { queryService } from './transfers/query.ts';
 import { receiptService } from './transfers/receipts.ts';
@@ -22,18 +28,43 @@ export const codeListsOf = (data: CodeListsData): CodeLists => ({
   motivosUrgencia: data.motivosUrgencia.length,
 });
 
-/** Builds every use case from one deps object (ARCHITECTURE "services"). */
-export function createServices(deps: ServiceDeps) {
+/** Timers of the platform, when the composition root supplies none (web-standard setTimeout). */
+const platformTimers: Timers = {
+  after(ms, fn) {
+    const handle = setTimeout(fn, ms);
+    return () => clearTimeout(handle);
+  },
+};
+
+/**
+ * Builds every use case from one deps object (ARCHITECTURE "services"). What it returns is what
+ * `http/` may use: narrow capabilities and plain values, never the Store, the BlobStore or the
+ * deps they are built from (ARCHITECTURE "`http/` never holds a store"; test/layers.test.ts).
+ */
+export function createServices(serviceDeps: ServiceDeps) {
+  const notifier = serviceDeps.notifier ?? inProcessNotifier();
+  // Every trâmite write of every service signals the notifier once committed.
+  const store = Object.assign(Object.create(serviceDeps.store) as ServiceDeps['store'], {
+    tramites: notifyingTramites(serviceDeps.store.tramites, notifier),
+  });
+  const deps: ServiceDeps = { ...serviceDeps, store, notifier };
   const lists = codeListsOf(deps.codeLists);
   const structures = structureService(deps);
   const start = startService(deps, structures, lists);
+  const query = queryService(deps);
   return {
-    deps,
     identity: identityService(deps),
     admission: admissionService(deps),
     structures,
-    directory: deps.store.registry,
+    directory: directoryService(deps),
+    audit: auditService(deps),
     codeLists: deps.codeLists,
+    /** Limits the HTTP layer applies before a service sees the body. */
+    limits: { maxJsonBytes: deps.settings.maxJsonBytes, maxJsonWaiting: deps.settings.maxJsonWaiting ?? 2 },
+    /** A fresh opaque id (request ids). */
+    newId: (): string => deps.ids.uuid(),
+    /** The operational log (unexpected errors are reported here, not on the console). */
+    log: deps.log,
     start,
     replay: replayService(deps, start),
     lifecycle: lifecycleService(deps),
@@ -42,10 +73,12 @@ export function createServices(deps: ServiceDeps) {
     upload: uploadService(deps),
     delivery: deliveryService(deps),
     receipts: receiptService(deps, lists),
-    query: queryService(deps),
+    query,
+    longPoll: longPollService(deps, (caller, n) => query.longPollStep(caller, n), notifier, deps.timers ?? platformTimers),
     nreHoldings: nreHoldingService(deps),
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
 export type { ServiceDeps, TrustSource, TransferSettings } from './deps.ts';
+export type { TransitionNotifier } from './notifier.ts';

@@ -163,7 +163,8 @@ export interface TramiteReader {
   /** Systems bound to an NRE; none for an unknown NRE or one with nothing bound (open to any sender). */
   nreHolders(nre: string): Promise<NreHolder[]>;
   /** Long-poll deliveries of a system since `since`, as "idt/situacao", and the last status given for each IDT. */
-  longPollDeliveries(systemId: string, since: string): Promise<{ recent: Set<string>; lastStatus: Map<number, number> }>;
+  // `recentAt`: when each recent pair was given, so a held long-poll knows when it may be offered again.
+  longPollDeliveries(systemId: string, since: string): Promise<{ recent: Set<string>; lastStatus: Map<number, number>; recentAt?: Map<string, string> }>;
   /** Pendências already returned to a system by `todas=0` (spec §2.14). */
   deliveredPendencias(systemId: string): Promise<Set<string>>;
 }

@@ -30,7 +30,7 @@ describe('automatic cancellation (spec §5.4)', () => {
   afterAll(async () => ctx?.close());
 
   const sweep = () => ctx.t.hub.services.autoCancel.sweep();
-  const alerts = async (tr: Tramite) => (await ctx.t.hub.services.deps.store.audit.list({ idt: tr.idt })).filter((e) => e.kind === ALERT);
+  const alerts = async (tr: Tramite) => (await ctx.t.hub.store.audit.list({ idt: tr.idt })).filter((e) => e.kind === ALERT);
 
   it('leaves fresh trâmites alone', async () => {
     for (const s of [1, 2, 3, 4] as const) idle.set(s, await driveTo(ctx, s));

@@ -89,7 +89,7 @@ describe('completion receipt date, by default (spec §7.2 step 1)', () => {
     expect2xx(await post(ctx, tr, s));
     expect(await history(ctx, tr)).toEqual([1, 2, 3, 4, 5]);
     expect((await ctx.estado.recibo(tr.idt)).body.recibo.dataDeRecebimento).toBe(s.dataDeRecebimento);
-    expect((await ctx.t.hub.services.deps.store.tramites.getCompletionReceipt(tr.idt))!.situacao4Date).toBe(s.dataDeRecebimento);
+    expect((await ctx.t.hub.store.tramites.getCompletionReceipt(tr.idt))!.situacao4Date).toBe(s.dataDeRecebimento);
   });
 
   it('refuses a date carrying markup with 0001 before any string is built, even when the spliced string is validly signed', async () => {
@@ -180,7 +180,7 @@ describe('completion receipt date, with ELO_ACCEPT_RECEIPT_DATE_MISMATCH=true (s
     const { result: r, lines } = await capturingLog(() => post(ctx, tr, s));
     expect2xx(r);
     expect(await history(ctx, tr)).toEqual([1, 2, 3, 4, 5]);
-    const stored = (await ctx.t.hub.services.deps.store.tramites.getCompletionReceipt(tr.idt))!;
+    const stored = (await ctx.t.hub.store.tramites.getCompletionReceipt(tr.idt))!;
     expect({ posted: stored.dataDeRecebimento, hub: stored.situacao4Date }).toEqual({ posted: '2020-01-01T00:00:00.000Z', hub: at4 });
     // the relay keeps the posted string verbatim: it is what the signature covers (spec §2.21)
     expect((await ctx.estado.recibo(tr.idt)).body.recibo.dataDeRecebimento).toBe('2020-01-01T00:00:00.000Z');

@@ -174,7 +174,7 @@ describe('retention of cancelled trâmites (default policy: parts and components
   });
   afterAll(async () => ctx?.close());
   const sweep = () => ctx.t.hub.services.autoCancel.sweep();
-  const events = async (kind: string) => (await ctx.t.hub.services.deps.store.audit.list({ kind })).filter((e) => e.idt === cancelled.idt);
+  const events = async (kind: string) => (await ctx.t.hub.store.audit.list({ kind })).filter((e) => e.idt === cancelled.idt);
 
   it('removes the parts and the component bytes of a cancelled trâmite at the next sweep, keeping a blob a concluded trâmite shares', async () => {
     live = await driveTo(ctx, 6, { documentos: [{ bytes: [shared] }] });
@@ -247,7 +247,7 @@ describe('purge of component bytes of finished trâmites (ELO_PURGE_COMPONENTS_A
     await sweep();
     expect(existsSync(blobPath(ctx, sha256b64(own)))).toBe(false);
     expect(existsSync(blobPath(ctx, sha256b64(shared)))).toBe(true);
-    const expired = await ctx.t.hub.services.deps.store.audit.list({ idt: done.idt, kind: 'retencao.componentes_expirados' });
+    const expired = await ctx.t.hub.store.audit.list({ idt: done.idt, kind: 'retencao.componentes_expirados' });
     expect(expired).toHaveLength(1);
     // metadata stays (spec §2.16: 6 keeps serving it), to both parties
     expect((await fetchMetadata(ctx, done)).processo.protocolo).toBe(done.protocolo);
@@ -279,7 +279,7 @@ describe('removal is safe against a start referring to the same bytes at the sam
     const old = await start(ctx);
     expect2xx(await cancel(ctx, old));
     clock.set(new Date(t0 + 31 * DAY));
-    const blobs = ctx.t.hub.services.deps.blobs;
+    const blobs = ctx.t.hub.blobs;
     const hex = Buffer.from(sha256b64(new TextEncoder().encode(JSON.stringify(old.body))), 'base64').toString('hex');
     const key = `sha256/${hex}`;
     const locks = blobLocks(blobs);

@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTramitaClient, credentialsFromFiles, type ClientCredentials } from '../../src/client/tramita-client.ts';
-import type { Clock } from '../../src/domain/clock.ts';
+import type { StartBodyAnalyser } from '../../src/domain/tramita/index.ts';
+import type { Clock, Timers } from '../../src/domain/clock.ts';
 import type { FreeSpace } from '../../src/services/deps.ts';
 import { loadConfig } from '../../src/runtime/config.ts';
 import { dataPaths } from '../../src/runtime/data-dir.ts';
@@ -13,11 +14,21 @@ import { seedDemo } from '../../src/runtime/seed-demo.ts';
  * A real hub for a test: its own data folder, the demo federation seeded, HTTPS with client
  * certificates on an ephemeral loopback port.
  */
-export async function startTestHub(opts: { clock?: Clock; env?: Record<string, string>; federationFile?: string; freeSpace?: FreeSpace } = {}) {
+export async function startTestHub(
+  opts: { clock?: Clock; timers?: Timers; env?: Record<string, string>; federationFile?: string; freeSpace?: FreeSpace; startBodyAnalyser?: StartBodyAnalyser } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'elo-test-'));
   const config = loadConfig({ ELO_DATA_DIR: dir, ELO_PORT: '0', ELO_HOST: '127.0.0.1', ...opts.env }, dir);
   const seed = await seedDemo(config, new Date(), opts.federationFile);
-  const hub = await startNodeHub(config, { ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.freeSpace ? { freeSpace: opts.freeSpace } : {}) });
+  const hub = await startNodeHub(config, {
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.freeSpace ? { freeSpace: opts.freeSpace } : {}),
+    ...(opts.timers ? { timers: opts.timers } : {}),
+    ...(opts.startBodyAnalyser ? { startBodyAnalyser: opts.startBodyAnalyser } : {}),
+  });
+  // The sweep at start (spec §5.4) finishes before the test begins, so it never lands between
+  // a test's before/after snapshots.
+  await hub.sweep();
   const creds: Record<string, ClientCredentials> = Object.fromEntries(
     seed.sistemas.map((s) => [s.id, credentialsFromFiles({ cert: s.certificado, key: s.chave, ca: s.ac })]),
   );
@@ -50,7 +61,7 @@ export async function startTestHub(opts: { clock?: Clock; env?: Record<string, s
 export type TestHub = Awaited<ReturnType<typeof startTestHub>>;
 
 function storeSnapshot(hub: Awaited<ReturnType<typeof startNodeHub>>, blobsDir: string) {
-  const db = (hub.services.deps.store as unknown as { db: import('better-sqlite3').Database }).db;
+  const db = (hub.store as unknown as { db: import('better-sqlite3').Database }).db;
   const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map(
     (t) => t.name,
   );

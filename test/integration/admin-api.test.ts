@@ -41,7 +41,7 @@ describe('administration API', () => {
   });
 
   it('lists events for monitors, filtered by kind, including certificate expiry warnings', async () => {
-    await t.hub.services.deps.store.audit.append({ kind: 'certificado.expirando', actor: 'hub', data: { sistema: 'sei-estado', dias: 12 } }, new Date().toISOString());
+    await t.hub.store.audit.append({ kind: 'certificado.expirando', actor: 'hub', data: { sistema: 'sei-estado', dias: 12 } }, new Date().toISOString());
     const r = await admin('GET', '/eventos?tipo=certificado.expirando');
     expect(r.status).toBe(200);
     expect(r.body.eventos).toHaveLength(1);

@@ -121,7 +121,7 @@ describe('bad input on the Tramita face', () => {
       // whichever arrives first is kept (and its re-send later replaces it); the other overlaps
       expect(results.map((r) => r.status).sort(), `round ${round}`).toEqual([200, 400]);
     }
-    const parts = await t.hub.services.deps.blobs.listParts(`${ticket}/${hash.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`);
+    const parts = await t.hub.blobs.listParts(`${ticket}/${hash.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`);
     expect(parts).toHaveLength(1);
   });
 

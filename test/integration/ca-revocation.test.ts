@@ -134,7 +134,7 @@ describe('elo ca: issue, revoke, CRL, over a running hub', () => {
     const services = t.hub.services;
     expect(await services.certificates.expiryScan()).toBe(1);
     expect(await services.certificates.expiryScan()).toBe(0);
-    const events = (await services.deps.store.audit.list()).filter((e) => e.kind === 'certificado.expirando');
+    const events = (await t.hub.store.audit.list()).filter((e) => e.kind === 'certificado.expirando');
     expect(events).toHaveLength(1);
     expect(events[0]!.data).toMatchObject({ sistema: 'sei-municipio', dias: expect.any(Number) });
   });

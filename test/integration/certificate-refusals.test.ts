@@ -24,8 +24,8 @@ describe('certificate refusals on the Tramita face, over mTLS', () => {
 
   const pem = (c: X509Certificate) => c.toString('pem') + '\n';
   async function register(c: TestCert) {
-    if (await t.hub.services.deps.store.registry.getCertificate(await fingerprint256(c.cert))) return;
-    await registerCertificate(t.hub.services.deps.store, 'sei-estado', c.cert, now);
+    if (await t.hub.store.registry.getCertificate(await fingerprint256(c.cert))) return;
+    await registerCertificate(t.hub.store, 'sei-estado', c.cert, now);
   }
   async function call(leaf: TestCert, chain: TestCert[] = [int], opts: { weakClient?: boolean } = {}) {
     await register(leaf);
@@ -165,7 +165,7 @@ describe('CRL soft-fail configured per anchor', () => {
     });
     try {
       const as = async (c: TestCert) => {
-        await registerCertificate(t.hub.services.deps.store, 'sei-estado', c.cert, now);
+        await registerCertificate(t.hub.store, 'sei-estado', c.cert, now);
         return t.client(c.cert.serialNumber, { cert: c.cert.toString('pem'), key: await privateKeyToPem(c.keys.privateKey), ca: t.caPem }).repositorios();
       };
       expect((await as(softLeaf)).status).toBe(200);

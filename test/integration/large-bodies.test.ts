@@ -60,24 +60,21 @@ describe('start bodies with a UTF-8 byte order mark (RFC 8259 §8.1)', () => {
 
 describe('large start bodies: one analysed at a time, two waiting, more refused with 503 (spec §1.5.9)', () => {
   let t: TestHub;
+  // The analyser port, held by the test: each analysis ends when the test releases it.
+  const held: { kind: StartKind; release: () => void }[] = [];
+  const arrivals: (() => void)[] = [];
+  const nextArrival = () => new Promise<void>((r) => arrivals.push(r));
+  const analyser: StartBodyAnalyser = (raw, kind) =>
+    new Promise((resolve) => {
+      held.push({ kind, release: () => resolve({ raw, analysis: analyseStartBody(raw, kind, codeListsOf(t.hub.services.codeLists)) }) });
+      arrivals.splice(0).forEach((r) => r());
+    });
   beforeAll(async () => {
-    t = await startTestHub();
+    t = await startTestHub({ startBodyAnalyser: analyser });
   });
   afterAll(() => t?.close());
 
   it('holds the others unread while one is analysed, refuses the fourth with 9016, then serves them in turn', async () => {
-    const lists = codeListsOf(t.hub.services.codeLists);
-    // The analyser port, held by the test: each analysis ends when the test releases it.
-    const held: { kind: StartKind; release: () => void }[] = [];
-    const arrivals: (() => void)[] = [];
-    const nextArrival = () => new Promise<void>((r) => arrivals.push(r));
-    const analyser: StartBodyAnalyser = (raw, kind) =>
-      new Promise((resolve) => {
-        held.push({ kind, release: () => resolve({ raw, analysis: analyseStartBody(raw, kind, lists) }) });
-        arrivals.splice(0).forEach((r) => r());
-      });
-    t.hub.services.deps.startBodyAnalyser = analyser;
-
     const before = t.snapshot();
     const estado = t.client('sei-estado');
     const bodies = ['6.1/2026', '6.2/2026', '6.3/2026', '6.4/2026'].map((p) => JSON.stringify(bigProcess(p, 400).body));
@@ -100,6 +97,5 @@ describe('large start bodies: one analysed at a time, two waiting, more refused 
     }
     const results = await Promise.all(answers);
     expect(results.map((a) => a.r.status).sort()).toEqual([200, 200, 200, 503]);
-    delete t.hub.services.deps.startBodyAnalyser;
   });
 });

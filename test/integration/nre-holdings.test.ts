@@ -33,7 +33,7 @@ describe('NRE holdings: squatting, import, release and reassignment', () => {
     agent = new Agent({ connect: { ca: t.caPem } });
     adminToken = readFileSync(t.paths.adminToken, 'utf8').trim();
     const sha = createHash('sha256').update(monitorToken).digest('hex');
-    await t.hub.services.deps.store.tokens.addToken(sha, 'monitor', new Date().toISOString(), 'monitor');
+    await t.hub.store.tokens.addToken(sha, 'monitor', new Date().toISOString(), 'monitor');
   });
   afterAll(async () => {
     await agent?.close();

@@ -35,7 +35,7 @@ describe('every route against every kind of caller', () => {
 
   beforeAll(async () => {
     t = await startTestHub({ env: { ELO_LONG_POLL_SECONDS: '1' } });
-    const store = t.hub.services.deps.store;
+    const store = t.hub.store;
     const now = new Date();
     // a third system, registered and valid, party to nothing below
     await store.registry.applySeed(

@@ -99,7 +99,7 @@ describe('a registered system cannot reach into other systems’ processes', () 
       expect(foreign, `${method} ${tail}`).toEqual(await shape(call(missingIdt), missingIdt));
       expect(foreign, `${method} ${tail}`).toEqual({ status: 404, codigoErro: '9003', mensagem: 'Trâmite {id} não encontrado. Confira o IDT informado.' });
     }
-    const victimTicket = (await t.hub.services.deps.store.tramites.get(victimIdt))!.ticket;
+    const victimTicket = (await t.hub.store.tramites.get(victimIdt))!.ticket;
     for (const send of [
       (k: string) => intruso.enviarComponente(k, { bytes: secret, hash: H, protocolo: 'x' }),
       (k: string) => intruso.enviarParte(k, 0, 10, { bytes: secret.slice(0, 10), hash: H, protocolo: 'x' }),

@@ -35,7 +35,7 @@ export const DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
  * @example
  * for await (const part of parseMultipartStream(request.body, boundary)) {
  *   if (part.headers.filename === undefined) await part.body.cancel();
- *   else await blobs.stage(part.body, maxSize);
+ *   else await staging.stage(part.body, maxSize);
  * }
  */
 export async function* parseMultipartStream(

@@ -45,14 +45,37 @@ export function queryService(deps: ServiceDeps) {
      * its loop, "enviado em duplicidade", on a repeated pair).
      */
     async nextLongPollPendencia(caller: Caller, acknowledgedIdt: number): Promise<{ idt: number; situacao: Situacao } | null> {
+      return (await this.longPollStep(caller, acknowledgedIdt)).next;
+    },
+
+    /**
+     * `nextLongPollPendencia`, and when nothing is offered, the clock time (ms) at which a pair
+     * held back only because it was offered within the hold period may be offered again: no
+     * transition signals that moment, so a waiter sets a timer for it.
+     */
+    async longPollStep(
+      caller: Caller,
+      acknowledgedIdt: number,
+    ): Promise<{ next: { idt: number; situacao: Situacao } | null; reofferAt: number | null }> {
       const now = deps.clock.now();
       const since = new Date(now.getTime() - deps.settings.longPollMs).toISOString();
-      const { recent, lastStatus } = await tramites.longPollDeliveries(caller.system.id, since);
-      const next = (await this.pendencias(caller)).find(
-        (p) => !recent.has(`${p.idt}/${p.situacao}`) && !(p.idt === acknowledgedIdt && lastStatus.get(p.idt) === p.situacao),
-      );
-      if (next) await tramites.recordLongPollDelivery(caller.system.id, next, now.toISOString());
-      return next ?? null;
+      const { recent, lastStatus, recentAt } = await tramites.longPollDeliveries(caller.system.id, since);
+      const pendencias = await this.pendencias(caller);
+      const acknowledged = (p: { idt: number; situacao: Situacao }) => p.idt === acknowledgedIdt && lastStatus.get(p.idt) === p.situacao;
+      const next = pendencias.find((p) => !recent.has(`${p.idt}/${p.situacao}`) && !acknowledged(p));
+      if (next) {
+        await tramites.recordLongPollDelivery(caller.system.id, next, now.toISOString());
+        return { next, reofferAt: null };
+      }
+      // A pair stops being recent once its delivery is older than `since` (strictly).
+      let reofferAt: number | null = null;
+      for (const p of pendencias) {
+        const at = recentAt?.get(`${p.idt}/${p.situacao}`);
+        if (at === undefined || acknowledged(p)) continue;
+        const when = new Date(at).getTime() + deps.settings.longPollMs + 1;
+        if (reofferAt === null || when < reofferAt) reofferAt = when;
+      }
+      return { next: null, reofferAt };
     },
 
     /** Newest first; only trâmites where the caller is a party (spec §2.17). */

@@ -83,6 +83,14 @@ export function uploadService(deps: ServiceDeps) {
   return {
     openTicket,
 
+    /**
+     * Streams the bytes of an upload aside while hashing them, reading at most `maxSize` bytes;
+     * nothing is visible until a later accept commits it (spec §2.10: a refused upload keeps nothing).
+     */
+    stage: (body: ReadableStream<Uint8Array>, maxSize: number): Promise<StagedBlob> => deps.blobs.stage(body, maxSize),
+    /** Drops staged bytes that will not be accepted. */
+    discard: (staged: StagedBlob): Promise<void> => deps.blobs.discard(staged),
+
     /** Before a whole upload is read: room for the largest requested component (free-space floor). */
     async admitWhole(target: UploadTarget): Promise<void> {
       await capacity.requireRoom(target.maxSize, 'upload');

@@ -455,7 +455,8 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
       }[];
       const recent = new Set(rows.filter((r) => r.at >= since).map((r) => `${r.idt}/${r.situacao}`));
       const lastStatus = new Map(rows.map((r) => [r.idt, r.situacao]));
-      return { recent, lastStatus };
+      const recentAt = new Map(rows.filter((r) => r.at >= since).map((r) => [`${r.idt}/${r.situacao}`, r.at]));
+      return { recent, lastStatus, recentAt };
     },
     async pruneDeliveries(before) {
       db.prepare('DELETE FROM longpoll_deliveries WHERE at < ?').run(before);

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { EloError } from '../../../domain/errors.ts';
 import { expectedActor, situacaoNome } from '../../../domain/situacao.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { json, parsePositiveInt } from '../../wire.ts';
@@ -26,7 +25,7 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
   app.get('/eventos', async (c) => {
     const kind = c.req.query('tipo') || undefined;
     const limit = Math.min(1000, Math.max(1, Number(c.req.query('limite') ?? 100) || 100));
-    return json({ eventos: await deps.services.deps.store.audit.list({ kind, limit }) });
+    return json({ eventos: await deps.services.audit.events({ kind, limit }) });
   });
 
   app.get('/certificados', async () => {
@@ -36,16 +35,14 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/tramites/:idt{[0-9]+}', async (c) => {
     const idt = parsePositiveInt(c.req.param('idt'), 'IDT');
-    const store = deps.services.deps.store;
-    const t = await store.tramites.get(idt);
-    if (!t) throw new EloError('not_found', `Trâmite ${idt} não encontrado.`, { idt });
+    const { tramite: t, history, components, events } = await deps.services.audit.tramiteStory(idt);
     const actor = expectedActor(t.situacao);
     return json({
       tramite: { ...t, situacaoNome: situacaoNome[t.situacao] },
       quemDeveAgir: actor === 'sender' ? t.senderSystemId : actor === 'receiver' ? t.receiverSystemId : null,
-      mudancasDeSituacao: await store.tramites.history(idt),
-      componentes: await store.tramites.components(idt),
-      eventos: (await store.audit.list({ idt })).reverse(),
+      mudancasDeSituacao: history,
+      componentes: components,
+      eventos: events,
     });
   });
 

@@ -36,7 +36,7 @@ export function tramitaFace(deps: AppDeps): Hono<AppEnv> {
   app.use('*', tramitaIdentity(deps));
   app.use('*', systemAdmission(deps));
   // One gate for both start routes and both mounts (v3, v4): one large body at a time per hub.
-  const gate = largeBodyGate({ maxWaiting: deps.services.deps.settings.maxJsonWaiting ?? 2 });
+  const gate = largeBodyGate({ maxWaiting: deps.services.limits.maxJsonWaiting });
   registerHealthcheck(app);
   registerGetRepositorios(app, deps);
   registerGetEstruturas(app, deps);

@@ -1,0 +1,36 @@
+/**
+ * Who waits on a system's trâmites — the held long-poll pendências request (spec §2.15) — is
+ * woken by a signal when a transition of one of that system's trâmites commits, instead of
+ * re-reading the store on a timer. One process signals in memory (`inProcessNotifier`); several
+ * nodes on PostgreSQL will implement the same port with LISTEN/NOTIFY (a channel per hub, the
+ * system id as payload).
+ */
+export interface TransitionNotifier {
+  /** Signals that trâmites where these systems are sender or receiver changed (after commit). */
+  notify(systemIds: Iterable<string>): void;
+  /** Calls `listener` on each later signal for `systemId`; the returned function unsubscribes. */
+  subscribe(systemId: string, listener: () => void): () => void;
+}
+
+/** Listeners in a map per system: a signal costs nothing when nobody waits. */
+export function inProcessNotifier(): TransitionNotifier & { listeners(systemId: string): number } {
+  const bySystem = new Map<string, Set<() => void>>();
+  return {
+    notify(systemIds) {
+      for (const id of new Set(systemIds)) {
+        for (const listener of [...(bySystem.get(id) ?? [])]) listener();
+      }
+    },
+    subscribe(systemId, listener) {
+      let set = bySystem.get(systemId);
+      if (!set) bySystem.set(systemId, (set = new Set()));
+      const own = () => listener();
+      set.add(own);
+      return () => {
+        set.delete(own);
+        if (set.size === 0 && bySystem.get(systemId) === set) bySystem.delete(systemId);
+      };
+    },
+    listeners: (systemId) => bySystem.get(systemId)?.size ?? 0,
+  };
+}
