@@ -1,5 +1,6 @@
 import type { Clock, Ids } from '../domain/clock.ts';
 import type { CodeListsData } from '../domain/codelists.ts';
+import type { Workflow } from '../domain/situacao.ts';
 import type { Signer } from '../pki/signer.ts';
 import type { CertInput, CrlInput, PkiPolicy } from '../pki/verify/index.ts';
 import type { BlobStore, Store } from '../store/index.ts';
@@ -69,4 +70,6 @@ export interface ServiceDeps {
   log: Log;
   /** Free space of the data folder; without it the free-space floor is not enforced. */
   freeSpace?: FreeSpace;
+  /** The trâmite workflow the services decide every move by; the protocol's (domain/situacao.ts WORKFLOW) by default. */
+  workflow?: Workflow;
 }
