@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Clock } from '../domain/clock.ts';
+import type { Workflow } from '../domain/situacao.ts';
 import { createApp } from '../http/app.ts';
 import { importRsaPrivateKeyPem } from '../pki/ca/issue.ts';
 import { cryptoKeySigner } from '../pki/signer.ts';
@@ -46,6 +47,8 @@ export interface HubOptions {
   clock?: Clock;
   /** Replaces the statfs reading of the data folder's free space (tests fake a full disk). */
   freeSpace?: FreeSpace;
+  /** Replaces the protocol's workflow (tests show the store follows whatever table it is given). */
+  workflow?: Workflow;
 }
 
 /** Composition root of the embedded default: SQLite, filesystem blobs, file-backed keys. */
@@ -90,6 +93,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
       purgeComponentsAfterMs: config.purgeComponentsAfterDays * 86_400_000,
     },
     freeSpace: opts.freeSpace ?? dataDirFreeSpace(paths.root),
+    ...(opts.workflow ? { workflow: opts.workflow } : {}),
   });
   const app = createApp({
     services,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTramitaClient, credentialsFromFiles, type ClientCredentials } from '../../src/client/tramita-client.ts';
 import type { Clock } from '../../src/domain/clock.ts';
+import type { Workflow } from '../../src/domain/situacao.ts';
 import type { FreeSpace } from '../../src/services/deps.ts';
 import { loadConfig } from '../../src/runtime/config.ts';
 import { dataPaths } from '../../src/runtime/data-dir.ts';
@@ -13,11 +14,17 @@ import { seedDemo } from '../../src/runtime/seed-demo.ts';
  * A real hub for a test: its own data folder, the demo federation seeded, HTTPS with client
  * certificates on an ephemeral loopback port.
  */
-export async function startTestHub(opts: { clock?: Clock; env?: Record<string, string>; federationFile?: string; freeSpace?: FreeSpace } = {}) {
+export async function startTestHub(
+  opts: { clock?: Clock; env?: Record<string, string>; federationFile?: string; freeSpace?: FreeSpace; workflow?: Workflow } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'elo-test-'));
   const config = loadConfig({ ELO_DATA_DIR: dir, ELO_PORT: '0', ELO_HOST: '127.0.0.1', ...opts.env }, dir);
   const seed = await seedDemo(config, new Date(), opts.federationFile);
-  const hub = await startNodeHub(config, { ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.freeSpace ? { freeSpace: opts.freeSpace } : {}) });
+  const hub = await startNodeHub(config, {
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.freeSpace ? { freeSpace: opts.freeSpace } : {}),
+    ...(opts.workflow ? { workflow: opts.workflow } : {}),
+  });
   const creds: Record<string, ClientCredentials> = Object.fromEntries(
     seed.sistemas.map((s) => [s.id, credentialsFromFiles({ cert: s.certificado, key: s.chave, ca: s.ac })]),
   );

@@ -5,7 +5,7 @@ import type { Caller } from '../../domain/identity.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { loadTramite, requireParty, requireSituacao, situacaoConflict } from './guards.ts';
-import { situacoesText, workflowDecisions } from './workflow.ts';
+import { naSituacao, workflowDecisions } from './workflow.ts';
 
 const unitJson = (u: { repositoryId: number; numero: string }) =>
   JSON.stringify({ identificacaoDoRepositorioDeEstruturas: u.repositoryId, numeroDeIdentificacaoDaEstrutura: u.numero });
@@ -116,7 +116,7 @@ export function deliveryService(deps: ServiceDeps) {
           { idt, removidoEm: purgedAt },
         );
       }
-      requireSituacao(t, wf.downloadable, `O download de componentes digitais só é aceito nas situações ${situacoesText(wf.downloadable)}.`);
+      requireSituacao(t, wf.downloadable, `O download de componentes digitais só é aceito ${naSituacao(wf.downloadable)}.`);
       // Only what this trâmite asked the receiver to download: every such hash was uploaded in
       // this trâmite by its sender (spec §6.2). A hash merely declared, or held from elsewhere,
       // is never served: the blob store is shared, the right to read it is not.

@@ -4,7 +4,7 @@ import type { Caller } from '../../domain/identity.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { loadTramite, requireParty, situacaoConflict } from './guards.ts';
-import { situacoesText, workflowDecisions } from './workflow.ts';
+import { naSituacao, workflowDecisions } from './workflow.ts';
 
 /** Motivos de recusa (spec §8.3). */
 export const MOTIVOS_RECUSA: Record<string, string> = {
@@ -43,7 +43,7 @@ export function lifecycleService(deps: ServiceDeps) {
       const t = await loadTramite(tramites, idt);
       requireParty(caller, t, ['receiver']);
       const move = rule('recusa');
-      const what = `A recusa só é aceita nas situações ${situacoesText(move?.from ?? [])}.`;
+      const what = `A recusa só é aceita ${naSituacao(move?.from ?? [])}.`;
       if (t.situacao === move?.to) return { changed: false };
       if (!move?.from.includes(t.situacao)) throw situacaoConflict(t, what);
       const at = now();
@@ -68,11 +68,11 @@ export function lifecycleService(deps: ServiceDeps) {
       requireParty(caller, t, ['sender']);
       const move = rule('ciencia');
       if (t.situacao === move?.to) return { changed: false };
-      if (!move?.from.includes(t.situacao)) throw situacaoConflict(t, `A ciência só é aceita na situação ${situacoesText(move?.from ?? [])} (recusado).`);
+      if (!move?.from.includes(t.situacao)) throw situacaoConflict(t, `A ciência só é aceita ${naSituacao(move?.from ?? [])} (recusado).`);
       const r = orConflict(
         await tramites.transition({ idt, from: move.from, to: move.to, at: now(), audit: { kind: 'tramite.ciencia', actor: caller.system.id } }),
         t,
-        `A ciência só é aceita na situação ${situacoesText(move.from)}.`,
+        `A ciência só é aceita ${naSituacao(move.from)}.`,
       );
       return { changed: r.changed };
     },
@@ -82,7 +82,7 @@ export function lifecycleService(deps: ServiceDeps) {
       const t = await loadTramite(tramites, idt);
       if (caller) requireParty(caller, t, ['sender']);
       const move = rule('cancelamento');
-      const what = `Só trâmites nas situações ${situacoesText(move?.from ?? [])} podem ser cancelados.`;
+      const what = `Só trâmites ${naSituacao(move?.from ?? [])} podem ser cancelados.`;
       if (t.situacao === move?.to) return { changed: false };
       if (!move?.from.includes(t.situacao)) throw situacaoConflict(t, what);
       const r = orConflict(

@@ -10,7 +10,7 @@ import { certificatesInPem } from '../../pki/x509.ts';
 import { completionReceiptString, isReceiptDate, receiptDate, sendReceiptString, sortOrdinal } from '../../xml/receipt-strings.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { loadTramite, requireParty, requireSituacao, situacaoConflict } from './guards.ts';
-import { situacoesText, workflowDecisions } from './workflow.ts';
+import { naSituacao, workflowDecisions } from './workflow.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const toBase64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
@@ -72,7 +72,7 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
         return { changed: false }; // identical repeat (spec §2.20, §9.2)
     }
     const complete = rule('recibo_conclusao');
-    requireSituacao(t, complete?.from ?? [], `O recibo de conclusão só é aceito na situação ${situacoesText(complete?.from ?? [])}.`);
+    requireSituacao(t, complete?.from ?? [], `O recibo de conclusão só é aceito ${naSituacao(complete?.from ?? [])}.`);
     const { situacao4Date, diverges } = compareWithSituacao4(t, body.dataDeRecebimento, await tramites.history(idt));
     const components = await tramites.components(idt);
     const pending = components.filter((c) => c.pendingForReceiver);
@@ -220,7 +220,7 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
     async completionReceipt(caller: Caller, idt: number): Promise<{ idt: number; nre: string; receipt: CompletionReceipt }> {
       const t = await loadTramite(tramites, idt);
       requireParty(caller, t, ['sender']);
-      requireSituacao(t, wf.receiptAvailable, `O recibo de conclusão só está disponível nas situações ${situacoesText(wf.receiptAvailable)}.`);
+      requireSituacao(t, wf.receiptAvailable, `O recibo de conclusão só está disponível ${naSituacao(wf.receiptAvailable)}.`);
       const receipt = await tramites.getCompletionReceipt(idt);
       if (!receipt) throw situacaoConflict(t, 'O recibo de conclusão não foi encontrado.');
       const delivered = rule('recibo_recebido');

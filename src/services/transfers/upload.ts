@@ -5,7 +5,7 @@ import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { StagedBlob } from '../../store/index.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { situacaoConflict } from './guards.ts';
-import { situacoesText, workflowDecisions } from './workflow.ts';
+import { naSituacao, workflowDecisions } from './workflow.ts';
 import { blobLocks } from '../storage/blob-locks.ts';
 import { capacityService, formatBytes, MAX_PART_BYTES } from '../storage/capacity.ts';
 
@@ -36,7 +36,7 @@ export function uploadService(deps: ServiceDeps) {
       throw new EloError('not_authorised', `Sistema não autorizado a usar o ticket de envio ${ticket}: ele pertence ao remetente do trâmite.`, { ticket });
     }
     const open = list.filter((t) => awaitingComponents().includes(t.situacao));
-    if (open.length === 0) throw situacaoConflict(list[0]!, `O envio de componentes digitais só é aceito na situação ${situacoesText(awaitingComponents())}.`);
+    if (open.length === 0) throw situacaoConflict(list[0]!, `O envio de componentes digitais só é aceito ${naSituacao(awaitingComponents())}.`);
     let maxSize = 0;
     for (const t of open) for (const c of await tramites.components(t.idt)) if (c.requested) maxSize = Math.max(maxSize, c.size);
     return { ticket, tramites: open, maxSize };

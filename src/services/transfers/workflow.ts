@@ -34,9 +34,11 @@ export function workflowDecisions(deps: Pick<ServiceDeps, 'workflow'>) {
 
 export type WorkflowDecisions = ReturnType<typeof workflowDecisions>;
 
-/** "3 e 4", "1 a 4": situações as a sentence names them. */
-export function situacoesText(list: readonly Situacao[]): string {
+/** "na situação 1", "nas situações 3 e 4", "nas situações 1 a 4": where a rule applies, as a sentence says it. */
+export function naSituacao(list: readonly Situacao[]): string {
   const s = [...list].sort((a, b) => a - b);
-  if (s.length >= 3 && s.every((x, i) => i === 0 || x === s[i - 1]! + 1)) return `${s[0]} a ${s[s.length - 1]}`;
-  return s.length <= 1 ? s.join('') : `${s.slice(0, -1).join(', ')} e ${s[s.length - 1]}`;
+  if (s.length === 0) return 'em nenhuma situação';
+  if (s.length === 1) return `na situação ${s[0]}`;
+  if (s.length >= 3 && s.every((x, i) => i === 0 || x === s[i - 1]! + 1)) return `nas situações ${s[0]} a ${s[s.length - 1]}`;
+  return `nas situações ${s.slice(0, -1).join(', ')} e ${s[s.length - 1]}`;
 }

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { Answer, TramitaClient } from '../../../src/client/tramita-client.ts';
 import type { Clock } from '../../../src/domain/clock.ts';
+import type { Workflow } from '../../../src/domain/situacao.ts';
 import type { FreeSpace } from '../../../src/services/deps.ts';
 import { startTestHub, type TestHub } from '../../harness/hub.ts';
 import { rawConnection, type RawConnection } from './http.ts';
@@ -32,7 +33,9 @@ export interface Ctx {
   close(): Promise<void>;
 }
 
-export async function startConformanceHub(opts: { clock?: Clock; env?: Record<string, string>; freeSpace?: FreeSpace } = {}): Promise<Ctx> {
+export async function startConformanceHub(
+  opts: { clock?: Clock; env?: Record<string, string>; freeSpace?: FreeSpace; workflow?: Workflow } = {},
+): Promise<Ctx> {
   // No periodic background sweep during a test file (spec §5.4 sweeps are driven explicitly),
   // so that before/after snapshots only see what the request under test did.
   const t = await startTestHub({ ...opts, env: { ELO_SWEEP_INTERVAL_SECONDS: '86400', ...opts.env } });
