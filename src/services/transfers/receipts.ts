@@ -1,6 +1,7 @@
 import { clip } from '../../domain/bounded-text.ts';
 import { EloError, isEloError } from '../../domain/errors.ts';
 import { documentsToRegister } from '../../domain/nre-rules.ts';
+import { Situacao } from '../../domain/situacao.ts';
 import type { CodeLists } from '../../domain/tramita/index.ts';
 import { storedPackage } from './stored-package.ts';
 import type { Caller } from '../../domain/identity.ts';
@@ -45,7 +46,8 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
    * installation accepts a mismatch, and then both are kept.
    */
   function compareWithSituacao4(t: TramiteRecord, posted: string, history: HistoryEntry[]): { situacao4Date: string | null; diverges: boolean } {
-    const at4 = history.find((h) => h.situacao === 4)?.at;
+    // the receipt's date is the protocol's situação-4 entry (spec §7.1), whatever table moved it there
+    const at4 = history.find((h) => h.situacao === Situacao.COMPONENTES_RECEBIDOS_DESTINATARIO)?.at;
     const situacao4Date = at4 ? receiptDate(new Date(at4)) : null;
     const diverges = situacao4Date !== posted;
     if (diverges && !deps.settings.acceptReceiptDateMismatch)

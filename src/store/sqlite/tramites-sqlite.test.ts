@@ -116,6 +116,38 @@ describe('sqlite trâmite store', () => {
     expect((await store.tramites.get(idt))!.situacao).toBe(4);
   });
 
+  it('applies the moves it is given, each only from its situação and while its condition holds, and decides none itself', async () => {
+    const store = openSqliteStore(':memory:');
+    const r = await store.tramites.create(newTramite(), 'a', audit, { ...flow, then: [] });
+    if (!r.ok) throw new Error('setup');
+    const idt = r.tramite.idt;
+    // nothing given: the last component arrives and the trâmite stays where it was
+    await store.tramites.markReceived([idt], 'h1', 10, 'sha256/' + '1'.repeat(64), 'b', audit, []);
+    expect((await store.tramites.get(idt))!).toMatchObject({ situacao: 1, componentsCompleteAt: null });
+    // a move from elsewhere, or whose condition fails, is skipped; the next one applies
+    const skipped = { from: [2], to: 3, audit } as const;
+    const blocked = { from: [1], to: 2, audit, when: 'nothing_pending_for_receiver' } as const;
+    expect(await store.tramites.advance({ idt, at: 'c', moves: [skipped, blocked] })).toMatchObject({ ok: true, changed: false });
+    // a move that is not the protocol's is applied all the same: the table is the services'
+    expect(await store.tramites.advance({ idt, at: 'd', moves: [{ from: [1], to: 4, audit, when: 'requested_all_received' }] })).toMatchObject({
+      ok: true,
+      changed: true,
+      tramite: { situacao: 4, componentsCompleteAt: 'd' },
+    });
+    expect(await store.tramites.history(idt)).toEqual([{ situacao: 1, at: 'a' }, { situacao: 4, at: 'd' }]);
+    expect((await store.audit.list({ idt }))[0]).toMatchObject({ kind: 'teste', data: { de: 1, para: 4 } });
+  });
+
+  it('answers open_tramite, told by the unique constraint’s code, when the database blocks a start the check did not see', async () => {
+    const store = openSqliteStore(':memory:');
+    const first = await store.tramites.create(newTramite(), 'a', audit, flow);
+    if (!first.ok) throw new Error('setup');
+    // an open set that misses situação 1: only the partial unique index (spec §5.4) stops it
+    const second = await store.tramites.create(newTramite({ nre: first.tramite.nre }), 'b', audit, { ...flow, open: [] });
+    expect(second).toEqual({ ok: false, reason: 'open_tramite', open: { idt: first.tramite.idt, situacao: 1, nre: first.tramite.nre } });
+    expect((await store.tramites.query({ nre: first.tramite.nre })).map((t) => t.idt)).toEqual([first.tramite.idt]);
+  });
+
   /** A trâmite in 3 whose one component `h1` of `size` bytes is received and pending download. */
   async function inDownload(size: number) {
     const store = openSqliteStore(':memory:');

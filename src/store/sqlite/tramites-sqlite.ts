@@ -94,6 +94,7 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
       `SELECT idt, situacao, nre, sender_system_id FROM tramites WHERE nre = ? AND situacao ${IN_SET}
        AND sender_system_id NOT IN (SELECT value FROM json_each(?)) LIMIT 1`,
     ),
+    newestOfNre: db.prepare<[string], OpenRow>('SELECT idt, situacao, nre, sender_system_id FROM tramites WHERE nre = ? ORDER BY idt DESC LIMIT 1'),
     nreVersion: db.prepare<[string], { version: number }>('SELECT version FROM nres WHERE nre = ?'),
     nreExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM nres WHERE nre = ?'),
     adoptNre: db.prepare<[string, string, string]>('INSERT INTO nres (nre, protocolo, created_at) VALUES (?, ?, ?) ON CONFLICT(nre) DO NOTHING'),
@@ -454,10 +455,12 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
       try {
         return create(t, at, audit, flow);
       } catch (e) {
-        // The partial unique index caught a concurrent start for the same NRE (spec §5.4): told
-        // by the constraint's code, not by the text of its message.
+        // The partial unique index caught a start the check above did not see (spec §5.4: a
+        // concurrent writer, or an open set narrower than the index): told by the constraint's
+        // code, not by its message. No trâmite of an NRE is created while one is open, so the one
+        // blocking is its newest.
         if (e instanceof Database.SqliteError && e.code === 'SQLITE_CONSTRAINT_UNIQUE' && t.nre) {
-          const open = s.openByNre.get(t.nre, situacaoSet(flow.open));
+          const open = s.newestOfNre.get(t.nre);
           if (open) return { ok: false, reason: 'open_tramite', open: { idt: open.idt, situacao: situacaoOf(open.situacao), nre: open.nre } };
         }
         throw e;
