@@ -120,7 +120,10 @@ export type NreHoldersResult =
  * It is never a situação: which move depends on it is the workflow's decision (services).
  */
 export type MoveCondition =
-  /** Every requested component is received by the hub (spec §2.8, §2.10). */
+  /**
+   * Every requested component is received by the hub (spec §2.8, §2.10). A move applied under it
+   * also records when (`componentsCompleteAt`, the send receipt's date, spec §2.13).
+   */
   | 'requested_all_received'
   /** No component is left for the receiver to download (spec §2.19). */
   | 'nothing_pending_for_receiver';
