@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, isPendenciaFor, type Situacao } from './situacao.ts';
+import { canTransition, isPendenciaFor, needingSituacoes, ruleFor, transitions, WORKFLOW, type Situacao, type WorkflowEvent } from './situacao.ts';
 
 describe('trâmite state machine', () => {
   it('allows the normal flow 1→2→3→4→5→6 and nothing that skips a step', () => {
@@ -32,5 +32,21 @@ describe('trâmite state machine', () => {
     expect(isPendenciaFor('receiver', 5, false)).toBe(false);
     expect(isPendenciaFor('sender', 5, false)).toBe(true);
     expect(isPendenciaFor('sender', 8, false)).toBe(true);
+  });
+
+  it('names one rule per event, so a service asking for a move gets exactly one from→to', () => {
+    const events = transitions.map((t) => t.on);
+    expect(new Set(events).size).toBe(events.length);
+    expect(ruleFor(WORKFLOW, 'componentes_recebidos')).toMatchObject({ from: [1], to: 2 });
+    expect(ruleFor({ ...WORKFLOW, transitions: [] }, 'recusa' as WorkflowEvent)).toBeNull();
+  });
+
+  it('keeps its sets consistent with the table: open situações are the ones cancellation and idleness leave, final ones have no way out', () => {
+    expect([...ruleFor(WORKFLOW, 'cancelamento')!.from]).toEqual([...WORKFLOW.open]);
+    expect([...ruleFor(WORKFLOW, 'inatividade')!.from]).toEqual([...WORKFLOW.open]);
+    for (const f of WORKFLOW.final) expect(transitions.some((t) => t.from.includes(f))).toBe(false);
+    for (const c of WORKFLOW.cancelled) expect(WORKFLOW.final).toContain(c);
+    expect(WORKFLOW.open.some((s) => WORKFLOW.final.includes(s))).toBe(false);
+    expect(needingSituacoes(WORKFLOW)).toEqual([1, 2, 3, 4, 5, 6, 8, 9]);
   });
 });

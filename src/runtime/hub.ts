@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Clock, Timers } from '../domain/clock.ts';
+import type { Workflow } from '../domain/situacao.ts';
 import type { StartBodyAnalyser } from '../domain/tramita/index.ts';
 import { createApp } from '../http/app.ts';
 import { importRsaPrivateKeyPem } from '../pki/ca/issue.ts';
@@ -65,6 +66,8 @@ export interface HubOptions {
   timers?: Timers;
   /** Replaces the worker thread that analyses large start bodies (tests hold each analysis). */
   startBodyAnalyser?: StartBodyAnalyser;
+  /** Replaces the protocol's workflow (tests show the store follows whatever table it is given). */
+  workflow?: Workflow;
 }
 
 /** Composition root of the embedded default: SQLite, filesystem blobs, file-backed keys. */
@@ -114,6 +117,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     },
     freeSpace: opts.freeSpace ?? dataDirFreeSpace(paths.root),
     timers: opts.timers ?? systemTimers,
+    ...(opts.workflow ? { workflow: opts.workflow } : {}),
   });
   const app = createApp({
     services,

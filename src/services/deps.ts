@@ -1,6 +1,7 @@
 import type { Clock, Ids, Timers } from '../domain/clock.ts';
 import type { CodeListsData } from '../domain/codelists.ts';
 import type { StartBodyAnalyser } from '../domain/tramita/index.ts';
+import type { Workflow } from '../domain/situacao.ts';
 import type { Signer } from '../pki/signer.ts';
 import type { CertInput, CrlInput, PkiPolicy } from '../pki/verify/index.ts';
 import type { BlobStore, Store } from '../store/index.ts';
@@ -79,4 +80,6 @@ export interface ServiceDeps {
   notifier?: TransitionNotifier;
   /** Real-time timers (the long-poll hold); runtime supplies them, tests fire them by hand. */
   timers?: Timers;
+  /** The trâmite workflow the services decide every move by; the protocol's (domain/situacao.ts WORKFLOW) by default. */
+  workflow?: Workflow;
 }

@@ -1,4 +1,5 @@
 import { EloError } from '../domain/errors.ts';
+import { WORKFLOW } from '../domain/situacao.ts';
 import type { NreHolder, NreHoldersResult } from '../store/index.ts';
 import type { ServiceDeps } from './deps.ts';
 
@@ -83,8 +84,10 @@ export function parseHoldings(text: string, sistema?: string): HoldingRow[] {
   return rows.map((r) => ({ nre: r.nre as string, protocolo: r.protocolo as string, sistema: r.sistema as string }));
 }
 
-export function nreHoldingService(deps: Pick<ServiceDeps, 'store' | 'clock'>) {
+export function nreHoldingService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'workflow'>) {
   const { tramites, registry } = deps.store;
+  /** A trâmite open from an outside sender would bind it again on completion (spec §6). */
+  const open = (deps.workflow ?? WORKFLOW).open;
   const now = () => deps.clock.now().toISOString();
   const actor = (operator: string) => `operador:${operator}`;
 
@@ -107,14 +110,14 @@ export function nreHoldingService(deps: Pick<ServiceDeps, 'store' | 'clock'>) {
       { nre, open: r.open },
     );
 
-  type Decision = { set: Parameters<typeof tramites.setNreHolders>[0]; audit: Parameters<typeof tramites.setNreHolders>[2] } | HoldingOutcome;
+  type Decision = { set: Omit<Parameters<typeof tramites.setNreHolders>[0], 'open'>; audit: Parameters<typeof tramites.setNreHolders>[2] } | HoldingOutcome;
 
   /** Runs a holders change, deciding again if the registration moved meanwhile (compare-and-set). */
   async function change(nre: string, decide: () => Promise<Decision>): Promise<HoldingOutcome | NreHoldersResult> {
     for (let attempt = 1; attempt <= 3; attempt++) {
       const decided = await decide();
       if ('resultado' in decided) return decided;
-      const r = await tramites.setNreHolders(decided.set, now(), decided.audit);
+      const r = await tramites.setNreHolders({ ...decided.set, open }, now(), decided.audit);
       if (r.ok || r.reason === 'open_tramite') return r;
     }
     throw new EloError('concurrent_update', `O NRE ${nre} mudou durante a operação (outro trâmite dele foi concluído). Repita a operação.`);

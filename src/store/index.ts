@@ -115,6 +115,47 @@ export type NreHoldersResult =
   | { ok: false; reason: 'nre_changed' }
   | { ok: false; reason: 'open_tramite'; open: { idt: number; situacao: Situacao; senderSystemId: string } };
 
+/**
+ * A fact about a trâmite's components that the store checks inside the transaction of a move.
+ * It is never a situação: which move depends on it is the workflow's decision (services).
+ */
+export type MoveCondition =
+  /**
+   * Every requested component is received by the hub (spec §2.8, §2.10). A move applied under it
+   * also records when (`componentsCompleteAt`, the send receipt's date, spec §2.13).
+   */
+  | 'requested_all_received'
+  /** No component is left for the receiver to download (spec §2.19). */
+  | 'nothing_pending_for_receiver';
+
+/**
+ * A move decided by the services from the workflow (domain/situacao.ts): compare-and-set from one
+ * of `from` to `to`, with its history row and `audit` event in the same transaction.
+ */
+export interface Move {
+  from: readonly Situacao[];
+  to: Situacao;
+  audit: AuditEntry;
+  /** Applied only while this holds; checked in the same transaction. */
+  when?: MoveCondition;
+}
+
+/**
+ * Moves that follow a write in its transaction (e.g. 1 → 2 when the last component arrives),
+ * each applied in order when the trâmite is then in its `from` and its condition holds, and
+ * skipped otherwise. Decided by the services; the store only applies them.
+ */
+export type FollowUps = readonly Move[];
+
+/** What the workflow says about a trâmite being created. */
+export interface CreateFlow {
+  /** The situação it starts in. */
+  initial: Situacao;
+  /** Situações that count as open for the one-open-trâmite-per-NRE check (spec §5.4). */
+  open: readonly Situacao[];
+  then: FollowUps;
+}
+
 export type TransitionResult =
   | { ok: true; tramite: TramiteRecord; changed: boolean }
   | { ok: false; reason: 'conflict'; current: TramiteRecord }
@@ -150,16 +191,16 @@ export interface TramiteReader {
   nreRegistration(nre: string): Promise<NreRegistration | null>;
   /**
    * Hashes a system already holds for an NRE (spec §6.2): part of an earlier trâmite of the NRE
-   * in which it was the sender, or the receiver of a trâmite that reached 5 or 6.
+   * in which it was the sender, or the receiver of a trâmite now in `concluded` (5 or 6).
    */
-  heldHashes(nre: string, systemId: string): Promise<Set<string>>;
+  heldHashes(nre: string, systemId: string, concluded: readonly Situacao[]): Promise<Set<string>>;
   /**
    * Whether a system is bound to the NRE (see `nreHolders`): a party of one of its trâmites that
    * reached 5, or bound by import or by an administrator.
    */
   isNreParty(nre: string, systemId: string): Promise<boolean>;
-  /** Open trâmites (1–4) whose last transition is older than `before`. */
-  listIdle(before: string): Promise<TramiteRecord[]>;
+  /** Trâmites in `situacoes` (the open ones) whose last transition is older than `before`. */
+  listIdle(situacoes: readonly Situacao[], before: string): Promise<TramiteRecord[]>;
   /** Systems bound to an NRE; none for an unknown NRE or one with nothing bound (open to any sender). */
   nreHolders(nre: string): Promise<NreHolder[]>;
   /** Long-poll deliveries of a system since `since`, as "idt/situacao", and the last status given for each IDT. */
@@ -171,41 +212,54 @@ export interface TramiteReader {
 
 export interface TramiteWriter {
   /**
-   * Creates a trâmite in 1 (and moves it to 2 at once when nothing is requested, spec §2.8),
-   * refusing when the NRE already has an open trâmite (spec §5.4), atomically.
+   * Creates a trâmite in `flow.initial`, refusing when the NRE already has a trâmite in
+   * `flow.open` (spec §5.4), and applies `flow.then` (e.g. on to 2 when nothing is requested,
+   * spec §2.8), atomically.
    */
-  create(t: NewTramite, at: string, audit: AuditEntry): Promise<CreateResult>;
-  /** Compare-and-set transition with history and audit (ARCHITECTURE "Transitions"). */
-  transition(idt: number, from: readonly Situacao[], to: Situacao, at: string, audit: AuditEntry, extra?: { refusal?: TramiteRecord['refusal'] }): Promise<TransitionResult>;
+  create(t: NewTramite, at: string, audit: AuditEntry, flow: CreateFlow): Promise<CreateResult>;
+  /**
+   * Compare-and-set transition with history and audit (ARCHITECTURE "The workflow is the
+   * domain's"): a trâmite already in `to` is an unchanged repeat, one elsewhere a conflict.
+   */
+  transition(input: { idt: number; from: readonly Situacao[]; to: Situacao; at: string; audit: AuditEntry; refusal?: TramiteRecord['refusal'] }): Promise<TransitionResult>;
+  /** Applies follow-up moves alone, in one transaction (e.g. 2 → 3, then 3 → 4 when nothing is pending). */
+  advance(input: { idt: number; at: string; moves: FollowUps }): Promise<TransitionResult>;
   /**
    * Marks the hash received (its bytes are already in the blob store under `blobKey`) for every
-   * trâmite of the ticket, and moves each to 2 when its last requested hash arrives.
+   * trâmite of the ticket, then applies `then` to each (the move when its last requested hash
+   * arrives), in one transaction.
    */
-  markReceived(idts: number[], hash: string, size: number, blobKey: string, at: string, audit: AuditEntry): Promise<TramiteRecord[]>;
-  /** Records a served download range; marks the hash delivered when [0,size) is covered and moves 3 → 4 after the last one. */
-  recordDownload(idt: number, hash: string, ini: number, fim: number, at: string, audit: AuditEntry): Promise<TransitionResult>;
-  /** The receiver fetched the metadata: 2 → 3, and 3 → 4 at once when nothing is pending (one transaction). */
-  openByReceiver(idt: number, at: string, audit: AuditEntry): Promise<TransitionResult>;
+  markReceived(idts: number[], hash: string, size: number, blobKey: string, at: string, audit: AuditEntry, then: FollowUps): Promise<TramiteRecord[]>;
+  /** Records a served download range, marks the hash delivered when [0,size) is covered, then applies `then`. */
+  recordDownload(idt: number, hash: string, ini: number, fim: number, at: string, audit: AuditEntry, then: FollowUps): Promise<TransitionResult>;
   saveSendReceipt(idt: number, receipt: SendReceipt): Promise<void>;
   /**
-   * Stores the verified receipt and moves 4 → 5, compare-and-set, registering the package's
-   * documents for its NRE in the same transaction (spec §6: registered when a trâmite reaches 5).
+   * Stores the verified receipt and makes the move (4 → 5), compare-and-set, registering the
+   * package's documents for its NRE and binding `holders` to it in the same transaction (spec §6:
+   * registered when a trâmite reaches 5; its parties then hold the process).
    */
-  completeWithReceipt(idt: number, receipt: CompletionReceipt, at: string, audit: AuditEntry, register: RegisteredDocument[]): Promise<TransitionResult>;
+  completeWithReceipt(input: {
+    idt: number;
+    receipt: CompletionReceipt;
+    move: Omit<Move, 'when'>;
+    at: string;
+    register: RegisteredDocument[];
+    holders: readonly string[];
+  }): Promise<TransitionResult>;
   markPendenciasDelivered(systemId: string, items: { idt: number; situacao: Situacao }[]): Promise<void>;
   recordLongPollDelivery(systemId: string, item: { idt: number; situacao: Situacao }, at: string): Promise<void>;
-  /** Drops delivery bookkeeping of final trâmites and long-poll rows older than `before`. */
-  pruneDeliveries(before: string): Promise<void>;
+  /** Drops delivery bookkeeping of trâmites in `final` and long-poll rows older than `before`. */
+  pruneDeliveries(before: string, final: readonly Situacao[]): Promise<void>;
   /**
    * Replaces the systems bound to an NRE (import, release, reassignment), compare-and-set on the
    * registration version the decision was made on (`null`: the NRE must still be unknown, and is
    * created with `protocolo`; otherwise a non-null `protocolo` replaces the registered one). Unless
-   * `holders` is empty (a release), refused while a trâmite of the NRE is open from a sender
+   * `holders` is empty (a release), refused while a trâmite of the NRE is in `open` from a sender
    * outside `holders`: its completion would bind that sender again. Bumps the version, so a start checked before it checks again; the audit
    * event is written in the same transaction.
    */
   setNreHolders(
-    input: { nre: string; protocolo: string | null; expectedVersion: number | null; holders: string[]; source: NreHolder['source'] },
+    input: { nre: string; protocolo: string | null; expectedVersion: number | null; holders: string[]; source: NreHolder['source']; open: readonly Situacao[] },
     at: string,
     audit: AuditEntry,
   ): Promise<NreHoldersResult>;

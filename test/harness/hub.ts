@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createTramitaClient, credentialsFromFiles, type ClientCredentials } from '../../src/client/tramita-client.ts';
 import type { StartBodyAnalyser } from '../../src/domain/tramita/index.ts';
 import type { Clock, Timers } from '../../src/domain/clock.ts';
+import type { Workflow } from '../../src/domain/situacao.ts';
 import type { FreeSpace } from '../../src/services/deps.ts';
 import { loadConfig } from '../../src/runtime/config.ts';
 import { dataPaths } from '../../src/runtime/data-dir.ts';
@@ -15,7 +16,7 @@ import { seedDemo } from '../../src/runtime/seed-demo.ts';
  * certificates on an ephemeral loopback port.
  */
 export async function startTestHub(
-  opts: { clock?: Clock; timers?: Timers; env?: Record<string, string>; federationFile?: string; freeSpace?: FreeSpace; startBodyAnalyser?: StartBodyAnalyser } = {},
+  opts: { clock?: Clock; timers?: Timers; env?: Record<string, string>; federationFile?: string; freeSpace?: FreeSpace; startBodyAnalyser?: StartBodyAnalyser; workflow?: Workflow } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'elo-test-'));
   const config = loadConfig({ ELO_DATA_DIR: dir, ELO_PORT: '0', ELO_HOST: '127.0.0.1', ...opts.env }, dir);
@@ -25,6 +26,7 @@ export async function startTestHub(
     ...(opts.freeSpace ? { freeSpace: opts.freeSpace } : {}),
     ...(opts.timers ? { timers: opts.timers } : {}),
     ...(opts.startBodyAnalyser ? { startBodyAnalyser: opts.startBodyAnalyser } : {}),
+    ...(opts.workflow ? { workflow: opts.workflow } : {}),
   });
   // The sweep at start (spec §5.4) finishes before the test begins, so it never lands between
   // a test's before/after snapshots.

@@ -1,20 +1,6 @@
-import type { Situacao } from '../../domain/situacao.ts';
+import { needingSituacoes, WORKFLOW } from '../../domain/situacao.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { blobLocks } from './blob-locks.ts';
-
-/** Cancelled trâmites (spec §5.1: 7, 10): nothing of them is delivered any more (§2.16: 409). */
-const CANCELLED: readonly Situacao[] = [7, 10];
-/**
- * Trâmites whose components may still be read or re-used: open ones (1–4) and finished ones
- * (5, 6, 8, 9) until their component bytes are purged. Cancelled ones need nothing.
- */
-const NEEDING: readonly Situacao[] = [1, 2, 3, 4, 5, 6, 8, 9];
-/**
- * Concluded (5, 6) or refused (8, 9): the receiver has downloaded, or will never download, the
- * components (downloads are served only in 3 and 4, spec §2.19), while the metadata keeps being
- * served to both parties (spec §2.16), so only component bytes are purged.
- */
-const FINISHED: readonly Situacao[] = [5, 6, 8, 9];
 /** Work done per sweep, so one sweep stays short; the next one continues. */
 const BATCH = 500;
 
@@ -28,6 +14,20 @@ const BATCH = 500;
 export function retentionService(deps: ServiceDeps) {
   const { retention } = deps.store;
   const locks = blobLocks(deps.blobs);
+  const wf = deps.workflow ?? WORKFLOW;
+  /** Cancelled trâmites (spec §5.1: 7, 10): nothing of them is delivered any more (§2.16: 409). */
+  const CANCELLED = wf.cancelled;
+  /**
+   * Trâmites whose components may still be read or re-used: open ones (1–4) and finished ones
+   * (5, 6, 8, 9) until their component bytes are purged. Cancelled ones need nothing.
+   */
+  const NEEDING = needingSituacoes(wf);
+  /**
+   * Concluded (5, 6) or refused (8, 9): the receiver has downloaded, or will never download, the
+   * components (downloads are served only in 3 and 4, spec §2.19), while the metadata keeps being
+   * served to both parties (spec §2.16), so only component bytes are purged.
+   */
+  const FINISHED = wf.finished;
   return {
     async sweep(): Promise<{ componentBlobs: number; metadataBlobs: number; expired: number }> {
       const now = deps.clock.now();

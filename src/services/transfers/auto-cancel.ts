@@ -1,5 +1,6 @@
 import type { ServiceDeps } from '../deps.ts';
 import { retentionService } from '../storage/retention.ts';
+import { workflowDecisions } from './workflow.ts';
 
 /**
  * Automatic cancellation (spec §5.4): a trâmite idle in 1–4 longer than the configured period
@@ -11,18 +12,23 @@ export function autoCancelService(deps: ServiceDeps) {
   const { tramites, audit } = deps.store;
   const WARNING = 'tramite.alerta_cancelamento_automatico';
   const retention = retentionService(deps);
+  const { wf, rule, awaitingComponents } = workflowDecisions(deps);
   return {
     async sweep(): Promise<number> {
       const now = deps.clock.now();
       const { autoCancelAfterMs, autoCancelWarningMs } = deps.settings;
       let cancelled = 0;
-      for (const t of await tramites.listIdle(new Date(now.getTime() - autoCancelWarningMs).toISOString())) {
+      const idle = rule('inatividade');
+      const candidates = idle ? await tramites.listIdle(idle.from, new Date(now.getTime() - autoCancelWarningMs).toISOString()) : [];
+      for (const t of candidates) {
         const idleMs = now.getTime() - new Date(t.lastTransitionAt).getTime();
-        if (idleMs > autoCancelAfterMs) {
-          const r = await tramites.transition(t.idt, [1, 2, 3, 4], 10, now.toISOString(), {
-            kind: 'tramite.cancelado_automaticamente',
-            actor: 'hub',
-            data: { ociosoDesde: t.lastTransitionAt, situacao: t.situacao },
+        if (idle && idleMs > autoCancelAfterMs) {
+          const r = await tramites.transition({
+            idt: t.idt,
+            from: idle.from,
+            to: idle.to,
+            at: now.toISOString(),
+            audit: { kind: 'tramite.cancelado_automaticamente', actor: 'hub', data: { ociosoDesde: t.lastTransitionAt, situacao: t.situacao } },
           });
           if (r.ok && r.changed) cancelled++;
         } else if (!(await audit.list({ idt: t.idt, kind: WARNING })).some((e) => e.data?.desde === t.lastTransitionAt)) {
@@ -44,9 +50,9 @@ export function autoCancelService(deps: ServiceDeps) {
       // Parts of ranged uploads whose trâmites left situação 1 can never be completed.
       for (const ticket of await deps.blobs.partTickets()) {
         const list = await tramites.getByTicket(ticket);
-        if (list.some((t) => t.situacao === 1)) continue;
+        if (list.some((t) => awaitingComponents().includes(t.situacao))) continue;
         // Parts left by a cancelled trâmite are an abandoned upload: its removal is audited.
-        const cancelled = list.find((t) => t.situacao === 7 || t.situacao === 10);
+        const cancelled = list.find((t) => wf.cancelled.includes(t.situacao));
         if (cancelled) {
           await audit.append(
             { kind: 'retencao.partes_removidas', actor: 'hub', idt: cancelled.idt, data: { ticket, situacao: cancelled.situacao } },
@@ -57,7 +63,7 @@ export function autoCancelService(deps: ServiceDeps) {
       }
       // Bytes of cancelled trâmites, and the retention policy (README "Limites de armazenamento e retenção").
       await retention.sweep();
-      await tramites.pruneDeliveries(new Date(now.getTime() - deps.settings.longPollMs).toISOString());
+      await tramites.pruneDeliveries(new Date(now.getTime() - deps.settings.longPollMs).toISOString(), wf.final);
       return cancelled;
     },
   };

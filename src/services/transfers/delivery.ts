@@ -5,6 +5,7 @@ import type { Caller } from '../../domain/identity.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { loadTramite, requireParty, requireSituacao, situacaoConflict } from './guards.ts';
+import { naSituacao, workflowDecisions } from './workflow.ts';
 
 const unitJson = (u: { repositoryId: number; numero: string }) =>
   JSON.stringify({ identificacaoDoRepositorioDeEstruturas: u.repositoryId, numeroDeIdentificacaoDaEstrutura: u.numero });
@@ -13,6 +14,7 @@ const unitJson = (u: { repositoryId: number; numero: string }) =>
 export function deliveryService(deps: ServiceDeps) {
   const { tramites } = deps.store;
   const actorOf = (c: Caller) => c.system.id;
+  const { wf, metadataFetched, componentsDelivered } = workflowDecisions(deps);
 
   /**
    * The package as the sender sent it, byte for byte, inside the envelope (ARCHITECTURE "Byte
@@ -77,15 +79,17 @@ export function deliveryService(deps: ServiceDeps) {
     async metadata(caller: Caller, idt: number): Promise<ReadableStream<Uint8Array>> {
       let t = await loadTramite(tramites, idt);
       const side = requireParty(caller, t, ['receiver', 'sender']);
-      if (t.situacao === 7 || t.situacao === 10) throw situacaoConflict(t, 'O trâmite foi cancelado.');
+      if (wf.cancelled.includes(t.situacao)) throw situacaoConflict(t, 'O trâmite foi cancelado.');
       // spec §2.16: the receiver reads the metadata once the components are complete (2). In 1
       // the package may still be cancelled, so only the sender reads it (SEI reads
       // ticketParaReenvioDeComponentesDigitais from a replay's metadata in 1).
-      if (t.situacao === 1 && t.senderSystemId !== caller.system.id) {
+      if (!wf.readableByReceiver.includes(t.situacao) && t.senderSystemId !== caller.system.id) {
         throw situacaoConflict(t, 'O destinatário só recebe os metadados depois que o remetente enviar todos os componentes digitais (situação 2).');
       }
-      if (side === 'receiver' && (t.situacao === 2 || t.situacao === 3)) {
-        await tramites.openByReceiver(idt, deps.clock.now().toISOString(), { kind: 'tramite.metadados_recebidos', actor: actorOf(caller) });
+      const moves = metadataFetched(actorOf(caller));
+      // also heals a trâmite left in 3 with nothing pending (it cannot otherwise reach 4)
+      if (side === 'receiver' && moves.some((m) => m.from.includes(t.situacao))) {
+        await tramites.advance({ idt, at: deps.clock.now().toISOString(), moves });
         t = await loadTramite(tramites, idt);
       }
       return envelope(t);
@@ -112,7 +116,7 @@ export function deliveryService(deps: ServiceDeps) {
           { idt, removidoEm: purgedAt },
         );
       }
-      requireSituacao(t, [3, 4], 'O download de componentes digitais só é aceito nas situações 3 e 4.');
+      requireSituacao(t, wf.downloadable, `O download de componentes digitais só é aceito ${naSituacao(wf.downloadable)}.`);
       // Only what this trâmite asked the receiver to download: every such hash was uploaded in
       // this trâmite by its sender (spec §6.2). A hash merely declared, or held from elsewhere,
       // is never served: the blob store is shared, the right to read it is not.
@@ -129,11 +133,15 @@ export function deliveryService(deps: ServiceDeps) {
           { ini, fim, size: component.size },
         );
       }
-      await tramites.recordDownload(idt, hash, ini, fim, deps.clock.now().toISOString(), {
-        kind: 'componente.entregue',
-        actor: actorOf(caller),
-        data: { hash },
-      });
+      await tramites.recordDownload(
+        idt,
+        hash,
+        ini,
+        fim,
+        deps.clock.now().toISOString(),
+        { kind: 'componente.entregue', actor: actorOf(caller), data: { hash } },
+        componentsDelivered(),
+      );
       return { stream: await deps.blobs.read(blobKey, { ini, fim }), length: fim - ini };
     },
   };

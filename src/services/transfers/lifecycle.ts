@@ -4,6 +4,7 @@ import type { Caller } from '../../domain/identity.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { loadTramite, requireParty, situacaoConflict } from './guards.ts';
+import { naSituacao, workflowDecisions } from './workflow.ts';
 
 /** Motivos de recusa (spec §8.3). */
 export const MOTIVOS_RECUSA: Record<string, string> = {
@@ -24,6 +25,7 @@ export function cutJustificativa(text: string): string {
 export function lifecycleService(deps: ServiceDeps) {
   const { tramites } = deps.store;
   const now = () => deps.clock.now().toISOString();
+  const { rule } = workflowDecisions(deps);
   const orConflict = (r: Awaited<ReturnType<typeof tramites.transition>>, t: TramiteRecord, what: string) => {
     if (r.ok) return r;
     throw situacaoConflict(r.reason === 'conflict' ? r.current : t, what);
@@ -40,20 +42,22 @@ export function lifecycleService(deps: ServiceDeps) {
       }
       const t = await loadTramite(tramites, idt);
       requireParty(caller, t, ['receiver']);
-      if (t.situacao === 8) return { changed: false };
-      if (t.situacao !== 3 && t.situacao !== 4) throw situacaoConflict(t, 'A recusa só é aceita nas situações 3 e 4.');
+      const move = rule('recusa');
+      const what = `A recusa só é aceita ${naSituacao(move?.from ?? [])}.`;
+      if (t.situacao === move?.to) return { changed: false };
+      if (!move?.from.includes(t.situacao)) throw situacaoConflict(t, what);
       const at = now();
       const r = orConflict(
-        await tramites.transition(
+        await tramites.transition({
           idt,
-          [3, 4],
-          8,
+          from: move.from,
+          to: move.to,
           at,
-          { kind: 'tramite.recusado', actor: caller.system.id, data: { motivo: body.motivo } },
-          { refusal: { motivo: body.motivo, justificativa: cutJustificativa(body.justificativa), at } },
-        ),
+          audit: { kind: 'tramite.recusado', actor: caller.system.id, data: { motivo: body.motivo } },
+          refusal: { motivo: body.motivo, justificativa: cutJustificativa(body.justificativa), at },
+        }),
         t,
-        'A recusa só é aceita nas situações 3 e 4.',
+        what,
       );
       return { changed: r.changed };
     },
@@ -62,9 +66,14 @@ export function lifecycleService(deps: ServiceDeps) {
     async acknowledge(caller: Caller, idt: number): Promise<{ changed: boolean }> {
       const t = await loadTramite(tramites, idt);
       requireParty(caller, t, ['sender']);
-      if (t.situacao === 9) return { changed: false };
-      if (t.situacao !== 8) throw situacaoConflict(t, 'A ciência só é aceita na situação 8 (recusado).');
-      const r = orConflict(await tramites.transition(idt, [8], 9, now(), { kind: 'tramite.ciencia', actor: caller.system.id }), t, 'A ciência só é aceita na situação 8.');
+      const move = rule('ciencia');
+      if (t.situacao === move?.to) return { changed: false };
+      if (!move?.from.includes(t.situacao)) throw situacaoConflict(t, `A ciência só é aceita ${naSituacao(move?.from ?? [])} (recusado).`);
+      const r = orConflict(
+        await tramites.transition({ idt, from: move.from, to: move.to, at: now(), audit: { kind: 'tramite.ciencia', actor: caller.system.id } }),
+        t,
+        `A ciência só é aceita ${naSituacao(move.from)}.`,
+      );
       return { changed: r.changed };
     },
 
@@ -72,12 +81,20 @@ export function lifecycleService(deps: ServiceDeps) {
     async cancel(caller: Caller | null, idt: number, operator?: string): Promise<{ changed: boolean }> {
       const t = await loadTramite(tramites, idt);
       if (caller) requireParty(caller, t, ['sender']);
-      if (t.situacao === 7) return { changed: false };
-      if (t.situacao > 4) throw situacaoConflict(t, 'Só trâmites nas situações 1 a 4 podem ser cancelados.');
+      const move = rule('cancelamento');
+      const what = `Só trâmites ${naSituacao(move?.from ?? [])} podem ser cancelados.`;
+      if (t.situacao === move?.to) return { changed: false };
+      if (!move?.from.includes(t.situacao)) throw situacaoConflict(t, what);
       const r = orConflict(
-        await tramites.transition(idt, [1, 2, 3, 4], 7, now(), { kind: 'tramite.cancelado', actor: caller?.system.id ?? `operador:${operator ?? '?'}` }),
+        await tramites.transition({
+          idt,
+          from: move.from,
+          to: move.to,
+          at: now(),
+          audit: { kind: 'tramite.cancelado', actor: caller?.system.id ?? `operador:${operator ?? '?'}` },
+        }),
         t,
-        'Só trâmites nas situações 1 a 4 podem ser cancelados.',
+        what,
       );
       return { changed: r.changed };
     },

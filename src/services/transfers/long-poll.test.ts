@@ -121,9 +121,9 @@ describe('long-poll wait (spec §2.15)', () => {
 describe('trâmite writes signal the notifier (services/transfers/notify-transitions.ts)', () => {
   const record = (idt: number) => ({ idt, senderSystemId: 'remetente', receiverSystemId: 'destinatario' }) as TramiteRecord;
   const fake = {
-    transition: async (idt: number) => ({ ok: true, tramite: record(idt), changed: true }),
+    transition: async (input: { idt: number }) => ({ ok: true, tramite: record(input.idt), changed: true }),
     markReceived: async () => [record(1), record(2)],
-    openByReceiver: async () => ({ ok: false, reason: 'not_found' }),
+    advance: async () => ({ ok: false, reason: 'not_found' }),
     get: async (idt: number) => record(idt),
   } as unknown as Store['tramites'];
 
@@ -136,16 +136,16 @@ describe('trâmite writes signal the notifier (services/transfers/notify-transit
 
   it('signals the sender and the receiver once a transition commits', async () => {
     const { tramites, seen } = signals();
-    await tramites.transition(1, [1], 2, 'at', { kind: 'k', actor: 'x' });
+    await tramites.transition({ idt: 1, from: [1], to: 2, at: 'at', audit: { kind: 'k', actor: 'x' } });
     expect(seen.sort()).toEqual(['destinatario', 'remetente']);
     seen.length = 0;
-    await tramites.markReceived([1, 2], 'h', 1, 'key', 'at', { kind: 'k', actor: 'x' });
+    await tramites.markReceived([1, 2], 'h', 1, 'key', 'at', { kind: 'k', actor: 'x' }, []);
     expect(seen.sort()).toEqual(['destinatario', 'remetente']);
   });
 
   it('signals nothing for a refused write or a read', async () => {
     const { tramites, seen } = signals();
-    await tramites.openByReceiver(1, 'at', { kind: 'k', actor: 'x' });
+    await tramites.advance({ idt: 1, at: 'at', moves: [] });
     expect(await tramites.get(5)).toMatchObject({ idt: 5 });
     expect(seen).toEqual([]);
   });

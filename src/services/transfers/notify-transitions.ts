@@ -5,7 +5,7 @@ import type { TransitionNotifier } from '../notifier.ts';
 type Tramites = Store['tramites'];
 
 /** Writes that create a trâmite or change its situação or what is pending in it. */
-const WRITES = ['create', 'transition', 'markReceived', 'recordDownload', 'openByReceiver', 'completeWithReceipt'] as const;
+const WRITES = ['create', 'transition', 'markReceived', 'recordDownload', 'advance', 'completeWithReceipt'] as const;
 
 /** The trâmites a write's result says it committed (a refused write names none). */
 function committed(result: unknown): TramiteRecord[] {

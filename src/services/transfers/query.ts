@@ -3,6 +3,7 @@ import { isPendenciaFor, type Situacao } from '../../domain/situacao.ts';
 import type { HistoryEntry, TramiteComponent, TramiteRecord } from '../../domain/tramite.ts';
 import type { TramiteQuery } from '../../store/index.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { workflowDecisions } from './workflow.ts';
 
 export interface TramiteView {
   tramite: TramiteRecord;
@@ -13,12 +14,14 @@ export interface TramiteView {
 /** Pendências (spec §2.14, §5.3) and trâmite queries (spec §2.17). */
 export function queryService(deps: ServiceDeps) {
   const { tramites } = deps.store;
+  const { wf } = workflowDecisions(deps);
   return {
     async pendencias(caller: Caller): Promise<{ idt: number; situacao: Situacao }[]> {
       const id = caller.system.id;
-      const asReceiver = await tramites.listForSystem(id, 'receiver', [2, 3, 4]);
-      const asSender = (await tramites.listForSystem(id, 'sender', [1, 5, 8])).filter((t) =>
-        isPendenciaFor('sender', t.situacao, t.isReplay),
+      const { receiver, sender, senderReplay } = wf.pendencias;
+      const asReceiver = await tramites.listForSystem(id, 'receiver', receiver);
+      const asSender = (await tramites.listForSystem(id, 'sender', [...sender, ...senderReplay])).filter((t) =>
+        isPendenciaFor('sender', t.situacao, t.isReplay, wf),
       );
       const seen = new Set<number>();
       return [...asReceiver, ...asSender]

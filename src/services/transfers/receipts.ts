@@ -1,6 +1,7 @@
 import { clip } from '../../domain/bounded-text.ts';
 import { EloError, isEloError } from '../../domain/errors.ts';
 import { documentsToRegister } from '../../domain/nre-rules.ts';
+import { Situacao } from '../../domain/situacao.ts';
 import type { CodeLists } from '../../domain/tramita/index.ts';
 import { startBodyAnalysis } from './analyse.ts';
 import { storedProcessoOutline } from './stored-package.ts';
@@ -11,6 +12,7 @@ import { certificatesInPem } from '../../pki/x509.ts';
 import { completionReceiptString, isReceiptDate, receiptDate, sendReceiptString, sortOrdinal } from '../../xml/receipt-strings.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { loadTramite, requireParty, requireSituacao, situacaoConflict } from './guards.ts';
+import { naSituacao, workflowDecisions } from './workflow.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const toBase64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
@@ -23,6 +25,7 @@ const fromBase64 = (s: string): Uint8Array | null => {
 export function receiptService(deps: ServiceDeps, lists: CodeLists) {
   const { tramites } = deps.store;
   const analyse = startBodyAnalysis(deps, lists);
+  const { wf, rule } = workflowDecisions(deps);
 
   /**
    * spec §7.2 step 1: the posted date is exactly `YYYY-MM-DDTHH:MM:SS.000Z`, checked before any
@@ -45,7 +48,8 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
    * installation accepts a mismatch, and then both are kept.
    */
   function compareWithSituacao4(t: TramiteRecord, posted: string, history: HistoryEntry[]): { situacao4Date: string | null; diverges: boolean } {
-    const at4 = history.find((h) => h.situacao === 4)?.at;
+    // the receipt's date is the protocol's situação-4 entry (spec §7.1), whatever table moved it there
+    const at4 = history.find((h) => h.situacao === Situacao.COMPONENTES_RECEBIDOS_DESTINATARIO)?.at;
     const situacao4Date = at4 ? receiptDate(new Date(at4)) : null;
     const diverges = situacao4Date !== posted;
     if (diverges && !deps.settings.acceptReceiptDateMismatch)
@@ -66,12 +70,13 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
     const t = await loadTramite(tramites, idt);
     requireParty(caller, t, ['receiver']);
     requireReceiptDateFormat(body.dataDeRecebimento);
-    if (t.situacao === 5 || t.situacao === 6) {
+    if (wf.receiptAvailable.includes(t.situacao)) {
       const stored = await tramites.getCompletionReceipt(idt);
       if (stored && stored.hashDaAssinatura === body.hashDaAssinatura && stored.dataDeRecebimento === body.dataDeRecebimento)
         return { changed: false }; // identical repeat (spec §2.20, §9.2)
     }
-    requireSituacao(t, [4], 'O recibo de conclusão só é aceito na situação 4.');
+    const complete = rule('recibo_conclusao');
+    requireSituacao(t, complete?.from ?? [], `O recibo de conclusão só é aceito ${naSituacao(complete?.from ?? [])}.`);
     const { situacao4Date, diverges } = compareWithSituacao4(t, body.dataDeRecebimento, await tramites.history(idt));
     const components = await tramites.components(idt);
     const pending = components.filter((c) => c.pendingForReceiver);
@@ -108,13 +113,19 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
           situacao4Date,
         };
         const pkg = t.kind === 'processo' ? await storedProcessoOutline(deps.blobs, analyse, t) : null;
-        const moved = await tramites.completeWithReceipt(
+        const moved = await tramites.completeWithReceipt({
           idt,
           receipt,
+          move: {
+            from: complete!.from,
+            to: complete!.to,
+            audit: { kind: 'tramite.recibo_conclusao', actor: caller.system.id, data: { conjunto: candidate.label, certificado: cert.fingerprint256 } },
+          },
           at,
-          { kind: 'tramite.recibo_conclusao', actor: caller.system.id, data: { conjunto: candidate.label, certificado: cert.fingerprint256 } },
-          pkg ? documentsToRegister(pkg, idt) : [],
-        );
+          register: pkg ? documentsToRegister(pkg, idt) : [],
+          // spec §6: the parties of a concluded trâmite hold the process (they may send it on)
+          holders: [t.senderSystemId, t.receiverSystemId],
+        });
         if (!moved.ok) throw situacaoConflict(moved.reason === 'conflict' ? moved.current : t, 'O trâmite mudou de situação.');
         if (moved.changed && diverges) {
           // spec §7.2 step 1, accepted by configuration: both dates are kept with the receipt;
@@ -147,7 +158,7 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
     if (!isEloError(error)) return; // unexpected failures are reported where errors are rendered
     try {
       const t = Number.isSafeInteger(idt) && idt > 0 ? await tramites.get(idt) : null;
-      if (!t || t.receiverSystemId !== caller.system.id || t.situacao !== 4) return;
+      if (!t || t.receiverSystemId !== caller.system.id || !rule('recibo_conclusao')?.from.includes(t.situacao)) return;
       const tried = Array.isArray(error.details?.tried) ? (error.details.tried as string[]) : [];
       const data = {
         idt,
@@ -213,13 +224,17 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
     async completionReceipt(caller: Caller, idt: number): Promise<{ idt: number; nre: string; receipt: CompletionReceipt }> {
       const t = await loadTramite(tramites, idt);
       requireParty(caller, t, ['sender']);
-      requireSituacao(t, [5, 6], 'O recibo de conclusão só está disponível nas situações 5 e 6.');
+      requireSituacao(t, wf.receiptAvailable, `O recibo de conclusão só está disponível ${naSituacao(wf.receiptAvailable)}.`);
       const receipt = await tramites.getCompletionReceipt(idt);
       if (!receipt) throw situacaoConflict(t, 'O recibo de conclusão não foi encontrado.');
-      if (t.situacao === 5) {
-        const moved = await tramites.transition(idt, [5], 6, deps.clock.now().toISOString(), {
-          kind: 'tramite.recibo_entregue',
-          actor: caller.system.id,
+      const delivered = rule('recibo_recebido');
+      if (delivered?.from.includes(t.situacao)) {
+        const moved = await tramites.transition({
+          idt,
+          from: delivered.from,
+          to: delivered.to,
+          at: deps.clock.now().toISOString(),
+          audit: { kind: 'tramite.recibo_entregue', actor: caller.system.id },
         });
         if (!moved.ok) throw situacaoConflict(moved.reason === 'conflict' ? moved.current : t, 'O trâmite mudou de situação.');
       }

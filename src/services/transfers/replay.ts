@@ -1,9 +1,9 @@
 import { EloError } from '../../domain/errors.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { UnitKey } from '../../domain/registry.ts';
-import { OPEN_SITUACOES } from '../../domain/situacao.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { workflowDecisions } from './workflow.ts';
 import { nreNotFound, type startService } from './start.ts';
 import { blobLocks } from '../storage/blob-locks.ts';
 
@@ -15,6 +15,7 @@ import { blobLocks } from '../storage/blob-locks.ts';
 export function replayService(deps: ServiceDeps, start: ReturnType<typeof startService>) {
   const { tramites } = deps.store;
   const locks = blobLocks(deps.blobs);
+  const { wf } = workflowDecisions(deps);
   return {
     async replay(caller: Caller, nre: string, destinatario: UnitKey): Promise<{ tramite: TramiteRecord; solicitados: { protocolo: string; hashes: string[] }[] }> {
       const [newest] = await tramites.query({ nre, limit: 1 });
@@ -29,7 +30,7 @@ export function replayService(deps: ServiceDeps, start: ReturnType<typeof startS
       }
       // The replaying system holds the process: the receiver of a delivered trâmite, or its sender.
       const remetente =
-        newest.receiverSystemId === caller.system.id && [5, 6].includes(newest.situacao)
+        newest.receiverSystemId === caller.system.id && wf.concluded.includes(newest.situacao)
           ? newest.destinatario
           : newest.senderSystemId === caller.system.id
             ? newest.remetente
@@ -39,7 +40,7 @@ export function replayService(deps: ServiceDeps, start: ReturnType<typeof startS
       }
       await start.requireSender(caller, remetente);
       const { receptora, receiverSystemId } = await start.resolveDestination(destinatario);
-      const open = (await tramites.query({ nre, destinatario, limit: 10 })).find((t) => OPEN_SITUACOES.includes(t.situacao));
+      const open = (await tramites.query({ nre, destinatario, limit: 10 })).find((t) => wf.open.includes(t.situacao));
       if (open) {
         throw new EloError('replay_impossible', `NRE, '${nre}', já possui trâmite em andamento para este destinatário (IDT ${open.idt}, situação ${open.situacao}).`, {
           nre,

@@ -9,7 +9,7 @@ import type { NewTramite } from '../../store/index.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { blobLocks } from '../storage/blob-locks.ts';
 import { capacityService, formatBytes } from '../storage/capacity.ts';
-import { OPEN_SITUACOES } from '../../domain/situacao.ts';
+import { workflowDecisions } from './workflow.ts';
 import type { StructureService } from '../structures.ts';
 import { startBodyAnalysis } from './analyse.ts';
 
@@ -53,6 +53,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
   const { registry, tramites } = deps.store;
   const locks = blobLocks(deps.blobs);
   const capacity = capacityService(deps);
+  const workflow = workflowDecisions(deps);
 
   /**
    * Sizes are bounded where they are declared (spec §2.8, §2.9; §8.1 sets no maximum, so the
@@ -131,8 +132,8 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
   }
 
   async function createOrConflict(t: NewTramite, at: string, actor: string, protocolo: string): Promise<TramiteRecord> {
-    const quota = { maxBytes: deps.settings.systemQuotaBytes, situacoes: OPEN_SITUACOES };
-    const created = await tramites.create({ ...t, quota }, at, { kind: 'tramite.iniciado', actor, data: { protocolo } });
+    const quota = { maxBytes: deps.settings.systemQuotaBytes, situacoes: workflow.wf.open };
+    const created = await tramites.create({ ...t, quota }, at, { kind: 'tramite.iniciado', actor, data: { protocolo } }, workflow.creation());
     if (created.ok) return created.tramite;
     if (created.reason === 'nre_changed') throw new NreChanged();
     if (created.reason === 'quota_exceeded') {
@@ -194,7 +195,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
           // meanwhile makes this start check again
           expectedNreVersion = registration?.version ?? 0;
           // spec §6.2 envio parcial: ask only for what the destination system does not hold yet.
-          if (cabecalho.enviarApenasComponentesDigitaisPendentes) held = await tramites.heldHashes(cabecalho.NRE, receiverSystemId);
+          if (cabecalho.enviarApenasComponentesDigitaisPendentes) held = await tramites.heldHashes(cabecalho.NRE, receiverSystemId, workflow.wf.concluded);
         }
         const needed = (hash: string) => !held.has(hash);
         try {

@@ -5,6 +5,7 @@ import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { StagedBlob } from '../../store/index.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { situacaoConflict } from './guards.ts';
+import { naSituacao, workflowDecisions } from './workflow.ts';
 import { blobLocks } from '../storage/blob-locks.ts';
 import { capacityService, formatBytes, MAX_PART_BYTES } from '../storage/capacity.ts';
 
@@ -20,6 +21,7 @@ export function uploadService(deps: ServiceDeps) {
   const { tramites } = deps.store;
   const locks = blobLocks(deps.blobs);
   const capacity = capacityService(deps);
+  const { awaitingComponents, componentsComplete } = workflowDecisions(deps);
 
   async function openTicket(caller: Caller, ticket: string): Promise<UploadTarget> {
     const list = /^\d{1,10}$/.test(ticket) ? await tramites.getByTicket(ticket) : [];
@@ -33,8 +35,8 @@ export function uploadService(deps: ServiceDeps) {
     if (list.some((t) => t.senderSystemId !== id)) {
       throw new EloError('not_authorised', `Sistema não autorizado a usar o ticket de envio ${ticket}: ele pertence ao remetente do trâmite.`, { ticket });
     }
-    const open = list.filter((t) => t.situacao === 1);
-    if (open.length === 0) throw situacaoConflict(list[0]!, 'O envio de componentes digitais só é aceito na situação 1.');
+    const open = list.filter((t) => awaitingComponents().includes(t.situacao));
+    if (open.length === 0) throw situacaoConflict(list[0]!, `O envio de componentes digitais só é aceito ${naSituacao(awaitingComponents())}.`);
     let maxSize = 0;
     for (const t of open) for (const c of await tramites.components(t.idt)) if (c.requested) maxSize = Math.max(maxSize, c.size);
     return { ticket, tramites: open, maxSize };
@@ -259,6 +261,7 @@ export function uploadService(deps: ServiceDeps) {
             key,
             deps.clock.now().toISOString(),
             { kind: 'componente.recebido', actor: input.caller.system.id, data: { hash, size: staged.size } },
+            componentsComplete(),
           );
         });
       } catch (e) {

@@ -2,6 +2,15 @@
  * Schema migrations, applied in order and recorded in PRAGMA user_version. A migration is never
  * edited once released: add a new one.
  */
+/*
+ * Frozen workflow literals. The store takes every situação from the services (ARCHITECTURE "The
+ * workflow is the domain's"), but two released migrations wrote the protocol's sets as they
+ * stood, and released text is history: migration 1's partial unique index (one open trâmite per
+ * NRE, `situacao BETWEEN 1 AND 4`, the domain's WORKFLOW.open) and migration 8's backfill of NRE
+ * holders (`IN (5, 6)`, WORKFLOW.concluded, run once). test/store-has-no-workflow.test.ts checks
+ * the index against the domain's open set; a workflow with another open set needs a new
+ * migration that drops and recreates the index, not an edit here.
+ */
 export const migrations: readonly string[] = [
   /* 1: registry, trâmites, receipts, audit, tokens */ `
   CREATE TABLE participants (

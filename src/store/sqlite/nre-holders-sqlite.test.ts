@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { OPEN_SITUACOES } from '../../domain/situacao.ts';
 import { openSqliteStore } from './index.ts';
 import { migrate } from './open.ts';
 import { migrations } from './migrations.ts';
@@ -36,7 +37,7 @@ describe('sqlite NRE holders', () => {
     const store = openSqliteStore(':memory:');
     const t = store.tramites;
     const set = (nre: string, expectedVersion: number | null, holders: string[]) =>
-      t.setNreHolders({ nre, protocolo: 'P-9', expectedVersion, holders, source: 'importacao' }, at, audit);
+      t.setNreHolders({ nre, protocolo: 'P-9', expectedVersion, holders, source: 'importacao', open: OPEN_SITUACOES }, at, audit);
     expect(await set('0000000000000003', null, ['a'])).toEqual({ ok: true, version: 1 });
     expect(await t.nreRegistration('0000000000000003')).toMatchObject({ protocolo: 'P-9', version: 1 });
     expect(await t.nreHolders('0000000000000003')).toEqual([{ systemId: 'a', source: 'importacao', at }]);

@@ -1,4 +1,5 @@
 import type {
+  Esfera,
   FederationSeed,
   Participant,
   Repository,
@@ -9,35 +10,117 @@ import type {
 } from '../../domain/registry.ts';
 import type { RegistryReader, RegistryWriter, SeedSummary } from '../index.ts';
 import type { Db } from './open.ts';
+import { bool } from './rows.ts';
 
-type Row = Record<string, unknown>;
-const bool = (v: unknown): boolean => v === 1 || v === true;
+interface ParticipantRow {
+  id: string;
+  cnpj: string;
+  nome: string;
+  esfera: string;
+  ativo: number;
+}
+interface RepositoryRow {
+  id: number;
+  nome: string;
+  ativo: number;
+  participant_id: string | null;
+}
+interface StructureRow {
+  repository_id: number;
+  numero: string;
+  nome: string;
+  sigla: string;
+  ativo: number;
+  parent_numero: string | null;
+  unidade_receptora: number;
+  apto_receber: number;
+  apto_enviar: number;
+  codigo_no_orgao: string;
+  codigo_unidade_receptora: string;
+}
+interface SystemRow {
+  id: string;
+  nome: string;
+  participant_id: string;
+  ativo: number;
+}
+interface BindingRow {
+  system_id: string;
+  repository_id: number;
+  numero: string;
+  subtree: number;
+}
+interface CertificateRow {
+  fingerprint256: string;
+  system_id: string;
+  subject: string;
+  serial: string;
+  not_before: string;
+  not_after: string;
+  pem: string;
+  status: string;
+  added_at: string;
+  revoked_at: string | null;
+}
 
-const toStructure = (r: Row): Structure => ({
-  repositoryId: r.repository_id as number,
-  numero: r.numero as string,
-  nome: r.nome as string,
-  sigla: r.sigla as string,
+const ESFERAS: readonly Esfera[] = ['municipal', 'estadual', 'federal', 'distrital'];
+
+const toParticipant = (r: ParticipantRow): Participant => ({
+  id: r.id,
+  cnpj: r.cnpj,
+  nome: r.nome,
+  // the column only receives a validated seed's esfera
+  esfera: ESFERAS.find((e) => e === r.esfera) ?? 'municipal',
   ativo: bool(r.ativo),
-  parentNumero: (r.parent_numero as string | null) ?? null,
+});
+
+const toStructure = (r: StructureRow): Structure => ({
+  repositoryId: r.repository_id,
+  numero: r.numero,
+  nome: r.nome,
+  sigla: r.sigla,
+  ativo: bool(r.ativo),
+  parentNumero: r.parent_numero,
   unidadeReceptora: bool(r.unidade_receptora),
   aptoParaReceberTramites: bool(r.apto_receber),
   aptoParaEnviarTramites: bool(r.apto_enviar),
-  codigoNoOrgaoEntidade: r.codigo_no_orgao as string,
-  codigoUnidadeReceptora: r.codigo_unidade_receptora as string,
+  codigoNoOrgaoEntidade: r.codigo_no_orgao,
+  codigoUnidadeReceptora: r.codigo_unidade_receptora,
 });
 
-const toCertificate = (r: Row): SystemCertificate => ({
-  fingerprint256: r.fingerprint256 as string,
-  systemId: r.system_id as string,
-  subject: r.subject as string,
-  serial: r.serial as string,
-  notBefore: r.not_before as string,
-  notAfter: r.not_after as string,
-  pem: r.pem as string,
-  status: r.status as SystemCertificate['status'],
-  addedAt: r.added_at as string,
-  revokedAt: (r.revoked_at as string | null) ?? null,
+const toCertificate = (r: CertificateRow): SystemCertificate => ({
+  fingerprint256: r.fingerprint256,
+  systemId: r.system_id,
+  subject: r.subject,
+  serial: r.serial,
+  notBefore: r.not_before,
+  notAfter: r.not_after,
+  pem: r.pem,
+  // anything but an active certificate is treated as revoked: never trusted by mistake
+  status: r.status === 'active' ? 'active' : 'revoked',
+  addedAt: r.added_at,
+  revokedAt: r.revoked_at,
+});
+
+const toRepository = (r: RepositoryRow): Repository => ({
+  id: r.id,
+  nome: r.nome,
+  ativo: bool(r.ativo),
+  participantId: r.participant_id,
+});
+
+const toSystem = (r: SystemRow): System => ({
+  id: r.id,
+  nome: r.nome,
+  participantId: r.participant_id,
+  ativo: bool(r.ativo),
+});
+
+const toBinding = (r: BindingRow): SystemBinding => ({
+  systemId: r.system_id,
+  repositoryId: r.repository_id,
+  numero: r.numero,
+  subtree: bool(r.subtree),
 });
 
 export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
@@ -72,6 +155,28 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
      ON CONFLICT(system_id, repository_id, numero) DO UPDATE SET subtree = excluded.subtree WHERE subtree IS NOT excluded.subtree`,
   );
 
+  const q = {
+    bindingsOf: db.prepare<[string], { repository_id: number; numero: string }>('SELECT repository_id, numero FROM system_bindings WHERE system_id = ?'),
+    dropBinding: db.prepare<[string, number, string]>('DELETE FROM system_bindings WHERE system_id = ? AND repository_id = ? AND numero = ?'),
+    participants: db.prepare<[], ParticipantRow>('SELECT * FROM participants ORDER BY id'),
+    repositories: db.prepare<[], RepositoryRow>('SELECT * FROM repositories ORDER BY id'),
+    repository: db.prepare<[number], RepositoryRow>('SELECT * FROM repositories WHERE id = ?'),
+    structure: db.prepare<[number, string], StructureRow>('SELECT * FROM structures WHERE repository_id = ? AND numero = ?'),
+    structures: db.prepare<[number], StructureRow>('SELECT * FROM structures WHERE repository_id = ? ORDER BY length(numero), numero'),
+    systems: db.prepare<[], SystemRow>('SELECT * FROM systems ORDER BY id'),
+    system: db.prepare<[string], SystemRow>('SELECT * FROM systems WHERE id = ?'),
+    bindingsBySystem: db.prepare<[string], BindingRow>('SELECT * FROM system_bindings WHERE system_id = ?'),
+    bindings: db.prepare<[], BindingRow>('SELECT * FROM system_bindings'),
+    certificate: db.prepare<[string], CertificateRow>('SELECT * FROM system_certificates WHERE fingerprint256 = ?'),
+    certificatesBySystem: db.prepare<[string], CertificateRow>('SELECT * FROM system_certificates WHERE system_id = ? ORDER BY added_at'),
+    certificates: db.prepare<[], CertificateRow>('SELECT * FROM system_certificates ORDER BY system_id, added_at'),
+    addCertificate: db.prepare<[string, string, string, string, string, string, string, string, string, string | null]>(
+      `INSERT INTO system_certificates (fingerprint256, system_id, subject, serial, not_before, not_after, pem, status, added_at, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    revoke: db.prepare<[string, string]>(`UPDATE system_certificates SET status = 'revoked', revoked_at = ? WHERE fingerprint256 = ? AND status = 'active'`),
+  };
+
   const applySeed = db.transaction((seed: FederationSeed): SeedSummary => {
     let changed = 0;
     const b = (v: boolean) => (v ? 1 : 0);
@@ -99,9 +204,8 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
         changed += bindingInsert.run({ system_id: s.id, repository_id: x.repositorio, numero: x.numero, subtree: b(x.subarvore) }).changes;
       // The seed is declarative: a binding it no longer lists is withdrawn.
       const listed = new Set(s.estruturas.map((x) => `${x.repositorio}/${x.numero}`));
-      for (const old of db.prepare('SELECT repository_id, numero FROM system_bindings WHERE system_id = ?').all(s.id) as { repository_id: number; numero: string }[])
-        if (!listed.has(`${old.repository_id}/${old.numero}`))
-          changed += db.prepare('DELETE FROM system_bindings WHERE system_id = ? AND repository_id = ? AND numero = ?').run(s.id, old.repository_id, old.numero).changes;
+      for (const old of q.bindingsOf.all(s.id))
+        if (!listed.has(`${old.repository_id}/${old.numero}`)) changed += q.dropBinding.run(s.id, old.repository_id, old.numero).changes;
     }
     return {
       participantes: seed.participantes.length,
@@ -114,95 +218,48 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
 
   return {
     async listParticipants() {
-      return (db.prepare('SELECT * FROM participants ORDER BY id').all() as Row[]).map(
-        (r): Participant => ({
-          id: r.id as string,
-          cnpj: r.cnpj as string,
-          nome: r.nome as string,
-          esfera: r.esfera as Participant['esfera'],
-          ativo: bool(r.ativo),
-        }),
-      );
+      return q.participants.all().map(toParticipant);
     },
     async listRepositories() {
-      return (db.prepare('SELECT * FROM repositories ORDER BY id').all() as Row[]).map(toRepository);
+      return q.repositories.all().map(toRepository);
     },
     async getRepository(id) {
-      const r = db.prepare('SELECT * FROM repositories WHERE id = ?').get(id) as Row | undefined;
+      const r = q.repository.get(id);
       return r ? toRepository(r) : null;
     },
     async getStructure(repositoryId, numero) {
-      const r = db.prepare('SELECT * FROM structures WHERE repository_id = ? AND numero = ?').get(repositoryId, numero) as Row | undefined;
+      const r = q.structure.get(repositoryId, numero);
       return r ? toStructure(r) : null;
     },
     async listStructures(repositoryId) {
       // Stable order across pages (spec §2.3): by numeric id.
-      return (
-        db.prepare('SELECT * FROM structures WHERE repository_id = ? ORDER BY length(numero), numero').all(repositoryId) as Row[]
-      ).map(toStructure);
+      return q.structures.all(repositoryId).map(toStructure);
     },
     async listSystems() {
-      return (db.prepare('SELECT * FROM systems ORDER BY id').all() as Row[]).map(toSystem);
+      return q.systems.all().map(toSystem);
     },
     async getSystem(id) {
-      const r = db.prepare('SELECT * FROM systems WHERE id = ?').get(id) as Row | undefined;
+      const r = q.system.get(id);
       return r ? toSystem(r) : null;
     },
     async listBindings(systemId) {
-      const rows = (
-        systemId
-          ? db.prepare('SELECT * FROM system_bindings WHERE system_id = ?').all(systemId)
-          : db.prepare('SELECT * FROM system_bindings').all()
-      ) as Row[];
-      return rows.map(
-        (r): SystemBinding => ({
-          systemId: r.system_id as string,
-          repositoryId: r.repository_id as number,
-          numero: r.numero as string,
-          subtree: bool(r.subtree),
-        }),
-      );
+      return (systemId ? q.bindingsBySystem.all(systemId) : q.bindings.all()).map(toBinding);
     },
     async getCertificate(fp) {
-      const r = db.prepare('SELECT * FROM system_certificates WHERE fingerprint256 = ?').get(fp) as Row | undefined;
+      const r = q.certificate.get(fp);
       return r ? toCertificate(r) : null;
     },
     async listCertificates(systemId) {
-      const rows = (
-        systemId
-          ? db.prepare('SELECT * FROM system_certificates WHERE system_id = ? ORDER BY added_at').all(systemId)
-          : db.prepare('SELECT * FROM system_certificates ORDER BY system_id, added_at').all()
-      ) as Row[];
-      return rows.map(toCertificate);
+      return (systemId ? q.certificatesBySystem.all(systemId) : q.certificates.all()).map(toCertificate);
     },
     async applySeed(seed) {
       return applySeed(seed);
     },
     async addCertificate(c) {
-      db.prepare(
-        `INSERT INTO system_certificates (fingerprint256, system_id, subject, serial, not_before, not_after, pem, status, added_at, revoked_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(c.fingerprint256, c.systemId, c.subject, c.serial, c.notBefore, c.notAfter, c.pem, c.status, c.addedAt, c.revokedAt);
+      q.addCertificate.run(c.fingerprint256, c.systemId, c.subject, c.serial, c.notBefore, c.notAfter, c.pem, c.status, c.addedAt, c.revokedAt);
     },
     async revokeCertificate(fp, at) {
-      return (
-        db.prepare(`UPDATE system_certificates SET status = 'revoked', revoked_at = ? WHERE fingerprint256 = ? AND status = 'active'`).run(at, fp)
-          .changes === 1
-      );
+      return q.revoke.run(at, fp).changes === 1;
     },
   };
 }
-
-const toRepository = (r: Row): Repository => ({
-  id: r.id as number,
-  nome: r.nome as string,
-  ativo: bool(r.ativo),
-  participantId: (r.participant_id as string | null) ?? null,
-});
-
-const toSystem = (r: Row): System => ({
-  id: r.id as string,
-  nome: r.nome as string,
-  participantId: r.participant_id as string,
-  ativo: bool(r.ativo),
-});

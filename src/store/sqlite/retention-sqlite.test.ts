@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { OPEN_SITUACOES, type Situacao } from '../../domain/situacao.ts';
-import type { NewTramite } from '../index.ts';
+import { OPEN_SITUACOES, ruleFor, WORKFLOW, type Situacao, type WorkflowEvent } from '../../domain/situacao.ts';
+import type { CreateFlow, FollowUps, NewTramite } from '../index.ts';
 import { openSqliteStore } from './index.ts';
 
 const NEEDING: Situacao[] = [1, 2, 3, 4, 5, 6, 8, 9];
 const audit = { kind: 'teste', actor: 'teste' };
+
+/** The moves the services decide from the protocol's workflow, as the store receives them. */
+const rule = (on: WorkflowEvent) => ruleFor(WORKFLOW, on)!;
+const hub = { kind: 'teste.hub', actor: 'hub' };
+const whenReceived: FollowUps = [{ ...rule('componentes_recebidos'), audit: hub, when: 'requested_all_received' }];
+const whenDelivered: FollowUps = [{ ...rule('componentes_entregues'), audit: hub, when: 'nothing_pending_for_receiver' }];
+const flow: CreateFlow = { initial: WORKFLOW.initial, open: WORKFLOW.open, then: whenReceived };
 const key = (c: string) => `sha256/${c.repeat(64)}`;
 
 function newTramite(over: Partial<NewTramite> = {}): NewTramite {
@@ -31,14 +38,10 @@ function newTramite(over: Partial<NewTramite> = {}): NewTramite {
 }
 
 async function cancelledWithBlob(store: ReturnType<typeof openSqliteStore>, protocolo: string, hash: string, blob: string) {
-  const c = await store.tramites.create(
-    newTramite({ protocolo, metadataBlobKey: key('9'), components: [{ hash, size: 10, protocolo, occurrences: 1, requested: true, pendingForReceiver: true }] }),
-    'a',
-    audit,
-  );
+  const c = await store.tramites.create(newTramite({ protocolo, metadataBlobKey: key('9'), components: [{ hash, size: 10, protocolo, occurrences: 1, requested: true, pendingForReceiver: true }] }), 'a', audit, flow);
   if (!c.ok) throw new Error('setup');
-  await store.tramites.markReceived([c.tramite.idt], hash, 10, blob, 'b', audit);
-  await store.tramites.transition(c.tramite.idt, [1, 2], 7, 'c', audit);
+  await store.tramites.markReceived([c.tramite.idt], hash, 10, blob, 'b', audit, whenReceived);
+  await store.tramites.transition({ idt: c.tramite.idt, from: [1, 2], to: 7, at: 'c', audit: audit });
   return c.tramite.idt;
 }
 
@@ -58,7 +61,7 @@ describe('sqlite retention store', () => {
     await cancelledWithBlob(store, 'P-1', 'h1', key('1'));
     const [listed] = await store.retention.releasableComponentBlobs(NEEDING, 10);
     expect(listed).toBeDefined();
-    await store.tramites.create(newTramite({ protocolo: 'P-2', metadataBlobKey: key('2') }), 'd', audit); // declares h1, not yet uploaded
+    await store.tramites.create(newTramite({ protocolo: 'P-2', metadataBlobKey: key('2') }), 'd', audit, flow); // declares h1, not yet uploaded
     expect(await store.retention.releaseComponentBlob(listed!.hash, listed!.key, NEEDING, 'e', audit)).toBe(false);
     expect(await store.tramites.blobKeyOf('h1')).toBe(key('1'));
   });
@@ -66,7 +69,7 @@ describe('sqlite retention store', () => {
   it('keeps a component blob whose bytes are also a kept body (one content-addressed store)', async () => {
     const store = openSqliteStore(':memory:');
     await cancelledWithBlob(store, 'P-1', 'h1', key('1'));
-    await store.tramites.create(newTramite({ protocolo: 'P-2', metadataBlobKey: key('1'), components: [] }), 'd', audit);
+    await store.tramites.create(newTramite({ protocolo: 'P-2', metadataBlobKey: key('1'), components: [] }), 'd', audit, flow);
     expect(await store.retention.releasableComponentBlobs(NEEDING, 10)).toEqual([]);
   });
 
@@ -75,10 +78,10 @@ describe('sqlite retention store', () => {
     const quota = { maxBytes: 100, situacoes: OPEN_SITUACOES };
     const big = (hash: string, protocolo: string) =>
       newTramite({ protocolo, quota, metadataSize: 5, components: [{ hash, size: 60, protocolo, occurrences: 1, requested: true, pendingForReceiver: true }] });
-    expect((await store.tramites.create(big('a', 'P-1'), 'a', audit)).ok).toBe(true);
+    expect((await store.tramites.create(big('a', 'P-1'), 'a', audit, flow)).ok).toBe(true);
     const before = JSON.stringify(store.db.prepare('SELECT * FROM tramites').all()) + JSON.stringify(store.db.prepare('SELECT * FROM nres').all());
     const counters = JSON.stringify(store.db.prepare('SELECT * FROM counters').all());
-    expect(await store.tramites.create({ ...big('b', 'P-2'), metadataBlobKey: key('3') }, 'b', audit)).toEqual({
+    expect(await store.tramites.create({ ...big('b', 'P-2'), metadataBlobKey: key('3') }, 'b', audit, flow)).toEqual({
       ok: false,
       reason: 'quota_exceeded',
       inUseBytes: 65,
@@ -88,6 +91,6 @@ describe('sqlite retention store', () => {
     expect(JSON.stringify(store.db.prepare('SELECT * FROM tramites').all()) + JSON.stringify(store.db.prepare('SELECT * FROM nres').all())).toBe(before);
     expect(JSON.stringify(store.db.prepare('SELECT * FROM counters').all())).toBe(counters);
     // same hash and same body: nothing more to store
-    expect((await store.tramites.create(big('a', 'P-3'), 'c', audit)).ok).toBe(true);
+    expect((await store.tramites.create(big('a', 'P-3'), 'c', audit, flow)).ok).toBe(true);
   });
 });

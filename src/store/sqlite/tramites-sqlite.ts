@@ -1,52 +1,35 @@
-import type { RegisteredDocument } from '../../domain/nre-rules.ts';
+import Database from 'better-sqlite3';
 import type { Situacao } from '../../domain/situacao.ts';
-import { FIRST_IDT, formatOwnNre, type TramiteComponent, type TramiteRecord } from '../../domain/tramite.ts';
-import type { AuditEntry, CreateResult, NreHolder, NreHoldersResult, TramiteReader, TramiteWriter, TransitionResult } from '../index.ts';
+import { FIRST_IDT, formatOwnNre, type TramiteRecord } from '../../domain/tramite.ts';
+import type {
+  AuditEntry,
+  CreateResult,
+  FollowUps,
+  MoveCondition,
+  NreHoldersResult,
+  TramiteReader,
+  TramiteWriter,
+  TransitionResult,
+} from '../index.ts';
 import type { Db } from './open.ts';
-import { metadataSizeOf, quotaRefusal } from './retention-sqlite.ts';
-
-type Row = Record<string, unknown>;
-const bool = (v: unknown): boolean => v === 1 || v === true;
-const b = (v: boolean): number => (v ? 1 : 0);
-
-const toTramite = (r: Row): TramiteRecord => ({
-  idt: r.idt as number,
-  nre: r.nre as string,
-  kind: r.kind as TramiteRecord['kind'],
-  protocolo: r.protocolo as string,
-  remetente: { repositoryId: r.rem_rep as number, numero: r.rem_num as string },
-  destinatario: { repositoryId: r.dest_rep as number, numero: r.dest_num as string },
-  receptora: r.rec_rep == null ? null : { repositoryId: r.rec_rep as number, numero: r.rec_num as string },
-  senderSystemId: r.sender_system_id as string,
-  receiverSystemId: r.receiver_system_id as string,
-  situacao: r.situacao as Situacao,
-  ticket: r.ticket as string,
-  isReplay: bool(r.is_replay),
-  envioParcial: bool(r.envio_parcial),
-  urgente: bool(r.urgente),
-  motivoUrgencia: (r.motivo_urgencia as number | null) ?? null,
-  metadataBlobKey: r.metadata_blob_key as string,
-  packageSpan: r.package_ini == null ? null : { ini: r.package_ini as number, fim: r.package_fim as number },
-  propsSpan: r.props_ini == null ? null : { ini: r.props_ini as number, fim: r.props_fim as number },
-  createdAt: r.created_at as string,
-  lastTransitionAt: r.last_transition_at as string,
-  componentsCompleteAt: (r.components_complete_at as string | null) ?? null,
-  refusal:
-    r.refusal_motivo == null
-      ? null
-      : { motivo: r.refusal_motivo as string, justificativa: r.refusal_justificativa as string, at: r.refusal_at as string },
-});
-
-const toComponent = (r: Row): TramiteComponent => ({
-  hash: r.hash as string,
-  size: r.size as number,
-  protocolo: r.protocolo as string,
-  requested: bool(r.requested),
-  received: bool(r.received),
-  pendingForReceiver: bool(r.pending_receiver),
-  delivered: bool(r.delivered),
-  occurrences: r.occurrences as number,
-});
+import { sqliteQuota } from './retention-sqlite.ts';
+import {
+  int,
+  situacaoOf,
+  situacaoSet,
+  toCompletionReceipt,
+  toComponent,
+  toNreHolder,
+  toRegisteredDocument,
+  toSendReceipt,
+  toTramite,
+  type ComponentRow,
+  type CompletionReceiptRow,
+  type NreDocumentRow,
+  type NreHolderRow,
+  type SendReceiptRow,
+  type TramiteRow,
+} from './rows.ts';
 
 /** Whether sorted-or-not half-open ranges cover [0, size) without a gap. */
 export function rangesCover(ranges: { ini: number; fim: number }[], size: number): boolean {
@@ -58,48 +41,168 @@ export function rangesCover(ranges: { ini: number; fim: number }[], size: number
   return reached >= size;
 }
 
+/** Rows of open trâmites, by the set of situações the workflow calls open. */
+interface OpenRow {
+  idt: number;
+  situacao: number;
+  nre: string;
+  sender_system_id: string;
+}
+
+/**
+ * The trâmite store on SQLite. It executes the workflow and never decides it (ARCHITECTURE "The
+ * workflow is the domain's"): every situação it writes or filters on arrives as data from the
+ * services, and every move is a compare-and-set with its history row and audit event in the
+ * same transaction. Statements are prepared once, here.
+ */
 export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
+  const IN_SET = 'IN (SELECT value FROM json_each(?))';
+  const s = {
+    get: db.prepare<[number], TramiteRow>('SELECT * FROM tramites WHERE idt = ?'),
+    byTicket: db.prepare<[string], TramiteRow>('SELECT * FROM tramites WHERE ticket = ? ORDER BY idt'),
+    counter: db.prepare<[string, number], { value: number }>(
+      'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value',
+    ),
+    audit: db.prepare<[string, string, string, number | null, string]>(
+      'INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES (?, ?, ?, ?, ?)',
+    ),
+    history: db.prepare<[number, number, number, string]>(
+      'INSERT INTO tramite_history (idt, seq, situacao, at) VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM tramite_history WHERE idt = ?), ?, ?)',
+    ),
+    historyOf: db.prepare<[number], { situacao: number; at: string }>('SELECT situacao, at FROM tramite_history WHERE idt = ? ORDER BY seq'),
+    /** The compare-and-set: moves only from an expected situação. */
+    move: db.prepare<{ to: number; at: string; completeAt: string | null; motivo: string | null; justificativa: string | null; refusalAt: string | null; idt: number; from: string }>(
+      `UPDATE tramites SET situacao = @to, last_transition_at = @at,
+         components_complete_at = coalesce(@completeAt, components_complete_at),
+         refusal_motivo = coalesce(@motivo, refusal_motivo), refusal_justificativa = coalesce(@justificativa, refusal_justificativa),
+         refusal_at = coalesce(@refusalAt, refusal_at)
+       WHERE idt = @idt AND situacao ${IN_SET.replace('?', '@from')}`,
+    ),
+    missingRequested: db.prepare<[number], { n: number }>(
+      'SELECT count(*) AS n FROM tramite_components WHERE idt = ? AND requested = 1 AND received = 0',
+    ),
+    pendingForReceiver: db.prepare<[number], { n: number }>(
+      'SELECT count(*) AS n FROM tramite_components WHERE idt = ? AND pending_receiver = 1 AND delivered = 0',
+    ),
+    openByNre: db.prepare<[string, string], OpenRow>(
+      `SELECT idt, situacao, nre, sender_system_id FROM tramites WHERE nre = ? AND situacao ${IN_SET} ORDER BY idt DESC LIMIT 1`,
+    ),
+    openBySender: db.prepare<[string, string, string], OpenRow>(
+      `SELECT idt, situacao, nre, sender_system_id FROM tramites WHERE protocolo = ? AND sender_system_id = ? AND situacao ${IN_SET} ORDER BY idt DESC LIMIT 1`,
+    ),
+    openFromOutside: db.prepare<[string, string, string], OpenRow>(
+      `SELECT idt, situacao, nre, sender_system_id FROM tramites WHERE nre = ? AND situacao ${IN_SET}
+       AND sender_system_id NOT IN (SELECT value FROM json_each(?)) LIMIT 1`,
+    ),
+    newestOfNre: db.prepare<[string], OpenRow>('SELECT idt, situacao, nre, sender_system_id FROM tramites WHERE nre = ? ORDER BY idt DESC LIMIT 1'),
+    nreVersion: db.prepare<[string], { version: number }>('SELECT version FROM nres WHERE nre = ?'),
+    nreExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM nres WHERE nre = ?'),
+    adoptNre: db.prepare<[string, string, string]>('INSERT INTO nres (nre, protocolo, created_at) VALUES (?, ?, ?) ON CONFLICT(nre) DO NOTHING'),
+    insertNre: db.prepare<[string, string, string]>('INSERT INTO nres (nre, protocolo, created_at) VALUES (?, ?, ?)'),
+    insertNreAt1: db.prepare<[string, string, string]>('INSERT INTO nres (nre, protocolo, created_at, version) VALUES (?, ?, ?, 1)'),
+    bumpNre: db.prepare<[string | null, string]>('UPDATE nres SET version = version + 1, protocolo = coalesce(?, protocolo) WHERE nre = ?'),
+    maxIdt: db.prepare<[], { m: number | null }>('SELECT max(idt) AS m FROM tramites'),
+    insertTramite: db.prepare(
+      `INSERT INTO tramites (idt, nre, kind, protocolo, rem_rep, rem_num, dest_rep, dest_num, rec_rep, rec_num,
+        sender_system_id, receiver_system_id, situacao, ticket, is_replay, envio_parcial, urgente, motivo_urgencia,
+        metadata_blob_key, created_at, last_transition_at, replay_of, package_ini, package_fim, props_ini, props_fim, metadata_size)
+       VALUES (@idt, @nre, @kind, @protocolo, @remRep, @remNum, @destRep, @destNum, @recRep, @recNum,
+        @sender, @receiver, @situacao, @ticket, @isReplay, @envioParcial, @urgente, @motivoUrgencia,
+        @metadataBlobKey, @at, @at, @replayOf, @packageIni, @packageFim, @propsIni, @propsFim, @metadataSize)`,
+    ),
+    insertComponent: db.prepare<[number, string, number, string, number, number, number]>(
+      `INSERT INTO tramite_components (idt, hash, size, protocolo, requested, received, pending_receiver, delivered, occurrences)
+       VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?)`,
+    ),
+    components: db.prepare<[number], ComponentRow>('SELECT * FROM tramite_components WHERE idt = ? ORDER BY rowid'),
+    component: db.prepare<[number, string], ComponentRow>('SELECT * FROM tramite_components WHERE idt = ? AND hash = ?'),
+    storeBlob: db.prepare<[string, number, string, string]>(
+      'INSERT INTO component_blobs (hash, size, blob_key, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING',
+    ),
+    markReceived: db.prepare<[number, string]>('UPDATE tramite_components SET received = 1 WHERE idt = ? AND hash = ? AND received = 0'),
+    markDelivered: db.prepare<[number, string]>('UPDATE tramite_components SET delivered = 1 WHERE idt = ? AND hash = ?'),
+    touchingRanges: db.prepare<[number, string, number, number], { id: number; ini: number; fim: number }>(
+      'SELECT rowid AS id, ini, fim FROM download_ranges WHERE idt = ? AND hash = ? AND ini <= ? AND fim >= ?',
+    ),
+    dropRange: db.prepare<[number]>('DELETE FROM download_ranges WHERE rowid = ?'),
+    dropRanges: db.prepare<[number, string]>('DELETE FROM download_ranges WHERE idt = ? AND hash = ?'),
+    insertRange: db.prepare<[number, string, number, number, string]>('INSERT INTO download_ranges (idt, hash, ini, fim, at) VALUES (?, ?, ?, ?, ?)'),
+    registerNre: db.prepare<[string, string]>('UPDATE nres SET protocolo = ?, version = version + 1 WHERE nre = ?'),
+    upsertDocument: db.prepare<[string, string, number, number, number, string | null, string, number]>(
+      `INSERT INTO nre_documents (nre, protocolo, ordem, especie, retirado, anexado, components_json, registered_idt)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(nre, protocolo, ordem) DO UPDATE SET retirado = excluded.retirado, especie = excluded.especie, anexado = excluded.anexado`,
+    ),
+    bindHolder: db.prepare<[string, string, string, string]>('INSERT INTO nre_holders (nre, system_id, source, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    insertHolder: db.prepare<[string, string, string, string]>('INSERT INTO nre_holders (nre, system_id, source, at) VALUES (?, ?, ?, ?)'),
+    dropHolders: db.prepare<[string]>('DELETE FROM nre_holders WHERE nre = ?'),
+    holders: db.prepare<[string], NreHolderRow>('SELECT system_id, source, at FROM nre_holders WHERE nre = ? ORDER BY at, system_id'),
+    isHolder: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM nre_holders WHERE nre = ? AND system_id = ?'),
+    insertCompletion: db.prepare<[number, string, string, string, string, string, string, string | null]>(
+      `INSERT INTO completion_receipts (idt, data_de_recebimento, hash_da_assinatura, hashes_json, signed_string, signer_chain_pem, received_at, situacao4_date)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    completion: db.prepare<[number], CompletionReceiptRow>('SELECT * FROM completion_receipts WHERE idt = ?'),
+    insertSend: db.prepare<[number, string, string, string, string, string]>(
+      `INSERT INTO send_receipts (idt, data, hashes_json, signed_string, signature, chain_pem) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(idt) DO NOTHING`,
+    ),
+    send: db.prepare<[number], SendReceiptRow>('SELECT * FROM send_receipts WHERE idt = ?'),
+    listForSender: db.prepare<[string, string], TramiteRow>(`SELECT * FROM tramites WHERE sender_system_id = ? AND situacao ${IN_SET} ORDER BY idt`),
+    listForReceiver: db.prepare<[string, string], TramiteRow>(`SELECT * FROM tramites WHERE receiver_system_id = ? AND situacao ${IN_SET} ORDER BY idt`),
+    idle: db.prepare<[string, string], TramiteRow>(`SELECT * FROM tramites WHERE situacao ${IN_SET} AND last_transition_at < ? ORDER BY idt`),
+    bodyReferenced: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM tramites WHERE metadata_blob_key = ? LIMIT 1'),
+    blobReferenced: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM component_blobs WHERE blob_key = ? LIMIT 1'),
+    blobKeyOf: db.prepare<[string], { blob_key: string }>('SELECT blob_key FROM component_blobs WHERE hash = ?'),
+    markPendencia: db.prepare<[string, number, number]>('INSERT INTO pendencia_deliveries (system_id, idt, situacao) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    pendencias: db.prepare<[string], { idt: number; situacao: number }>('SELECT idt, situacao FROM pendencia_deliveries WHERE system_id = ?'),
+    recordLongPoll: db.prepare<[string, number, number, string]>(
+      `INSERT INTO longpoll_deliveries (system_id, idt, situacao, at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(system_id, idt, situacao) DO UPDATE SET at = excluded.at`,
+    ),
+    longPolls: db.prepare<[string], { idt: number; situacao: number; at: string }>(
+      'SELECT idt, situacao, at FROM longpoll_deliveries WHERE system_id = ? ORDER BY at',
+    ),
+    pruneLongPolls: db.prepare<[string]>('DELETE FROM longpoll_deliveries WHERE at < ?'),
+    prunePendencias: db.prepare<[string]>(`DELETE FROM pendencia_deliveries WHERE idt IN (SELECT idt FROM tramites WHERE situacao ${IN_SET})`),
+    registration: db.prepare<[string], { nre: string; protocolo: string; version: number }>('SELECT nre, protocolo, version FROM nres WHERE nre = ?'),
+    documents: db.prepare<[string], NreDocumentRow>('SELECT * FROM nre_documents WHERE nre = ? ORDER BY protocolo, ordem'),
+    heldHashes: db.prepare<[string, string, string, string], { hash: string }>(
+      `SELECT DISTINCT c.hash FROM tramite_components c JOIN tramites t ON t.idt = c.idt
+       WHERE t.nre = ? AND ((t.sender_system_id = ? AND c.received = 1)
+         OR (t.receiver_system_id = ? AND t.situacao ${IN_SET} AND c.delivered = 1))`,
+    ),
+  };
+  const quota = sqliteQuota(db);
+  /** `query` filters on any combination of fields: one statement per combination, prepared once. */
+  const queries = new Map<string, Database.Statement<unknown[], TramiteRow>>();
+
   const get = (idt: number): TramiteRecord | null => {
-    const r = db.prepare('SELECT * FROM tramites WHERE idt = ?').get(idt) as Row | undefined;
+    const r = s.get.get(idt);
     return r ? toTramite(r) : null;
   };
-  const nextCounter = (name: string, start: number): number => {
-    const r = db
-      .prepare(
-        `INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value`,
-      )
-      .get(name, start) as { value: number };
-    return r.value;
-  };
+  const nextCounter = (name: string, start: number): number => s.counter.get(name, start)!.value;
   const appendAudit = (at: string, a: AuditEntry, idt: number | null) =>
-    db
-      .prepare('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES (?, ?, ?, ?, ?)')
-      .run(at, a.kind, a.actor, a.idt ?? idt, JSON.stringify(a.data ?? {}));
-  const appendHistory = (idt: number, situacao: Situacao, at: string) =>
-    db
-      .prepare(
-        'INSERT INTO tramite_history (idt, seq, situacao, at) VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM tramite_history WHERE idt = ?), ?, ?)',
-      )
-      .run(idt, idt, situacao, at);
+    s.audit.run(at, a.kind, a.actor, a.idt ?? idt, JSON.stringify(a.data ?? {}));
+  const appendHistory = (idt: number, situacao: Situacao, at: string) => s.history.run(idt, idt, situacao, at);
 
   /** The compare-and-set core: moves only from an expected situação, with history and audit. */
   const casMove = (
-    idt: number,
-    from: readonly Situacao[],
-    to: Situacao,
-    at: string,
-    audit: AuditEntry,
-    extraSet = '',
-    extraParams: unknown[] = [],
+    input: { idt: number; from: readonly Situacao[]; to: Situacao; at: string; audit: AuditEntry; refusal?: TramiteRecord['refusal']; completeAt?: string },
   ): TransitionResult => {
+    const { idt, from, to, at, audit } = input;
     const before = get(idt);
     if (!before) return { ok: false, reason: 'not_found' };
-    const placeholders = from.map(() => '?').join(', ');
-    const changes = db
-      .prepare(
-        `UPDATE tramites SET situacao = ?, last_transition_at = ?${extraSet} WHERE idt = ? AND situacao IN (${placeholders})`,
-      )
-      .run(to, at, ...extraParams, idt, ...from).changes;
+    const changes = s.move.run({
+      to,
+      at,
+      completeAt: input.completeAt ?? null,
+      motivo: input.refusal?.motivo ?? null,
+      justificativa: input.refusal?.justificativa ?? null,
+      refusalAt: input.refusal?.at ?? null,
+      idt,
+      from: situacaoSet(from),
+    }).changes;
     if (changes === 0) {
       // Lost the compare-and-set: already there (an idempotent repeat) or somewhere else.
       return before.situacao === to
@@ -111,81 +214,95 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
     return { ok: true, tramite: get(idt)!, changed: true };
   };
 
-  const moveTo2IfComplete = (idt: number, at: string, audit: AuditEntry): void => {
-    const missing = db
-      .prepare('SELECT count(*) AS n FROM tramite_components WHERE idt = ? AND requested = 1 AND received = 0')
-      .get(idt) as { n: number };
-    if (missing.n === 0) casMove(idt, [1], 2, at, audit, ', components_complete_at = ?', [at]);
+  /** Facts about components, checked in the transaction of the move that depends on them. */
+  const holds = (idt: number, when: MoveCondition | undefined): boolean => {
+    if (when === 'requested_all_received') return s.missingRequested.get(idt)!.n === 0;
+    if (when === 'nothing_pending_for_receiver') return s.pendingForReceiver.get(idt)!.n === 0;
+    return true;
   };
 
-  const create = db.transaction((t: Parameters<TramiteWriter['create']>[0], at: string, audit: AuditEntry): CreateResult => {
-    const openOf = (where: string, ...params: unknown[]) =>
-      db
-        .prepare(`SELECT idt, situacao, nre FROM tramites WHERE ${where} AND situacao BETWEEN 1 AND 4 ORDER BY idt DESC LIMIT 1`)
-        .get(...params) as { idt: number; situacao: Situacao; nre: string } | undefined;
+  /** Applies the moves the services decided, in order, each only from its `from` and while its condition holds. */
+  const followUp = (idt: number, at: string, moves: FollowUps): boolean => {
+    let changed = false;
+    for (const m of moves) {
+      const now = get(idt);
+      if (!now || !m.from.includes(now.situacao) || !holds(idt, m.when)) continue;
+      // the time every requested component was held is the send receipt's date (spec §2.13)
+      const r = casMove({ idt, from: m.from, to: m.to, at, audit: m.audit, completeAt: m.when === 'requested_all_received' ? at : undefined });
+      changed = (r.ok && r.changed) || changed;
+    }
+    return changed;
+  };
+
+  const create = db.transaction((t: Parameters<TramiteWriter['create']>[0], at: string, audit: AuditEntry, flow: Parameters<TramiteWriter['create']>[3]): CreateResult => {
+    const open = situacaoSet(flow.open);
+    const openResult = (r: OpenRow): CreateResult => ({ ok: false, reason: 'open_tramite', open: { idt: r.idt, situacao: situacaoOf(r.situacao), nre: r.nre } });
     // before any write: a refusal leaves the store as it was
-    const overQuota = quotaRefusal(db, t);
+    const overQuota = quota.quotaRefusal(t);
     if (overQuota) return overQuota;
     let nre = t.nre;
     if (nre) {
-      const open = openOf('nre = ?', nre);
-      if (open) return { ok: false, reason: 'open_tramite', open };
+      const o = s.openByNre.get(nre, open);
+      if (o) return openResult(o);
       if (t.expectedNreVersion !== undefined) {
-        const v = db.prepare('SELECT version FROM nres WHERE nre = ?').get(nre) as { version: number } | undefined;
-        if ((v?.version ?? 0) !== t.expectedNreVersion) return { ok: false, reason: 'nre_changed' };
+        if ((s.nreVersion.get(nre)?.version ?? 0) !== t.expectedNreVersion) return { ok: false, reason: 'nre_changed' };
       }
       // spec §4.1: an unknown well-formed NRE is adopted as a new record (migration).
-      db.prepare('INSERT INTO nres (nre, protocolo, created_at) VALUES (?, ?, ?) ON CONFLICT(nre) DO NOTHING').run(nre, t.protocolo, at);
+      s.adoptNre.run(nre, t.protocolo, at);
     } else {
       if (t.kind === 'processo') {
-        const open = openOf('protocolo = ? AND sender_system_id = ?', t.protocolo, t.senderSystemId);
-        if (open) return { ok: false, reason: 'open_tramite', open };
+        const o = s.openBySender.get(t.protocolo, t.senderSystemId, open);
+        if (o) return openResult(o);
       }
       do nre = formatOwnNre(nextCounter('nre', 1));
-      while (db.prepare('SELECT 1 FROM nres WHERE nre = ?').get(nre));
-      db.prepare('INSERT INTO nres (nre, protocolo, created_at) VALUES (?, ?, ?)').run(nre, t.protocolo, at);
+      while (s.nreExists.get(nre));
+      s.insertNre.run(nre, t.protocolo, at);
     }
-    const max = db.prepare('SELECT max(idt) AS m FROM tramites').get() as { m: number | null };
-    const idt = Math.max(FIRST_IDT, (max.m ?? 0) + 1);
+    const idt = Math.max(FIRST_IDT, (s.maxIdt.get()!.m ?? 0) + 1);
     const ticket = t.ticket ?? String(nextCounter('ticket', 1_000_001));
-    db.prepare(
-      `INSERT INTO tramites (idt, nre, kind, protocolo, rem_rep, rem_num, dest_rep, dest_num, rec_rep, rec_num,
-        sender_system_id, receiver_system_id, situacao, ticket, is_replay, envio_parcial, urgente, motivo_urgencia,
-        metadata_blob_key, created_at, last_transition_at, replay_of, package_ini, package_fim, props_ini, props_fim)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      idt, nre, t.kind, t.protocolo, t.remetente.repositoryId, t.remetente.numero, t.destinatario.repositoryId,
-      t.destinatario.numero, t.receptora?.repositoryId ?? null, t.receptora?.numero ?? null, t.senderSystemId,
-      t.receiverSystemId, ticket, b(t.isReplay), b(t.envioParcial), b(t.urgente), t.motivoUrgencia, t.metadataBlobKey, at, at,
-      t.replayOf ?? null,
-      t.packageSpan?.ini ?? null,
-      t.packageSpan?.fim ?? null,
-      t.propsSpan?.ini ?? null,
-      t.propsSpan?.fim ?? null,
-    );
-    db.prepare('UPDATE tramites SET metadata_size = ? WHERE idt = ?').run(metadataSizeOf(db, t), idt);
-    const insertComponent = db.prepare(
-      `INSERT INTO tramite_components (idt, hash, size, protocolo, requested, received, pending_receiver, delivered, occurrences)
-       VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?)`,
-    );
+    s.insertTramite.run({
+      idt,
+      nre,
+      kind: t.kind,
+      protocolo: t.protocolo,
+      remRep: t.remetente.repositoryId,
+      remNum: t.remetente.numero,
+      destRep: t.destinatario.repositoryId,
+      destNum: t.destinatario.numero,
+      recRep: t.receptora?.repositoryId ?? null,
+      recNum: t.receptora?.numero ?? null,
+      sender: t.senderSystemId,
+      receiver: t.receiverSystemId,
+      situacao: flow.initial,
+      ticket,
+      isReplay: int(t.isReplay),
+      envioParcial: int(t.envioParcial),
+      urgente: int(t.urgente),
+      motivoUrgencia: t.motivoUrgencia,
+      metadataBlobKey: t.metadataBlobKey,
+      at,
+      replayOf: t.replayOf ?? null,
+      packageIni: t.packageSpan?.ini ?? null,
+      packageFim: t.packageSpan?.fim ?? null,
+      propsIni: t.propsSpan?.ini ?? null,
+      propsFim: t.propsSpan?.fim ?? null,
+      metadataSize: quota.metadataSizeOf(t),
+    });
     for (const c of t.components)
-      insertComponent.run(idt, c.hash, c.size, c.protocolo, b(c.requested), b(c.pendingForReceiver), c.occurrences);
-    appendHistory(idt, 1, at);
+      s.insertComponent.run(idt, c.hash, c.size, c.protocolo, int(c.requested), int(c.pendingForReceiver), c.occurrences);
+    appendHistory(idt, flow.initial, at);
     appendAudit(at, audit, idt);
-    moveTo2IfComplete(idt, at, { kind: 'tramite.componentes_completos', actor: 'hub' });
+    followUp(idt, at, flow.then);
     return { ok: true, tramite: get(idt)! };
   });
 
   const markReceived = db.transaction(
-    (idts: number[], hash: string, size: number, blobKey: string, at: string, audit: AuditEntry): TramiteRecord[] => {
-      db.prepare('INSERT INTO component_blobs (hash, size, blob_key, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING').run(
-        hash, size, blobKey, at,
-      );
+    (idts: number[], hash: string, size: number, blobKey: string, at: string, audit: AuditEntry, then: FollowUps): TramiteRecord[] => {
+      s.storeBlob.run(hash, size, blobKey, at);
       const out: TramiteRecord[] = [];
       for (const idt of idts) {
-        const changed = db.prepare('UPDATE tramite_components SET received = 1 WHERE idt = ? AND hash = ? AND received = 0').run(idt, hash).changes;
-        if (changed) appendAudit(at, audit, idt);
-        moveTo2IfComplete(idt, at, { kind: 'tramite.componentes_completos', actor: 'hub' });
+        if (s.markReceived.run(idt, hash).changes) appendAudit(at, audit, idt);
+        followUp(idt, at, then);
         out.push(get(idt)!);
       }
       return out;
@@ -203,143 +320,102 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
   const mergeDownloadRange = (idt: number, hash: string, ini: number, fim: number, at: string): { ini: number; fim: number } => {
     let lo = ini;
     let hi = fim;
-    const touching = db.prepare('SELECT rowid AS id, ini, fim FROM download_ranges WHERE idt = ? AND hash = ? AND ini <= ? AND fim >= ?');
-    const drop = db.prepare('DELETE FROM download_ranges WHERE rowid = ?');
     for (;;) {
-      const rows = touching.all(idt, hash, hi, lo) as { id: number; ini: number; fim: number }[];
+      const rows = s.touchingRanges.all(idt, hash, hi, lo);
       if (rows.length === 0) break;
       for (const r of rows) {
         lo = Math.min(lo, r.ini);
         hi = Math.max(hi, r.fim);
-        drop.run(r.id);
+        s.dropRange.run(r.id);
       }
     }
-    db.prepare('INSERT INTO download_ranges (idt, hash, ini, fim, at) VALUES (?, ?, ?, ?, ?)').run(idt, hash, lo, hi, at);
+    s.insertRange.run(idt, hash, lo, hi, at);
     return { ini: lo, fim: hi };
   };
 
   const recordDownload = db.transaction(
-    (idt: number, hash: string, ini: number, fim: number, at: string, audit: AuditEntry): TransitionResult => {
-      const c = db.prepare('SELECT * FROM tramite_components WHERE idt = ? AND hash = ?').get(idt, hash) as Row | undefined;
-      const t = get(idt);
-      if (!c || !t) return { ok: false, reason: 'not_found' };
-      if (!bool(c.delivered)) {
+    (idt: number, hash: string, ini: number, fim: number, at: string, audit: AuditEntry, then: FollowUps): TransitionResult => {
+      const c = s.component.get(idt, hash);
+      if (!c || !get(idt)) return { ok: false, reason: 'not_found' };
+      if (c.delivered !== 1) {
         const merged = mergeDownloadRange(idt, hash, ini, fim, at);
-        if (rangesCover([merged], c.size as number)) {
-          db.prepare('UPDATE tramite_components SET delivered = 1 WHERE idt = ? AND hash = ?').run(idt, hash);
+        if (rangesCover([merged], c.size)) {
+          s.markDelivered.run(idt, hash);
           // the ranges served only to prove coverage; once delivered they are not kept
-          db.prepare('DELETE FROM download_ranges WHERE idt = ? AND hash = ?').run(idt, hash);
+          s.dropRanges.run(idt, hash);
           appendAudit(at, audit, idt);
         }
       }
-      const pending = db
-        .prepare('SELECT count(*) AS n FROM tramite_components WHERE idt = ? AND pending_receiver = 1 AND delivered = 0')
-        .get(idt) as { n: number };
-      if (pending.n === 0 && t.situacao === 3) return casMove(idt, [3], 4, at, { kind: 'tramite.componentes_entregues', actor: 'hub' });
-      return { ok: true, tramite: get(idt)!, changed: false };
+      const changed = followUp(idt, at, then);
+      return { ok: true, tramite: get(idt)!, changed };
     },
   );
 
-  /** 2 → 3, and on to 4 when nothing is pending, in one transaction (spec §2.16, §5.2). */
-  const openByReceiver = db.transaction((idt: number, at: string, audit: AuditEntry): TransitionResult => {
-    const t = get(idt);
-    if (!t) return { ok: false, reason: 'not_found' };
-    let changed = false;
-    if (t.situacao === 2) changed = casMove(idt, [2], 3, at, audit).ok;
-    const pending = db
-      .prepare('SELECT count(*) AS n FROM tramite_components WHERE idt = ? AND pending_receiver = 1 AND delivered = 0')
-      .get(idt) as { n: number };
-    // also heals a trâmite left in 3 with nothing pending (it cannot otherwise reach 4)
-    if (pending.n === 0 && get(idt)!.situacao === 3) changed = casMove(idt, [3], 4, at, { kind: 'tramite.componentes_entregues', actor: 'hub' }).ok || changed;
+  const advance = db.transaction((idt: number, at: string, moves: FollowUps): TransitionResult => {
+    if (!get(idt)) return { ok: false, reason: 'not_found' };
+    const changed = followUp(idt, at, moves);
     return { ok: true, tramite: get(idt)!, changed };
   });
 
-  const completeWithReceipt = db.transaction(
-    (idt: number, r: Parameters<TramiteWriter['completeWithReceipt']>[1], at: string, audit: AuditEntry, register: RegisteredDocument[]): TransitionResult => {
-      const moved = casMove(idt, [4], 5, at, audit);
-      if (moved.ok && moved.changed) {
-        const t = moved.tramite;
-        // spec §6: the registered protocolo is the main process's; components and the IDT that
-        // first registered them are kept, retirado and espécie follow the latest trâmite.
-        db.prepare('UPDATE nres SET protocolo = ?, version = version + 1 WHERE nre = ?').run(t.protocolo, t.nre);
-        const upsert = db.prepare(
-          `INSERT INTO nre_documents (nre, protocolo, ordem, especie, retirado, anexado, components_json, registered_idt)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT(nre, protocolo, ordem) DO UPDATE SET retirado = excluded.retirado, especie = excluded.especie, anexado = excluded.anexado`,
-        );
-        for (const d of register)
-          upsert.run(t.nre, d.protocolo, d.ordem, d.especie, b(d.retirado), d.anexado, JSON.stringify(d.components), d.registeredIdt);
-        // Reaching 5 is what makes both systems parties of the NRE (they hold the process).
-        const bind = db.prepare(`INSERT INTO nre_holders (nre, system_id, source, at) VALUES (?, ?, 'tramite', ?) ON CONFLICT DO NOTHING`);
-        bind.run(t.nre, t.senderSystemId, at);
-        bind.run(t.nre, t.receiverSystemId, at);
-        db.prepare(
-          `INSERT INTO completion_receipts (idt, data_de_recebimento, hash_da_assinatura, hashes_json, signed_string, signer_chain_pem, received_at, situacao4_date)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(idt, r.dataDeRecebimento, r.hashDaAssinatura, JSON.stringify(r.hashes), r.signedString, r.signerChainPem, r.receivedAt, r.situacao4Date ?? null);
-      }
-      return moved;
-    },
-  );
+  const completeWithReceipt = db.transaction((input: Parameters<TramiteWriter['completeWithReceipt']>[0]): TransitionResult => {
+    const { idt, receipt: r, move, at, register } = input;
+    const moved = casMove({ idt, from: move.from, to: move.to, at, audit: move.audit });
+    if (moved.ok && moved.changed) {
+      const t = moved.tramite;
+      // spec §6: the registered protocolo is the main process's; components and the IDT that
+      // first registered them are kept, retirado and espécie follow the latest trâmite.
+      s.registerNre.run(t.protocolo, t.nre);
+      for (const d of register)
+        s.upsertDocument.run(t.nre, d.protocolo, d.ordem, d.especie, int(d.retirado), d.anexado, JSON.stringify(d.components), d.registeredIdt);
+      for (const h of input.holders) s.bindHolder.run(t.nre, h, 'tramite', at);
+      s.insertCompletion.run(idt, r.dataDeRecebimento, r.hashDaAssinatura, JSON.stringify(r.hashes), r.signedString, r.signerChainPem, r.receivedAt, r.situacao4Date ?? null);
+    }
+    return moved;
+  });
 
   const setNreHolders = db.transaction(
     (input: Parameters<TramiteWriter['setNreHolders']>[0], at: string, audit: AuditEntry): NreHoldersResult => {
-      const current = db.prepare('SELECT version FROM nres WHERE nre = ?').get(input.nre) as { version: number } | undefined;
+      const current = s.nreVersion.get(input.nre);
       if ((current?.version ?? null) !== input.expectedVersion) return { ok: false, reason: 'nre_changed' };
-      const open = input.holders.length === 0 ? undefined : db
-        .prepare(
-          `SELECT idt, situacao, sender_system_id FROM tramites WHERE nre = ? AND situacao BETWEEN 1 AND 4
-           AND sender_system_id NOT IN (SELECT value FROM json_each(?)) LIMIT 1`,
-        )
-        .get(input.nre, JSON.stringify(input.holders)) as { idt: number; situacao: Situacao; sender_system_id: string } | undefined;
-      if (open) return { ok: false, reason: 'open_tramite', open: { idt: open.idt, situacao: open.situacao, senderSystemId: open.sender_system_id } };
-      if (!current) {
-        db.prepare('INSERT INTO nres (nre, protocolo, created_at, version) VALUES (?, ?, ?, 1)').run(input.nre, input.protocolo ?? '', at);
-      } else {
-        db.prepare('UPDATE nres SET version = version + 1, protocolo = coalesce(?, protocolo) WHERE nre = ?').run(input.protocolo, input.nre);
-      }
-      db.prepare('DELETE FROM nre_holders WHERE nre = ?').run(input.nre);
-      const insert = db.prepare('INSERT INTO nre_holders (nre, system_id, source, at) VALUES (?, ?, ?, ?)');
-      for (const h of new Set(input.holders)) insert.run(input.nre, h, input.source, at);
+      const open = input.holders.length === 0 ? undefined : s.openFromOutside.get(input.nre, situacaoSet(input.open), JSON.stringify(input.holders));
+      if (open) return { ok: false, reason: 'open_tramite', open: { idt: open.idt, situacao: situacaoOf(open.situacao), senderSystemId: open.sender_system_id } };
+      if (!current) s.insertNreAt1.run(input.nre, input.protocolo ?? '', at);
+      else s.bumpNre.run(input.protocolo, input.nre);
+      s.dropHolders.run(input.nre);
+      for (const h of new Set(input.holders)) s.insertHolder.run(input.nre, h, input.source, at);
       appendAudit(at, audit, null);
       return { ok: true, version: (current?.version ?? 0) + 1 };
     },
   );
 
-  const transition = db.transaction(
-    (idt: number, from: readonly Situacao[], to: Situacao, at: string, audit: AuditEntry, extra?: { refusal?: TramiteRecord['refusal'] }) => {
-      if (extra?.refusal)
-        return casMove(idt, from, to, at, audit, ', refusal_motivo = ?, refusal_justificativa = ?, refusal_at = ?', [
-          extra.refusal.motivo,
-          extra.refusal.justificativa,
-          extra.refusal.at,
-        ]);
-      return casMove(idt, from, to, at, audit);
-    },
-  );
+  const transition = db.transaction((input: Parameters<TramiteWriter['transition']>[0]) => casMove(input));
+  const markPendencias = db.transaction((systemId: string, items: { idt: number; situacao: Situacao }[]) => {
+    for (const i of items) s.markPendencia.run(systemId, i.idt, i.situacao);
+  });
+  const pruneDeliveries = db.transaction((before: string, final: readonly Situacao[]) => {
+    s.pruneLongPolls.run(before);
+    s.prunePendencias.run(situacaoSet(final));
+  });
 
   return {
     async get(idt) {
       return get(idt);
     },
     async getByTicket(ticket) {
-      return (db.prepare('SELECT * FROM tramites WHERE ticket = ? ORDER BY idt').all(ticket) as Row[]).map(toTramite);
+      return s.byTicket.all(ticket).map(toTramite);
     },
     async history(idt) {
-      return db.prepare('SELECT situacao, at FROM tramite_history WHERE idt = ? ORDER BY seq').all(idt) as {
-        situacao: Situacao;
-        at: string;
-      }[];
+      return s.historyOf.all(idt).map((h) => ({ situacao: situacaoOf(h.situacao), at: h.at }));
     },
     async components(idt) {
-      return (db.prepare('SELECT * FROM tramite_components WHERE idt = ? ORDER BY rowid').all(idt) as Row[]).map(toComponent);
+      return s.components.all(idt).map(toComponent);
     },
     async query(q) {
       const where: string[] = [];
       const params: unknown[] = [];
-      const add = (sql: string, v: unknown) => {
+      const add = (sql: string, ...v: unknown[]) => {
         where.push(sql);
-        params.push(v);
+        params.push(...v);
       };
       if (q.idt !== undefined) add('idt = ?', q.idt);
       if (q.nre !== undefined) add('nre = ?', q.nre);
@@ -348,163 +424,101 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
       if (q.remetente?.numero !== undefined) add('rem_num = ?', q.remetente.numero);
       if (q.destinatario?.repositoryId !== undefined) add('dest_rep = ?', q.destinatario.repositoryId);
       if (q.destinatario?.numero !== undefined) add('dest_num = ?', q.destinatario.numero);
-      if (q.partySystemId !== undefined) {
-        where.push('(sender_system_id = ? OR receiver_system_id = ?)');
-        params.push(q.partySystemId, q.partySystemId);
-      }
+      if (q.partySystemId !== undefined) add('(sender_system_id = ? OR receiver_system_id = ?)', q.partySystemId, q.partySystemId);
       const sql = `SELECT * FROM tramites ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY idt DESC LIMIT ?`;
-      return (db.prepare(sql).all(...params, q.limit ?? 100) as Row[]).map(toTramite);
+      let stmt = queries.get(sql);
+      if (!stmt) queries.set(sql, (stmt = db.prepare<unknown[], TramiteRow>(sql)));
+      return stmt.all(...params, q.limit ?? 100).map(toTramite);
     },
     async listForSystem(systemId, side, situacoes) {
       if (situacoes.length === 0) return [];
-      const col = side === 'sender' ? 'sender_system_id' : 'receiver_system_id';
-      const rows = db
-        .prepare(`SELECT * FROM tramites WHERE ${col} = ? AND situacao IN (${situacoes.map(() => '?').join(', ')}) ORDER BY idt`)
-        .all(systemId, ...situacoes) as Row[];
-      return rows.map(toTramite);
+      return (side === 'sender' ? s.listForSender : s.listForReceiver).all(systemId, situacaoSet(situacoes)).map(toTramite);
     },
     async nreExists(nre) {
-      return !!db.prepare('SELECT 1 FROM nres WHERE nre = ?').get(nre);
+      return !!s.nreExists.get(nre);
     },
     async getSendReceipt(idt) {
-      const r = db.prepare('SELECT * FROM send_receipts WHERE idt = ?').get(idt) as Row | undefined;
-      return r
-        ? {
-            dataDeRecebimentoDoUltimoComponenteDigital: r.data as string,
-            hashes: JSON.parse(r.hashes_json as string) as string[],
-            signedString: r.signed_string as string,
-            hashDaAssinatura: r.signature as string,
-            chainPem: r.chain_pem as string,
-          }
-        : null;
+      const r = s.send.get(idt);
+      return r ? toSendReceipt(r) : null;
     },
     async getCompletionReceipt(idt) {
-      const r = db.prepare('SELECT * FROM completion_receipts WHERE idt = ?').get(idt) as Row | undefined;
-      return r
-        ? {
-            dataDeRecebimento: r.data_de_recebimento as string,
-            hashDaAssinatura: r.hash_da_assinatura as string,
-            hashes: JSON.parse(r.hashes_json as string) as string[],
-            signedString: r.signed_string as string,
-            signerChainPem: r.signer_chain_pem as string,
-            receivedAt: r.received_at as string,
-            situacao4Date: (r.situacao4_date as string | null) ?? null,
-          }
-        : null;
+      const r = s.completion.get(idt);
+      return r ? toCompletionReceipt(r) : null;
     },
     async isBlobReferenced(key) {
-      return !!(
-        db.prepare('SELECT 1 FROM tramites WHERE metadata_blob_key = ? LIMIT 1').get(key) ??
-        db.prepare('SELECT 1 FROM component_blobs WHERE blob_key = ? LIMIT 1').get(key)
-      );
+      return !!(s.bodyReferenced.get(key) ?? s.blobReferenced.get(key));
     },
     async blobKeyOf(hash) {
-      const r = db.prepare('SELECT blob_key FROM component_blobs WHERE hash = ?').get(hash) as { blob_key: string } | undefined;
-      return r?.blob_key ?? null;
+      return s.blobKeyOf.get(hash)?.blob_key ?? null;
     },
-    async create(t, at, audit) {
+    async create(t, at, audit, flow) {
       try {
-        return create(t, at, audit);
+        return create(t, at, audit, flow);
       } catch (e) {
-        // The partial unique index caught a concurrent start for the same NRE (spec §5.4).
-        if (e instanceof Error && /UNIQUE constraint failed: tramites\.nre/.test(e.message) && t.nre) {
-          const open = db
-            .prepare('SELECT idt, situacao, nre FROM tramites WHERE nre = ? AND situacao BETWEEN 1 AND 4')
-            .get(t.nre) as { idt: number; situacao: Situacao; nre: string };
-          return { ok: false, reason: 'open_tramite', open };
+        // The partial unique index caught a start the check above did not see (spec §5.4: a
+        // concurrent writer, or an open set narrower than the index): told by the constraint's
+        // code, not by its message. No trâmite of an NRE is created while one is open, so the one
+        // blocking is its newest.
+        if (e instanceof Database.SqliteError && e.code === 'SQLITE_CONSTRAINT_UNIQUE' && t.nre) {
+          const open = s.newestOfNre.get(t.nre);
+          if (open) return { ok: false, reason: 'open_tramite', open: { idt: open.idt, situacao: situacaoOf(open.situacao), nre: open.nre } };
         }
         throw e;
       }
     },
-    async transition(idt, from, to, at, audit, extra) {
-      return transition(idt, from, to, at, audit, extra);
+    async transition(input) {
+      return transition(input);
     },
-    async markReceived(idts, hash, size, blobKey, at, audit) {
-      return markReceived(idts, hash, size, blobKey, at, audit);
+    async advance(input) {
+      return advance(input.idt, input.at, input.moves);
     },
-    async recordDownload(idt, hash, ini, fim, at, audit) {
-      return recordDownload(idt, hash, ini, fim, at, audit);
+    async markReceived(idts, hash, size, blobKey, at, audit, then) {
+      return markReceived(idts, hash, size, blobKey, at, audit, then);
+    },
+    async recordDownload(idt, hash, ini, fim, at, audit, then) {
+      return recordDownload(idt, hash, ini, fim, at, audit, then);
     },
     async saveSendReceipt(idt, r) {
-      db.prepare(
-        `INSERT INTO send_receipts (idt, data, hashes_json, signed_string, signature, chain_pem) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(idt) DO NOTHING`,
-      ).run(idt, r.dataDeRecebimentoDoUltimoComponenteDigital, JSON.stringify(r.hashes), r.signedString, r.hashDaAssinatura, r.chainPem);
+      s.insertSend.run(idt, r.dataDeRecebimentoDoUltimoComponenteDigital, JSON.stringify(r.hashes), r.signedString, r.hashDaAssinatura, r.chainPem);
     },
-    async openByReceiver(idt, at, audit) {
-      return openByReceiver(idt, at, audit);
-    },
-    async completeWithReceipt(idt, r, at, audit, register) {
-      return completeWithReceipt(idt, r, at, audit, register);
+    async completeWithReceipt(input) {
+      return completeWithReceipt(input);
     },
     async markPendenciasDelivered(systemId, items) {
-      const insert = db.prepare('INSERT INTO pendencia_deliveries (system_id, idt, situacao) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
-      db.transaction(() => items.forEach((i) => insert.run(systemId, i.idt, i.situacao)))();
+      markPendencias(systemId, items);
     },
     async recordLongPollDelivery(systemId, item, at) {
-      db.prepare(
-        `INSERT INTO longpoll_deliveries (system_id, idt, situacao, at) VALUES (?, ?, ?, ?)
-         ON CONFLICT(system_id, idt, situacao) DO UPDATE SET at = excluded.at`,
-      ).run(systemId, item.idt, item.situacao, at);
+      s.recordLongPoll.run(systemId, item.idt, item.situacao, at);
     },
     async longPollDeliveries(systemId, since) {
-      const rows = db.prepare('SELECT idt, situacao, at FROM longpoll_deliveries WHERE system_id = ? ORDER BY at').all(systemId) as {
-        idt: number;
-        situacao: number;
-        at: string;
-      }[];
+      const rows = s.longPolls.all(systemId);
       const recent = new Set(rows.filter((r) => r.at >= since).map((r) => `${r.idt}/${r.situacao}`));
       const lastStatus = new Map(rows.map((r) => [r.idt, r.situacao]));
       const recentAt = new Map(rows.filter((r) => r.at >= since).map((r) => [`${r.idt}/${r.situacao}`, r.at]));
       return { recent, lastStatus, recentAt };
     },
-    async pruneDeliveries(before) {
-      db.prepare('DELETE FROM longpoll_deliveries WHERE at < ?').run(before);
-      db.prepare('DELETE FROM pendencia_deliveries WHERE idt IN (SELECT idt FROM tramites WHERE situacao IN (6, 7, 9, 10))').run();
+    async pruneDeliveries(before, final) {
+      pruneDeliveries(before, final);
     },
     async deliveredPendencias(systemId) {
-      const rows = db.prepare('SELECT idt, situacao FROM pendencia_deliveries WHERE system_id = ?').all(systemId) as { idt: number; situacao: number }[];
-      return new Set(rows.map((r) => `${r.idt}/${r.situacao}`));
+      return new Set(s.pendencias.all(systemId).map((r) => `${r.idt}/${r.situacao}`));
     },
     async nreRegistration(nre) {
-      const n = db.prepare('SELECT nre, protocolo, version FROM nres WHERE nre = ?').get(nre) as
-        | { nre: string; protocolo: string; version: number }
-        | undefined;
+      const n = s.registration.get(nre);
       if (!n) return null;
-      const rows = db.prepare('SELECT * FROM nre_documents WHERE nre = ? ORDER BY protocolo, ordem').all(nre) as Row[];
-      return {
-        nre: n.nre,
-        protocolo: n.protocolo,
-        version: n.version,
-        documents: rows.map((r) => ({
-          protocolo: r.protocolo as string,
-          ordem: r.ordem as number,
-          especie: r.especie as number,
-          retirado: bool(r.retirado),
-          anexado: (r.anexado as string | null) ?? null,
-          components: JSON.parse(r.components_json as string) as RegisteredDocument['components'],
-          registeredIdt: r.registered_idt as number,
-        })),
-      };
+      return { nre: n.nre, protocolo: n.protocolo, version: n.version, documents: s.documents.all(nre).map(toRegisteredDocument) };
     },
-    async heldHashes(nre, systemId) {
-      const rows = db
-        .prepare(
-          `SELECT DISTINCT c.hash FROM tramite_components c JOIN tramites t ON t.idt = c.idt
-           WHERE t.nre = ? AND ((t.sender_system_id = ? AND c.received = 1) OR (t.receiver_system_id = ? AND t.situacao IN (5, 6) AND c.delivered = 1))`,
-        )
-        .all(nre, systemId, systemId) as { hash: string }[];
-      return new Set(rows.map((r) => r.hash));
+    async heldHashes(nre, systemId, concluded) {
+      return new Set(s.heldHashes.all(nre, systemId, systemId, situacaoSet(concluded)).map((r) => r.hash));
     },
     async isNreParty(nre, systemId) {
-      return !!db.prepare('SELECT 1 FROM nre_holders WHERE nre = ? AND system_id = ?').get(nre, systemId);
+      return !!s.isHolder.get(nre, systemId);
     },
-    async listIdle(before) {
-      return (db.prepare('SELECT * FROM tramites WHERE situacao BETWEEN 1 AND 4 AND last_transition_at < ? ORDER BY idt').all(before) as Row[]).map(toTramite);
+    async listIdle(situacoes, before) {
+      return s.idle.all(situacaoSet(situacoes), before).map(toTramite);
     },
     async nreHolders(nre) {
-      const rows = db.prepare('SELECT system_id, source, at FROM nre_holders WHERE nre = ? ORDER BY at, system_id').all(nre) as Row[];
-      return rows.map((r) => ({ systemId: r.system_id as string, source: r.source as NreHolder['source'], at: r.at as string }));
+      return s.holders.all(nre).map(toNreHolder);
     },
     async setNreHolders(input, at, audit) {
       return setNreHolders(input, at, audit);

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { Answer, TramitaClient } from '../../../src/client/tramita-client.ts';
 import type { Clock, Timers } from '../../../src/domain/clock.ts';
+import type { Workflow } from '../../../src/domain/situacao.ts';
 import type { FreeSpace } from '../../../src/services/deps.ts';
 import { startTestHub, type TestHub } from '../../harness/hub.ts';
 import { rawConnection, type RawConnection } from './http.ts';
@@ -33,7 +34,7 @@ export interface Ctx {
 }
 
 export async function startConformanceHub(
-  opts: { clock?: Clock; timers?: Timers; env?: Record<string, string>; freeSpace?: FreeSpace } = {},
+  opts: { clock?: Clock; timers?: Timers; env?: Record<string, string>; freeSpace?: FreeSpace; workflow?: Workflow } = {},
 ): Promise<Ctx> {
   // No periodic background sweep during a test file (spec §5.4 sweeps are driven explicitly),
   // so that before/after snapshots only see what the request under test did.
