@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { isEloError } from '../domain/errors.ts';
 import { CaAdminError } from '../runtime/ca-admin.ts';
 import { ConfigError, loadConfig, type EloConfig } from '../runtime/config.ts';
 import { assertDataDirOwner, DataDirAccessError, openDataDirStore } from '../runtime/data-dir-access.ts';
 import { dataPaths } from '../runtime/data-dir.ts';
 import type { Store } from '../store/index.ts';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from './io.ts';
+import { EXIT_FAILED, EXIT_USAGE, type CliCommand, type CliIo } from './io.ts';
+import { parseCommand } from './parse-command.ts';
 
 export interface DataDirContext {
   values: Record<string, any>;
@@ -29,17 +30,9 @@ export function dataDirCommand(
   opts: { existing?: boolean } = {},
 ): CliCommand {
   return async (args, io) => {
-    let values: Record<string, any>;
-    try {
-      ({ values } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } }, strict: true }));
-    } catch (e) {
-      io.err(`${e instanceof Error ? e.message : String(e)}\n\n${help}`);
-      return EXIT_USAGE;
-    }
-    if (values.help) {
-      io.out(help);
-      return EXIT_OK;
-    }
+    const parsed = parseCommand(args, options, help, io, { json: true });
+    if ('exit' in parsed) return parsed.exit;
+    const { values } = parsed;
     let store: Store | undefined;
     try {
       const config = loadConfig(io.env, io.cwd);

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../runtime/config.ts';
 import { DataDirAccessError } from '../../runtime/data-dir-access.ts';
 import { seedDemo } from '../../runtime/seed-demo.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io.ts';
+import { parseCommand } from '../parse-command.ts';
 
 const help = `Uso: elo seed demo [--json]
 
@@ -15,17 +15,9 @@ Opções:
 `;
 
 export const runSeedDemo: CliCommand = async (args, io) => {
-  let values: { json?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (e) {
-    io.err(`${e instanceof Error ? e.message : String(e)}\n\n${help}`);
-    return EXIT_USAGE;
-  }
-  if (values.help) {
-    io.out(help);
-    return EXIT_OK;
-  }
+  const parsed = parseCommand(args, {}, help, io, { json: true });
+  if ('exit' in parsed) return parsed.exit;
+  const { values } = parsed;
   try {
     const config = loadConfig(io.env, io.cwd);
     const report = await seedDemo(config, new Date());

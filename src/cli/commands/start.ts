@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../runtime/config.ts';
 import { DataDirAccessError, loosenedWarning } from '../../runtime/data-dir-access.ts';
 import { dataPaths } from '../../runtime/data-dir.ts';
 import { startNodeHub } from '../../runtime/hub.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io.ts';
+import { parseCommand } from '../parse-command.ts';
 
 const help = `Uso: elo start
 
@@ -12,21 +12,14 @@ de cliente, SQLite e arquivos em ./.elo/. Na primeira execução cria a AC de de
 os certificados do hub e um token de administrador.
 
 Configuração: elo.config.json na pasta atual (ou o caminho em ELO_CONFIG) e variáveis
-ELO_DATA_DIR, ELO_HOST, ELO_PORT, ELO_HOSTNAMES, ELO_TRUST_ANCHORS, ELO_CRL_FILES,
-ELO_MAX_JSON_MB, ELO_MAX_JSON_WAITING, ELO_AUTO_CANCEL_DAYS.
+ELO_* — por exemplo ELO_DATA_DIR, ELO_HOST, ELO_PORT, ELO_HOSTNAMES, ELO_TRUST_ANCHORS,
+ELO_MAX_JSON_MB e os limites de proteção (ELO_MAX_REQUESTS_PER_SYSTEM, ELO_SYSTEM_QUOTA_MB…).
+A lista completa, com os padrões, está no README, seção "Configuração".
 `;
 
 export const runStart: CliCommand = async (args, io) => {
-  try {
-    const { values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } } });
-    if (values.help) {
-      io.out(help);
-      return EXIT_OK;
-    }
-  } catch (e) {
-    io.err(`${e instanceof Error ? e.message : String(e)}\n\n${help}`);
-    return EXIT_USAGE;
-  }
+  const parsed = parseCommand(args, {}, help, io);
+  if ('exit' in parsed) return parsed.exit;
   const started = performance.now();
   let hub;
   try {
