@@ -3,6 +3,7 @@ import { clip } from '../../domain/bounded-text.ts';
 import { EloError } from '../../domain/errors.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
+import { validationFailed } from '../../domain/tramita/index.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { loadTramite, requireParty, requireSituacao, situacaoConflict } from './guards.ts';
 import { naSituacao, workflowDecisions } from './workflow.ts';
@@ -127,9 +128,8 @@ export function deliveryService(deps: ServiceDeps) {
       }
       const { ini, fim } = range ?? { ini: 0, fim: component.size };
       if (fim > component.size || ini < 0 || (component.size > 0 && ini >= fim) || ini > fim) {
-        throw new EloError(
-          'validation_failed',
-          `Os seguintes erros de validação de campos foram identificados: - a faixa [${ini}, ${fim}) não é válida para o componente de ${component.size} bytes (hash ${clip(hash)})`,
+        throw validationFailed(
+          { path: '', message: `a faixa [${ini}, ${fim}) não é válida para o componente de ${component.size} bytes (hash ${clip(hash)})` },
           { ini, fim, size: component.size },
         );
       }
