@@ -85,7 +85,10 @@ export function deliveryService(deps: ServiceDeps) {
       // the package may still be cancelled, so only the sender reads it (SEI reads
       // ticketParaReenvioDeComponentesDigitais from a replay's metadata in 1).
       if (!wf.readableByReceiver.includes(t.situacao) && t.senderSystemId !== caller.system.id) {
-        throw situacaoConflict(t, 'O destinatário só recebe os metadados depois que o remetente enviar todos os componentes digitais (situação 2).');
+        throw situacaoConflict(
+          t,
+          `O destinatário só recebe os metadados ${naSituacao(wf.readableByReceiver)}, depois que o remetente enviar todos os componentes digitais.`,
+        );
       }
       const moves = metadataFetched(actorOf(caller));
       // also heals a trâmite left in 3 with nothing pending (it cannot otherwise reach 4)
