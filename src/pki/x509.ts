@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { pemBlocks, toHex } from './encoding.ts';
+import { toHex } from './encoding.ts';
 import { sha256 } from './sha256.ts';
 
 x509.cryptoProvider.set(globalThis.crypto);
@@ -36,10 +36,3 @@ export const RSA_SHA256: RsaHashedKeyGenParams = {
 
 /** SHA-256 of the DER, lower-case hex without separators (the registry key, spec §1.4). */
 export const fingerprint256 = (cert: x509.X509Certificate): string => toHex(sha256(new Uint8Array(cert.rawData)));
-
-/** Every certificate in a PEM bundle, in file order; throws on a block that is not base64. */
-export function certificatesInPem(pem: string): x509.X509Certificate[] {
-  const blocks = pemBlocks(pem);
-  if (!blocks.ok) throw new TypeError(blocks.error);
-  return blocks.value.filter((b) => b.label === 'CERTIFICATE').map((b) => new x509.X509Certificate(b.der));
-}

@@ -9,7 +9,7 @@ import type { Caller } from '../../domain/identity.ts';
 import type { CompletionReceipt, HistoryEntry, SendReceipt, TramiteRecord } from '../../domain/tramite.ts';
 import { verifyRsaSha256 } from '../../pki/signer.ts';
 import { fromBase64, toBase64 } from '../../pki/encoding.ts';
-import { certificatesInPem } from '../../pki/x509.ts';
+import { readCertificates } from '../../pki/verify/index.ts';
 import { completionReceiptString, isReceiptDate, receiptDate, sendReceiptString, sortOrdinal } from '../../xml/receipt-strings.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { loadTramite, requireParty, requireSituacao, situacaoConflict } from './guards.ts';
@@ -103,7 +103,8 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
       tried.push(signedString);
       if (!signature) break;
       for (const cert of certificates) {
-        const [leaf] = certificatesInPem(cert.pem);
+        const read = readCertificates(cert.pem);
+        const leaf = read.ok ? read.value[0] : undefined;
         if (!leaf || !(await verifyRsaSha256(leaf, utf8(signedString), signature))) continue;
         const receipt: CompletionReceipt = {
           dataDeRecebimento: body.dataDeRecebimento,
