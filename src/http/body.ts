@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { EloError } from '../domain/errors.ts';
+import { validationFailed, type ValidationIssue } from '../domain/tramita/index.ts';
 import type { LargeBodyGate } from './large-body-gate.ts';
 import { readLimited } from './read-limited.ts';
 
@@ -88,16 +89,15 @@ const tooLarge = (limit: number) =>
 
 /** The body as a JSON object with string fields, or a 0001 naming the missing field. */
 export function requireStringFields<K extends string>(value: unknown, fields: readonly K[]): Record<K, string> {
-  const issues: string[] = [];
+  const issues: ValidationIssue[] = [];
   const obj = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  if (!obj) issues.push('- o corpo da requisição deve ser um objeto JSON');
+  if (!obj) issues.push({ path: '', message: 'o corpo da requisição deve ser um objeto JSON' });
   else
     for (const f of fields) {
-      if (obj[f] === undefined || obj[f] === null) issues.push(`- ${f} é obrigatório`);
-      else if (typeof obj[f] !== 'string') issues.push(`- ${f} deve ser um texto`);
-      else if ((obj[f] as string).length === 0) issues.push(`- ${f} não pode ser vazio`);
+      if (obj[f] === undefined || obj[f] === null) issues.push({ path: f, message: 'é obrigatório' });
+      else if (typeof obj[f] !== 'string') issues.push({ path: f, message: 'deve ser um texto' });
+      else if ((obj[f] as string).length === 0) issues.push({ path: f, message: 'não pode ser vazio' });
     }
-  if (issues.length)
-    throw new EloError('validation_failed', `Os seguintes erros de validação de campos foram identificados: ${issues.join(' ')}`);
+  if (issues.length) throw validationFailed(issues);
   return obj as Record<K, string>;
 }

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { EloError } from '../domain/errors.ts';
+import { validationFailed } from '../domain/tramita/index.ts';
 import type { StagedBlob } from '../store/index.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { readLimited } from './read-limited.ts';
@@ -13,8 +13,7 @@ async function readField(body: ReadableStream<Uint8Array>, limit: number): Promi
   return bytes === null ? null : new TextDecoder().decode(bytes);
 }
 
-const invalid = (what: string) =>
-  new EloError('validation_failed', `Os seguintes erros de validação de campos foram identificados: - ${what}`);
+const invalid = (what: string) => validationFailed({ path: '', message: what });
 
 /**
  * The upload form of spec §2.10/§2.11: `conteudo` (the bytes) streams to staging while hashed;

@@ -1,5 +1,6 @@
 import { clip } from '../domain/bounded-text.ts';
-import { EloError } from '../domain/errors.ts';
+import type { EloError } from '../domain/errors.ts';
+import { validationFailed } from '../domain/tramita/index.ts';
 
 /**
  * Wire quirks of the Tramita face (spec §1.5): PHP-style booleans, digit strings, empty bodies
@@ -14,9 +15,7 @@ export function parseBool(v: string | undefined): boolean | undefined {
 }
 
 export function validationError(path: string, problem: string): EloError {
-  return new EloError('validation_failed', `Os seguintes erros de validação de campos foram identificados: - ${path} ${problem}`, {
-    issues: [{ path, message: problem }],
-  });
+  return validationFailed({ path, message: problem }, { issues: [{ path, message: problem }] });
 }
 
 /** A positive integer path or query parameter, or a 0001 naming it. */

@@ -1,4 +1,4 @@
-import { RSA_SHA256 } from './x509.ts';
+import { RSA_SHA256, type X509Certificate } from './x509.ts';
 
 /**
  * The Signer port (ARCHITECTURE "Keys behind a Signer port"; STYLE: X-Road's isolated signer):
@@ -23,7 +23,7 @@ export function cryptoKeySigner(privateKey: CryptoKey, chainPem: string): Signer
 
 /** Verifies an RSA PKCS#1 v1.5 SHA-256 signature with a certificate's public key. */
 export async function verifyRsaSha256(
-  cert: import('@peculiar/x509').X509Certificate,
+  cert: X509Certificate,
   data: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {

@@ -5,7 +5,8 @@ import { basename, join } from 'node:path';
 import type { SystemCertificate } from '../domain/registry.ts';
 import { crlToPem, issueCrl } from '../pki/ca/crl.ts';
 import { createIntermediateCa, generateRsaKeys, importRsaPrivateKeyPem, issueLeaf, privateKeyToPem, type Issuer } from '../pki/ca/issue.ts';
-import { fromPem, x509 } from '../pki/x509.ts';
+import { fromPem } from '../pki/encoding.ts';
+import { x509 } from '../pki/x509.ts';
 import type { Store } from '../store/index.ts';
 import { loadIssuer } from './bootstrap.ts';
 import { registerCertificate } from './register-certificate.ts';
@@ -81,7 +82,7 @@ export function caAdmin(config: EloConfig, store: Store) {
     /** Republishes the CRLs when the newest is older than a day (they are valid for 7). */
     async refreshCrlsIfDue(now: Date): Promise<boolean> {
       if (!existsSync(p.rootCrl)) return false; // nothing revoked yet: no CRL, nothing to keep fresh
-      const crl = new x509.X509Crl(fromPem(await readFile(p.rootCrl, 'utf8'), 'X509 CRL') as Uint8Array<ArrayBuffer>);
+      const crl = new x509.X509Crl(fromPem(await readFile(p.rootCrl, 'utf8'), 'X509 CRL'));
       if (now.getTime() - crl.thisUpdate.getTime() < DAY) return false;
       await publishCrls(now);
       return true;

@@ -5,7 +5,7 @@ import type { Store } from '../store/index.ts';
 /** Binds an issued certificate to a system in the registry (spec §1.4: fingerprint → SPE). */
 export async function registerCertificate(store: Store, systemId: string, cert: x509.X509Certificate, now: Date): Promise<SystemCertificate> {
   const record: SystemCertificate = {
-    fingerprint256: await fingerprint256(cert),
+    fingerprint256: fingerprint256(cert),
     systemId,
     subject: cert.subject,
     serial: cert.serialNumber,

@@ -51,7 +51,7 @@ export async function seedDemo(config: EloConfig, now: Date, file: string = `${f
       let cert: x509.X509Certificate | null = null;
       if (existsSync(files.cert) && existsSync(files.key)) {
         const existing = new x509.X509Certificate(await readFile(files.cert, 'utf8'));
-        if (await store.registry.getCertificate(await fingerprint256(existing))) cert = existing;
+        if (await store.registry.getCertificate(fingerprint256(existing))) cert = existing;
       }
       if (!cert) {
         const keys = await generateRsaKeys();
@@ -72,7 +72,7 @@ export async function seedDemo(config: EloConfig, now: Date, file: string = `${f
         certificado: files.cert,
         chave: files.key,
         ac: files.ca,
-        fingerprint256: await fingerprint256(cert),
+        fingerprint256: fingerprint256(cert),
         certificadoNovo: fresh,
       });
     }

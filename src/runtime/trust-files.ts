@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import type { X509Certificate, X509Crl } from '@peculiar/x509';
+import type { X509Certificate, X509Crl } from '../pki/x509.ts';
 import { readCertificates, readCrls, summarize } from '../pki/verify/index.ts';
 import type { TrustSource } from '../services/index.ts';
 

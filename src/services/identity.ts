@@ -1,5 +1,6 @@
 import { EloError } from '../domain/errors.ts';
 import type { Caller, PeerCertificate } from '../domain/identity.ts';
+import { toHex } from '../pki/encoding.ts';
 import { presentedChainRefusal, summarize, verifyCertificate } from '../pki/verify/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import { tokenFailureLimiter } from './token-failures.ts';
@@ -34,8 +35,7 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
       all.set(p, o + 4);
       o += p.length + 4;
     }
-    const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', all));
-    return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+    return toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', all)));
   }
 
   async function verifyChain(peer: PeerCertificate, at: Date) {
@@ -98,7 +98,7 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
         return refuse('ausente', 'Informe o token de administração no cabeçalho "Authorization: Bearer <token>" (o token inicial fica em .elo/admin-token).');
       }
       const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
-      const found = await deps.store.tokens.findToken([...digest].map((b) => b.toString(16).padStart(2, '0')).join(''));
+      const found = await deps.store.tokens.findToken(toHex(digest));
       if (!found || !roles.includes(found.role)) {
         return refuse(found ? 'sem_permissao' : 'desconhecido', 'Token de administração inválido ou sem permissão para esta operação.');
       }

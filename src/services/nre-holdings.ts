@@ -1,5 +1,6 @@
 import { EloError } from '../domain/errors.ts';
 import { WORKFLOW } from '../domain/situacao.ts';
+import { formatValidationIssues, validationFailed } from '../domain/tramita/index.ts';
 import type { NreHolder, NreHoldersResult } from '../store/index.ts';
 import type { ServiceDeps } from './deps.ts';
 
@@ -28,7 +29,10 @@ const PROTOCOLO_MAX = 50; // spec §8.1
 const invalid = (issues: string[]) =>
   new EloError(
     'validation_failed',
-    `Os seguintes erros de validação de campos foram identificados no arquivo de NREs (nada foi importado): ${issues.slice(0, 20).join(' ')}${issues.length > 20 ? ` (e mais ${issues.length - 20})` : ''}`,
+    formatValidationIssues(
+      issues.slice(0, 20).map((message) => ({ path: '', message })),
+      'no arquivo de NREs (nada foi importado)',
+    ) + (issues.length > 20 ? ` (e mais ${issues.length - 20})` : ''),
     { issues },
   );
 
@@ -48,10 +52,10 @@ export function parseHoldings(text: string, sistema?: string): HoldingRow[] {
     try {
       value = JSON.parse(trimmed);
     } catch (e) {
-      throw invalid([`- o arquivo não é um JSON válido (${e instanceof Error ? e.message : 'erro de sintaxe'})`]);
+      throw invalid([`o arquivo não é um JSON válido (${e instanceof Error ? e.message : 'erro de sintaxe'})`]);
     }
     const obj = Array.isArray(value) ? { nres: value } : (value as Record<string, unknown>);
-    if (!Array.isArray(obj.nres)) throw invalid(['- nres deve ser uma lista de {"nre", "protocolo"}']);
+    if (!Array.isArray(obj.nres)) throw invalid(['nres deve ser uma lista de {"nre", "protocolo"}']);
     const fileSystem = typeof obj.sistema === 'string' ? obj.sistema : sistema;
     obj.nres.forEach((r: unknown, i: number) => {
       const o = (r && typeof r === 'object' ? r : {}) as Record<string, unknown>;
@@ -65,18 +69,18 @@ export function parseHoldings(text: string, sistema?: string): HoldingRow[] {
       rows.push({ where: `linha ${i + 1}`, nre, protocolo, sistema: own || sistema });
     });
   }
-  if (rows.length === 0) throw invalid(['- o arquivo não tem nenhum NRE']);
-  if (rows.length > MAX_HOLDINGS_ROWS) throw invalid([`- o arquivo tem ${rows.length} NREs; importe no máximo ${MAX_HOLDINGS_ROWS} por vez`]);
+  if (rows.length === 0) throw invalid(['o arquivo não tem nenhum NRE']);
+  if (rows.length > MAX_HOLDINGS_ROWS) throw invalid([`o arquivo tem ${rows.length} NREs; importe no máximo ${MAX_HOLDINGS_ROWS} por vez`]);
   const issues: string[] = [];
   const seen = new Map<string, string>();
   for (const r of rows) {
-    if (typeof r.nre !== 'string' || !NRE.test(r.nre)) issues.push(`- ${r.where}: NRE deve ter 16 dígitos (recebido: ${JSON.stringify(r.nre ?? null)})`);
+    if (typeof r.nre !== 'string' || !NRE.test(r.nre)) issues.push(`${r.where}: NRE deve ter 16 dígitos (recebido: ${JSON.stringify(r.nre ?? null)})`);
     if (typeof r.protocolo !== 'string' || !r.protocolo || r.protocolo.length > PROTOCOLO_MAX)
-      issues.push(`- ${r.where}: protocolo é obrigatório, com até ${PROTOCOLO_MAX} caracteres`);
-    if (typeof r.sistema !== 'string' || !r.sistema) issues.push(`- ${r.where}: informe o sistema (coluna sistema, campo "sistema" ou --sistema)`);
+      issues.push(`${r.where}: protocolo é obrigatório, com até ${PROTOCOLO_MAX} caracteres`);
+    if (typeof r.sistema !== 'string' || !r.sistema) issues.push(`${r.where}: informe o sistema (coluna sistema, campo "sistema" ou --sistema)`);
     if (typeof r.nre === 'string') {
       const before = seen.get(r.nre);
-      if (before) issues.push(`- ${r.where}: NRE ${r.nre} repetido (já em ${before})`);
+      if (before) issues.push(`${r.where}: NRE ${r.nre} repetido (já em ${before})`);
       else seen.set(r.nre, r.where);
     }
   }
@@ -93,7 +97,7 @@ export function nreHoldingService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'w
 
   async function requireSystem(id: string): Promise<void> {
     if (!(await registry.getSystem(id))) {
-      throw new EloError('validation_failed', `Os seguintes erros de validação de campos foram identificados: - sistema "${id}" não está registrado na federação`, { sistema: id });
+      throw validationFailed({ path: 'sistema', message: `"${id}" não está registrado na federação` }, { sistema: id });
     }
   }
 

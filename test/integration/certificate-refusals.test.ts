@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { X509Certificate } from '@peculiar/x509';
+import type { X509Certificate } from '../../src/pki/x509.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint256 } from '../../src/pki/x509.ts';
 import { privateKeyToPem } from '../../src/pki/ca/issue.ts';
@@ -24,7 +24,7 @@ describe('certificate refusals on the Tramita face, over mTLS', () => {
 
   const pem = (c: X509Certificate) => c.toString('pem') + '\n';
   async function register(c: TestCert) {
-    if (await t.hub.store.registry.getCertificate(await fingerprint256(c.cert))) return;
+    if (await t.hub.store.registry.getCertificate(fingerprint256(c.cert))) return;
     await registerCertificate(t.hub.store, 'sei-estado', c.cert, now);
   }
   async function call(leaf: TestCert, chain: TestCert[] = [int], opts: { weakClient?: boolean } = {}) {

@@ -53,9 +53,9 @@ describe('every route against every kind of caller', () => {
       const cert = await issueLeaf({ issuer: from, subject, publicKey: keys.publicKey, purpose: 'client', at: now });
       return { cert: cert.toString('pem'), key: await privateKeyToPem(keys.privateKey), ca: t.caPem, x: cert } as never;
     };
-    const third = (await credsFor('CN=sei-terceiro')) as ClientCredentials & { x: import('@peculiar/x509').X509Certificate };
+    const third = (await credsFor('CN=sei-terceiro')) as ClientCredentials & { x: import('../../src/pki/x509.ts').X509Certificate };
     await registerCertificate(store, 'sei-terceiro', third.x, now);
-    const revoked = (await credsFor('CN=sei-estado')) as ClientCredentials & { x: import('@peculiar/x509').X509Certificate };
+    const revoked = (await credsFor('CN=sei-estado')) as ClientCredentials & { x: import('../../src/pki/x509.ts').X509Certificate };
     const rec = await registerCertificate(store, 'sei-estado', revoked.x, now);
     await caAdmin(t.config, store).revoke({ fingerprint256: rec.fingerprint256 }, now);
     const foreign = await credsFor('CN=sei-estado', await createRootCa({ name: 'CN=Outra AC', at: now }));

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW, type TransitionRule, type Workflow, type WorkflowEvent } from '../../src/domain/situacao.ts';
 import { refusedWithoutChange, startConformanceHub, type Ctx } from '../conformance/support/context.ts';
@@ -84,6 +86,38 @@ describe('the store follows the workflow table the services are given', () => {
       const tr = await driveTo(ctx, 3);
       expect((await refuse(ctx, tr)).status).toBe(200);
       expect(await history(ctx, tr)).toEqual([1, 2, 3, 8]);
+    });
+  });
+
+  describe('a table in which the receiver reads the metadata only in 2 to 4 and has nothing pending in 2', () => {
+    let ctx: Ctx;
+    let agent: Agent;
+    beforeAll(async () => {
+      ctx = await startConformanceHub({
+        workflow: { ...WORKFLOW, readableByReceiver: [2, 3, 4], pendencias: { ...WORKFLOW.pendencias, receiver: [3, 4] } },
+      });
+      agent = new Agent({ connect: { ca: ctx.t.caPem } });
+    });
+    afterAll(async () => {
+      await agent?.close();
+      await ctx?.close();
+    });
+
+    it('refuses the receiver’s metadata fetch in 1 naming the situações the table serves it in, and changes nothing', async () => {
+      const tr = await start(ctx);
+      const mensagem = await refusedWithoutChange(ctx, () => ctx.client(tr.receiver).metadados(tr.idt), 409, '9004');
+      expect(mensagem).toContain('O destinatário só recebe os metadados nas situações 2 a 4, depois que o remetente enviar todos os componentes digitais.');
+      expect(await history(ctx, tr)).toEqual([1]);
+    });
+
+    it('tells operators who must act next by this table: nobody in 2, where the protocol’s table names the receiver', async () => {
+      const tr = await start(ctx);
+      await upload(ctx, tr);
+      expect(await history(ctx, tr)).toEqual([1, 2]);
+      const token = readFileSync(ctx.t.paths.adminToken, 'utf8').trim();
+      const res = await fetch(`${ctx.t.hub.url}/admin/api/tramites/${tr.idt}`, { dispatcher: agent, headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { quemDeveAgir: unknown }).quemDeveAgir).toBeNull();
     });
   });
 

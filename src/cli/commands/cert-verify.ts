@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { X509Certificate, X509Crl } from '@peculiar/x509';
+import type { X509Certificate, X509Crl } from '../../pki/x509.ts';
 import {
   certRef,
   PURPOSE_LABEL,

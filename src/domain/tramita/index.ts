@@ -23,7 +23,7 @@ export type {
   UnidadeProdutora,
   UnidadeRef,
 } from './types.ts';
-export { formatValidationIssues, MAX_ISSUES, type ValidationIssue } from './issues.ts';
+export { formatValidationIssues, MAX_ISSUES, validationFailed, type ValidationIssue } from './issues.ts';
 export { parseIniciarTramiteDocumento, parseIniciarTramiteProcesso } from './iniciar-tramite.ts';
 export { listComponents, listDocumentComponents, type ComponentRef } from './components.ts';
 export { isIsoDateTime, parseBoolean } from './readers.ts';

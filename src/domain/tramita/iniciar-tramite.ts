@@ -212,11 +212,11 @@ const newContext = (lists: CodeLists): ParseContext => ({
 /**
  * Validates the body of `POST tramites/processo` (§2.8): shapes, required fields, §8.1 limits,
  * code lists, document and component ordens. On failure, every issue found (at most 50), in body
- * order, ready for `formatValidationIssues`.
+ * order, ready for `validationFailed`.
  *
  * @example
  * const r = parseIniciarTramiteProcesso(JSON.parse(text), lists);
- * if (!r.ok) throw new EloError('validation_failed', formatValidationIssues(r.error));
+ * if (!r.ok) throw validationFailed(r.error);
  */
 export function parseIniciarTramiteProcesso(
   body: unknown,

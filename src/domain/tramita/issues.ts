@@ -7,6 +7,8 @@
  * (`processo.documentos[2] (ordem 3)`), as §8.4 recommends: the ordem is what the SEI user sees.
  */
 
+import { EloError } from '../errors.ts';
+
 export interface ValidationIssue {
   /** JSON path of the offending field; `""` for the body itself. */
   path: string;
@@ -18,19 +20,36 @@ export interface ValidationIssue {
  * hostile or broken body could yield millions of issues: the list is capped. */
 export const MAX_ISSUES = 50;
 
-const INTRO = 'Os seguintes erros de validação de campos foram identificados:';
+/** The one place the spec §8.4 sentence is written; every `0001` message starts with it. */
+const INTRO = 'Os seguintes erros de validação de campos foram identificados';
 
 /**
- * The `mensagem` of a `0001` error (spec §8.4 reference text), one "- <path> <message>" per issue.
+ * The `mensagem` of a `0001` error (spec §8.4 reference text), one "- <path> <message>" per issue
+ * (just "- <message>" when the path is `""`). `where` narrows the sentence to what was read
+ * ("no arquivo de NREs") when the issues are not about a request body.
  *
  * @example
  * formatValidationIssues([{ path: 'processo.protocolo', message: 'é obrigatório' }]);
  * // "Os seguintes erros de validação de campos foram identificados:
  * //  - processo.protocolo é obrigatório" (on one line)
  */
-export function formatValidationIssues(issues: ValidationIssue[]): string {
+export function formatValidationIssues(issues: ValidationIssue[], where?: string): string {
   const items = issues.map((i) => `- ${i.path === '' ? '' : `${i.path} `}${i.message}`);
-  return [INTRO, ...items].join(' ');
+  return [`${INTRO}${where ? ` ${where}` : ''}:`, ...items].join(' ');
+}
+
+/**
+ * The `0001` refusal (spec §8.4) for one or more issues, so no caller writes the sentence itself.
+ *
+ * @example
+ * throw validationFailed({ path: 'sistema', message: 'é obrigatório' });
+ * // mensagem: "Os seguintes erros de validação de campos foram identificados: - sistema é obrigatório"
+ */
+export function validationFailed(
+  issues: ValidationIssue | ValidationIssue[],
+  details?: Record<string, unknown>,
+): EloError {
+  return new EloError('validation_failed', formatValidationIssues(Array.isArray(issues) ? issues : [issues]), details);
 }
 
 /** Collects issues while a body is walked; keeps the first ones and counts the rest. */

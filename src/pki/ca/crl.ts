@@ -1,4 +1,5 @@
-import { RSA_SHA256, toPem, x509 } from '../x509.ts';
+import { toPem } from '../encoding.ts';
+import { RSA_SHA256, x509 } from '../x509.ts';
 import type { Issuer } from './issue.ts';
 
 export interface RevokedEntry {

@@ -1,4 +1,5 @@
-import { RSA_SHA256, toPem, x509 } from '../x509.ts';
+import { fromPem, toHex, toPem } from '../encoding.ts';
+import { RSA_SHA256, x509 } from '../x509.ts';
 
 /**
  * Issuing side of the federation PKI: a root, and leaf certificates for systems (clientAuth),
@@ -29,7 +30,7 @@ export const encodedName = (rfc4514: string): string =>
 export function randomSerial(): string {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
   bytes[0] = (bytes[0]! & 0x7f) | 0x01;
-  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(bytes);
 }
 
 export async function generateRsaKeys(modulusLength = 2048): Promise<CryptoKeyPair> {
@@ -131,6 +132,5 @@ export async function privateKeyToPem(key: CryptoKey): Promise<string> {
 }
 
 export async function importRsaPrivateKeyPem(pem: string): Promise<CryptoKey> {
-  const { fromPem } = await import('../x509.ts');
-  return globalThis.crypto.subtle.importKey('pkcs8', fromPem(pem, 'PRIVATE KEY') as Uint8Array<ArrayBuffer>, RSA_SHA256, true, ['sign']);
+  return globalThis.crypto.subtle.importKey('pkcs8', fromPem(pem, 'PRIVATE KEY'), RSA_SHA256, true, ['sign']);
 }

@@ -1,4 +1,4 @@
-import type { X509Certificate } from '@peculiar/x509';
+import type { X509Certificate } from '../x509.ts';
 
 export type HashName =
   'MD2' | 'MD4' | 'MD5' | 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';

@@ -18,7 +18,7 @@ import {
 } from './chain.ts';
 import { verifyCertificate } from './index.ts';
 import { formatName } from './names.ts';
-import type { X509Certificate } from '@peculiar/x509';
+import type { X509Certificate } from '../x509.ts';
 
 const pool = (anchors: X509Certificate[], intermediates: X509Certificate[]): PoolEntry[] => [
   ...anchors.map((cert, order) => ({ cert, anchor: true, order })),

@@ -1,10 +1,9 @@
-import 'reflect-metadata';
 import {
   AuthorityKeyIdentifierExtension,
   SubjectKeyIdentifierExtension,
   type X509Certificate,
   type X509Crl,
-} from '@peculiar/x509';
+} from '../x509.ts';
 import { nameKey } from './names.ts';
 import { verifySignedBy, type SignatureCheck } from './signature.ts';
 import { formatSerial, summarizeCertificate } from './summary.ts';

@@ -1,11 +1,10 @@
-import 'reflect-metadata';
 import {
   BasicConstraintsExtension,
   ExtendedKeyUsageExtension,
   KeyUsageFlags,
   KeyUsagesExtension,
   type X509Certificate,
-} from '@peculiar/x509';
+} from '../x509.ts';
 import { BROKEN_HASHES, describeKey, keyInfo } from './algorithms.ts';
 import { isSelfIssued, isSelfSigned, type CompletePath } from './chain.ts';
 import { messages, type CertRole } from './messages.ts';

@@ -1,12 +1,12 @@
-import 'reflect-metadata';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { federation, makeCrl } from '../../../test/pki/test-pki.ts';
 import { verifyBrainpoolEcdsa } from './brainpool.ts';
-import { ecdsaSignatureValues, spkiKeyBits, splitSigned, toHex } from './der.ts';
+import { toHex } from '../encoding.ts';
+import { ecdsaSignatureValues, spkiKeyBits, splitSigned } from './der.ts';
 import { parseCertificatesPem, readCrls, summarize } from './index.ts';
 import { EloError } from '../../domain/errors.ts';
-import { sha256 } from './sha256.ts';
+import { sha256 } from '../sha256.ts';
 import { formatSerial } from './summary.ts';
 
 // node:crypto appears only here, as the reference the portable code is checked against.

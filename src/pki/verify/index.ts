@@ -3,7 +3,6 @@
  * validity at an explicit instant, CA constraints, purpose, algorithm policy and CRL revocation.
  * Runtime-portable: @peculiar/x509 and WebCrypto only; the clock is never read here.
  */
-import 'reflect-metadata';
 
 export type {
   CertInput,

@@ -1,4 +1,4 @@
-import type { Name } from '@peculiar/x509';
+import type { Name } from '../x509.ts';
 
 /** Display names for attribute types, as OpenSSL's `-nameopt RFC2253` prints them. */
 const DISPLAY: Record<string, string> = {

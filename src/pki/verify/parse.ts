@@ -1,41 +1,8 @@
-import 'reflect-metadata';
-import { X509Certificate, X509Crl } from '@peculiar/x509';
+import { X509Certificate, X509Crl } from '../x509.ts';
 import { EloError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
+import { pemBlocks } from '../encoding.ts';
 import type { CertInput, CrlInput } from './types.ts';
-
-export interface PemBlock {
-  label: string;
-  der: Uint8Array;
-}
-
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-
-function base64ToBytes(text: string): Uint8Array | null {
-  const clean = text.replace(/[\s]/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) return null;
-  try {
-    const binary = atob(clean);
-    const out = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-    return out;
-  } catch {
-    return null;
-  }
-}
-
-/** Every PEM block of a text (RFC 7468), whatever its label. Headers (RFC 1421) are skipped. */
-export function pemBlocks(text: string): Result<PemBlock[], string> {
-  const blocks: PemBlock[] = [];
-  for (const match of text.matchAll(PEM_BLOCK)) {
-    const label = match[1] ?? '';
-    const body = (match[2] ?? '').replace(/^[A-Za-z-]+:.*$/gm, '');
-    const der = base64ToBytes(body);
-    if (!der) return err(`o bloco PEM "${label}" nº ${blocks.length + 1} não contém base64 válido`);
-    blocks.push({ label, der });
-  }
-  return ok(blocks);
-}
 
 const isPem = (text: string): boolean => text.includes('-----BEGIN ');
 

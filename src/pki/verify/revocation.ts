@@ -1,10 +1,9 @@
-import 'reflect-metadata';
 import {
   KeyUsageFlags,
   KeyUsagesExtension,
   type X509Certificate,
   type X509Crl,
-} from '@peculiar/x509';
+} from '../x509.ts';
 import { BROKEN_HASHES } from './algorithms.ts';
 import { keyIdConflict, type SignatureCache } from './chain.ts';
 import { CRL_REJECTION, messages, REVOCATION_REASON, type CertRole } from './messages.ts';

@@ -1,5 +1,4 @@
-import 'reflect-metadata';
-import { X509Certificate, type X509Crl } from '@peculiar/x509';
+import { X509Certificate, type X509Crl } from '../x509.ts';
 import {
   BROKEN_HASHES,
   keyInfo,

@@ -1,9 +1,7 @@
-import type { X509Certificate } from '@peculiar/x509';
+import { fingerprint256, type X509Certificate } from '../x509.ts';
 import { EloError } from '../../domain/errors.ts';
-import { toHex } from './der.ts';
 import { formatName } from './names.ts';
 import { toCertificates } from './parse.ts';
-import { sha256 } from './sha256.ts';
 import type { CertInput, CertSummary } from './types.ts';
 
 /** `2026-01-01T00:00:00Z`: UTC, no milliseconds (X.509 times have whole seconds). */
@@ -24,7 +22,7 @@ export function summarizeCertificate(cert: X509Certificate): CertSummary {
     subject: formatName(cert.subjectName),
     issuer: formatName(cert.issuerName),
     serial: formatSerial(cert.serialNumber),
-    fingerprint256: toHex(sha256(new Uint8Array(cert.rawData))),
+    fingerprint256: fingerprint256(cert),
     notBefore: isoSeconds(cert.notBefore),
     notAfter: isoSeconds(cert.notAfter),
   };

@@ -1,4 +1,4 @@
-import type { X509Certificate, X509Crl } from '@peculiar/x509';
+import type { X509Certificate, X509Crl } from '../x509.ts';
 
 /** What the leaf certificate is being accepted for (RFC 5280 §4.2.1.3 and §4.2.1.12). */
 export type CertPurpose = 'client' | 'server' | 'signing' | 'any';

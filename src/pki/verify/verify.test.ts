@@ -1,5 +1,4 @@
-import 'reflect-metadata';
-import { X509CrlReason } from '@peculiar/x509';
+import { X509CrlReason } from '../x509.ts';
 import { describe, expect, it } from 'vitest';
 import {
   AT,

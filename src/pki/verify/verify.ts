@@ -1,4 +1,4 @@
-import type { X509Certificate, X509Crl } from '@peculiar/x509';
+import type { X509Certificate, X509Crl } from '../x509.ts';
 import {
   buildPaths,
   fingerprintOf,

@@ -3,6 +3,7 @@ import { clip } from '../../domain/bounded-text.ts';
 import { EloError } from '../../domain/errors.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
+import { validationFailed } from '../../domain/tramita/index.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { loadTramite, requireParty, requireSituacao, situacaoConflict } from './guards.ts';
 import { naSituacao, workflowDecisions } from './workflow.ts';
@@ -84,7 +85,10 @@ export function deliveryService(deps: ServiceDeps) {
       // the package may still be cancelled, so only the sender reads it (SEI reads
       // ticketParaReenvioDeComponentesDigitais from a replay's metadata in 1).
       if (!wf.readableByReceiver.includes(t.situacao) && t.senderSystemId !== caller.system.id) {
-        throw situacaoConflict(t, 'O destinatário só recebe os metadados depois que o remetente enviar todos os componentes digitais (situação 2).');
+        throw situacaoConflict(
+          t,
+          `O destinatário só recebe os metadados ${naSituacao(wf.readableByReceiver)}, depois que o remetente enviar todos os componentes digitais.`,
+        );
       }
       const moves = metadataFetched(actorOf(caller));
       // also heals a trâmite left in 3 with nothing pending (it cannot otherwise reach 4)
@@ -127,9 +131,8 @@ export function deliveryService(deps: ServiceDeps) {
       }
       const { ini, fim } = range ?? { ini: 0, fim: component.size };
       if (fim > component.size || ini < 0 || (component.size > 0 && ini >= fim) || ini > fim) {
-        throw new EloError(
-          'validation_failed',
-          `Os seguintes erros de validação de campos foram identificados: - a faixa [${ini}, ${fim}) não é válida para o componente de ${component.size} bytes (hash ${clip(hash)})`,
+        throw validationFailed(
+          { path: '', message: `a faixa [${ini}, ${fim}) não é válida para o componente de ${component.size} bytes (hash ${clip(hash)})` },
           { ini, fim, size: component.size },
         );
       }

@@ -1,5 +1,5 @@
 import { clip } from '../../domain/bounded-text.ts';
-import { EloError } from '../../domain/errors.ts';
+import { validationFailed } from '../../domain/tramita/index.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { ServiceDeps } from '../deps.ts';
@@ -35,10 +35,10 @@ export function lifecycleService(deps: ServiceDeps) {
     /** `POST tramites/{idt}/recusa`: 3 or 4 → 8; a repeat in 8 keeps the first motivo (spec §2.22). */
     async refuse(caller: Caller, idt: number, body: { motivo: string; justificativa: string }): Promise<{ changed: boolean }> {
       if (!MOTIVOS_RECUSA[body.motivo]) {
-        throw new EloError(
-          'validation_failed',
-          `Os seguintes erros de validação de campos foram identificados: - motivo deve ser um dos códigos ${Object.keys(MOTIVOS_RECUSA).join(', ')} (recebido: "${clip(body.motivo)}")`,
-        );
+        throw validationFailed({
+          path: 'motivo',
+          message: `deve ser um dos códigos ${Object.keys(MOTIVOS_RECUSA).join(', ')} (recebido: "${clip(body.motivo)}")`,
+        });
       }
       const t = await loadTramite(tramites, idt);
       requireParty(caller, t, ['receiver']);

@@ -2,24 +2,20 @@ import { clip } from '../../domain/bounded-text.ts';
 import { EloError, isEloError } from '../../domain/errors.ts';
 import { documentsToRegister } from '../../domain/nre-rules.ts';
 import { Situacao } from '../../domain/situacao.ts';
-import type { CodeLists } from '../../domain/tramita/index.ts';
+import { validationFailed, type CodeLists } from '../../domain/tramita/index.ts';
 import { startBodyAnalysis } from './analyse.ts';
 import { storedProcessoOutline } from './stored-package.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { CompletionReceipt, HistoryEntry, SendReceipt, TramiteRecord } from '../../domain/tramite.ts';
 import { verifyRsaSha256 } from '../../pki/signer.ts';
-import { certificatesInPem } from '../../pki/x509.ts';
+import { fromBase64, toBase64 } from '../../pki/encoding.ts';
+import { readCertificates } from '../../pki/verify/index.ts';
 import { completionReceiptString, isReceiptDate, receiptDate, sendReceiptString, sortOrdinal } from '../../xml/receipt-strings.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { loadTramite, requireParty, requireSituacao, situacaoConflict } from './guards.ts';
 import { naSituacao, workflowDecisions } from './workflow.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
-const toBase64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
-const fromBase64 = (s: string): Uint8Array | null => {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(s) || s.length % 4 !== 0) return null;
-  return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-};
 
 /** Send receipt (spec §2.13, §7.3) and completion receipt (spec §2.20, §2.21, §7.1, §7.2). */
 export function receiptService(deps: ServiceDeps, lists: CodeLists) {
@@ -34,10 +30,13 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
    */
   function requireReceiptDateFormat(posted: string): void {
     if (isReceiptDate(posted)) return;
-    throw new EloError(
-      'validation_failed',
-      `Os seguintes erros de validação de campos foram identificados: - dataDeRecebimento deve ter exatamente o formato YYYY-MM-DDTHH:MM:SS.000Z, em UTC (recebido: "${clip(posted)}"). ` +
-        'Use a data da situação 4 do trâmite, como em mudancasDeSituacao.',
+    throw validationFailed(
+      {
+        path: 'dataDeRecebimento',
+        message:
+          `deve ter exatamente o formato YYYY-MM-DDTHH:MM:SS.000Z, em UTC (recebido: "${clip(posted)}"). ` +
+          'Use a data da situação 4 do trâmite, como em mudancasDeSituacao.',
+      },
       { issues: [{ path: 'dataDeRecebimento', message: 'formato YYYY-MM-DDTHH:MM:SS.000Z' }] },
     );
   }
@@ -53,10 +52,13 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
     const situacao4Date = at4 ? receiptDate(new Date(at4)) : null;
     const diverges = situacao4Date !== posted;
     if (diverges && !deps.settings.acceptReceiptDateMismatch)
-      throw new EloError(
-        'validation_failed',
-        `Os seguintes erros de validação de campos foram identificados: - dataDeRecebimento (${posted}) deve ser a data em que o trâmite ${t.idt} chegou à situação 4 ` +
-          `(${situacao4Date ?? 'não registrada'}: a entrada situacao 4 de mudancasDeSituacao, em UTC, com .000Z). Assine o recibo com essa data e envie de novo.`,
+      throw validationFailed(
+        {
+          path: 'dataDeRecebimento',
+          message:
+            `(${posted}) deve ser a data em que o trâmite ${t.idt} chegou à situação 4 ` +
+            `(${situacao4Date ?? 'não registrada'}: a entrada situacao 4 de mudancasDeSituacao, em UTC, com .000Z). Assine o recibo com essa data e envie de novo.`,
+        },
         { issues: [{ path: 'dataDeRecebimento', message: 'difere da data da situação 4' }], situacao4Date },
       );
     return { situacao4Date, diverges };
@@ -101,7 +103,8 @@ export function receiptService(deps: ServiceDeps, lists: CodeLists) {
       tried.push(signedString);
       if (!signature) break;
       for (const cert of certificates) {
-        const [leaf] = certificatesInPem(cert.pem);
+        const read = readCertificates(cert.pem);
+        const leaf = read.ok ? read.value[0] : undefined;
         if (!leaf || !(await verifyRsaSha256(leaf, utf8(signedString), signature))) continue;
         const receipt: CompletionReceipt = {
           dataDeRecebimento: body.dataDeRecebimento,

@@ -2,6 +2,7 @@ import { clip } from '../../domain/bounded-text.ts';
 import { EloError } from '../../domain/errors.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
+import { validationFailed } from '../../domain/tramita/index.ts';
 import type { StagedBlob } from '../../store/index.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { situacaoConflict } from './guards.ts';
@@ -45,18 +46,14 @@ export function uploadService(deps: ServiceDeps) {
   /** The requested component of a ticket for a hash, or a 0001 naming it (spec §2.10). */
   async function requestedComponent(target: UploadTarget, hash: string | undefined, protocolo: string | undefined) {
     if (!hash) {
-      throw new EloError(
-        'validation_failed',
-        'Os seguintes erros de validação de campos foram identificados: - hashDoComponenteDigital é obrigatório (campo do formulário ou parâmetro de consulta)',
-      );
+      throw validationFailed({ path: 'hashDoComponenteDigital', message: 'é obrigatório (campo do formulário ou parâmetro de consulta)' });
     }
     for (const t of target.tramites) {
       const c = (await tramites.components(t.idt)).find((x) => x.hash === hash && x.requested);
       if (c) return { hash, size: c.size, tramite: t };
     }
-    throw new EloError(
-      'validation_failed',
-      `Os seguintes erros de validação de campos foram identificados: - hashDoComponenteDigital ${clip(hash)} não foi solicitado para o trâmite ${target.tramites[0]!.idt} (protocolo ${clip(protocolo ?? 'não informado')})`,
+    throw validationFailed(
+      { path: 'hashDoComponenteDigital', message: `${clip(hash)} não foi solicitado para o trâmite ${target.tramites[0]!.idt} (protocolo ${clip(protocolo ?? 'não informado')})` },
       { hash: clip(hash) },
     );
   }
@@ -150,9 +147,11 @@ export function uploadService(deps: ServiceDeps) {
             (p) => !(p.ini === range.ini && p.fim === range.fim) && p.ini < range.fim && range.ini < p.fim,
           );
           if (overlapping.length) {
-            throw new EloError(
-              'validation_failed',
-              `Os seguintes erros de validação de campos foram identificados: - a parte [${range.ini}, ${range.fim}) sobrepõe partes já recebidas (${describe(overlapping)}) do componente ${c.hash}. Reenvie as partes com os mesmos limites.`,
+            throw validationFailed(
+              {
+                path: '',
+                message: `a parte [${range.ini}, ${range.fim}) sobrepõe partes já recebidas (${describe(overlapping)}) do componente ${c.hash}. Reenvie as partes com os mesmos limites.`,
+              },
               { range, overlapping },
             );
           }
@@ -218,10 +217,7 @@ export function uploadService(deps: ServiceDeps) {
           );
         }
         if (!input.hash) {
-          throw new EloError(
-            'validation_failed',
-            'Os seguintes erros de validação de campos foram identificados: - hashDoComponenteDigital é obrigatório (campo do formulário ou parâmetro de consulta)',
-          );
+          throw validationFailed({ path: 'hashDoComponenteDigital', message: 'é obrigatório (campo do formulário ou parâmetro de consulta)' });
         }
         const hash = input.hash;
         const owners: { t: TramiteRecord; size: number }[] = [];
@@ -230,9 +226,11 @@ export function uploadService(deps: ServiceDeps) {
           if (c) owners.push({ t, size: c.size });
         }
         if (owners.length === 0) {
-          throw new EloError(
-            'validation_failed',
-            `Os seguintes erros de validação de campos foram identificados: - hashDoComponenteDigital ${clip(hash)} não foi solicitado para o trâmite ${target.tramites[0]!.idt} (protocolo ${clip(input.protocolo ?? 'não informado')})`,
+          throw validationFailed(
+            {
+              path: 'hashDoComponenteDigital',
+              message: `${clip(hash)} não foi solicitado para o trâmite ${target.tramites[0]!.idt} (protocolo ${clip(input.protocolo ?? 'não informado')})`,
+            },
             { hash: clip(hash) },
           );
         }

@@ -1,41 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { OPEN_SITUACOES, ruleFor, WORKFLOW, type Situacao, type WorkflowEvent } from '../../domain/situacao.ts';
-import type { CreateFlow, FollowUps, NewTramite } from '../index.ts';
+import { OPEN_SITUACOES, type Situacao } from '../../domain/situacao.ts';
+import { audit, flow, key, newTramite, whenReceived } from '../../../test/harness/store-fixtures.ts';
 import { openSqliteStore } from './index.ts';
 
 const NEEDING: Situacao[] = [1, 2, 3, 4, 5, 6, 8, 9];
-const audit = { kind: 'teste', actor: 'teste' };
-
-/** The moves the services decide from the protocol's workflow, as the store receives them. */
-const rule = (on: WorkflowEvent) => ruleFor(WORKFLOW, on)!;
-const hub = { kind: 'teste.hub', actor: 'hub' };
-const whenReceived: FollowUps = [{ ...rule('componentes_recebidos'), audit: hub, when: 'requested_all_received' }];
-const whenDelivered: FollowUps = [{ ...rule('componentes_entregues'), audit: hub, when: 'nothing_pending_for_receiver' }];
-const flow: CreateFlow = { initial: WORKFLOW.initial, open: WORKFLOW.open, then: whenReceived };
-const key = (c: string) => `sha256/${c.repeat(64)}`;
-
-function newTramite(over: Partial<NewTramite> = {}): NewTramite {
-  return {
-    kind: 'processo',
-    nre: null,
-    protocolo: 'P-1',
-    remetente: { repositoryId: 1, numero: '1' },
-    destinatario: { repositoryId: 1, numero: '2' },
-    receptora: null,
-    senderSystemId: 's1',
-    receiverSystemId: 's2',
-    isReplay: false,
-    envioParcial: false,
-    urgente: false,
-    motivoUrgencia: null,
-    metadataBlobKey: key('0'),
-    packageSpan: null,
-    propsSpan: null,
-    ticket: null,
-    components: [{ hash: 'h1', size: 10, protocolo: 'P-1', occurrences: 1, requested: true, pendingForReceiver: true }],
-    ...over,
-  };
-}
 
 async function cancelledWithBlob(store: ReturnType<typeof openSqliteStore>, protocolo: string, hash: string, blob: string) {
   const c = await store.tramites.create(newTramite({ protocolo, metadataBlobKey: key('9'), components: [{ hash, size: 10, protocolo, occurrences: 1, requested: true, pendingForReceiver: true }] }), 'a', audit, flow);

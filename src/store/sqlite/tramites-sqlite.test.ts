@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ruleFor, WORKFLOW, type WorkflowEvent } from '../../domain/situacao.ts';
-import type { CreateFlow, FollowUps, NewTramite } from '../index.ts';
+import { audit, flow, newTramite, rule, whenDelivered, whenReceived } from '../../../test/harness/store-fixtures.ts';
 import { openSqliteStore } from './index.ts';
 import { rangesCover } from './tramites-sqlite.ts';
 
@@ -10,38 +9,6 @@ const seed = {
   estruturas: [],
   sistemas: [],
 };
-
-function newTramite(over: Partial<NewTramite> = {}): NewTramite {
-  return {
-    kind: 'processo',
-    nre: null,
-    protocolo: 'P-1',
-    remetente: { repositoryId: 1, numero: '1' },
-    destinatario: { repositoryId: 1, numero: '2' },
-    receptora: null,
-    senderSystemId: 's1',
-    receiverSystemId: 's2',
-    isReplay: false,
-    envioParcial: false,
-    urgente: false,
-    motivoUrgencia: null,
-    metadataBlobKey: 'sha256/' + '0'.repeat(64),
-    packageSpan: null,
-    propsSpan: null,
-    ticket: null,
-    components: [{ hash: 'h1', size: 10, protocolo: 'P-1', occurrences: 1, requested: true, pendingForReceiver: true }],
-    ...over,
-  };
-}
-
-const audit = { kind: 'teste', actor: 'teste' };
-
-/** The moves the services decide from the protocol's workflow, as the store receives them. */
-const rule = (on: WorkflowEvent) => ruleFor(WORKFLOW, on)!;
-const hub = { kind: 'teste.hub', actor: 'hub' };
-const whenReceived: FollowUps = [{ ...rule('componentes_recebidos'), audit: hub, when: 'requested_all_received' }];
-const whenDelivered: FollowUps = [{ ...rule('componentes_entregues'), audit: hub, when: 'nothing_pending_for_receiver' }];
-const flow: CreateFlow = { initial: WORKFLOW.initial, open: WORKFLOW.open, then: whenReceived };
 
 describe('sqlite trâmite store', () => {
   it('tells whether ranges cover [0, size) whatever their order and overlaps', () => {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { expectedActor, situacaoNome } from '../../../domain/situacao.ts';
+import { situacaoNome } from '../../../domain/situacao.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { json, parsePositiveInt } from '../../wire.ts';
 import { registerAdminNres } from './nres.ts';
@@ -35,8 +35,7 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/tramites/:idt{[0-9]+}', async (c) => {
     const idt = parsePositiveInt(c.req.param('idt'), 'IDT');
-    const { tramite: t, history, components, events } = await deps.services.audit.tramiteStory(idt);
-    const actor = expectedActor(t.situacao);
+    const { tramite: t, nextActor: actor, history, components, events } = await deps.services.audit.tramiteStory(idt);
     return json({
       tramite: { ...t, situacaoNome: situacaoNome[t.situacao] },
       quemDeveAgir: actor === 'sender' ? t.senderSystemId : actor === 'receiver' ? t.receiverSystemId : null,

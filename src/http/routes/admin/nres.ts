@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { EloError } from '../../../domain/errors.ts';
+import { validationFailed } from '../../../domain/tramita/index.ts';
 import { parseHoldings } from '../../../services/nre-holdings.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { readLimited } from '../../read-limited.ts';
@@ -60,7 +61,7 @@ export function registerAdminNres(app: Hono<AppEnv>, deps: AppDeps): void {
   app.post('/nres/:nre/reatribuicao', async (c) => {
     const body = await optionalObject(c);
     const sistema = text(body.sistema);
-    if (!sistema) throw new EloError('validation_failed', 'Os seguintes erros de validação de campos foram identificados: - sistema é obrigatório');
+    if (!sistema) throw validationFailed({ path: 'sistema', message: 'é obrigatório' });
     return json({ reatribuido: true, sistema, ...(await service.reassign(c.req.param('nre'), sistema, c.get('operator'), text(body.motivo))) });
   });
 }
