@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -41,12 +41,21 @@ export async function startNginx(o: { upstreamPort: number; certFile: string; ke
   if (!nginxBinary) throw new Error('nginx is not installed');
   const dir = mkdtempSync(join(tmpdir(), 'elo-nginx-'));
   for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, d));
+  // nginx reads its own copies of the server key and certificate
+  copyFileSync(o.certFile, join(dir, 'servidor.pem'));
+  copyFileSync(o.keyFile, join(dir, 'servidor.key'));
+  // Unprivileged: run as root (a CI container), nginx itself runs as nobody and owns its folder.
+  const nobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : null;
+  if (nobody) {
+    chmodSync(dir, 0o700);
+    for (const f of [dir, ...readdirSync(dir).map((e) => join(dir, e))]) chownSync(f, nobody.uid, nobody.gid);
+  }
   const port = await freePort();
   const block = readmeNginxBlock()
     .replace('server 127.0.0.1:8080;', `server 127.0.0.1:${o.upstreamPort};`)
     .replace('listen 443 ssl;', `listen 127.0.0.1:${port} ssl;`)
-    .replace('/etc/nginx/elo/servidor.pem', o.certFile)
-    .replace('/etc/nginx/elo/servidor.key', o.keyFile);
+    .replace('/etc/nginx/elo/servidor.pem', join(dir, 'servidor.pem'))
+    .replace('/etc/nginx/elo/servidor.key', join(dir, 'servidor.key'));
   const config = `worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log info;
@@ -62,8 +71,10 @@ ${block}
 }
 `;
   writeFileSync(join(dir, 'nginx.conf'), config);
+  if (nobody) chownSync(join(dir, 'nginx.conf'), nobody.uid, nobody.gid);
   const child: ChildProcess = spawn(nginxBinary, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    ...(nobody ?? {}),
   });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += String(d)));

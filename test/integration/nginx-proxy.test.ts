@@ -84,6 +84,8 @@ describe.skipIf(missing)(`Elo behind nginx${missing ? ' (skipped: nginx is not i
     expect(nginx.accessLog()).toMatch(new RegExp(`POST /interoperabilidade/rest/v3/tramites/${idt}/recibo HTTP/1.1" 200`));
     const direct = await new Promise<number>((r) => t.hub.server.getConnections((_e, n) => r(n)));
     expect(direct).toBe(0);
+    // uploads and downloads streamed: nginx buffered nothing to a temporary file (it warns when it does)
+    expect(nginx.errorLog()).not.toMatch(/buffered to a temporary file/);
   });
 
   it('refuses a certificate of another CA with the protocol JSON, not nginx’s HTML', async () => {
@@ -136,6 +138,8 @@ describe.skipIf(missing)(`Elo behind nginx${missing ? ' (skipped: nginx is not i
     const up = await sender.enviarComponente(String(started.body.ticketParaEnvioDeComponentesDigitais), { ...pkg.components[0]!, protocolo: '99990.000102/2026-01' });
     expect(up.status, up.text).toBe(200);
     expect(Date.now() - began).toBeLessThan(60_000);
+    // streamed: nginx wrote no request body to a temporary file (it logs a warning when it does)
+    expect(nginx.errorLog()).not.toMatch(/buffered to a temporary file/);
     const idt = started.body.IDT as number;
     const view = (await sender.tramites({ IDT: idt })).body.tramites[0]!;
     expect(view.situacaoAtual).toBe(2);
