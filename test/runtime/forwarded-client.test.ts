@@ -11,6 +11,7 @@ import {
   parseNetwork,
   trustedProxyMatcher,
 } from '../../src/runtime/forwarded-client.ts';
+import { loadConfig } from '../../src/runtime/config.ts';
 import type { Log } from '../../src/services/deps.ts';
 import { federation } from '../pki/test-pki.ts';
 
@@ -180,4 +181,24 @@ describe('the peer ports behind trusted proxies', async () => {
     expect(peer.peerCertificate(c)).toBe(direct);
   });
 
+});
+
+describe('proxy configuration', () => {
+  it('reads trusted proxies, the header and the proxy listener from ELO_* variables', () => {
+    const c = loadConfig({ ELO_TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8,127.0.0.1', ELO_CLIENT_CERT_HEADER: 'Client-Cert', ELO_PROXY_LISTEN: '[::1]:8080' }, '/tmp');
+    expect(c.trustedProxies).toEqual(['10.0.0.0/8', 'fd00::/8', '127.0.0.1']);
+    expect(c.clientCertHeader).toBe('Client-Cert');
+    expect(c.proxyListen).toBe('[::1]:8080');
+    expect(loadConfig({}, '/tmp')).toMatchObject({ trustedProxies: [], clientCertHeader: 'X-SSL-Client-Cert', proxyListen: '' });
+  });
+
+  it('refuses to start with an invalid trusted proxy, header name or listener, naming the field', () => {
+    expect(() => loadConfig({ ELO_TRUSTED_PROXIES: '10.0.0.0/33' }, '/tmp')).toThrow(/trustedProxies.*ELO_TRUSTED_PROXIES.*CIDR inválido/s);
+    expect(() => loadConfig({ ELO_CLIENT_CERT_HEADER: 'X SSL' }, '/tmp')).toThrow(/clientCertHeader/);
+    expect(() => loadConfig({ ELO_TRUSTED_PROXIES: '127.0.0.1', ELO_PROXY_LISTEN: '8080' }, '/tmp')).toThrow(/proxyListen/);
+  });
+
+  it('refuses a proxy listener without trusted proxies: nothing forwarded could ever be accepted on it', () => {
+    expect(() => loadConfig({ ELO_PROXY_LISTEN: '127.0.0.1:8080' }, '/tmp')).toThrow(/proxyListen.*exige trustedProxies/s);
+  });
 });
