@@ -230,7 +230,8 @@ export function forwardedClient(o: ForwardedClientOptions) {
   const chainHeader = header === 'client-cert' ? 'client-cert-chain' : null;
   let window = { start: -Infinity, lines: 0, suppressed: 0 };
 
-  function logIgnored(address: string | null, length: number) {
+  /** At most IGNORED_HEADER_LOG_PER_MINUTE lines a minute, the next one saying how many were left out. */
+  function boundedWarn(event: string, data: Record<string, unknown>) {
     const now = o.clock.now().getTime();
     if (now - window.start >= 60_000) window = { start: now, lines: 0, suppressed: window.suppressed };
     if (window.lines >= IGNORED_HEADER_LOG_PER_MINUTE) {
@@ -240,20 +241,34 @@ export function forwardedClient(o: ForwardedClientOptions) {
     window.lines++;
     const suppressed = window.suppressed;
     window.suppressed = 0;
-    o.log({
-      level: 'warn',
-      event: 'certificado_encaminhado_ignorado',
-      data: {
-        origem: (address ?? 'desconhecida').slice(0, 64),
-        cabecalho: o.clientCertHeader,
-        caracteres: length,
-        motivo: 'endereço não está em trustedProxies',
-        ...(suppressed ? { omitidosAntes: suppressed } : {}),
-      },
+    o.log({ level: 'warn', event, data: { ...data, ...(suppressed ? { omitidosAntes: suppressed } : {}) } });
+  }
+  const origin = (address: string | null | undefined) => (address ?? 'desconhecida').slice(0, 64);
+
+  function logIgnored(address: string | null, length: number) {
+    boundedWarn('certificado_encaminhado_ignorado', {
+      origem: origin(address),
+      cabecalho: o.clientCertHeader,
+      caracteres: length,
+      motivo: 'endereço não está em trustedProxies',
     });
   }
 
   return {
+    /** Whether a connection from `address` comes from a trusted proxy. */
+    trusts: (address: string | null | undefined) => isTrusted(address),
+    /**
+     * The refusal for a connection to the proxy listener from an address that is not a trusted
+     * proxy (logged, bounded): that listener is plain HTTP and serves only the proxy.
+     */
+    proxyListenerRefusal(address: string | null | undefined): EloError {
+      boundedWarn('ouvinte_do_proxy_recusado', { origem: origin(address), motivo: 'endereço não está em trustedProxies' });
+      return new EloError(
+        'not_authorised',
+        `Esta porta atende somente o proxy configurado em trustedProxies, e a conexão veio de ${origin(address)}. Conecte-se ao endereço HTTPS do hub.`,
+        { origin: origin(address) },
+      );
+    },
     peerCertificate(c: Context): PeerCertificate | null {
       const value = c.req.header(header);
       const address = o.direct.address(c);
@@ -268,7 +283,9 @@ export function forwardedClient(o: ForwardedClientOptions) {
       if (!parsed.ok) {
         throw new EloError(
           'certificate_refused',
-          `O certificado de cliente encaminhado pelo proxy no cabeçalho ${o.clientCertHeader} está malformado: ${parsed.error}. Confira a configuração do proxy (nginx: proxy_set_header ${o.clientCertHeader} $ssl_client_escaped_cert).`,
+          `O certificado de cliente encaminhado pelo proxy no cabeçalho ${o.clientCertHeader} está malformado: ${parsed.error}. Confira a configuração do proxy (${
+            chainHeader ? 'RFC 9440: Client-Cert: :base64 do DER:' : `nginx: proxy_set_header ${o.clientCertHeader} $ssl_client_escaped_cert`
+          }).`,
           { reason: 'forwarded_certificate_malformed', header: o.clientCertHeader },
         );
       }

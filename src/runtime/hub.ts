@@ -44,6 +44,8 @@ export interface Hub {
   store: Store;
   blobs: BlobStore;
   app: ReturnType<typeof createApp>;
+  /** Trusted-proxy ports (README "Atrás de um balanceador (nginx)"). */
+  peer: ReturnType<typeof forwardedClient>;
   /** Runs the periodic sweep now, or waits for the one in progress. */
   sweep(): Promise<void>;
   bootstrap: BootstrapReport;
@@ -167,6 +169,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     store,
     blobs,
     app,
+    peer,
     bootstrap,
     permissionWarnings,
     sweep,
@@ -274,10 +277,14 @@ export async function startNodeHub(config: EloConfig, opts: HubOptions = {}): Pr
 async function startProxyListener(config: EloConfig, hub: Hub): Promise<NonNullable<RunningHub['proxy']>> {
   const at = config.proxyListen.lastIndexOf(':');
   const host = config.proxyListen.slice(0, at).replace(/^\[(.*)\]$/, '$1');
-  const server = createPlainServer(
-    { requestTimeout: 330_000, headersTimeout: 60_000, keepAliveTimeout: 65_000 },
-    getRequestListener(hub.app.fetch, { overrideGlobalObjects: false }),
-  );
+  const serve = getRequestListener(hub.app.fetch, { overrideGlobalObjects: false });
+  const server = createPlainServer({ requestTimeout: 330_000, headersTimeout: 60_000, keepAliveTimeout: 65_000 }, (req, res) => {
+    if (hub.peer.trusts(req.socket.remoteAddress)) return void serve(req, res);
+    // anyone else reaching this plain-HTTP port is refused before anything is read (not even a token)
+    const e = hub.peer.proxyListenerRefusal(req.socket.remoteAddress);
+    res.writeHead(e.status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+    res.end(JSON.stringify({ codigoErro: e.codigoErro, mensagem: e.mensagem }));
+  });
   server.maxConnections = config.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

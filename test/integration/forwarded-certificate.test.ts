@@ -143,35 +143,50 @@ describe('a certificate header from an address that is not a trusted proxy', () 
   });
   afterAll(async () => t?.close());
 
-  it('is ignored and logged even when it carries the valid certificate of a registered system', async () => {
-    const cert = readFileSync(t.seed.sistemas.find((s) => s.id === 'sei-estado')!.certificado, 'utf8');
+  const captureLog = async (fn: () => Promise<void>) => {
     const lines: string[] = [];
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
       lines.push(String(chunk));
       return true;
     });
     try {
-      const r = await viaProxy(t, REPOS, { 'x-ssl-client-cert': escaped(cert), 'x-forwarded-for': '10.0.0.1' });
-      expect(r.status).toBe(401);
-      expect(r.body.codigoErro).toBe('9001');
+      await fn();
     } finally {
       spy.mockRestore();
     }
+    return lines;
+  };
+
+  it('is ignored and logged on the mTLS listener even when it carries the valid certificate of a registered system', async () => {
+    const cert = readFileSync(t.seed.sistemas.find((s) => s.id === 'sei-estado')!.certificado, 'utf8');
+    const agent = new Agent({ connect: { ca: t.caPem } });
+    const lines = await captureLog(async () => {
+      try {
+        const r = await fetch(t.hub.url + REPOS, { dispatcher: agent, headers: { 'x-ssl-client-cert': escaped(cert), 'x-forwarded-for': '10.0.0.1' } });
+        expect(r.status).toBe(401);
+        expect(((await r.json()) as Refusal).codigoErro).toBe('9001');
+      } finally {
+        await agent.close();
+      }
+    });
     const ignored = lines.filter((l) => l.includes('certificado_encaminhado_ignorado'));
     expect(ignored).toHaveLength(1);
     expect(JSON.parse(ignored[0]!).data).toMatchObject({ origem: '127.0.0.1', cabecalho: 'X-SSL-Client-Cert' });
     expect(ignored[0]).not.toContain('BEGIN');
   });
 
-  it('is ignored on the mTLS listener too: only the TLS handshake names the caller there', async () => {
+  it('gets nothing from the plain-HTTP proxy listener: refused before the request is read, and logged', async () => {
     const cert = readFileSync(t.seed.sistemas.find((s) => s.id === 'sei-estado')!.certificado, 'utf8');
-    const agent = new Agent({ connect: { ca: t.caPem } });
-    try {
-      const r = await fetch(t.hub.url + REPOS, { dispatcher: agent, headers: { 'x-ssl-client-cert': escaped(cert) } });
-      expect(r.status).toBe(401);
-      expect(((await r.json()) as Refusal).codigoErro).toBe('9001');
-    } finally {
-      await agent.close();
-    }
+    const before = t.snapshot();
+    const lines = await captureLog(async () => {
+      const r = await viaProxy(t, REPOS, { 'x-ssl-client-cert': escaped(cert) });
+      expect(r).toMatchObject({ status: 403, type: 'application/json; charset=utf-8', body: { codigoErro: '9002' } });
+      expect(r.body.mensagem).toMatch(/somente o proxy configurado em trustedProxies.*127\.0\.0\.1/);
+      const admin = await fetch(t.hub.proxy!.url + '/admin/api/certificados', { headers: { authorization: 'Bearer qualquer' } });
+      expect(admin.status).toBe(403);
+    });
+    expect(lines.filter((l) => l.includes('ouvinte_do_proxy_recusado'))).toHaveLength(2);
+    expect(lines.filter((l) => l.includes('token_admin_recusado'))).toHaveLength(0);
+    expect(t.snapshot()).toEqual(before);
   });
 });
