@@ -75,12 +75,26 @@ export function parseAddress(text: string): Address | null {
   return v === null ? null : { family: 4, value: v };
 }
 
-/** The canonical text of an address: dotted IPv4 (also for IPv4-mapped IPv6), else IPv6 as given, lower case. */
+/**
+ * The canonical text of an address, so that one client is one origin however a proxy spells it:
+ * dotted IPv4 (also for an IPv4-mapped IPv6), else IPv6 as RFC 5952 writes it.
+ */
 export function canonicalAddress(text: string): string | null {
   const a = parseAddress(text);
   if (!a) return null;
   if (a.family === 4) return [24n, 16n, 8n, 0n].map((s) => String((a.value >> s) & 0xffn)).join('.');
-  return text.trim().replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  const groups = Array.from({ length: 8 }, (_, i) => Number((a.value >> BigInt(112 - 16 * i)) & 0xffffn));
+  // the longest run of two or more zero groups becomes "::" (the first, on a tie)
+  let best = { at: -1, len: 1 };
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > best.len) best = { at: i, len: j - i };
+    i = j === i ? i + 1 : j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best.at < 0) return hex.join(':');
+  return `${hex.slice(0, best.at).join(':')}::${hex.slice(best.at + best.len).join(':')}`;
 }
 
 interface Network {

@@ -85,6 +85,12 @@ describe('trusted proxy addresses', () => {
     expect(trustedProxyMatcher(['10.0.0.0/8'])('::ffff:a00:1')).toBe(true);
     expect(trustedProxyMatcher(['10.0.0.0/8'])('::ffff:b00:1')).toBe(false);
     expect(canonicalAddress('::ffff:192.0.2.1')).toBe('192.0.2.1');
+    expect(canonicalAddress('2001:0DB8:0:0:0:0:0:1')).toBe('2001:db8::1');
+    expect(canonicalAddress('2001:db8:0:1:0:0:0:0')).toBe('2001:db8:0:1::');
+    expect(canonicalAddress('::1')).toBe('::1');
+    expect(canonicalAddress('::')).toBe('::');
+    expect(canonicalAddress('1:0:0:2:0:0:0:3')).toBe('1:0:0:2::3');
+    expect(canonicalAddress('1:2:3:4:5:6:7:8')).toBe('1:2:3:4:5:6:7:8');
   });
 
   it('trusts nobody when the list is empty, and no unparseable address', () => {
