@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseNetwork } from './forwarded-client.ts';
 
 /**
  * The one configuration schema (issue: Foundation §2). Sources, later ones winning: defaults,
@@ -54,6 +55,12 @@ export const configSchema = z.object({
   purgeComponentsAfterDays: z.number().min(0).max(36_500).default(0),
   /** Large JSON bodies that wait while another is analysed (one at a time); more get 503. */
   maxJsonWaiting: z.number().int().min(0).max(100).default(2),
+  /** Proxies (addresses or CIDR blocks, IPv4/IPv6) whose forwarded client certificate and address are believed. */
+  trustedProxies: z.array(z.string().min(1).refine((e) => parseNetwork(e) !== null, 'endereço ou bloco CIDR inválido')).default([]),
+  /** Header a trusted proxy writes the client certificate in: nginx's escaped PEM, or RFC 9440 `Client-Cert`. */
+  clientCertHeader: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'nome de cabeçalho HTTP inválido').default('X-SSL-Client-Cert'),
+  /** Plain-HTTP listener for the proxy (`host:port`), started only with trustedProxies; empty: none. */
+  proxyListen: z.union([z.literal(''), z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[0-9.]+|localhost):\d{1,5}$/, 'use host:porta, ex.: 127.0.0.1:8080')]).default(''),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -82,6 +89,9 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_CANCELLED_RETENTION_DAYS: { field: 'cancelledRetentionDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_PURGE_COMPONENTS_AFTER_DAYS: { field: 'purgeComponentsAfterDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_MAX_JSON_WAITING: { field: 'maxJsonWaiting', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_TRUSTED_PROXIES: { field: 'trustedProxies', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
+  ELO_CLIENT_CERT_HEADER: { field: 'clientCertHeader', parse: (v) => v },
+  ELO_PROXY_LISTEN: { field: 'proxyListen', parse: (v) => v },
 };
 
 export class ConfigError extends Error {
@@ -135,6 +145,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
   if (config.systemQuotaMb < config.maxComponentMb) {
     throw new ConfigError([
       `campo "systemQuotaMb" (${origin.systemQuotaMb ?? 'padrão'}): deve ser pelo menos maxComponentMb (${config.maxComponentMb}), senão um componente do tamanho máximo nunca caberia na cota de um sistema`,
+    ]);
+  }
+  if (config.proxyListen && config.trustedProxies.length === 0) {
+    throw new ConfigError([
+      `campo "proxyListen" (${origin.proxyListen ?? 'padrão'}): exige trustedProxies (o endereço do proxy), senão nenhum certificado encaminhado seria aceito nele`,
     ]);
   }
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
+import { createServer as createPlainServer, type Server as PlainServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Clock, Timers } from '../domain/clock.ts';
@@ -22,6 +23,7 @@ import { assertDataDirOwner, loosenedPermissions, openDataDirStore } from './dat
 import { dataPaths } from './data-dir.ts';
 import { loadCodeLists } from './federation-files.ts';
 import { nodePeerAddress, nodePeerCertificate } from './node-peer.ts';
+import { forwardedClient } from './forwarded-client.ts';
 import { startBodyWorker } from './start-body-analyser.ts';
 import { fileTrustSource } from './trust-files.ts';
 
@@ -42,6 +44,8 @@ export interface Hub {
   store: Store;
   blobs: BlobStore;
   app: ReturnType<typeof createApp>;
+  /** Trusted-proxy ports (README "Atrás de um balanceador (nginx)"). */
+  peer: ReturnType<typeof forwardedClient>;
   /** Runs the periodic sweep now, or waits for the one in progress. */
   sweep(): Promise<void>;
   bootstrap: BootstrapReport;
@@ -119,10 +123,19 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     timers: opts.timers ?? systemTimers,
     ...(opts.workflow ? { workflow: opts.workflow } : {}),
   });
+  // Behind a TLS-terminating proxy the certificate and address come in headers, believed only
+  // from trustedProxies (README "Atrás de um balanceador (nginx)").
+  const peer = forwardedClient({
+    trustedProxies: config.trustedProxies,
+    clientCertHeader: config.clientCertHeader,
+    direct: { certificate: nodePeerCertificate, address: nodePeerAddress },
+    log,
+    clock,
+  });
   const app = createApp({
     services,
-    peerCertificate: nodePeerCertificate,
-    peerAddress: nodePeerAddress,
+    peerCertificate: peer.peerCertificate,
+    peerAddress: peer.peerAddress,
     publishedCrl: async (name) => {
       const file = { 'federacao-ac.crl': paths.rootCrl, 'federacao-ac-intermediaria.crl': paths.intermediateCrl }[name];
       return file && existsSync(file) ? new Uint8Array(readFileSync(file)) : null;
@@ -156,6 +169,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     store,
     blobs,
     app,
+    peer,
     bootstrap,
     permissionWarnings,
     sweep,
@@ -182,6 +196,8 @@ export interface RunningHub extends Hub {
   server: Server;
   url: string;
   port: number;
+  /** The plain-HTTP listener for the trusted proxy (config proxyListen), or null. */
+  proxy: { server: PlainServer; url: string; port: number } | null;
 }
 
 /**
@@ -221,17 +237,59 @@ export async function startNodeHub(config: EloConfig, opts: HubOptions = {}): Pr
   });
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let proxy: RunningHub['proxy'] = null;
+  if (config.proxyListen) {
+    try {
+      proxy = await startProxyListener(config, hub);
+    } catch (e) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await hub.close();
+      throw e;
+    }
+  }
   return {
     ...hub,
     server,
     port,
     url: `https://${host}:${port}`,
+    proxy,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await Promise.all(
+        [server, ...(proxy ? [proxy.server] : [])].map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
+      );
       await hub.close();
     },
   };
+}
+
+/**
+ * The listener a TLS-terminating proxy reaches Elo on: plain HTTP, because the proxy has already
+ * done TLS and asked for the client certificate, which it forwards in a header that is believed
+ * only from trustedProxies. Bind it only where the proxy reaches (loopback, a private network):
+ * the mTLS listener stays for direct clients. Same timeouts and connection cap as HTTPS.
+ */
+async function startProxyListener(config: EloConfig, hub: Hub): Promise<NonNullable<RunningHub['proxy']>> {
+  const at = config.proxyListen.lastIndexOf(':');
+  const host = config.proxyListen.slice(0, at).replace(/^\[(.*)\]$/, '$1');
+  const serve = getRequestListener(hub.app.fetch, { overrideGlobalObjects: false });
+  const server = createPlainServer({ requestTimeout: 330_000, headersTimeout: 60_000, keepAliveTimeout: 65_000 }, (req, res) => {
+    if (hub.peer.trusts(req.socket.remoteAddress)) return void serve(req, res);
+    // anyone else reaching this plain-HTTP port is refused before anything is read (not even a token)
+    const e = hub.peer.proxyListenerRefusal(req.socket.remoteAddress);
+    res.writeHead(e.status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+    res.end(JSON.stringify({ codigoErro: e.codigoErro, mensagem: e.mensagem }));
+  });
+  server.maxConnections = config.maxConnections;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(config.proxyListen.slice(at + 1)), host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return { server, port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
 }

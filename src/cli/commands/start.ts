@@ -47,6 +47,7 @@ export const runStart: CliCommand = async (args, io) => {
   io.out(`Elo pronto em ${ms} ms: ${hub.url}`);
   io.out(`  Face Tramita:      ${hub.url}/interoperabilidade/rest/v3/`);
   io.out(`  Saúde:             ${hub.url}/healthz`);
+  if (hub.proxy) io.out(`  Para o proxy:      ${hub.proxy.url} (HTTP; certificados encaminhados só de ${hub.config.trustedProxies.join(', ')})`);
   io.out(`  Pasta de dados:    ${p.root}`);
   io.out(`  Banco de dados:    ${p.database}`);
   io.out(`  AC da federação:   ${p.caCert}`);
