@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Clock } from '../domain/clock.ts';
 import { EloError } from '../domain/errors.ts';
+import { fromBase64, pemBlocks } from '../pki/encoding.ts';
 import type { PeerCertificate } from '../domain/identity.ts';
 import type { Log } from '../services/deps.ts';
 
@@ -158,13 +159,7 @@ export function forwardedClientAddress(
   return realIp ? canonicalAddress(realIp) : null;
 }
 
-const base64ToBytes = (b64: string): Uint8Array | null => {
-  if (b64.length === 0 || b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return null;
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-};
+const base64ToBytes = (b64: string): Uint8Array | null => (b64.length === 0 ? null : fromBase64(b64));
 
 /** Forwarded certificate headers bigger than this are refused unread (a chain of 10 is ~25 KB). */
 export const FORWARDED_CERT_MAX_CHARS = 96 * 1024;
@@ -202,14 +197,21 @@ export function parseForwardedCertificate(value: string, chainValue?: string): P
   } catch {
     return { ok: false, error: 'codificação de URL inválida (esperado o PEM de $ssl_client_escaped_cert do nginx)' };
   }
-  const blocks = [...pem.matchAll(/-----BEGIN CERTIFICATE-----([^-]*)-----END CERTIFICATE-----/g)];
-  const outside = pem.replace(/-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g, '');
-  if (blocks.length === 0 || outside.trim() !== '') {
+  const blocks = pemBlocks(pem);
+  if (!blocks.ok) return { ok: false, error: 'o PEM não está em base64 válido' };
+  // only whole CERTIFICATE blocks, and nothing around them: every BEGIN line must open one
+  const begins = pem.split('-----BEGIN ').length - 1;
+  const trimmed = pem.trim();
+  if (
+    blocks.value.length === 0 ||
+    begins !== blocks.value.length ||
+    blocks.value.some((b) => b.label !== 'CERTIFICATE' || b.der.length === 0) ||
+    !trimmed.startsWith('-----BEGIN CERTIFICATE-----') ||
+    !trimmed.endsWith('CERTIFICATE-----')
+  ) {
     return { ok: false, error: 'não contém um certificado PEM (BEGIN/END CERTIFICATE)' };
   }
-  const ders = blocks.map((b) => base64ToBytes(b[1]!.replace(/\s+/g, '')));
-  if (ders.some((d) => d === null)) return { ok: false, error: 'o PEM não está em base64 válido' };
-  const [leaf, ...chain] = ders as Uint8Array[];
+  const [leaf, ...chain] = blocks.value.map((b) => b.der);
   return { ok: true, value: { leaf: leaf!, chain } };
 }
 

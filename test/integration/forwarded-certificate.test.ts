@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { X509Certificate } from '@peculiar/x509';
+import type { X509Certificate } from '../../src/pki/x509.ts';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fingerprint256 } from '../../src/pki/x509.ts';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { X509Certificate } from '@peculiar/x509';
+import type { X509Certificate } from '../../src/pki/x509.ts';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTramitaClient, type ClientCredentials, type TramitaClient } from '../../src/client/tramita-client.ts';
