@@ -54,6 +54,14 @@ export const configSchema = z.object({
   purgeComponentsAfterDays: z.number().min(0).max(36_500).default(0),
   /** Large JSON bodies that wait while another is analysed (one at a time); more get 503. */
   maxJsonWaiting: z.number().int().min(0).max(100).default(2),
+  /**
+   * PostgreSQL connection URL (postgres://…): the hub's database is that server's instead of the
+   * SQLite file in the data folder, so that several hub nodes can share it. Unset: SQLite.
+   */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\/\S+$/, 'deve ser uma URL postgres://usuário:senha@servidor:porta/banco')
+    .optional(),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -82,6 +90,7 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_CANCELLED_RETENTION_DAYS: { field: 'cancelledRetentionDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_PURGE_COMPONENTS_AFTER_DAYS: { field: 'purgeComponentsAfterDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_MAX_JSON_WAITING: { field: 'maxJsonWaiting', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_DATABASE_URL: { field: 'databaseUrl', parse: (v) => v },
 };
 
 export class ConfigError extends Error {

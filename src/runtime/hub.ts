@@ -18,7 +18,7 @@ import { bootstrapDataDir, type BootstrapReport } from './bootstrap.ts';
 import { caAdmin } from './ca-admin.ts';
 import { hubCertificateProblems } from './hub-certificates.ts';
 import type { EloConfig } from './config.ts';
-import { assertDataDirOwner, loosenedPermissions, openDataDirStore } from './data-dir-access.ts';
+import { assertDataDirOwner, loosenedPermissions, openConfiguredStore } from './data-dir-access.ts';
 import { dataPaths } from './data-dir.ts';
 import { loadCodeLists } from './federation-files.ts';
 import { nodePeerAddress, nodePeerCertificate } from './node-peer.ts';
@@ -76,7 +76,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   const paths = dataPaths(config.dataDir);
   assertDataDirOwner(config.dataDir);
   const permissionWarnings = existsSync(paths.root) ? loosenedPermissions(config.dataDir) : [];
-  const store = openDataDirStore(config.dataDir);
+  const store = await openConfiguredStore(config);
   const bootstrap = await bootstrapDataDir(config, store, clock.now());
   const signingKey = await importRsaPrivateKeyPem(readFileSync(paths.signingKey, 'utf8'));
   const codeLists = loadCodeLists();

@@ -55,7 +55,9 @@ export const runStart: CliCommand = async (args, io) => {
   io.out(`  Face Tramita:      ${hub.url}/interoperabilidade/rest/v3/`);
   io.out(`  Saúde:             ${hub.url}/healthz`);
   io.out(`  Pasta de dados:    ${p.root}`);
-  io.out(`  Banco de dados:    ${p.database}`);
+  // the password of a PostgreSQL URL is never printed
+  const database = hub.config.databaseUrl ? `PostgreSQL ${hub.config.databaseUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}` : p.database;
+  io.out(`  Banco de dados:    ${database}`);
   io.out(`  AC da federação:   ${p.caCert}`);
   io.out(`  Certificado TLS:   ${p.tlsCert}`);
   io.out(`  Assinatura:        ${p.signingCert}`);
