@@ -49,6 +49,8 @@ export async function startTestHub(
     config,
     seed,
     dir,
+    /** What a CLI command needs to work on this hub's data: its folder and, on PostgreSQL, its database. */
+    env: { ELO_DATA_DIR: dir, ...(database ? { ELO_DATABASE_URL: database.url } : {}) } as Record<string, string>,
     paths: dataPaths(dir),
     creds,
     caPem,

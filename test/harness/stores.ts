@@ -72,13 +72,14 @@ export async function openTestStore(kind: StoreKind = testStoreKind()): Promise<
     const db = await freshDatabase();
     const s = await openPostgresStore(db.url, { maxConnections: 4 });
     let closed: Promise<void> | null = null;
+    const closePool = s.close.bind(s);
     store = Object.assign(s, {
       kind,
       async sql<R>(text: string, params: unknown[] = []): Promise<R[]> {
         let n = 0;
         return (await s.pool.query(text.replace(/\?/g, () => `$${++n}`), params)).rows as R[];
       },
-      close: () => (closed ??= s.close().then(() => db.drop())),
+      close: () => (closed ??= closePool().then(() => db.drop())),
     });
   }
   onTestFinished(() => store.close());
