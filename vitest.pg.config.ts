@@ -15,6 +15,8 @@ export default defineConfig({
       'test/conformance/**/*.test.ts',
       'test/integration/security.test.ts',
       'test/integration/nre-holdings.test.ts',
+      // several hub nodes on one database: PostgreSQL only
+      'test/postgres/**/*.pg-test.ts',
     ],
     globalSetup: ['test/harness/postgres-global-setup.ts'],
     testTimeout: 60_000,

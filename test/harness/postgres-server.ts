@@ -57,9 +57,15 @@ async function main(): Promise<number> {
   // the cluster's owner: postgres when run as root (initdb refuses root), else this user
   const asOwner = (cmd: string, args: string[]) => (root ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]) as [string, string[]];
   if (root) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-    chownSync(dir, uid, gid);
+    try {
+      const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+      const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+      chownSync(dir, uid, gid);
+    } catch {
+      process.stderr.write('O usuário postgres não existe (o PostgreSQL se recusa a rodar como root): reinstale o pacote postgresql.\n');
+      rmSync(dir, { recursive: true, force: true });
+      return 1;
+    }
   }
   chmodSync(dir, 0o700);
   const port = await freePort();

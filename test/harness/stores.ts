@@ -52,6 +52,8 @@ export async function freshDatabase(): Promise<{ url: string; name: string; drop
 
 export interface TestStore extends Store {
   kind: StoreKind;
+  /** The PostgreSQL database's URL (another node may open it too); null on SQLite. */
+  url: string | null;
   /** Raw SQL for a test's setup and checks; `?` placeholders, written in SQL both databases accept. */
   sql<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
 }
@@ -63,6 +65,7 @@ export async function openTestStore(kind: StoreKind = testStoreKind()): Promise<
     const s = openSqliteStore(':memory:');
     store = Object.assign(s, {
       kind,
+      url: null,
       async sql<R>(text: string, params: unknown[] = []): Promise<R[]> {
         const st = s.db.prepare(text);
         return st.reader ? (st.all(...params) as R[]) : (st.run(...params), []);
@@ -75,6 +78,7 @@ export async function openTestStore(kind: StoreKind = testStoreKind()): Promise<
     const closePool = s.close.bind(s);
     store = Object.assign(s, {
       kind,
+      url: db.url,
       async sql<R>(text: string, params: unknown[] = []): Promise<R[]> {
         let n = 0;
         return (await s.pool.query(text.replace(/\?/g, () => `$${++n}`), params)).rows as R[];
