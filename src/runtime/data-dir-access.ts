@@ -140,5 +140,15 @@ export async function openConfiguredStore(config: Pick<EloConfig, 'dataDir' | 'd
   if (!config.databaseUrl) return openDataDirStore(config.dataDir);
   assertDataDirOwner(config.dataDir);
   mkdirSync(dataPaths(config.dataDir).root, { recursive: true, mode: PRIVATE_DIR_MODE });
-  return openPostgresStore(config.databaseUrl);
+  try {
+    return await openPostgresStore(config.databaseUrl);
+  } catch (e) {
+    // the URL's password never reaches a log or a terminal
+    const where = config.databaseUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+    throw new Error(
+      `Não foi possível abrir o banco PostgreSQL de ELO_DATABASE_URL (${where}): ${e instanceof Error ? e.message : String(e)}. ` +
+        'Confira a URL, se o servidor aceita conexões deste computador e se o usuário pode criar tabelas no banco.',
+      { cause: e },
+    );
+  }
 }

@@ -30,3 +30,18 @@ describe('ELO_DATABASE_URL selects the store', () => {
     }
   });
 });
+
+describe('an unreachable PostgreSQL', () => {
+  it('stops with a Portuguese message naming the server, without the password', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'elo-dburl-'));
+    try {
+      // port 1 on loopback: nothing listens there
+      const config = loadConfig({ ELO_DATA_DIR: dir, ELO_DATABASE_URL: 'postgres://elo:segredo@127.0.0.1:1/elo' }, dir);
+      const attempt = openConfiguredStore(config);
+      await expect(attempt).rejects.toThrow(/Não foi possível abrir o banco PostgreSQL de ELO_DATABASE_URL \(postgres:\/\/elo:\*\*\*@127\.0\.0\.1:1\/elo\)/);
+      await expect(attempt).rejects.not.toThrow(/segredo/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
