@@ -91,6 +91,18 @@ describe('PostgreSQL store shared by several hub nodes', () => {
     expect((await a.tramites.query({ nre })).map((t) => t.idt)).toEqual([winner!.idt]);
   });
 
+  it('lets one of many first starts of the same process by one sender through, from either node, and answers open_tramite to the others', async () => {
+    const [a, b] = await twoNodes();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).tramites.create(newTramite({ protocolo: 'P-7' }), 'a', audit, flow)),
+    );
+    const winners = results.filter((r) => r.ok);
+    expect(winners).toHaveLength(1);
+    const winner = winners[0]!.ok ? winners[0]!.tramite : null;
+    for (const r of results.filter((x) => !x.ok)) expect(r).toEqual({ ok: false, reason: 'open_tramite', open: { idt: winner!.idt, situacao: 1, nre: winner!.nre } });
+    expect((await a.tramites.query({ protocolo: 'P-7' })).map((t) => t.idt)).toEqual([winner!.idt]);
+  });
+
   it('moves a trâmite on once when two nodes record its last two components at the same moment', async () => {
     const [a, b] = await twoNodes();
     for (let round = 0; round < 5; round++) {

@@ -93,6 +93,8 @@ const s = {
     `SELECT idt, situacao, nre, sender_system_id FROM tramites WHERE nre = $1 AND situacao = ANY($2::int[])
      AND NOT (sender_system_id = ANY($3::text[])) ORDER BY idt LIMIT 1`,
   ),
+  /** Serialises, across nodes, the starts of one process by one sender (no NRE yet to lock or index on). */
+  protocoloLock: stmt<[string, string]>("SELECT pg_advisory_xact_lock(hashtextextended('elo.protocolo:' || $1 || '/' || $2, 0))"),
   newestOfNre: stmt<[string], OpenRow>('SELECT idt, situacao, nre, sender_system_id FROM tramites WHERE nre = $1 ORDER BY idt DESC LIMIT 1'),
   /** The registration's version, locked: rule checks, holder changes and registration are serialised per NRE. */
   nreVersion: stmt<[string], { version: number }>('SELECT version FROM nres WHERE nre = $1 FOR UPDATE'),
@@ -186,7 +188,8 @@ const openResult = (r: OpenRow): CreateResult => ({ ok: false, reason: 'open_tra
  * would abort and replay whole uploads' bookkeeping under contention on the same ticket; row locks
  * make the waiting explicit and cheap. What SQLite's single writer gave for free is made explicit:
  * IDT, NRE and ticket counters are rows updated with RETURNING (locked until commit), the sender
- * quota is checked under a per-sender advisory lock, and the one-open-trâmite-per-NRE rule is the
+ * quota is checked under a per-sender advisory lock (and a first start of a process, which has no
+ * NRE yet, under one per sender and protocolo), and the one-open-trâmite-per-NRE rule is the
  * partial unique index, whose violation (23505) is reported as the open trâmite that blocks.
  */
 export function postgresTramites(pool: pg.Pool): TramiteReader & TramiteWriter {
@@ -269,6 +272,8 @@ export function postgresTramites(pool: pg.Pool): TramiteReader & TramiteWriter {
         await run(c, s.adoptNre, nre, t.protocolo, at);
       } else {
         if (t.kind === 'processo') {
+          // two nodes starting the same process of one sender take turns, so the second sees the first's trâmite
+          await rows(c, s.protocoloLock, t.senderSystemId, t.protocolo);
           const o = await one(c, s.openBySender, t.protocolo, t.senderSystemId, open);
           if (o) return openResult(o);
         }
