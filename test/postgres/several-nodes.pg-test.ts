@@ -3,6 +3,7 @@ import { OPEN_SITUACOES, ruleFor, WORKFLOW, type WorkflowEvent } from '../../src
 import type { CreateFlow, FollowUps, NewTramite, Store } from '../../src/store/index.ts';
 import { migrations } from '../../src/store/postgres/migrations.ts';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
+import { postgresSweepLeader } from '../../src/store/postgres/leader.ts';
 import { freshDatabase, openTestStore } from '../harness/stores.ts';
 
 /**
@@ -61,6 +62,23 @@ describe('PostgreSQL store shared by several hub nodes', () => {
       expect(applied.rows.map((r) => r.version)).toEqual(migrations.map((_, i) => i + 1));
       await Promise.all(nodes.map((n) => n.close()));
     } finally {
+      await db.drop();
+    }
+  });
+
+  it('lets one node at a time run the sweep, and another take over when it stops', async () => {
+    const db = await freshDatabase();
+    const [a, b] = [postgresSweepLeader(db.url), postgresSweepLeader(db.url)];
+    try {
+      expect(await a.isLeader()).toBe(true);
+      expect(await b.isLeader()).toBe(false);
+      expect(await a.isLeader()).toBe(true); // still holds it at its next tick
+      await a.close();
+      expect(await b.isLeader()).toBe(true);
+      expect(await a.isLeader()).toBe(false); // a stopped node never sweeps again
+    } finally {
+      await a.close();
+      await b.close();
       await db.drop();
     }
   });
