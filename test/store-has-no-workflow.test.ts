@@ -2,8 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WORKFLOW, type Situacao } from '../src/domain/situacao.ts';
-import Database from 'better-sqlite3';
-import { openSqliteStore } from '../src/store/sqlite/index.ts';
+import { openTestStore, testStoreKind } from './harness/stores.ts';
 
 /**
  * ARCHITECTURE "The workflow is the domain's": a store adapter receives every from→to and every
@@ -49,6 +48,8 @@ describe('the store executes the workflow and never decides it', () => {
   it('has no situação literal nor transition decision in any store adapter (released migrations aside)', () => {
     const files = sources(storeDir);
     expect(files.length).toBeGreaterThan(3);
+    // every adapter is read: SQLite and PostgreSQL alike
+    for (const adapter of ['sqlite', 'postgres']) expect(files.some((f) => relative(storeDir, f).startsWith(`${adapter}/`)), adapter).toBe(true);
     const offences = files.flatMap((f) => workflowLiterals(readFileSync(f, 'utf8')).map((o) => `${relative(storeDir, f)}:${o}`));
     expect(offences).toEqual([]);
   });
@@ -68,41 +69,46 @@ describe('the store executes the workflow and never decides it', () => {
     const allowed = [
       "import { isSituacao, type Situacao } from '../../domain/situacao.ts';",
       "WHERE idt = @idt AND situacao IN (SELECT value FROM json_each(@from))",
+      'WHERE idt = $7 AND situacao = ANY($8::int[])',
       'const changed = s.markReceived.run(idt, hash).changes;',
     ];
     for (const a of allowed) expect(workflowLiterals(a), a).toEqual([]);
   });
 
   /**
-   * Migrations are never edited once released (migrations.ts), so migration 1's partial unique
-   * index keeps its literal `WHERE situacao BETWEEN 1 AND 4`. It must agree with the domain's open
-   * set: for every situação, a second trâmite of the same NRE is refused by the database exactly
-   * when both are open. A table with another open set needs a new migration replacing the index.
+   * Migrations are never edited once released (migrations.ts of each adapter), so the partial
+   * unique index of one open trâmite per NRE keeps its literal set (SQLite: `situacao BETWEEN 1 AND
+   * 4`; PostgreSQL: `situacao IN (1, 2, 3, 4)`). It must agree with the domain's open set: for
+   * every situação, a second trâmite of the same NRE is refused by the database exactly when both
+   * are open. A table with another open set needs a new migration replacing the index. Run on the
+   * store of this run (PostgreSQL under `npm run test:pg`).
    */
-  it('has the frozen one-open-trâmite-per-NRE index agree with the domain’s open set, situação by situação', () => {
-    const store = openSqliteStore(':memory:');
-    const db = store.db;
-    db.prepare("INSERT INTO nres (nre, protocolo, created_at) VALUES ('0000000000000001', 'P', 'a')").run();
-    const insert = db.prepare(
-      `INSERT INTO tramites (idt, nre, kind, protocolo, rem_rep, rem_num, dest_rep, dest_num, sender_system_id, receiver_system_id,
-        situacao, ticket, is_replay, envio_parcial, urgente, metadata_blob_key, created_at, last_transition_at)
-       VALUES (?, '0000000000000001', 'processo', 'P', 1, '1', 1, '2', 'a', 'b', ?, 't', 0, 0, 0, 'k', 'a', 'a')`,
-    );
+  it.each([testStoreKind()])('has the frozen one-open-trâmite-per-NRE index agree with the domain’s open set, situação by situação (%s)', async (kind) => {
+    const store = await openTestStore(kind);
+    const insert = (idt: number, nre: string, s: Situacao) =>
+      store.sql(
+        `INSERT INTO tramites (idt, nre, kind, protocolo, rem_rep, rem_num, dest_rep, dest_num, sender_system_id, receiver_system_id,
+          situacao, ticket, is_replay, envio_parcial, urgente, metadata_blob_key, created_at, last_transition_at)
+         VALUES (?, ?, 'processo', 'P', 1, '1', 1, '2', 'a', 'b', ?, 't', false, false, false, 'k', 'a', 'a')`,
+        [idt, nre, s],
+      );
+    // told by the constraint's code, never by its message
+    const uniqueViolation = (e: unknown) =>
+      typeof e === 'object' && e !== null && 'code' in e && (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === '23505');
     const blocking: Situacao[] = [];
     let idt = 1;
     for (let s = 1 as Situacao; s <= 10; s = (s + 1) as Situacao) {
-      const tx = db.transaction(() => {
-        insert.run(idt++, s);
-        insert.run(idt++, s);
-        throw new Error('rollback');
-      });
+      // an NRE of its own per situação: nothing to roll back between them
+      const nre = String(s).padStart(16, '0');
+      await store.sql("INSERT INTO nres (nre, protocolo, created_at) VALUES (?, 'P', 'a')", [nre]);
+      await insert(idt++, nre, s);
       try {
-        tx();
+        await insert(idt++, nre, s);
       } catch (e) {
-        if (e instanceof Database.SqliteError && e.code === 'SQLITE_CONSTRAINT_UNIQUE') blocking.push(s);
+        if (uniqueViolation(e)) blocking.push(s);
+        else throw e;
       }
     }
     expect(blocking).toEqual([...WORKFLOW.open].sort((a, b) => a - b));
-    void store.close();
   });
 });

@@ -3,7 +3,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { isEloError } from '../domain/errors.ts';
 import { CaAdminError } from '../runtime/ca-admin.ts';
 import { ConfigError, loadConfig, type EloConfig } from '../runtime/config.ts';
-import { assertDataDirOwner, DataDirAccessError, openDataDirStore } from '../runtime/data-dir-access.ts';
+import { assertDataDirOwner, DataDirAccessError, openConfiguredStore } from '../runtime/data-dir-access.ts';
 import { dataPaths } from '../runtime/data-dir.ts';
 import type { Store } from '../store/index.ts';
 import { EXIT_FAILED, EXIT_USAGE, type CliCommand, type CliIo } from './io.ts';
@@ -38,11 +38,12 @@ export function dataDirCommand(
       const config = loadConfig(io.env, io.cwd);
       assertDataDirOwner(config.dataDir);
       const database = dataPaths(config.dataDir).database;
-      if (opts.existing && !existsSync(database)) {
+      // with PostgreSQL (databaseUrl) the database lives on its server, not in the folder
+      if (opts.existing && !config.databaseUrl && !existsSync(database)) {
         io.err(`Não há banco de dados em ${database}. Confira ELO_DATA_DIR (a pasta de dados do hub).`);
         return EXIT_FAILED;
       }
-      store = openDataDirStore(config.dataDir);
+      store = await openConfiguredStore(config);
       return await body({ values, io, config, store, now: new Date() });
     } catch (e) {
       if (e instanceof ConfigError || e instanceof DataDirAccessError) {

@@ -61,6 +61,14 @@ export const configSchema = z.object({
   clientCertHeader: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'nome de cabeçalho HTTP inválido').default('X-SSL-Client-Cert'),
   /** Plain-HTTP listener for the proxy (`host:port`), started only with trustedProxies; empty: none. */
   proxyListen: z.union([z.literal(''), z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[0-9.]+|localhost):\d{1,5}$/, 'use host:porta, ex.: 127.0.0.1:8080')]).default(''),
+  /**
+   * PostgreSQL connection URL (postgres://…): the hub's database is that server's instead of the
+   * SQLite file in the data folder, so that several hub nodes can share it. Unset: SQLite.
+   */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\/\S+$/, 'deve ser uma URL postgres://usuário:senha@servidor:porta/banco')
+    .optional(),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -92,6 +100,7 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_TRUSTED_PROXIES: { field: 'trustedProxies', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_CLIENT_CERT_HEADER: { field: 'clientCertHeader', parse: (v) => v },
   ELO_PROXY_LISTEN: { field: 'proxyListen', parse: (v) => v },
+  ELO_DATABASE_URL: { field: 'databaseUrl', parse: (v) => v },
 };
 
 export class ConfigError extends Error {

@@ -1,7 +1,9 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../store/index.ts';
+import { openPostgresStore } from '../store/postgres/index.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
+import type { EloConfig } from './config.ts';
 import { dataPaths } from './data-dir.ts';
 
 /**
@@ -127,4 +129,26 @@ export function openDataDirStore(dataDir: string): Store {
   const store = openSqliteStore(p.database);
   if (fresh) makePrivate([p.database, `${p.database}-wal`, `${p.database}-shm`]);
   return store;
+}
+
+/**
+ * The configured store: PostgreSQL when `databaseUrl` is set (several hub nodes share it; blobs,
+ * keys and certificates stay in the data folder), otherwise the data folder's SQLite file, opened
+ * as `openDataDirStore` does. Composition roots and data-folder commands open the store this way.
+ */
+export async function openConfiguredStore(config: Pick<EloConfig, 'dataDir' | 'databaseUrl'>): Promise<Store> {
+  if (!config.databaseUrl) return openDataDirStore(config.dataDir);
+  assertDataDirOwner(config.dataDir);
+  mkdirSync(dataPaths(config.dataDir).root, { recursive: true, mode: PRIVATE_DIR_MODE });
+  try {
+    return await openPostgresStore(config.databaseUrl);
+  } catch (e) {
+    // the URL's password never reaches a log or a terminal
+    const where = config.databaseUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+    throw new Error(
+      `Não foi possível abrir o banco PostgreSQL de ELO_DATABASE_URL (${where}): ${e instanceof Error ? e.message : String(e)}. ` +
+        'Confira a URL, se o servidor aceita conexões deste computador e se o usuário pode criar tabelas no banco.',
+      { cause: e },
+    );
+  }
 }

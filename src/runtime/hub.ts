@@ -14,12 +14,13 @@ import { cryptoKeySigner } from '../pki/signer.ts';
 import { createServices, type Services } from '../services/index.ts';
 import type { FreeSpace, Log } from '../services/deps.ts';
 import { fsBlobStore } from '../store/blobs/fs-blob-store.ts';
+import { postgresSweepLeader } from '../store/postgres/leader.ts';
 import type { BlobStore, Store } from '../store/index.ts';
 import { bootstrapDataDir, type BootstrapReport } from './bootstrap.ts';
 import { caAdmin } from './ca-admin.ts';
 import { hubCertificateProblems } from './hub-certificates.ts';
 import type { EloConfig } from './config.ts';
-import { assertDataDirOwner, loosenedPermissions, openDataDirStore } from './data-dir-access.ts';
+import { assertDataDirOwner, loosenedPermissions, openConfiguredStore } from './data-dir-access.ts';
 import { dataPaths } from './data-dir.ts';
 import { loadCodeLists } from './federation-files.ts';
 import { nodePeerAddress, nodePeerCertificate } from './node-peer.ts';
@@ -80,7 +81,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   const paths = dataPaths(config.dataDir);
   assertDataDirOwner(config.dataDir);
   const permissionWarnings = existsSync(paths.root) ? loosenedPermissions(config.dataDir) : [];
-  const store = openDataDirStore(config.dataDir);
+  const store = await openConfiguredStore(config);
   const bootstrap = await bootstrapDataDir(config, store, clock.now());
   const signingKey = await importRsaPrivateKeyPem(readFileSync(paths.signingKey, 'utf8'));
   const codeLists = loadCodeLists();
@@ -145,7 +146,10 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   const ca = caAdmin(config, store);
   const failed = (event: string) => (e: unknown) =>
     log({ level: 'error', event, data: e instanceof Error ? { mensagem: e.message, pilha: e.stack } : { valor: String(e) } });
+  // several nodes on one PostgreSQL database: only the one holding the sweep lock sweeps
+  const leader = config.databaseUrl ? postgresSweepLeader(config.databaseUrl) : null;
   const sweepOnce = async () => {
+    if (leader && !(await leader.isLeader())) return;
     await services.autoCancel.sweep().catch(failed('varredura.cancelamento_automatico_falhou'));
     await services.certificates.expiryScan().catch(failed('varredura.validade_de_certificados_falhou'));
     // CRLs are valid for 7 days: keep them fresh, or every client of the CA would be refused.
@@ -180,6 +184,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
       // a sweep in progress finishes before the database closes under it
       await running;
       await analyser.close();
+      await leader?.close();
       await store.close();
     },
   };

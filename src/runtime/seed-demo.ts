@@ -4,7 +4,7 @@ import { generateRsaKeys, issueLeaf, privateKeyToPem } from '../pki/ca/issue.ts'
 import { fingerprint256, x509 } from '../pki/x509.ts';
 import { bootstrapDataDir, loadIssuer, type BootstrapReport } from './bootstrap.ts';
 import type { EloConfig } from './config.ts';
-import { openDataDirStore } from './data-dir-access.ts';
+import { openConfiguredStore } from './data-dir-access.ts';
 import { dataPaths } from './data-dir.ts';
 import { registerCertificate } from './register-certificate.ts';
 import { federationDir, loadFederationSeed } from './federation-files.ts';
@@ -38,7 +38,7 @@ export interface SeedReport {
 export async function seedDemo(config: EloConfig, now: Date, file: string = `${federationDir}demo/federation.json`): Promise<SeedReport> {
   const seed = loadFederationSeed(file);
   const paths = dataPaths(config.dataDir);
-  const store = openDataDirStore(config.dataDir);
+  const store = await openConfiguredStore(config);
   try {
     const bootstrap = await bootstrapDataDir(config, store, now);
     const summary = await store.registry.applySeed(seed, now.toISOString());

@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/runtime/config.ts';
 import { dataPaths } from '../../src/runtime/data-dir.ts';
 import { startNodeHub } from '../../src/runtime/hub.ts';
 import { seedDemo } from '../../src/runtime/seed-demo.ts';
+import { freshDatabase, postgresSnapshot, testDatabaseUrl } from './stores.ts';
 
 /**
  * A real hub for a test: its own data folder, the demo federation seeded, HTTPS with client
@@ -19,7 +20,9 @@ export async function startTestHub(
   opts: { clock?: Clock; timers?: Timers; env?: Record<string, string>; federationFile?: string; freeSpace?: FreeSpace; startBodyAnalyser?: StartBodyAnalyser; workflow?: Workflow } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'elo-test-'));
-  const config = loadConfig({ ELO_DATA_DIR: dir, ELO_PORT: '0', ELO_HOST: '127.0.0.1', ...opts.env }, dir);
+  // with ELO_TEST_DATABASE_URL, the hub's store is a PostgreSQL database of its own
+  const database = testDatabaseUrl() ? await freshDatabase() : null;
+  const config = loadConfig({ ELO_DATA_DIR: dir, ELO_PORT: '0', ELO_HOST: '127.0.0.1', ...(database ? { ELO_DATABASE_URL: database.url } : {}), ...opts.env }, dir);
   const seed = await seedDemo(config, new Date(), opts.federationFile);
   const hub = await startNodeHub(config, {
     ...(opts.clock ? { clock: opts.clock } : {}),
@@ -46,6 +49,8 @@ export async function startTestHub(
     config,
     seed,
     dir,
+    /** What a CLI command needs to work on this hub's data: its folder and, on PostgreSQL, its database. */
+    env: { ELO_DATA_DIR: dir, ...(database ? { ELO_DATABASE_URL: database.url } : {}) } as Record<string, string>,
     paths: dataPaths(dir),
     creds,
     caPem,
@@ -55,6 +60,7 @@ export async function startTestHub(
     async close() {
       await Promise.all(clients.map((c) => c.close()));
       await hub.close();
+      await database?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -63,12 +69,7 @@ export async function startTestHub(
 export type TestHub = Awaited<ReturnType<typeof startTestHub>>;
 
 function storeSnapshot(hub: Awaited<ReturnType<typeof startNodeHub>>, blobsDir: string) {
-  const db = (hub.store as unknown as { db: import('better-sqlite3').Database }).db;
-  const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map(
-    (t) => t.name,
-  );
-  const rows: Record<string, unknown[]> = {};
-  for (const t of tables) rows[t] = db.prepare(`SELECT * FROM "${t}"`).all();
+  const rows = hub.config.databaseUrl ? postgresSnapshot(hub.config.databaseUrl) : sqliteRows(hub);
   const files: string[] = [];
   const walk = (d: string) => {
     let entries: string[] = [];
@@ -85,4 +86,14 @@ function storeSnapshot(hub: Awaited<ReturnType<typeof startNodeHub>>, blobsDir: 
   };
   walk(blobsDir);
   return { rows, files: files.sort() };
+}
+
+function sqliteRows(hub: Awaited<ReturnType<typeof startNodeHub>>): Record<string, unknown[]> {
+  const db = (hub.store as unknown as { db: import('better-sqlite3').Database }).db;
+  const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map(
+    (t) => t.name,
+  );
+  const rows: Record<string, unknown[]> = {};
+  for (const t of tables) rows[t] = db.prepare(`SELECT * FROM "${t}"`).all();
+  return rows;
 }

@@ -14,7 +14,7 @@ const elo = resolve(import.meta.dirname, '../../bin/elo.js');
 describe('elo ca: issue, revoke, CRL, over a running hub', () => {
   let t: TestHub;
   const cli = async (...args: string[]) => {
-    const r = await run(process.execPath, [elo, ...args, '--json'], { env: { ...process.env, ELO_DATA_DIR: t.dir } });
+    const r = await run(process.execPath, [elo, ...args, '--json'], { env: { ...process.env, ...t.env } });
     return JSON.parse(r.stdout);
   };
   let issued: { fingerprint256: string; serial: string; files: Record<string, string>; password: string };

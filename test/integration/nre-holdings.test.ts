@@ -107,7 +107,7 @@ describe('NRE holdings: squatting, import, release and reassignment', () => {
     const file = join(work, 'nres.json');
     writeFileSync(file, JSON.stringify({ sistema: 'sei-estado', nres: [{ nre: '0000025656262029', protocolo: '5.1/2025' }, { nre: '0000025656262028', protocolo: '23456.000004/2025-01' }] }));
     const out: string[] = [];
-    const code = await main(['nre', 'importar', '--arquivo', file, '--json'], { out: (s) => out.push(s), err: (s) => out.push(s), env: { ELO_DATA_DIR: t.dir }, cwd: work });
+    const code = await main(['nre', 'importar', '--arquivo', file, '--json'], { out: (s) => out.push(s), err: (s) => out.push(s), env: t.env, cwd: work });
     expect(code, out.join('\n')).toBe(1); // one row refused
     const report = JSON.parse(out.join(''));
     expect(report.resultados).toEqual([
@@ -149,7 +149,7 @@ describe('NRE holdings: squatting, import, release and reassignment', () => {
 
   it('reassigns and releases from the command line too', async () => {
     const nre = '0000025656262029';
-    const io = (out: string[]) => ({ out: (s: string) => out.push(s), err: (s: string) => out.push(s), env: { ELO_DATA_DIR: t.dir }, cwd: work });
+    const io = (out: string[]) => ({ out: (s: string) => out.push(s), err: (s: string) => out.push(s), env: t.env, cwd: work });
     const a: string[] = [];
     expect(await main(['nre', 'reatribuir', '--nre', nre, '--sistema', 'sei-municipio'], io(a)), a.join()).toBe(0);
     expect(a.join()).toContain('era de: sei-estado');

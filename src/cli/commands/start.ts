@@ -49,7 +49,9 @@ export const runStart: CliCommand = async (args, io) => {
   io.out(`  Saúde:             ${hub.url}/healthz`);
   if (hub.proxy) io.out(`  Para o proxy:      ${hub.proxy.url} (HTTP; certificados encaminhados só de ${hub.config.trustedProxies.join(', ')})`);
   io.out(`  Pasta de dados:    ${p.root}`);
-  io.out(`  Banco de dados:    ${p.database}`);
+  // the password of a PostgreSQL URL is never printed
+  const database = hub.config.databaseUrl ? `PostgreSQL ${hub.config.databaseUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}` : p.database;
+  io.out(`  Banco de dados:    ${database}`);
   io.out(`  AC da federação:   ${p.caCert}`);
   io.out(`  Certificado TLS:   ${p.tlsCert}`);
   io.out(`  Assinatura:        ${p.signingCert}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FederationSeed } from '../../domain/registry.ts';
-import { openSqliteStore } from './index.ts';
+import { openTestStore, testStoreKind } from '../../../test/harness/stores.ts';
 
 const seed = (bindings: { repositorio: number; numero: string; subarvore: boolean }[]): FederationSeed => ({
   participantes: [{ id: 'p1', cnpj: '00000000000191', nome: 'P1', esfera: 'estadual', ativo: true }],
@@ -12,16 +12,16 @@ const seed = (bindings: { repositorio: number; numero: string; subarvore: boolea
   sistemas: [{ id: 's1', nome: 'S1', participante: 'p1', ativo: true, estruturas: bindings }],
 });
 
-describe('sqlite registry seed', () => {
+describe.each([testStoreKind()])('%s registry seed', (kind) => {
   it('changes nothing when the same seed is applied twice', async () => {
-    const store = openSqliteStore(':memory:');
+    const store = await openTestStore(kind);
     const first = await store.registry.applySeed(seed([{ repositorio: 1, numero: '10', subarvore: true }]), 'a');
     expect(first.changed).toBeGreaterThan(0);
     expect((await store.registry.applySeed(seed([{ repositorio: 1, numero: '10', subarvore: true }]), 'b')).changed).toBe(0);
   });
 
   it('withdraws a binding the seed no longer lists (the seed is declarative)', async () => {
-    const store = openSqliteStore(':memory:');
+    const store = await openTestStore(kind);
     await store.registry.applySeed(seed([{ repositorio: 1, numero: '10', subarvore: true }, { repositorio: 1, numero: '11', subarvore: false }]), 'a');
     const r = await store.registry.applySeed(seed([{ repositorio: 1, numero: '11', subarvore: false }]), 'b');
     expect(r.changed).toBe(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { audit, flow, newTramite, rule, whenDelivered, whenReceived } from '../../../test/harness/store-fixtures.ts';
-import { openSqliteStore } from './index.ts';
+import { openTestStore, testStoreKind } from '../../../test/harness/stores.ts';
 import { rangesCover } from './tramites-sqlite.ts';
 
 const seed = {
@@ -10,7 +10,7 @@ const seed = {
   sistemas: [],
 };
 
-describe('sqlite trâmite store', () => {
+describe.each([testStoreKind()])('%s trâmite store', (kind) => {
   it('tells whether ranges cover [0, size) whatever their order and overlaps', () => {
     expect(rangesCover([{ ini: 5, fim: 10 }, { ini: 0, fim: 5 }], 10)).toBe(true);
     expect(rangesCover([{ ini: 0, fim: 4 }, { ini: 5, fim: 10 }], 10)).toBe(false);
@@ -19,7 +19,7 @@ describe('sqlite trâmite store', () => {
   });
 
   it('allocates NREs with leading 9 and IDTs above the reference range, starting in 1', async () => {
-    const store = openSqliteStore(':memory:');
+    const store = await openTestStore(kind);
     await store.registry.applySeed(seed, 'x');
     const r = await store.tramites.create(newTramite(), '2026-01-01T00:00:00.000Z', audit, flow);
     expect(r.ok && r.tramite).toMatchObject({ situacao: 1, nre: expect.stringMatching(/^9\d{15}$/), idt: 1_000_000_001 });
@@ -27,7 +27,7 @@ describe('sqlite trâmite store', () => {
   });
 
   it('refuses a second open trâmite for the same NRE, and allows one after the first is final', async () => {
-    const store = openSqliteStore(':memory:');
+    const store = await openTestStore(kind);
     const first = await store.tramites.create(newTramite(), 'a', audit, flow);
     if (!first.ok) throw new Error('setup');
     const second = await store.tramites.create(newTramite({ nre: first.tramite.nre }), 'b', audit, flow);
@@ -37,7 +37,7 @@ describe('sqlite trâmite store', () => {
   });
 
   it('creates a trâmite of a known NRE only while its registration is at the version the rules were checked against', async () => {
-    const store = openSqliteStore(':memory:');
+    const store = await openTestStore(kind);
     const first = await store.tramites.create(newTramite(), 'a', audit, flow);
     if (!first.ok) throw new Error('setup');
     const { idt, nre } = first.tramite;
@@ -55,7 +55,7 @@ describe('sqlite trâmite store', () => {
   });
 
   it('moves only from an expected situação (compare-and-set): a lost race is a conflict, a repeat is unchanged', async () => {
-    const store = openSqliteStore(':memory:');
+    const store = await openTestStore(kind);
     const r = await store.tramites.create(newTramite({ components: [] }), 'a', audit, flow);
     if (!r.ok) throw new Error('setup');
     expect(r.tramite.situacao).toBe(2); // nothing requested: 1 → 2 at creation (spec §2.8)
@@ -71,7 +71,7 @@ describe('sqlite trâmite store', () => {
   });
 
   it('marks a component delivered only when the served ranges cover it, then moves 3 → 4', async () => {
-    const store = openSqliteStore(':memory:');
+    const store = await openTestStore(kind);
     const r = await store.tramites.create(newTramite(), 'a', audit, flow);
     if (!r.ok) throw new Error('setup');
     const idt = r.tramite.idt;
@@ -84,7 +84,7 @@ describe('sqlite trâmite store', () => {
   });
 
   it('applies the moves it is given, each only from its situação and while its condition holds, and decides none itself', async () => {
-    const store = openSqliteStore(':memory:');
+    const store = await openTestStore(kind);
     const r = await store.tramites.create(newTramite(), 'a', audit, { ...flow, then: [] });
     if (!r.ok) throw new Error('setup');
     const idt = r.tramite.idt;
@@ -106,7 +106,7 @@ describe('sqlite trâmite store', () => {
   });
 
   it('answers open_tramite, told by the unique constraint’s code, when the database blocks a start the check did not see', async () => {
-    const store = openSqliteStore(':memory:');
+    const store = await openTestStore(kind);
     const first = await store.tramites.create(newTramite(), 'a', audit, flow);
     if (!first.ok) throw new Error('setup');
     // an open set that misses situação 1: only the partial unique index (spec §5.4) stops it
@@ -117,13 +117,13 @@ describe('sqlite trâmite store', () => {
 
   /** A trâmite in 3 whose one component `h1` of `size` bytes is received and pending download. */
   async function inDownload(size: number) {
-    const store = openSqliteStore(':memory:');
+    const store = await openTestStore(kind);
     const r = await store.tramites.create(newTramite({ components: [{ hash: 'h1', size, protocolo: 'P-1', occurrences: 1, requested: true, pendingForReceiver: true }] }), 'a', audit, flow);
     if (!r.ok) throw new Error('setup');
     const idt = r.tramite.idt;
     await store.tramites.markReceived([idt], 'h1', size, 'sha256/' + '1'.repeat(64), 'b', audit, whenReceived);
     await store.tramites.transition({ idt: idt, from: [2], to: 3, at: 'c', audit: audit });
-    const ranges = () => store.db.prepare('SELECT ini, fim FROM download_ranges WHERE idt = ? ORDER BY ini').all(idt) as { ini: number; fim: number }[];
+    const ranges = () => store.sql<{ ini: number; fim: number }>('SELECT ini, fim FROM download_ranges WHERE idt = ? ORDER BY ini', [idt]);
     const delivered = async () => (await store.tramites.components(idt))[0]!.delivered;
     return { store, idt, ranges, delivered };
   }
@@ -131,19 +131,19 @@ describe('sqlite trâmite store', () => {
   it('keeps one range row per component however often the same part is downloaded, and still delivers on coverage', async () => {
     const { store, idt, ranges, delivered } = await inDownload(10);
     for (let i = 0; i < 1000; i++) await store.tramites.recordDownload(idt, 'h1', 0, 6, 'd', audit, whenDelivered);
-    expect(ranges()).toEqual([{ ini: 0, fim: 6 }]); // 1,000 rows before ranges were merged
+    expect(await ranges()).toEqual([{ ini: 0, fim: 6 }]); // 1,000 rows before ranges were merged
     // overlapping and adjacent parts coalesce; a gap stays a gap
     await store.tramites.recordDownload(idt, 'h1', 2, 4, 'd', audit, whenDelivered);
     await store.tramites.recordDownload(idt, 'h1', 8, 9, 'd', audit, whenDelivered);
-    expect(ranges()).toEqual([{ ini: 0, fim: 6 }, { ini: 8, fim: 9 }]);
+    expect(await ranges()).toEqual([{ ini: 0, fim: 6 }, { ini: 8, fim: 9 }]);
     expect(await delivered()).toBe(false);
     await store.tramites.recordDownload(idt, 'h1', 6, 8, 'd', audit, whenDelivered);
-    expect(ranges()).toEqual([{ ini: 0, fim: 9 }]);
+    expect(await ranges()).toEqual([{ ini: 0, fim: 9 }]);
     expect(await delivered()).toBe(false);
     expect((await store.tramites.get(idt))!.situacao).toBe(3);
     await store.tramites.recordDownload(idt, 'h1', 9, 10, 'e', audit, whenDelivered);
     expect(await delivered()).toBe(true);
-    expect(ranges()).toEqual([]);
+    expect(await ranges()).toEqual([]);
     expect((await store.tramites.get(idt))!.situacao).toBe(4);
   });
 
@@ -161,7 +161,7 @@ describe('sqlite trâmite store', () => {
         served.push({ ini, fim });
         await store.tramites.recordDownload(idt, 'h1', ini, fim, 'd', audit, whenDelivered);
         expect(await delivered(), JSON.stringify({ size, served })).toBe(rangesCover(served, size));
-        const rows = ranges();
+        const rows = await ranges();
         // disjoint and not adjacent: every row is needed
         for (let i = 1; i < rows.length; i++) expect(rows[i]!.ini).toBeGreaterThan(rows[i - 1]!.fim);
       }
@@ -170,10 +170,10 @@ describe('sqlite trâmite store', () => {
 
   it('absorbs range rows left overlapping by an older version when a new part touches them', async () => {
     const { store, idt, ranges, delivered } = await inDownload(10);
-    const insert = store.db.prepare("INSERT INTO download_ranges (idt, hash, ini, fim, at) VALUES (?, 'h1', ?, ?, 'x')");
-    for (const [ini, fim] of [[0, 5], [3, 8], [0, 5], [3, 4]] as const) insert.run(idt, ini, fim);
+    for (const [ini, fim] of [[0, 5], [3, 8], [0, 5], [3, 4]] as const)
+      await store.sql("INSERT INTO download_ranges (idt, hash, ini, fim, at) VALUES (?, 'h1', ?, ?, 'x')", [idt, ini, fim]);
     await store.tramites.recordDownload(idt, 'h1', 0, 1, 'd', audit, whenDelivered);
-    expect(ranges()).toEqual([{ ini: 0, fim: 8 }]);
+    expect(await ranges()).toEqual([{ ini: 0, fim: 8 }]);
     await store.tramites.recordDownload(idt, 'h1', 8, 10, 'd', audit, whenDelivered);
     expect(await delivered()).toBe(true);
   });

@@ -1,0 +1,54 @@
+import pg from 'pg';
+
+/** The advisory lock the sweeping node holds ("EloS"): one per database. */
+const SWEEP_LOCK = 0x456c6f53;
+
+/**
+ * Which of several hub nodes sharing one database runs the periodic sweep (auto-cancellation,
+ * retention, certificate warnings): the one holding a session-level advisory lock on a connection
+ * of its own. The lock is held for as long as that connection lives; when the node stops or its
+ * connection breaks, PostgreSQL releases it and another node takes it at its next tick. The moves
+ * the sweep makes are compare-and-set anyway: a second sweeper could only repeat warnings.
+ */
+export function postgresSweepLeader(url: string): { isLeader(): Promise<boolean>; close(): Promise<void> } {
+  let client: pg.Client | null = null;
+  let leading = false;
+  let closed = false;
+  const drop = () => {
+    const c = client;
+    client = null;
+    leading = false;
+    void c?.end().catch(() => undefined);
+  };
+  return {
+    async isLeader() {
+      if (closed) return false;
+      if (leading && client) return true;
+      try {
+        if (!client) {
+          const c = new pg.Client({ connectionString: url });
+          // a broken connection has lost the lock with it: try again at the next tick
+          c.on('error', drop);
+          c.on('end', () => {
+            if (client === c) drop();
+          });
+          await c.connect();
+          client = c;
+        }
+        const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SWEEP_LOCK]);
+        leading = r.rows[0]?.ok === true;
+        return leading;
+      } catch {
+        drop();
+        return false;
+      }
+    },
+    async close() {
+      closed = true;
+      const c = client;
+      client = null;
+      leading = false;
+      await c?.end().catch(() => undefined);
+    },
+  };
+}

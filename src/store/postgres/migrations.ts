@@ -1,0 +1,129 @@
+/**
+ * PostgreSQL schema migrations, applied in order and recorded in `schema_migrations` (see
+ * migrate.ts). A migration is never edited once released: add a new one at the end.
+ *
+ * Migration 1 is the schema the SQLite store reached with its migrations 1–9, in PostgreSQL's
+ * types: booleans are BOOLEAN, ids and sizes BIGINT, and every text column compares byte by byte
+ * (COLLATE "C", as SQLite does), so that ISO dates, protocol numbers and ordered listings compare
+ * alike whatever the database's locale.
+ */
+/*
+ * Frozen workflow literal, as in the SQLite migrations: the one-open-trâmite-per-NRE partial
+ * unique index (spec §5.4) lists the domain's open set (WORKFLOW.open) as it stood when this
+ * migration was written. test/store-has-no-workflow.test.ts checks it against the domain's set on
+ * a real database; a workflow with another open set needs a new migration that replaces the index.
+ */
+const T = 'TEXT COLLATE "C"';
+
+export const migrations: readonly string[] = [
+  /* 1: the whole schema (registry, trâmites, receipts, NRE registrations and holders, deliveries, retention, audit, tokens) */ `
+  CREATE TABLE participants (
+    id ${T} PRIMARY KEY, cnpj ${T} NOT NULL UNIQUE, nome ${T} NOT NULL, esfera ${T} NOT NULL, ativo BOOLEAN NOT NULL
+  );
+  CREATE TABLE repositories (
+    id BIGINT PRIMARY KEY, nome ${T} NOT NULL, ativo BOOLEAN NOT NULL, participant_id ${T} REFERENCES participants(id)
+  );
+  CREATE TABLE structures (
+    repository_id BIGINT NOT NULL REFERENCES repositories(id), numero ${T} NOT NULL,
+    nome ${T} NOT NULL, sigla ${T} NOT NULL, ativo BOOLEAN NOT NULL, parent_numero ${T},
+    unidade_receptora BOOLEAN NOT NULL, apto_receber BOOLEAN NOT NULL, apto_enviar BOOLEAN NOT NULL,
+    codigo_no_orgao ${T} NOT NULL, codigo_unidade_receptora ${T} NOT NULL,
+    PRIMARY KEY (repository_id, numero)
+  );
+  CREATE TABLE systems (
+    id ${T} PRIMARY KEY, nome ${T} NOT NULL, participant_id ${T} NOT NULL REFERENCES participants(id), ativo BOOLEAN NOT NULL
+  );
+  CREATE TABLE system_bindings (
+    system_id ${T} NOT NULL REFERENCES systems(id), repository_id BIGINT NOT NULL, numero ${T} NOT NULL, subtree BOOLEAN NOT NULL,
+    PRIMARY KEY (system_id, repository_id, numero)
+  );
+  CREATE TABLE system_certificates (
+    fingerprint256 ${T} PRIMARY KEY, system_id ${T} NOT NULL REFERENCES systems(id),
+    subject ${T} NOT NULL, serial ${T} NOT NULL, not_before ${T} NOT NULL, not_after ${T} NOT NULL,
+    pem ${T} NOT NULL, status ${T} NOT NULL, added_at ${T} NOT NULL, revoked_at ${T}
+  );
+  CREATE INDEX system_certificates_system ON system_certificates(system_id);
+  CREATE TABLE counters (name ${T} PRIMARY KEY, value BIGINT NOT NULL);
+  CREATE TABLE nres (nre ${T} PRIMARY KEY, protocolo ${T} NOT NULL, created_at ${T} NOT NULL, version BIGINT NOT NULL DEFAULT 0);
+  CREATE TABLE tramites (
+    idt BIGINT PRIMARY KEY, nre ${T} NOT NULL REFERENCES nres(nre), kind ${T} NOT NULL, protocolo ${T} NOT NULL,
+    rem_rep BIGINT NOT NULL, rem_num ${T} NOT NULL, dest_rep BIGINT NOT NULL, dest_num ${T} NOT NULL,
+    rec_rep BIGINT, rec_num ${T},
+    sender_system_id ${T} NOT NULL, receiver_system_id ${T} NOT NULL,
+    situacao INTEGER NOT NULL, ticket ${T} NOT NULL,
+    is_replay BOOLEAN NOT NULL, envio_parcial BOOLEAN NOT NULL, urgente BOOLEAN NOT NULL,
+    motivo_urgencia INTEGER, metadata_blob_key ${T} NOT NULL,
+    created_at ${T} NOT NULL, last_transition_at ${T} NOT NULL, components_complete_at ${T},
+    refusal_motivo ${T}, refusal_justificativa ${T}, refusal_at ${T},
+    replay_of BIGINT,
+    package_ini BIGINT, package_fim BIGINT, props_ini BIGINT, props_fim BIGINT,
+    components_purged_at ${T}, metadata_purged_at ${T}, metadata_size BIGINT
+  );
+  -- spec §5.4: at most one open trâmite per NRE, guaranteed by the database itself (frozen: see above).
+  CREATE UNIQUE INDEX tramites_one_open_per_nre ON tramites(nre) WHERE situacao IN (1, 2, 3, 4);
+  CREATE INDEX tramites_nre ON tramites(nre, idt);
+  CREATE INDEX tramites_sender ON tramites(sender_system_id, situacao);
+  CREATE INDEX tramites_receiver ON tramites(receiver_system_id, situacao);
+  CREATE INDEX tramites_ticket ON tramites(ticket);
+  CREATE INDEX tramites_protocolo ON tramites(protocolo);
+  CREATE INDEX tramites_last_transition ON tramites(situacao, last_transition_at);
+  CREATE INDEX tramites_metadata_blob ON tramites(metadata_blob_key);
+  CREATE TABLE tramite_history (
+    idt BIGINT NOT NULL REFERENCES tramites(idt), seq INTEGER NOT NULL, situacao INTEGER NOT NULL, at ${T} NOT NULL,
+    PRIMARY KEY (idt, seq)
+  );
+  CREATE TABLE tramite_components (
+    idt BIGINT NOT NULL REFERENCES tramites(idt), hash ${T} NOT NULL, size BIGINT NOT NULL,
+    protocolo ${T} NOT NULL, requested BOOLEAN NOT NULL, received BOOLEAN NOT NULL,
+    pending_receiver BOOLEAN NOT NULL, delivered BOOLEAN NOT NULL, occurrences INTEGER NOT NULL,
+    -- the order the package listed them in (SQLite's rowid)
+    ord BIGINT GENERATED ALWAYS AS IDENTITY,
+    PRIMARY KEY (idt, hash)
+  );
+  CREATE INDEX tramite_components_hash ON tramite_components(hash);
+  CREATE TABLE component_blobs (
+    hash ${T} PRIMARY KEY, size BIGINT NOT NULL, blob_key ${T} NOT NULL, stored_at ${T} NOT NULL
+  );
+  CREATE TABLE download_ranges (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    idt BIGINT NOT NULL, hash ${T} NOT NULL, ini BIGINT NOT NULL, fim BIGINT NOT NULL, at ${T} NOT NULL
+  );
+  CREATE INDEX download_ranges_idt_hash ON download_ranges(idt, hash);
+  CREATE TABLE send_receipts (
+    idt BIGINT PRIMARY KEY REFERENCES tramites(idt), data ${T} NOT NULL, hashes_json ${T} NOT NULL,
+    signed_string ${T} NOT NULL, signature ${T} NOT NULL, chain_pem ${T} NOT NULL
+  );
+  CREATE TABLE completion_receipts (
+    idt BIGINT PRIMARY KEY REFERENCES tramites(idt), data_de_recebimento ${T} NOT NULL,
+    hash_da_assinatura ${T} NOT NULL, hashes_json ${T} NOT NULL, signed_string ${T} NOT NULL,
+    signer_chain_pem ${T} NOT NULL, received_at ${T} NOT NULL, situacao4_date ${T}
+  );
+  CREATE TABLE nre_documents (
+    nre ${T} NOT NULL REFERENCES nres(nre), protocolo ${T} NOT NULL, ordem INTEGER NOT NULL,
+    especie INTEGER NOT NULL, retirado BOOLEAN NOT NULL, anexado ${T},
+    components_json ${T} NOT NULL, registered_idt BIGINT NOT NULL,
+    PRIMARY KEY (nre, protocolo, ordem)
+  );
+  CREATE TABLE nre_holders (
+    nre ${T} NOT NULL REFERENCES nres(nre), system_id ${T} NOT NULL, source ${T} NOT NULL, at ${T} NOT NULL,
+    PRIMARY KEY (nre, system_id)
+  );
+  CREATE TABLE pendencia_deliveries (
+    system_id ${T} NOT NULL, idt BIGINT NOT NULL, situacao INTEGER NOT NULL,
+    PRIMARY KEY (system_id, idt, situacao)
+  );
+  CREATE TABLE longpoll_deliveries (
+    system_id ${T} NOT NULL, idt BIGINT NOT NULL, situacao INTEGER NOT NULL, at ${T} NOT NULL,
+    PRIMARY KEY (system_id, idt, situacao)
+  );
+  CREATE TABLE audit_events (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at ${T} NOT NULL, kind ${T} NOT NULL, actor ${T} NOT NULL,
+    idt BIGINT, data_json ${T} NOT NULL
+  );
+  CREATE INDEX audit_events_idt ON audit_events(idt);
+  CREATE INDEX audit_events_kind ON audit_events(kind);
+  CREATE TABLE admin_tokens (
+    token_sha256 ${T} PRIMARY KEY, role ${T} NOT NULL, label ${T} NOT NULL, created_at ${T} NOT NULL
+  );
+  `,
+];

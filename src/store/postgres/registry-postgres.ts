@@ -1,0 +1,245 @@
+import type {
+  Esfera,
+  FederationSeed,
+  Participant,
+  Repository,
+  Structure,
+  System,
+  SystemBinding,
+  SystemCertificate,
+} from '../../domain/registry.ts';
+import type { RegistryReader, RegistryWriter, SeedSummary } from '../index.ts';
+import type pg from 'pg';
+import { one, rows, run, stmt, tx } from './db.ts';
+
+interface ParticipantRow {
+  id: string;
+  cnpj: string;
+  nome: string;
+  esfera: string;
+  ativo: boolean;
+}
+interface RepositoryRow {
+  id: number;
+  nome: string;
+  ativo: boolean;
+  participant_id: string | null;
+}
+interface StructureRow {
+  repository_id: number;
+  numero: string;
+  nome: string;
+  sigla: string;
+  ativo: boolean;
+  parent_numero: string | null;
+  unidade_receptora: boolean;
+  apto_receber: boolean;
+  apto_enviar: boolean;
+  codigo_no_orgao: string;
+  codigo_unidade_receptora: string;
+}
+interface SystemRow {
+  id: string;
+  nome: string;
+  participant_id: string;
+  ativo: boolean;
+}
+interface BindingRow {
+  system_id: string;
+  repository_id: number;
+  numero: string;
+  subtree: boolean;
+}
+interface CertificateRow {
+  fingerprint256: string;
+  system_id: string;
+  subject: string;
+  serial: string;
+  not_before: string;
+  not_after: string;
+  pem: string;
+  status: string;
+  added_at: string;
+  revoked_at: string | null;
+}
+
+const ESFERAS: readonly Esfera[] = ['municipal', 'estadual', 'federal', 'distrital'];
+
+const toParticipant = (r: ParticipantRow): Participant => ({
+  id: r.id,
+  cnpj: r.cnpj,
+  nome: r.nome,
+  // the column only receives a validated seed's esfera
+  esfera: ESFERAS.find((e) => e === r.esfera) ?? 'municipal',
+  ativo: r.ativo,
+});
+
+const toStructure = (r: StructureRow): Structure => ({
+  repositoryId: r.repository_id,
+  numero: r.numero,
+  nome: r.nome,
+  sigla: r.sigla,
+  ativo: r.ativo,
+  parentNumero: r.parent_numero,
+  unidadeReceptora: r.unidade_receptora,
+  aptoParaReceberTramites: r.apto_receber,
+  aptoParaEnviarTramites: r.apto_enviar,
+  codigoNoOrgaoEntidade: r.codigo_no_orgao,
+  codigoUnidadeReceptora: r.codigo_unidade_receptora,
+});
+
+const toCertificate = (r: CertificateRow): SystemCertificate => ({
+  fingerprint256: r.fingerprint256,
+  systemId: r.system_id,
+  subject: r.subject,
+  serial: r.serial,
+  notBefore: r.not_before,
+  notAfter: r.not_after,
+  pem: r.pem,
+  // anything but an active certificate is treated as revoked: never trusted by mistake
+  status: r.status === 'active' ? 'active' : 'revoked',
+  addedAt: r.added_at,
+  revokedAt: r.revoked_at,
+});
+
+const toRepository = (r: RepositoryRow): Repository => ({ id: r.id, nome: r.nome, ativo: r.ativo, participantId: r.participant_id });
+const toSystem = (r: SystemRow): System => ({ id: r.id, nome: r.nome, participantId: r.participant_id, ativo: r.ativo });
+const toBinding = (r: BindingRow): SystemBinding => ({ systemId: r.system_id, repositoryId: r.repository_id, numero: r.numero, subtree: r.subtree });
+
+/** Upserts that touch a row only when it differs, so a repeated seed reports nothing changed. */
+const s = {
+  participantUpsert: stmt<[string, string, string, string, boolean]>(
+    `INSERT INTO participants (id, cnpj, nome, esfera, ativo) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (id) DO UPDATE SET cnpj = excluded.cnpj, nome = excluded.nome, esfera = excluded.esfera, ativo = excluded.ativo
+     WHERE (participants.cnpj, participants.nome, participants.esfera, participants.ativo)
+       IS DISTINCT FROM (excluded.cnpj, excluded.nome, excluded.esfera, excluded.ativo)`,
+  ),
+  repositoryUpsert: stmt<[number, string, boolean, string | null]>(
+    `INSERT INTO repositories (id, nome, ativo, participant_id) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (id) DO UPDATE SET nome = excluded.nome, ativo = excluded.ativo, participant_id = excluded.participant_id
+     WHERE (repositories.nome, repositories.ativo, repositories.participant_id) IS DISTINCT FROM (excluded.nome, excluded.ativo, excluded.participant_id)`,
+  ),
+  structureUpsert: stmt<[number, string, string, string, boolean, string | null, boolean, boolean, boolean, string, string]>(
+    `INSERT INTO structures (repository_id, numero, nome, sigla, ativo, parent_numero, unidade_receptora, apto_receber, apto_enviar, codigo_no_orgao, codigo_unidade_receptora)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     ON CONFLICT (repository_id, numero) DO UPDATE SET nome = excluded.nome, sigla = excluded.sigla, ativo = excluded.ativo,
+       parent_numero = excluded.parent_numero, unidade_receptora = excluded.unidade_receptora, apto_receber = excluded.apto_receber,
+       apto_enviar = excluded.apto_enviar, codigo_no_orgao = excluded.codigo_no_orgao, codigo_unidade_receptora = excluded.codigo_unidade_receptora
+     WHERE (structures.nome, structures.sigla, structures.ativo, structures.parent_numero, structures.unidade_receptora, structures.apto_receber,
+       structures.apto_enviar, structures.codigo_no_orgao, structures.codigo_unidade_receptora)
+       IS DISTINCT FROM (excluded.nome, excluded.sigla, excluded.ativo, excluded.parent_numero, excluded.unidade_receptora, excluded.apto_receber,
+       excluded.apto_enviar, excluded.codigo_no_orgao, excluded.codigo_unidade_receptora)`,
+  ),
+  systemUpsert: stmt<[string, string, string, boolean]>(
+    `INSERT INTO systems (id, nome, participant_id, ativo) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (id) DO UPDATE SET nome = excluded.nome, participant_id = excluded.participant_id, ativo = excluded.ativo
+     WHERE (systems.nome, systems.participant_id, systems.ativo) IS DISTINCT FROM (excluded.nome, excluded.participant_id, excluded.ativo)`,
+  ),
+  bindingInsert: stmt<[string, number, string, boolean]>(
+    `INSERT INTO system_bindings (system_id, repository_id, numero, subtree) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (system_id, repository_id, numero) DO UPDATE SET subtree = excluded.subtree WHERE system_bindings.subtree IS DISTINCT FROM excluded.subtree`,
+  ),
+  bindingsOf: stmt<[string], { repository_id: number; numero: string }>('SELECT repository_id, numero FROM system_bindings WHERE system_id = $1'),
+  dropBinding: stmt<[string, number, string]>('DELETE FROM system_bindings WHERE system_id = $1 AND repository_id = $2 AND numero = $3'),
+  participants: stmt<[], ParticipantRow>('SELECT * FROM participants ORDER BY id'),
+  repositories: stmt<[], RepositoryRow>('SELECT * FROM repositories ORDER BY id'),
+  repository: stmt<[number], RepositoryRow>('SELECT * FROM repositories WHERE id = $1'),
+  structure: stmt<[number, string], StructureRow>('SELECT * FROM structures WHERE repository_id = $1 AND numero = $2'),
+  structures: stmt<[number], StructureRow>('SELECT * FROM structures WHERE repository_id = $1 ORDER BY length(numero), numero'),
+  systems: stmt<[], SystemRow>('SELECT * FROM systems ORDER BY id'),
+  system: stmt<[string], SystemRow>('SELECT * FROM systems WHERE id = $1'),
+  bindingsBySystem: stmt<[string], BindingRow>('SELECT * FROM system_bindings WHERE system_id = $1 ORDER BY repository_id, numero'),
+  bindings: stmt<[], BindingRow>('SELECT * FROM system_bindings ORDER BY system_id, repository_id, numero'),
+  certificate: stmt<[string], CertificateRow>('SELECT * FROM system_certificates WHERE fingerprint256 = $1'),
+  certificatesBySystem: stmt<[string], CertificateRow>('SELECT * FROM system_certificates WHERE system_id = $1 ORDER BY added_at'),
+  certificates: stmt<[], CertificateRow>('SELECT * FROM system_certificates ORDER BY system_id, added_at'),
+  addCertificate: stmt<[string, string, string, string, string, string, string, string, string, string | null]>(
+    `INSERT INTO system_certificates (fingerprint256, system_id, subject, serial, not_before, not_after, pem, status, added_at, revoked_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+  ),
+  revoke: stmt<[string, string]>(`UPDATE system_certificates SET status = 'revoked', revoked_at = $1 WHERE fingerprint256 = $2 AND status = 'active'`),
+};
+
+export function postgresRegistry(pool: pg.Pool): RegistryReader & RegistryWriter {
+  return {
+    async listParticipants() {
+      return (await rows(pool, s.participants)).map(toParticipant);
+    },
+    async listRepositories() {
+      return (await rows(pool, s.repositories)).map(toRepository);
+    },
+    async getRepository(id) {
+      const r = await one(pool, s.repository, id);
+      return r ? toRepository(r) : null;
+    },
+    async getStructure(repositoryId, numero) {
+      const r = await one(pool, s.structure, repositoryId, numero);
+      return r ? toStructure(r) : null;
+    },
+    async listStructures(repositoryId) {
+      // Stable order across pages (spec §2.3): by numeric id.
+      return (await rows(pool, s.structures, repositoryId)).map(toStructure);
+    },
+    async listSystems() {
+      return (await rows(pool, s.systems)).map(toSystem);
+    },
+    async getSystem(id) {
+      const r = await one(pool, s.system, id);
+      return r ? toSystem(r) : null;
+    },
+    async listBindings(systemId) {
+      return (systemId ? await rows(pool, s.bindingsBySystem, systemId) : await rows(pool, s.bindings)).map(toBinding);
+    },
+    async getCertificate(fp) {
+      const r = await one(pool, s.certificate, fp);
+      return r ? toCertificate(r) : null;
+    },
+    async listCertificates(systemId) {
+      return (systemId ? await rows(pool, s.certificatesBySystem, systemId) : await rows(pool, s.certificates)).map(toCertificate);
+    },
+    async applySeed(seed: FederationSeed): Promise<SeedSummary> {
+      return tx(pool, async (c) => {
+        let changed = 0;
+        for (const p of seed.participantes) changed += await run(c, s.participantUpsert, p.id, p.cnpj, p.nome, p.esfera, p.ativo);
+        for (const r of seed.repositorios) changed += await run(c, s.repositoryUpsert, r.id, r.nome, r.ativo, r.participante);
+        for (const e of seed.estruturas)
+          changed += await run(
+            c,
+            s.structureUpsert,
+            e.repositorio,
+            e.numero,
+            e.nome,
+            e.sigla,
+            e.ativo,
+            e.pai,
+            e.unidadeReceptora,
+            e.aptoParaReceberTramites,
+            e.aptoParaEnviarTramites,
+            e.codigoNoOrgaoEntidade,
+            e.codigoUnidadeReceptora,
+          );
+        for (const sys of seed.sistemas) {
+          changed += await run(c, s.systemUpsert, sys.id, sys.nome, sys.participante, sys.ativo);
+          for (const x of sys.estruturas) changed += await run(c, s.bindingInsert, sys.id, x.repositorio, x.numero, x.subarvore);
+          // The seed is declarative: a binding it no longer lists is withdrawn.
+          const listed = new Set(sys.estruturas.map((x) => `${x.repositorio}/${x.numero}`));
+          for (const old of await rows(c, s.bindingsOf, sys.id))
+            if (!listed.has(`${old.repository_id}/${old.numero}`)) changed += await run(c, s.dropBinding, sys.id, old.repository_id, old.numero);
+        }
+        return {
+          participantes: seed.participantes.length,
+          repositorios: seed.repositorios.length,
+          estruturas: seed.estruturas.length,
+          sistemas: seed.sistemas.length,
+          changed,
+        };
+      });
+    },
+    async addCertificate(c) {
+      await run(pool, s.addCertificate, c.fingerprint256, c.systemId, c.subject, c.serial, c.notBefore, c.notAfter, c.pem, c.status, c.addedAt, c.revokedAt);
+    },
+    async revokeCertificate(fp, at) {
+      return (await run(pool, s.revoke, at, fp)) === 1;
+    },
+  };
+}

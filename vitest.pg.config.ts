@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The PostgreSQL tier, `npm run test:pg`: the store unit tests, the conformance suite and the
+ * integration tests (security and NRE holdings among them), the same files as in the normal tier, run against
+ * PostgreSQL (ELO_TEST_DATABASE_URL, set by test/harness/postgres-server.ts; each test store and
+ * test hub gets a fresh database of its own). Without a server this tier fails: it never passes
+ * by running on SQLite instead.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'src/store/**/*.test.ts',
+      'test/store-has-no-workflow.test.ts',
+      'test/conformance/**/*.test.ts',
+      // security.test.ts, nre-holdings.test.ts and every other real-hub integration test
+      'test/integration/**/*.test.ts',
+      // several hub nodes on one database: PostgreSQL only
+      'test/postgres/**/*.pg-test.ts',
+    ],
+    globalSetup: ['test/harness/postgres-global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
