@@ -97,9 +97,11 @@ const MIGRATION_LOCK = 0x456c6f4d; // "EloM"
  * that waited finds it recorded in `schema_migrations` and skips it).
  */
 export async function migrate(pool: pg.Pool): Promise<void> {
-  await pool.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)').catch(async (e) => {
-    // two nodes creating the table at once: the loser sees the unique violation of the catalogue
-    if (pgCode(e) !== UNIQUE_VIOLATION && pgCode(e) !== '42P07') throw e;
+  // Created under the same lock: two nodes running CREATE TABLE IF NOT EXISTS at once can both
+  // miss the table and one then fails on the catalogue ("type … already exists", 42710/23505).
+  await tx(pool, async (c) => {
+    await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
   });
   for (let v = 1; v <= migrations.length; v++) {
     await tx(pool, async (c) => {
