@@ -83,6 +83,8 @@ describe('npm start', () => {
       cwd: root,
       env: { ...process.env, ELO_DATA_DIR: data, ELO_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // its own process group: npm runs the hub as a grandchild, which must stop with it
+      detached: true,
     });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
@@ -107,9 +109,19 @@ describe('npm start', () => {
       expect(noCert.status).toBe(401);
       await agent.close();
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      const exited = new Promise((r) => child.once('exit', r));
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
     }
+    // the hub itself stopped too (SIGTERM closes it), not only npm
+    const gone = new Agent({ connect: { rejectUnauthorized: false } });
+    let stopped = false;
+    for (let i = 0; i < 100 && !stopped; i++) {
+      stopped = await fetch(`${url}/healthz`, { dispatcher: gone }).then(() => false, () => true);
+      if (!stopped) await new Promise((r) => setTimeout(r, 50));
+    }
+    await gone.close();
+    expect(stopped).toBe(true);
   });
 });
 
