@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TramitaClient } from '../../src/client/tramita-client.ts';
 import { completeTramite } from '../harness/flow.ts';

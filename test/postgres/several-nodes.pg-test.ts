@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { OPEN_SITUACOES, ruleFor, WORKFLOW, type WorkflowEvent } from '../../src/domain/situacao.ts';
-import type { CreateFlow, FollowUps, NewTramite, Store } from '../../src/store/index.ts';
+import { OPEN_SITUACOES, WORKFLOW } from '../../src/domain/situacao.ts';
+import type { Store } from '../../src/store/index.ts';
 import { migrations } from '../../src/store/postgres/migrations.ts';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
 import { postgresSweepLeader } from '../../src/store/postgres/leader.ts';
+import { audit, flow, newTramite, rule, whenReceived } from '../harness/store-fixtures.ts';
 import { freshDatabase, openTestStore } from '../harness/stores.ts';
 
 /**
@@ -11,34 +12,6 @@ import { freshDatabase, openTestStore } from '../harness/stores.ts';
  * when two nodes (two stores, two connection pools) write at the same moment. Run only by the
  * PostgreSQL tier (vitest.pg.config.ts).
  */
-const rule = (on: WorkflowEvent) => ruleFor(WORKFLOW, on)!;
-const hub = { kind: 'teste.hub', actor: 'hub' };
-const audit = { kind: 'teste', actor: 'teste' };
-const whenReceived: FollowUps = [{ ...rule('componentes_recebidos'), audit: hub, when: 'requested_all_received' }];
-const flow: CreateFlow = { initial: WORKFLOW.initial, open: WORKFLOW.open, then: whenReceived };
-
-function newTramite(over: Partial<NewTramite> = {}): NewTramite {
-  return {
-    kind: 'processo',
-    nre: null,
-    protocolo: 'P-1',
-    remetente: { repositoryId: 1, numero: '1' },
-    destinatario: { repositoryId: 1, numero: '2' },
-    receptora: null,
-    senderSystemId: 's1',
-    receiverSystemId: 's2',
-    isReplay: false,
-    envioParcial: false,
-    urgente: false,
-    motivoUrgencia: null,
-    metadataBlobKey: 'sha256/' + '0'.repeat(64),
-    packageSpan: null,
-    propsSpan: null,
-    ticket: null,
-    components: [{ hash: 'h1', size: 10, protocolo: 'P-1', occurrences: 1, requested: true, pendingForReceiver: true }],
-    ...over,
-  };
-}
 
 const others: Store[] = [];
 afterEach(async () => {

@@ -1,112 +1,17 @@
-import type {
-  Esfera,
-  FederationSeed,
-  Participant,
-  Repository,
-  Structure,
-  System,
-  SystemBinding,
-  SystemCertificate,
-} from '../../domain/registry.ts';
+import type { FederationSeed } from '../../domain/registry.ts';
 import type { RegistryReader, RegistryWriter, SeedSummary } from '../index.ts';
 import type pg from 'pg';
+import * as registryRows from '../registry-rows.ts';
 import { one, rows, run, stmt, tx } from './db.ts';
 
-interface ParticipantRow {
-  id: string;
-  cnpj: string;
-  nome: string;
-  esfera: string;
-  ativo: boolean;
-}
-interface RepositoryRow {
-  id: number;
-  nome: string;
-  ativo: boolean;
-  participant_id: string | null;
-}
-interface StructureRow {
-  repository_id: number;
-  numero: string;
-  nome: string;
-  sigla: string;
-  ativo: boolean;
-  parent_numero: string | null;
-  unidade_receptora: boolean;
-  apto_receber: boolean;
-  apto_enviar: boolean;
-  codigo_no_orgao: string;
-  codigo_unidade_receptora: string;
-}
-interface SystemRow {
-  id: string;
-  nome: string;
-  participant_id: string;
-  ativo: boolean;
-}
-interface BindingRow {
-  system_id: string;
-  repository_id: number;
-  numero: string;
-  subtree: boolean;
-}
-interface CertificateRow {
-  fingerprint256: string;
-  system_id: string;
-  subject: string;
-  serial: string;
-  not_before: string;
-  not_after: string;
-  pem: string;
-  status: string;
-  added_at: string;
-  revoked_at: string | null;
-}
+type ParticipantRow = registryRows.ParticipantRow<boolean>;
+type RepositoryRow = registryRows.RepositoryRow<boolean>;
+type StructureRow = registryRows.StructureRow<boolean>;
+type SystemRow = registryRows.SystemRow<boolean>;
+type BindingRow = registryRows.BindingRow<boolean>;
+type CertificateRow = registryRows.CertificateRow<boolean>;
+const { toParticipant, toStructure, toCertificate, toRepository, toSystem, toBinding } = registryRows.registryRowMappers((v: boolean) => v);
 
-const ESFERAS: readonly Esfera[] = ['municipal', 'estadual', 'federal', 'distrital'];
-
-const toParticipant = (r: ParticipantRow): Participant => ({
-  id: r.id,
-  cnpj: r.cnpj,
-  nome: r.nome,
-  // the column only receives a validated seed's esfera
-  esfera: ESFERAS.find((e) => e === r.esfera) ?? 'municipal',
-  ativo: r.ativo,
-});
-
-const toStructure = (r: StructureRow): Structure => ({
-  repositoryId: r.repository_id,
-  numero: r.numero,
-  nome: r.nome,
-  sigla: r.sigla,
-  ativo: r.ativo,
-  parentNumero: r.parent_numero,
-  unidadeReceptora: r.unidade_receptora,
-  aptoParaReceberTramites: r.apto_receber,
-  aptoParaEnviarTramites: r.apto_enviar,
-  codigoNoOrgaoEntidade: r.codigo_no_orgao,
-  codigoUnidadeReceptora: r.codigo_unidade_receptora,
-});
-
-const toCertificate = (r: CertificateRow): SystemCertificate => ({
-  fingerprint256: r.fingerprint256,
-  systemId: r.system_id,
-  subject: r.subject,
-  serial: r.serial,
-  notBefore: r.not_before,
-  notAfter: r.not_after,
-  pem: r.pem,
-  // anything but an active certificate is treated as revoked: never trusted by mistake
-  status: r.status === 'active' ? 'active' : 'revoked',
-  addedAt: r.added_at,
-  revokedAt: r.revoked_at,
-});
-
-const toRepository = (r: RepositoryRow): Repository => ({ id: r.id, nome: r.nome, ativo: r.ativo, participantId: r.participant_id });
-const toSystem = (r: SystemRow): System => ({ id: r.id, nome: r.nome, participantId: r.participant_id, ativo: r.ativo });
-const toBinding = (r: BindingRow): SystemBinding => ({ systemId: r.system_id, repositoryId: r.repository_id, numero: r.numero, subtree: r.subtree });
-
-/** Upserts that touch a row only when it differs, so a repeated seed reports nothing changed. */
 const s = {
   participantUpsert: stmt<[string, string, string, string, boolean]>(
     `INSERT INTO participants (id, cnpj, nome, esfera, ativo) VALUES ($1, $2, $3, $4, $5)

@@ -1,127 +1,16 @@
-import type {
-  Esfera,
-  FederationSeed,
-  Participant,
-  Repository,
-  Structure,
-  System,
-  SystemBinding,
-  SystemCertificate,
-} from '../../domain/registry.ts';
+import type { FederationSeed } from '../../domain/registry.ts';
 import type { RegistryReader, RegistryWriter, SeedSummary } from '../index.ts';
 import type { Db } from './open.ts';
+import * as registryRows from '../registry-rows.ts';
 import { bool } from './rows.ts';
 
-interface ParticipantRow {
-  id: string;
-  cnpj: string;
-  nome: string;
-  esfera: string;
-  ativo: number;
-}
-interface RepositoryRow {
-  id: number;
-  nome: string;
-  ativo: number;
-  participant_id: string | null;
-}
-interface StructureRow {
-  repository_id: number;
-  numero: string;
-  nome: string;
-  sigla: string;
-  ativo: number;
-  parent_numero: string | null;
-  unidade_receptora: number;
-  apto_receber: number;
-  apto_enviar: number;
-  codigo_no_orgao: string;
-  codigo_unidade_receptora: string;
-}
-interface SystemRow {
-  id: string;
-  nome: string;
-  participant_id: string;
-  ativo: number;
-}
-interface BindingRow {
-  system_id: string;
-  repository_id: number;
-  numero: string;
-  subtree: number;
-}
-interface CertificateRow {
-  fingerprint256: string;
-  system_id: string;
-  subject: string;
-  serial: string;
-  not_before: string;
-  not_after: string;
-  pem: string;
-  status: string;
-  added_at: string;
-  revoked_at: string | null;
-}
-
-const ESFERAS: readonly Esfera[] = ['municipal', 'estadual', 'federal', 'distrital'];
-
-const toParticipant = (r: ParticipantRow): Participant => ({
-  id: r.id,
-  cnpj: r.cnpj,
-  nome: r.nome,
-  // the column only receives a validated seed's esfera
-  esfera: ESFERAS.find((e) => e === r.esfera) ?? 'municipal',
-  ativo: bool(r.ativo),
-});
-
-const toStructure = (r: StructureRow): Structure => ({
-  repositoryId: r.repository_id,
-  numero: r.numero,
-  nome: r.nome,
-  sigla: r.sigla,
-  ativo: bool(r.ativo),
-  parentNumero: r.parent_numero,
-  unidadeReceptora: bool(r.unidade_receptora),
-  aptoParaReceberTramites: bool(r.apto_receber),
-  aptoParaEnviarTramites: bool(r.apto_enviar),
-  codigoNoOrgaoEntidade: r.codigo_no_orgao,
-  codigoUnidadeReceptora: r.codigo_unidade_receptora,
-});
-
-const toCertificate = (r: CertificateRow): SystemCertificate => ({
-  fingerprint256: r.fingerprint256,
-  systemId: r.system_id,
-  subject: r.subject,
-  serial: r.serial,
-  notBefore: r.not_before,
-  notAfter: r.not_after,
-  pem: r.pem,
-  // anything but an active certificate is treated as revoked: never trusted by mistake
-  status: r.status === 'active' ? 'active' : 'revoked',
-  addedAt: r.added_at,
-  revokedAt: r.revoked_at,
-});
-
-const toRepository = (r: RepositoryRow): Repository => ({
-  id: r.id,
-  nome: r.nome,
-  ativo: bool(r.ativo),
-  participantId: r.participant_id,
-});
-
-const toSystem = (r: SystemRow): System => ({
-  id: r.id,
-  nome: r.nome,
-  participantId: r.participant_id,
-  ativo: bool(r.ativo),
-});
-
-const toBinding = (r: BindingRow): SystemBinding => ({
-  systemId: r.system_id,
-  repositoryId: r.repository_id,
-  numero: r.numero,
-  subtree: bool(r.subtree),
-});
+type ParticipantRow = registryRows.ParticipantRow<number>;
+type RepositoryRow = registryRows.RepositoryRow<number>;
+type StructureRow = registryRows.StructureRow<number>;
+type SystemRow = registryRows.SystemRow<number>;
+type BindingRow = registryRows.BindingRow<number>;
+type CertificateRow = registryRows.CertificateRow<number>;
+const { toParticipant, toStructure, toCertificate, toRepository, toSystem, toBinding } = registryRows.registryRowMappers(bool);
 
 export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
   const upsert = (sql: string) => db.prepare(sql);

@@ -1,0 +1,120 @@
+/**
+ * Typed rows of the registry tables, the same in every store adapter, and their mappers to
+ * domain records; only how booleans are stored differs between stores (SQLite 0/1, PostgreSQL
+ * BOOLEAN), so each adapter hands in its reading of a boolean.
+ */
+import type { Esfera, Participant, Repository, Structure, System, SystemBinding, SystemCertificate } from '../domain/registry.ts';
+
+export interface ParticipantRow<B> {
+  id: string;
+  cnpj: string;
+  nome: string;
+  esfera: string;
+  ativo: B;
+}
+export interface RepositoryRow<B> {
+  id: number;
+  nome: string;
+  ativo: B;
+  participant_id: string | null;
+}
+export interface StructureRow<B> {
+  repository_id: number;
+  numero: string;
+  nome: string;
+  sigla: string;
+  ativo: B;
+  parent_numero: string | null;
+  unidade_receptora: B;
+  apto_receber: B;
+  apto_enviar: B;
+  codigo_no_orgao: string;
+  codigo_unidade_receptora: string;
+}
+export interface SystemRow<B> {
+  id: string;
+  nome: string;
+  participant_id: string;
+  ativo: B;
+}
+export interface BindingRow<B> {
+  system_id: string;
+  repository_id: number;
+  numero: string;
+  subtree: B;
+}
+export interface CertificateRow<B> {
+  fingerprint256: string;
+  system_id: string;
+  subject: string;
+  serial: string;
+  not_before: string;
+  not_after: string;
+  pem: string;
+  status: string;
+  added_at: string;
+  revoked_at: string | null;
+}
+
+export function registryRowMappers<B>(bool: (v: B) => boolean) {
+  const ESFERAS: readonly Esfera[] = ['municipal', 'estadual', 'federal', 'distrital'];
+
+  const toParticipant = (r: ParticipantRow<B>): Participant => ({
+    id: r.id,
+    cnpj: r.cnpj,
+    nome: r.nome,
+    // the column only receives a validated seed's esfera
+    esfera: ESFERAS.find((e) => e === r.esfera) ?? 'municipal',
+    ativo: bool(r.ativo),
+  });
+
+  const toStructure = (r: StructureRow<B>): Structure => ({
+    repositoryId: r.repository_id,
+    numero: r.numero,
+    nome: r.nome,
+    sigla: r.sigla,
+    ativo: bool(r.ativo),
+    parentNumero: r.parent_numero,
+    unidadeReceptora: bool(r.unidade_receptora),
+    aptoParaReceberTramites: bool(r.apto_receber),
+    aptoParaEnviarTramites: bool(r.apto_enviar),
+    codigoNoOrgaoEntidade: r.codigo_no_orgao,
+    codigoUnidadeReceptora: r.codigo_unidade_receptora,
+  });
+
+  const toCertificate = (r: CertificateRow<B>): SystemCertificate => ({
+    fingerprint256: r.fingerprint256,
+    systemId: r.system_id,
+    subject: r.subject,
+    serial: r.serial,
+    notBefore: r.not_before,
+    notAfter: r.not_after,
+    pem: r.pem,
+    // anything but an active certificate is treated as revoked: never trusted by mistake
+    status: r.status === 'active' ? 'active' : 'revoked',
+    addedAt: r.added_at,
+    revokedAt: r.revoked_at,
+  });
+
+  const toRepository = (r: RepositoryRow<B>): Repository => ({
+    id: r.id,
+    nome: r.nome,
+    ativo: bool(r.ativo),
+    participantId: r.participant_id,
+  });
+
+  const toSystem = (r: SystemRow<B>): System => ({
+    id: r.id,
+    nome: r.nome,
+    participantId: r.participant_id,
+    ativo: bool(r.ativo),
+  });
+
+  const toBinding = (r: BindingRow<B>): SystemBinding => ({
+    systemId: r.system_id,
+    repositoryId: r.repository_id,
+    numero: r.numero,
+    subtree: bool(r.subtree),
+  });
+  return { toParticipant, toStructure, toCertificate, toRepository, toSystem, toBinding };
+}
