@@ -3,6 +3,17 @@ import { resolve } from 'node:path';
 
 const elo = resolve(import.meta.dirname, '../../bin/elo.js');
 
+export interface SpawnedHub {
+  url: string;
+  /** The plain-HTTP listener for a trusted proxy (ELO_PROXY_LISTEN), or null. */
+  proxyUrl: string | null;
+  ms: number;
+  child: ChildProcess;
+  stop: () => Promise<void>;
+  stderr: () => string;
+  waitForStderr: (re: RegExp) => Promise<void>;
+}
+
 /**
  * Runs `elo start` as its own process on an ephemeral port and waits for its ready line, so a
  * measurement (memory, time) sees the hub alone.
@@ -11,7 +22,7 @@ export async function spawnHub(
   dataDir: string,
   env: Record<string, string> = {},
   opts: { captureStderr?: boolean } = {},
-): Promise<{ url: string; ms: number; child: ChildProcess; stop: () => Promise<void>; stderr: () => string; waitForStderr: (re: RegExp) => Promise<void> }> {
+): Promise<SpawnedHub> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [elo, 'start'], {
     env: { ...process.env, ELO_DATA_DIR: dataDir, ELO_PORT: '0', ...env },
@@ -26,7 +37,8 @@ export async function spawnHub(
     child.stdout!.on('data', (d) => {
       out += d;
       const m = /Elo pronto em \d+ ms: (\S+)/.exec(out);
-      if (m) {
+      // the whole banner: the proxy listener's line comes after the ready line
+      if (m && /Banco de dados:/.test(out)) {
         clearTimeout(timer);
         res(m[1]!);
       }
@@ -34,6 +46,7 @@ export async function spawnHub(
   });
   return {
     url,
+    proxyUrl: /Para o proxy: +(\S+)/.exec(out)?.[1] ?? null,
     ms: performance.now() - t0,
     child,
     stderr: () => err,
