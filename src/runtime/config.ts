@@ -69,6 +69,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^postgres(?:ql)?:\/\/\S+$/, 'deve ser uma URL postgres://usuário:senha@servidor:porta/banco')
     .optional(),
+  /**
+   * Connections each node keeps to PostgreSQL, besides one for notifications and one for the
+   * sweep lock. Nodes × (this + 2) must stay under the server's max_connections (100 by default).
+   */
+  databasePoolSize: z.number().int().min(1).max(500).default(10),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -101,6 +106,7 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_CLIENT_CERT_HEADER: { field: 'clientCertHeader', parse: (v) => v },
   ELO_PROXY_LISTEN: { field: 'proxyListen', parse: (v) => v },
   ELO_DATABASE_URL: { field: 'databaseUrl', parse: (v) => v },
+  ELO_DATABASE_POOL_SIZE: { field: 'databasePoolSize', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
 };
 
 export class ConfigError extends Error {

@@ -136,12 +136,12 @@ export function openDataDirStore(dataDir: string): Store {
  * keys and certificates stay in the data folder), otherwise the data folder's SQLite file, opened
  * as `openDataDirStore` does. Composition roots and data-folder commands open the store this way.
  */
-export async function openConfiguredStore(config: Pick<EloConfig, 'dataDir' | 'databaseUrl'>): Promise<Store> {
+export async function openConfiguredStore(config: Pick<EloConfig, 'dataDir' | 'databaseUrl'> & Partial<Pick<EloConfig, 'databasePoolSize'>>): Promise<Store> {
   if (!config.databaseUrl) return openDataDirStore(config.dataDir);
   assertDataDirOwner(config.dataDir);
   mkdirSync(dataPaths(config.dataDir).root, { recursive: true, mode: PRIVATE_DIR_MODE });
   try {
-    return await openPostgresStore(config.databaseUrl);
+    return await openPostgresStore(config.databaseUrl, { maxConnections: config.databasePoolSize });
   } catch (e) {
     // the URL's password never reaches a log or a terminal
     const where = config.databaseUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');

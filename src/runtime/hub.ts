@@ -15,6 +15,7 @@ import { createServices, type Services } from '../services/index.ts';
 import type { FreeSpace, Log } from '../services/deps.ts';
 import { fsBlobStore } from '../store/blobs/fs-blob-store.ts';
 import { postgresSweepLeader } from '../store/postgres/leader.ts';
+import { postgresNotifier } from '../store/postgres/notifier-postgres.ts';
 import type { BlobStore, Store } from '../store/index.ts';
 import { bootstrapDataDir, type BootstrapReport } from './bootstrap.ts';
 import { caAdmin } from './ca-admin.ts';
@@ -89,6 +90,19 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   const analyser = startBodyWorker(codeLists);
   const blobs = fsBlobStore(paths.blobs);
   const log: Log = (entry) => process.stderr.write(`${JSON.stringify({ at: clock.now().toISOString(), ...entry })}\n`);
+  // Several nodes on one PostgreSQL database wake each other's held long-polls (LISTEN/NOTIFY);
+  // one process signals in memory (createServices' default).
+  const notifier = config.databaseUrl
+    ? postgresNotifier(config.databaseUrl, { onEvent: (e) => log({ level: e.event === 'notificador.conectado' ? 'info' : 'warn', ...e }) })
+    : null;
+  try {
+    await notifier?.ready;
+  } catch (e) {
+    await notifier?.close();
+    await analyser.close();
+    await store.close();
+    throw new Error(`Não foi possível escutar as notificações do PostgreSQL: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
   const services = createServices({
     store,
     blobs,
@@ -123,6 +137,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     freeSpace: opts.freeSpace ?? dataDirFreeSpace(paths.root),
     timers: opts.timers ?? systemTimers,
     ...(opts.workflow ? { workflow: opts.workflow } : {}),
+    ...(notifier ? { notifier } : {}),
   });
   // Behind a TLS-terminating proxy the certificate and address come in headers, believed only
   // from trustedProxies (README "Atrás de um balanceador (nginx)").
@@ -185,6 +200,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
       await running;
       await analyser.close();
       await leader?.close();
+      await notifier?.close();
       await store.close();
     },
   };

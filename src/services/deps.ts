@@ -5,7 +5,7 @@ import type { Workflow } from '../domain/situacao.ts';
 import type { Signer } from '../pki/signer.ts';
 import type { CertInput, CrlInput, PkiPolicy } from '../pki/verify/index.ts';
 import type { BlobStore, Store } from '../store/index.ts';
-import type { TransitionNotifier } from './notifier.ts';
+import type { TransitionNotifier } from '../domain/notifier.ts';
 
 /** Where trust comes from: anchors and CRLs are configuration, re-read as they change (issue: Trust §6). */
 export interface TrustSource {

@@ -7,7 +7,7 @@ import { auditService } from './audit.ts';
 import { certificateService } from './certificates.ts';
 import { directoryService } from './directory.ts';
 import { identityService } from './identity.ts';
-import { inProcessNotifier } from './notifier.ts';
+import { inProcessNotifier } from '../domain/notifier.ts';
 import { nreHoldingService } from './nre-holdings.ts';
 import { structureService } from './structures.ts';
 import { autoCancelService } from './transfers/auto-cancel.ts';
@@ -81,4 +81,4 @@ export function createServices(serviceDeps: ServiceDeps) {
 
 export type Services = ReturnType<typeof createServices>;
 export type { ServiceDeps, TrustSource, TransferSettings } from './deps.ts';
-export type { TransitionNotifier } from './notifier.ts';
+export type { TransitionNotifier } from '../domain/notifier.ts';

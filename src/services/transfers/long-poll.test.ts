@@ -4,7 +4,7 @@ import type { Caller } from '../../domain/identity.ts';
 import type { Situacao } from '../../domain/situacao.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { Store } from '../../store/index.ts';
-import { inProcessNotifier } from '../notifier.ts';
+import { inProcessNotifier } from '../../domain/notifier.ts';
 import { longPollService } from './long-poll.ts';
 import { notifyingTramites } from './notify-transitions.ts';
 

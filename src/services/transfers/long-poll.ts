@@ -2,7 +2,7 @@ import type { Timers } from '../../domain/clock.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { Situacao } from '../../domain/situacao.ts';
 import type { ServiceDeps } from '../deps.ts';
-import type { TransitionNotifier } from '../notifier.ts';
+import type { TransitionNotifier } from '../../domain/notifier.ts';
 import type { queryService } from './query.ts';
 
 type Step = ReturnType<typeof queryService>['longPollStep'];

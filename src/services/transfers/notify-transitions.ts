@@ -1,6 +1,6 @@
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { Store } from '../../store/index.ts';
-import type { TransitionNotifier } from '../notifier.ts';
+import type { TransitionNotifier } from '../../domain/notifier.ts';
 
 type Tramites = Store['tramites'];
 

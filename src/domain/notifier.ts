@@ -2,8 +2,8 @@
  * Who waits on a system's trâmites — the held long-poll pendências request (spec §2.15) — is
  * woken by a signal when a transition of one of that system's trâmites commits, instead of
  * re-reading the store on a timer. One process signals in memory (`inProcessNotifier`); several
- * nodes on PostgreSQL will implement the same port with LISTEN/NOTIFY (a channel per hub, the
- * system id as payload).
+ * nodes on one PostgreSQL database signal each other through it (store/postgres/notifier-postgres.ts,
+ * LISTEN/NOTIFY). A port of the domain, because services wait on it and store adapters implement it.
  */
 export interface TransitionNotifier {
   /** Signals that trâmites where these systems are sender or receiver changed (after commit). */
@@ -13,9 +13,13 @@ export interface TransitionNotifier {
 }
 
 /** Listeners in a map per system: a signal costs nothing when nobody waits. */
-export function inProcessNotifier(): TransitionNotifier & { listeners(systemId: string): number } {
+export function inProcessNotifier(): TransitionNotifier & { listeners(systemId: string): number; notifyEveryone(): void } {
   const bySystem = new Map<string, Set<() => void>>();
   return {
+    /** Wakes every listener: when signals may have been missed, each waiter reads again. */
+    notifyEveryone() {
+      for (const set of [...bySystem.values()]) for (const listener of [...set]) listener();
+    },
     notify(systemIds) {
       for (const id of new Set(systemIds)) {
         for (const listener of [...(bySystem.get(id) ?? [])]) listener();
