@@ -4,6 +4,7 @@ import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRootCa, generateRsaKeys, importRsaPrivateKeyPem, issueLeaf, privateKeyToPem, type Issuer } from '../pki/ca/issue.ts';
 import { x509 } from '../pki/x509.ts';
 import type { Store } from '../store/index.ts';
+import { withPostgresLock } from '../store/postgres/leader.ts';
 import type { EloConfig } from './config.ts';
 import { dataPaths } from './data-dir.ts';
 
@@ -30,9 +31,15 @@ export async function loadIssuer(config: EloConfig): Promise<Issuer> {
 /**
  * Prepares the data folder on first use: folders, the development PKI (a federation CA, the
  * hub's TLS and signing certificates) and an administrator token. Idempotent: what exists is
- * kept, so `elo start` and `elo seed demo` may run in any order.
+ * kept, so `elo start` and `elo seed demo` may run in any order. Several nodes sharing one data
+ * folder and one PostgreSQL database take turns (an advisory lock): nodes started together on an
+ * empty folder would otherwise each make a CA of their own and overwrite each other's files.
  */
 export async function bootstrapDataDir(config: EloConfig, store: Store, now: Date): Promise<BootstrapReport> {
+  return config.databaseUrl ? withPostgresLock(config.databaseUrl, 'bootstrap', () => prepare(config, store, now)) : prepare(config, store, now);
+}
+
+async function prepare(config: EloConfig, store: Store, now: Date): Promise<BootstrapReport> {
   const p = dataPaths(config.dataDir);
   const created: string[] = [];
   await mkdir(p.pki, { recursive: true, mode: 0o700 });

@@ -52,3 +52,21 @@ export function postgresSweepLeader(url: string): { isLeader(): Promise<boolean>
     },
   };
 }
+
+/**
+ * Runs `fn` while holding a session-level advisory lock named `name` on a connection of its own
+ * (not the pool's, so `fn` may use the pool however small it is): what several nodes must not do
+ * at the same moment, such as preparing a shared data folder on first start.
+ */
+export async function withPostgresLock<T>(url: string, name: string, fn: () => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  c.on('error', () => undefined);
+  await c.connect();
+  try {
+    await c.query("SELECT pg_advisory_lock(hashtextextended('elo.' || $1, 0))", [name]);
+    return await fn();
+  } finally {
+    // ending the session releases the lock, also when fn failed
+    await c.end().catch(() => undefined);
+  }
+}
