@@ -5,7 +5,9 @@ import { z } from 'zod';
  * (units) and the systems (SPE) that act for them (ARCHITECTURE "Names"; spec §1.4, §3.5, §3.6).
  */
 
-export type Esfera = 'municipal' | 'estadual' | 'federal' | 'distrital';
+import type { Esfera } from './participant.ts';
+
+export type { Esfera };
 
 export interface Participant {
   id: string;
