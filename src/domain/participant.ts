@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cnpjProblemMessage, parseCnpj } from './cnpj.ts';
+import { cnpjProblemMessage, formatCnpj, parseCnpj } from './cnpj.ts';
 
 /**
  * A participant of the federation (órgão or entidade, a legal entity with a CNPJ) as its
@@ -42,8 +42,11 @@ export const UF_IBGE: Readonly<Record<string, string>> = {
 export const PARTICIPANT_STATUSES = ['pendente', 'ativo', 'suspenso', 'desligado'] as const;
 export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
 
-/** Which change of status is allowed from where (the action's name is what an administrator does). */
-export const PARTICIPANT_LIFECYCLE: Readonly<Record<ParticipantStatus, Readonly<Partial<Record<ParticipantStatus, string>>>>> = {
+export const PARTICIPANT_ACTIONS = ['aprovar', 'suspender', 'reativar', 'desligar'] as const;
+export type ParticipantAction = (typeof PARTICIPANT_ACTIONS)[number];
+
+/** Which change of status is allowed from where, and the administrator's action that makes it. */
+export const PARTICIPANT_LIFECYCLE: Readonly<Record<ParticipantStatus, Readonly<Partial<Record<ParticipantStatus, ParticipantAction>>>>> = {
   pendente: { ativo: 'aprovar', desligado: 'desligar' },
   ativo: { suspenso: 'suspender', desligado: 'desligar' },
   suspenso: { ativo: 'reativar', desligado: 'desligar' },
@@ -51,6 +54,20 @@ export const PARTICIPANT_LIFECYCLE: Readonly<Record<ParticipantStatus, Readonly<
 };
 
 export const canMoveParticipant = (from: ParticipantStatus, to: ParticipantStatus): boolean => PARTICIPANT_LIFECYCLE[from][to] !== undefined;
+
+/** The move an action makes: the statuses it may start from and the one it leads to. */
+export function participantMove(action: ParticipantAction): { from: ParticipantStatus[]; to: ParticipantStatus } {
+  const from: ParticipantStatus[] = [];
+  let to: ParticipantStatus | null = null;
+  for (const s of PARTICIPANT_STATUSES)
+    for (const [target, a] of Object.entries(PARTICIPANT_LIFECYCLE[s]))
+      if (a === action) {
+        from.push(s);
+        to = target as ParticipantStatus;
+      }
+  if (!to) throw new Error(`no move for ${action}`);
+  return { from, to };
+}
 
 /** Only an active participant's systems transfer and only its units receive. */
 export const participantTransfers = (status: ParticipantStatus): boolean => status === 'ativo';
@@ -83,12 +100,7 @@ export type Contact = z.infer<typeof contactSchema>;
  */
 export const participantInputSchema = z
   .object({
-    cnpj: z.string().transform((v, ctx) => {
-      const r = parseCnpj(v);
-      if (r.ok) return r.cnpj;
-      ctx.addIssue({ code: 'custom', message: cnpjProblemMessage(v, r.problem) });
-      return z.NEVER;
-    }),
+    cnpj: z.string(),
     nome: trimmed(300),
     sigla: trimmed(50),
     esfera: z.enum(ESFERAS, { message: `esfera deve ser uma de: ${ESFERAS.join(', ')}` }),
@@ -106,7 +118,10 @@ export const participantInputSchema = z
       .optional(),
     contatos: z.array(contactSchema).max(20).default([]),
   })
+  // one refinement for every rule across fields, so that a form with several mistakes hears of all
   .superRefine((p, ctx) => {
+    const cnpj = parseCnpj(p.cnpj);
+    if (!cnpj.ok) ctx.addIssue({ code: 'custom', path: ['cnpj'], message: cnpjProblemMessage(p.cnpj, cnpj.problem) });
     if (p.esfera !== 'federal' && !p.uf) ctx.addIssue({ code: 'custom', path: ['uf'], message: `a esfera ${p.esfera} exige a UF` });
     if (p.esfera === 'distrital' && p.uf && p.uf !== 'DF') ctx.addIssue({ code: 'custom', path: ['uf'], message: 'a esfera distrital é a do DF' });
     if (p.esfera === 'municipal' && !p.ibge)
@@ -115,5 +130,40 @@ export const participantInputSchema = z
       ctx.addIssue({ code: 'custom', path: ['ibge'], message: 'o código IBGE de município só se aplica à esfera municipal' });
     if (p.ibge && p.uf && UF_IBGE[p.uf] && !p.ibge.startsWith(UF_IBGE[p.uf]!))
       ctx.addIssue({ code: 'custom', path: ['ibge'], message: `o código IBGE ${p.ibge} não é de município de ${p.uf} (os de ${p.uf} começam com ${UF_IBGE[p.uf]})` });
-  });
+  })
+  // stored unformatted (cnpj.ts)
+  .transform((p) => ({ ...p, cnpj: (parseCnpj(p.cnpj) as { cnpj: string }).cnpj }));
 export type ParticipantInput = z.output<typeof participantInputSchema>;
+
+/** A registered participant: what was registered, where it stands and why. */
+export interface Participant {
+  /** Opaque and stable; administrators name a participant by its CNPJ. */
+  id: string;
+  /** Unformatted (see cnpj.ts). */
+  cnpj: string;
+  nome: string;
+  sigla: string;
+  esfera: Esfera;
+  poder: Poder;
+  uf: string | null;
+  ibge: string | null;
+  contatos: Contact[];
+  status: ParticipantStatus;
+  /** The reason given at the last change of status (empty when none was asked). */
+  statusReason: string;
+  statusChangedAt: string;
+}
+
+/** One change of a participant's status: who, when, why (the history an administrator reads). */
+export interface ParticipantStatusChange {
+  participantId: string;
+  from: ParticipantStatus | null;
+  to: ParticipantStatus;
+  at: string;
+  actor: string;
+  reason: string;
+}
+
+/** The name a person reads: "Prefeitura de Exemplópolis (PMEX, CNPJ 11.111.111/0001-91)". */
+export const participantLabel = (p: Pick<Participant, 'nome' | 'sigla' | 'cnpj'>): string =>
+  `${p.nome} (${p.sigla ? `${p.sigla}, ` : ''}CNPJ ${formatCnpj(p.cnpj)})`;

@@ -5,17 +5,10 @@ import { z } from 'zod';
  * (units) and the systems (SPE) that act for them (ARCHITECTURE "Names"; spec §1.4, §3.5, §3.6).
  */
 
-import type { Esfera } from './participant.ts';
+import { parseCnpj } from './cnpj.ts';
+import { ESFERAS, type Esfera, type Participant, type ParticipantStatus } from './participant.ts';
 
-export type { Esfera };
-
-export interface Participant {
-  id: string;
-  cnpj: string;
-  nome: string;
-  esfera: Esfera;
-  ativo: boolean;
-}
+export type { Esfera, Participant };
 
 export interface Repository {
   id: number;
@@ -84,9 +77,13 @@ export const federationSeedSchema = z.object({
     .array(
       z.object({
         id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
-        cnpj: z.string().regex(/^\d{14}$/, 'CNPJ deve ter 14 dígitos'),
+        cnpj: z.string().refine((v) => { const r = parseCnpj(v); return r.ok && r.cnpj === v; }, 'CNPJ inválido: 14 caracteres sem pontuação, com dígitos verificadores corretos'),
         nome: z.string().min(1).max(250),
-        esfera: z.enum(['municipal', 'estadual', 'federal', 'distrital']),
+        sigla: z.string().max(50).optional(),
+        esfera: z.enum(ESFERAS),
+        uf: z.string().regex(/^[A-Z]{2}$/).optional(),
+        ibge: z.string().regex(/^\d{7}$/).optional(),
+        /** The first status: a seed registers a participant; administrators govern it afterwards. */
         ativo: z.boolean().default(true),
       }),
     )
@@ -128,6 +125,9 @@ export const federationSeedSchema = z.object({
 });
 
 export type FederationSeed = z.infer<typeof federationSeedSchema>;
+
+/** A seeded participant's first status (never changed by seeding again: see the store's upsert). */
+export const seedStatus = (p: { ativo: boolean }): ParticipantStatus => (p.ativo ? 'ativo' : 'suspenso');
 
 /** Cross-reference checks zod cannot express: every reference names something declared. */
 export function federationSeedProblems(seed: FederationSeed): string[] {

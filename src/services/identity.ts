@@ -1,4 +1,5 @@
 import { EloError } from '../domain/errors.ts';
+import { participantLabel, participantStatusLabel, participantTransfers } from '../domain/participant.ts';
 import type { Caller, PeerCertificate } from '../domain/identity.ts';
 import { toHex } from '../pki/encoding.ts';
 import { presentedChainRefusal, summarize, verifyCertificate } from '../pki/verify/index.ts';
@@ -148,6 +149,17 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
           'certificate_refused',
           `O sistema "${certificate.systemId}", dono do certificado com common name '${cn}', está desativado na federação. Procure a administração da federação.`,
           { reason: 'system_inactive', systemId: certificate.systemId },
+        );
+      }
+      // A suspended or disconnected participant's systems are refused at their next request, on
+      // every face, naming the participant and the reason (README "Participantes suspensos ou desligados").
+      const owner = await deps.store.registry.getParticipant(system.participantId);
+      if (owner && !participantTransfers(owner.status)) {
+        throw new EloError(
+          'participant_inactive',
+          `O sistema "${system.id}" pertence a ${participantLabel(owner)}, que está ${participantStatusLabel(owner.status)} na federação desde ${owner.statusChangedAt.slice(0, 10)}` +
+            `${owner.statusReason ? `: ${owner.statusReason}` : ''}. Enquanto isso, os sistemas dele não enviam nem recebem trâmites; procure a administração da federação.`,
+          { reason: 'participant_inactive', systemId: system.id, participante: owner.id, situacao: owner.status },
         );
       }
       const bindings = await deps.store.registry.listBindings(system.id);

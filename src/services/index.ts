@@ -9,6 +9,7 @@ import { directoryService } from './directory.ts';
 import { identityService } from './identity.ts';
 import { inProcessNotifier } from '../domain/notifier.ts';
 import { nreHoldingService } from './nre-holdings.ts';
+import { participantService } from './participants.ts';
 import { structureService } from './structures.ts';
 import { autoCancelService } from './transfers/auto-cancel.ts';
 import { deliveryService } from './transfers/delivery.ts';
@@ -76,6 +77,7 @@ export function createServices(serviceDeps: ServiceDeps) {
     query,
     longPoll: longPollService(deps, (caller, n) => query.longPollStep(caller, n), notifier, deps.timers ?? platformTimers),
     nreHoldings: nreHoldingService(deps),
+    participants: participantService(deps),
   };
 }
 

@@ -15,6 +15,7 @@ import type {
   FederationSeed,
 } from '../domain/registry.ts';
 import type { NreRegistration, RegisteredDocument } from '../domain/nre-rules.ts';
+import type { ParticipantStatus, ParticipantStatusChange } from '../domain/participant.ts';
 import type { Situacao } from '../domain/situacao.ts';
 import type {
   CompletionReceipt,
@@ -33,6 +34,10 @@ export interface AuditEntry {
 
 export interface RegistryReader {
   listParticipants(): Promise<Participant[]>;
+  getParticipant(id: string): Promise<Participant | null>;
+  findParticipantByCnpj(cnpj: string): Promise<Participant | null>;
+  /** Every change of the participant's status, oldest first. */
+  participantHistory(id: string): Promise<ParticipantStatusChange[]>;
   listRepositories(): Promise<Repository[]>;
   getRepository(id: number): Promise<Repository | null>;
   getStructure(repositoryId: number, numero: string): Promise<Structure | null>;
@@ -58,6 +63,26 @@ export interface RegistryWriter {
   applySeed(seed: FederationSeed, at: string): Promise<SeedSummary>;
   addCertificate(cert: SystemCertificate): Promise<void>;
   revokeCertificate(fingerprint256: string, at: string): Promise<boolean>;
+  /**
+   * Registers a participant with its first status, the status row of its history and the audit
+   * event, in one transaction. Refused, with nothing written, when its id or CNPJ is taken.
+   */
+  addParticipant(
+    p: Participant,
+    change: { actor: string; reason: string },
+    audit: AuditEntry,
+  ): Promise<{ ok: true; participant: Participant } | { ok: false; reason: 'cnpj_taken' | 'id_taken'; existing: Participant }>;
+  /**
+   * Moves a participant to `to` only while its status is one of `from` (compare-and-set: the
+   * services decide the move from the domain's lifecycle), with its history row and audit event.
+   */
+  moveParticipant(
+    id: string,
+    from: readonly ParticipantStatus[],
+    to: ParticipantStatus,
+    change: { at: string; actor: string; reason: string },
+    audit: AuditEntry,
+  ): Promise<{ ok: true; participant: Participant; from: ParticipantStatus } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'conflict'; current: Participant }>;
 }
 
 /** What a new trâmite is made of: the record's own fields, less what the store assigns. */

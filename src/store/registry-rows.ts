@@ -3,14 +3,31 @@
  * domain records; only how booleans are stored differs between stores (SQLite 0/1, PostgreSQL
  * BOOLEAN), so each adapter hands in its reading of a boolean.
  */
-import type { Esfera, Participant, Repository, Structure, System, SystemBinding, SystemCertificate } from '../domain/registry.ts';
+import { ESFERAS, PARTICIPANT_STATUSES, PODERES, type Participant, type ParticipantStatusChange } from '../domain/participant.ts';
+import type { Repository, Structure, System, SystemBinding, SystemCertificate } from '../domain/registry.ts';
 
-export interface ParticipantRow<B> {
+export interface ParticipantRow {
   id: string;
   cnpj: string;
   nome: string;
   esfera: string;
-  ativo: B;
+  sigla: string;
+  poder: string;
+  uf: string | null;
+  ibge: string | null;
+  contatos_json: string;
+  status: string;
+  status_reason: string;
+  status_changed_at: string;
+}
+export interface ParticipantStatusChangeRow {
+  seq: number;
+  participant_id: string;
+  from_status: string | null;
+  to_status: string;
+  at: string;
+  actor: string;
+  reason: string;
 }
 export interface RepositoryRow<B> {
   id: number;
@@ -56,18 +73,35 @@ export interface CertificateRow<B> {
   revoked_at: string | null;
 }
 
+/** One of `values`, or `fallback` for a value the column never receives through the services. */
+const oneOf = <T extends string>(values: readonly T[], v: string | null, fallback: T): T => values.find((x) => x === v) ?? fallback;
+
+export const toParticipant = (r: ParticipantRow): Participant => ({
+  id: r.id,
+  cnpj: r.cnpj,
+  nome: r.nome,
+  sigla: r.sigla,
+  esfera: oneOf(ESFERAS, r.esfera, 'municipal'),
+  poder: oneOf(PODERES, r.poder, 'outro'),
+  uf: r.uf,
+  ibge: r.ibge,
+  contatos: JSON.parse(r.contatos_json) as Participant['contatos'],
+  // an unknown status transfers nothing: `suspenso` is the safe reading
+  status: oneOf(PARTICIPANT_STATUSES, r.status, 'suspenso'),
+  statusReason: r.status_reason,
+  statusChangedAt: r.status_changed_at,
+});
+
+export const toParticipantStatusChange = (r: ParticipantStatusChangeRow): ParticipantStatusChange => ({
+  participantId: r.participant_id,
+  from: r.from_status === null ? null : oneOf(PARTICIPANT_STATUSES, r.from_status, 'suspenso'),
+  to: oneOf(PARTICIPANT_STATUSES, r.to_status, 'suspenso'),
+  at: r.at,
+  actor: r.actor,
+  reason: r.reason,
+});
+
 export function registryRowMappers<B>(bool: (v: B) => boolean) {
-  const ESFERAS: readonly Esfera[] = ['municipal', 'estadual', 'federal', 'distrital'];
-
-  const toParticipant = (r: ParticipantRow<B>): Participant => ({
-    id: r.id,
-    cnpj: r.cnpj,
-    nome: r.nome,
-    // the column only receives a validated seed's esfera
-    esfera: ESFERAS.find((e) => e === r.esfera) ?? 'municipal',
-    ativo: bool(r.ativo),
-  });
-
   const toStructure = (r: StructureRow<B>): Structure => ({
     repositoryId: r.repository_id,
     numero: r.numero,
@@ -116,5 +150,5 @@ export function registryRowMappers<B>(bool: (v: B) => boolean) {
     numero: r.numero,
     subtree: bool(r.subtree),
   });
-  return { toParticipant, toStructure, toCertificate, toRepository, toSystem, toBinding };
+  return { toStructure, toCertificate, toRepository, toSystem, toBinding };
 }

@@ -1,5 +1,6 @@
 import { unpackPlan, type ComponentPlan } from '../../domain/component-plan.ts';
 import { EloError } from '../../domain/errors.ts';
+import { participantLabel, participantStatusLabel, participantTransfers } from '../../domain/participant.ts';
 import type { Caller } from '../../domain/identity.ts';
 import { checkNreRules, type ProcessoOutline } from '../../domain/nre-rules.ts';
 import { unitLabel, type UnitKey } from '../../domain/registry.ts';
@@ -106,6 +107,17 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
         'structure_unavailable',
         `Nenhum sistema ativo recebe trâmites pela estrutura destinatária ${unitLabel(unit)} (${s.sigla}). O envio seria recusado; consulte a administração da federação.`,
         { destinatario: unit },
+      );
+    }
+    // A suspended or disconnected participant receives nothing: its units stop being apt to
+    // receive until it is reactivated (README "Participantes suspensos ou desligados").
+    const receiver = await registry.getSystem(receiverSystemId);
+    const owner = receiver ? await registry.getParticipant(receiver.participantId) : null;
+    if (owner && !participantTransfers(owner.status)) {
+      throw new EloError(
+        'structure_unavailable',
+        `A estrutura destinatária ${unitLabel(unit)} (${s.sigla}) é de ${participantLabel(owner)}, que está ${participantStatusLabel(owner.status)} na federação${owner.statusReason ? ` (${owner.statusReason})` : ''}. Nenhum trâmite pode ser enviado a ela agora; consulte a administração da federação.`,
+        { destinatario: unit, participante: owner.id, situacao: owner.status },
       );
     }
     return { receptora, receiverSystemId };

@@ -126,4 +126,21 @@ export const migrations: readonly string[] = [
     token_sha256 ${T} PRIMARY KEY, role ${T} NOT NULL, label ${T} NOT NULL, created_at ${T} NOT NULL
   );
   `,
+  /* 2: participants as administrators register them: sigla, poder, UF, IBGE, contacts, a status with its history (SQLite 10) */ `
+  ALTER TABLE participants ADD COLUMN sigla ${T} NOT NULL DEFAULT '';
+  ALTER TABLE participants ADD COLUMN poder ${T} NOT NULL DEFAULT 'executivo';
+  ALTER TABLE participants ADD COLUMN uf ${T};
+  ALTER TABLE participants ADD COLUMN ibge ${T};
+  ALTER TABLE participants ADD COLUMN contatos_json ${T} NOT NULL DEFAULT '[]';
+  ALTER TABLE participants ADD COLUMN status ${T} NOT NULL DEFAULT 'ativo';
+  ALTER TABLE participants ADD COLUMN status_reason ${T} NOT NULL DEFAULT '';
+  ALTER TABLE participants ADD COLUMN status_changed_at ${T} NOT NULL DEFAULT '';
+  UPDATE participants SET status = CASE WHEN ativo THEN 'ativo' ELSE 'suspenso' END;
+  ALTER TABLE participants DROP COLUMN ativo;
+  CREATE TABLE participant_status_changes (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, participant_id ${T} NOT NULL REFERENCES participants(id),
+    from_status ${T}, to_status ${T} NOT NULL, at ${T} NOT NULL, actor ${T} NOT NULL, reason ${T} NOT NULL
+  );
+  CREATE INDEX participant_status_changes_participant ON participant_status_changes(participant_id, seq);
+  `,
 ];

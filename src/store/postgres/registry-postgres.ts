@@ -1,24 +1,42 @@
-import type { FederationSeed } from '../../domain/registry.ts';
-import type { RegistryReader, RegistryWriter, SeedSummary } from '../index.ts';
+import { seedStatus, type FederationSeed } from '../../domain/registry.ts';
+import type { AuditEntry, RegistryReader, RegistryWriter, SeedSummary } from '../index.ts';
 import type pg from 'pg';
 import * as registryRows from '../registry-rows.ts';
 import { one, rows, run, stmt, tx } from './db.ts';
 
-type ParticipantRow = registryRows.ParticipantRow<boolean>;
+type ParticipantRow = registryRows.ParticipantRow;
 type RepositoryRow = registryRows.RepositoryRow<boolean>;
 type StructureRow = registryRows.StructureRow<boolean>;
 type SystemRow = registryRows.SystemRow<boolean>;
 type BindingRow = registryRows.BindingRow<boolean>;
 type CertificateRow = registryRows.CertificateRow<boolean>;
-const { toParticipant, toStructure, toCertificate, toRepository, toSystem, toBinding } = registryRows.registryRowMappers((v: boolean) => v);
+const { toParticipant, toParticipantStatusChange } = registryRows;
+const { toStructure, toCertificate, toRepository, toSystem, toBinding } = registryRows.registryRowMappers((v: boolean) => v);
 
 const s = {
-  participantUpsert: stmt<[string, string, string, string, boolean]>(
-    `INSERT INTO participants (id, cnpj, nome, esfera, ativo) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (id) DO UPDATE SET cnpj = excluded.cnpj, nome = excluded.nome, esfera = excluded.esfera, ativo = excluded.ativo
-     WHERE (participants.cnpj, participants.nome, participants.esfera, participants.ativo)
-       IS DISTINCT FROM (excluded.cnpj, excluded.nome, excluded.esfera, excluded.ativo)`,
+  // status only on insert: after seeding, administrators govern it (see domain/registry.ts seedStatus)
+  participantUpsert: stmt<[string, string, string, string, string, string | null, string | null, string, string]>(
+    `INSERT INTO participants (id, cnpj, nome, esfera, sigla, uf, ibge, status, status_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (id) DO UPDATE SET cnpj = excluded.cnpj, nome = excluded.nome, esfera = excluded.esfera, sigla = excluded.sigla,
+       uf = excluded.uf, ibge = excluded.ibge
+     WHERE (participants.cnpj, participants.nome, participants.esfera, participants.sigla, participants.uf, participants.ibge)
+       IS DISTINCT FROM (excluded.cnpj, excluded.nome, excluded.esfera, excluded.sigla, excluded.uf, excluded.ibge)`,
   ),
+  participant: stmt<[string], ParticipantRow>('SELECT * FROM participants WHERE id = $1'),
+  participantForUpdate: stmt<[string], ParticipantRow>('SELECT * FROM participants WHERE id = $1 FOR UPDATE'),
+  participantByCnpj: stmt<[string], ParticipantRow>('SELECT * FROM participants WHERE cnpj = $1'),
+  participantHistory: stmt<[string], registryRows.ParticipantStatusChangeRow>('SELECT * FROM participant_status_changes WHERE participant_id = $1 ORDER BY seq'),
+  insertParticipant: stmt<[string, string, string, string, string, string, string | null, string | null, string, string, string, string]>(
+    `INSERT INTO participants (id, cnpj, nome, sigla, esfera, poder, uf, ibge, contatos_json, status, status_reason, status_changed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
+  ),
+  moveParticipant: stmt<[string, string, string, string, string[]]>(
+    'UPDATE participants SET status = $1, status_reason = $2, status_changed_at = $3 WHERE id = $4 AND status = ANY($5)',
+  ),
+  insertStatusChange: stmt<[string, string | null, string, string, string, string]>(
+    'INSERT INTO participant_status_changes (participant_id, from_status, to_status, at, actor, reason) VALUES ($1, $2, $3, $4, $5, $6)',
+  ),
+  appendAudit: stmt<[string, string, string, string]>('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES ($1, $2, $3, NULL, $4)'),
   repositoryUpsert: stmt<[number, string, boolean, string | null]>(
     `INSERT INTO repositories (id, nome, ativo, participant_id) VALUES ($1, $2, $3, $4)
      ON CONFLICT (id) DO UPDATE SET nome = excluded.nome, ativo = excluded.ativo, participant_id = excluded.participant_id
@@ -65,6 +83,8 @@ const s = {
   revoke: stmt<[string, string]>(`UPDATE system_certificates SET status = 'revoked', revoked_at = $1 WHERE fingerprint256 = $2 AND status = 'active'`),
 };
 
+const audited = (c: pg.PoolClient, at: string, a: AuditEntry) => run(c, s.appendAudit, at, a.kind, a.actor, JSON.stringify(a.data ?? {}));
+
 export function postgresRegistry(pool: pg.Pool): RegistryReader & RegistryWriter {
   return {
     async listParticipants() {
@@ -102,10 +122,11 @@ export function postgresRegistry(pool: pg.Pool): RegistryReader & RegistryWriter
     async listCertificates(systemId) {
       return (systemId ? await rows(pool, s.certificatesBySystem, systemId) : await rows(pool, s.certificates)).map(toCertificate);
     },
-    async applySeed(seed: FederationSeed): Promise<SeedSummary> {
+    async applySeed(seed: FederationSeed, at: string): Promise<SeedSummary> {
       return tx(pool, async (c) => {
         let changed = 0;
-        for (const p of seed.participantes) changed += await run(c, s.participantUpsert, p.id, p.cnpj, p.nome, p.esfera, p.ativo);
+        for (const p of seed.participantes)
+          changed += await run(c, s.participantUpsert, p.id, p.cnpj, p.nome, p.esfera, p.sigla ?? '', p.uf ?? null, p.ibge ?? null, seedStatus(p), at);
         for (const r of seed.repositorios) changed += await run(c, s.repositoryUpsert, r.id, r.nome, r.ativo, r.participante);
         for (const e of seed.estruturas)
           changed += await run(
@@ -145,6 +166,58 @@ export function postgresRegistry(pool: pg.Pool): RegistryReader & RegistryWriter
     },
     async revokeCertificate(fp, at) {
       return (await run(pool, s.revoke, at, fp)) === 1;
+    },
+    async getParticipant(id) {
+      const r = await one(pool, s.participant, id);
+      return r ? toParticipant(r) : null;
+    },
+    async findParticipantByCnpj(cnpj) {
+      const r = await one(pool, s.participantByCnpj, cnpj);
+      return r ? toParticipant(r) : null;
+    },
+    async participantHistory(id) {
+      return (await rows(pool, s.participantHistory, id)).map(toParticipantStatusChange);
+    },
+    async addParticipant(p, change, audit) {
+      return tx(pool, async (c) => {
+        const inserted = await run(
+          c,
+          s.insertParticipant,
+          p.id,
+          p.cnpj,
+          p.nome,
+          p.sigla,
+          p.esfera,
+          p.poder,
+          p.uf,
+          p.ibge,
+          JSON.stringify(p.contatos),
+          p.status,
+          p.statusReason,
+          p.statusChangedAt,
+        );
+        if (inserted !== 1) {
+          // another registration of the same id or CNPJ won (the unique indexes decide, on any node)
+          const byId = await one(c, s.participant, p.id);
+          if (byId) return { ok: false as const, reason: 'id_taken' as const, existing: toParticipant(byId) };
+          const byCnpj = await one(c, s.participantByCnpj, p.cnpj);
+          return { ok: false as const, reason: 'cnpj_taken' as const, existing: toParticipant(byCnpj!) };
+        }
+        await run(c, s.insertStatusChange, p.id, null, p.status, p.statusChangedAt, change.actor, change.reason);
+        await audited(c, p.statusChangedAt, audit);
+        return { ok: true as const, participant: toParticipant((await one(c, s.participant, p.id))!) };
+      });
+    },
+    async moveParticipant(id, from, to, change, audit) {
+      return tx(pool, async (c) => {
+        const before = await one(c, s.participantForUpdate, id);
+        if (!before) return { ok: false as const, reason: 'not_found' as const };
+        if ((await run(c, s.moveParticipant, to, change.reason, change.at, id, [...from])) !== 1)
+          return { ok: false as const, reason: 'conflict' as const, current: toParticipant(before) };
+        await run(c, s.insertStatusChange, id, before.status, to, change.at, change.actor, change.reason);
+        await audited(c, change.at, audit);
+        return { ok: true as const, participant: toParticipant((await one(c, s.participant, id))!), from: toParticipant(before).status };
+      });
     },
   };
 }

@@ -1,23 +1,27 @@
-import type { FederationSeed } from '../../domain/registry.ts';
-import type { RegistryReader, RegistryWriter, SeedSummary } from '../index.ts';
+import type { Participant } from '../../domain/participant.ts';
+import { seedStatus, type FederationSeed } from '../../domain/registry.ts';
+import type { AuditEntry, RegistryReader, RegistryWriter, SeedSummary } from '../index.ts';
 import type { Db } from './open.ts';
 import * as registryRows from '../registry-rows.ts';
 import { bool } from './rows.ts';
 
-type ParticipantRow = registryRows.ParticipantRow<number>;
+type ParticipantRow = registryRows.ParticipantRow;
 type RepositoryRow = registryRows.RepositoryRow<number>;
 type StructureRow = registryRows.StructureRow<number>;
 type SystemRow = registryRows.SystemRow<number>;
 type BindingRow = registryRows.BindingRow<number>;
 type CertificateRow = registryRows.CertificateRow<number>;
-const { toParticipant, toStructure, toCertificate, toRepository, toSystem, toBinding } = registryRows.registryRowMappers(bool);
+const { toParticipant, toParticipantStatusChange } = registryRows;
+const { toStructure, toCertificate, toRepository, toSystem, toBinding } = registryRows.registryRowMappers(bool);
 
 export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
   const upsert = (sql: string) => db.prepare(sql);
   const participantUpsert = upsert(
-    `INSERT INTO participants (id, cnpj, nome, esfera, ativo) VALUES (@id, @cnpj, @nome, @esfera, @ativo)
-     ON CONFLICT(id) DO UPDATE SET cnpj = excluded.cnpj, nome = excluded.nome, esfera = excluded.esfera, ativo = excluded.ativo
-     WHERE (cnpj, nome, esfera, ativo) IS NOT (excluded.cnpj, excluded.nome, excluded.esfera, excluded.ativo)`,
+    `INSERT INTO participants (id, cnpj, nome, esfera, sigla, uf, ibge, status, status_changed_at)
+     VALUES (@id, @cnpj, @nome, @esfera, @sigla, @uf, @ibge, @status, @at)
+     ON CONFLICT(id) DO UPDATE SET cnpj = excluded.cnpj, nome = excluded.nome, esfera = excluded.esfera, sigla = excluded.sigla,
+       uf = excluded.uf, ibge = excluded.ibge
+     WHERE (cnpj, nome, esfera, sigla, uf, ibge) IS NOT (excluded.cnpj, excluded.nome, excluded.esfera, excluded.sigla, excluded.uf, excluded.ibge)`,
   );
   const repositoryUpsert = upsert(
     `INSERT INTO repositories (id, nome, ativo, participant_id) VALUES (@id, @nome, @ativo, @participant_id)
@@ -63,14 +67,39 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
       `INSERT INTO system_certificates (fingerprint256, system_id, subject, serial, not_before, not_after, pem, status, added_at, revoked_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    participant: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE id = ?'),
+    participantByCnpj: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE cnpj = ?'),
+    participantHistory: db.prepare<[string], registryRows.ParticipantStatusChangeRow>('SELECT * FROM participant_status_changes WHERE participant_id = ? ORDER BY seq'),
+    insertParticipant: db.prepare(
+      `INSERT INTO participants (id, cnpj, nome, sigla, esfera, poder, uf, ibge, contatos_json, status, status_reason, status_changed_at)
+       VALUES (@id, @cnpj, @nome, @sigla, @esfera, @poder, @uf, @ibge, @contatos_json, @status, @status_reason, @status_changed_at)`,
+    ),
+    moveParticipant: db.prepare<[string, string, string, string, string]>(
+      `UPDATE participants SET status = ?, status_reason = ?, status_changed_at = ?
+       WHERE id = ? AND status IN (SELECT value FROM json_each(?))`,
+    ),
+    insertStatusChange: db.prepare<[string, string | null, string, string, string, string]>(
+      'INSERT INTO participant_status_changes (participant_id, from_status, to_status, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    appendAudit: db.prepare<[string, string, string, string]>('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES (?, ?, ?, NULL, ?)'),
     revoke: db.prepare<[string, string]>(`UPDATE system_certificates SET status = 'revoked', revoked_at = ? WHERE fingerprint256 = ? AND status = 'active'`),
   };
 
-  const applySeed = db.transaction((seed: FederationSeed): SeedSummary => {
+  const applySeed = db.transaction((seed: FederationSeed, at: string): SeedSummary => {
     let changed = 0;
     const b = (v: boolean) => (v ? 1 : 0);
     for (const p of seed.participantes)
-      changed += participantUpsert.run({ id: p.id, cnpj: p.cnpj, nome: p.nome, esfera: p.esfera, ativo: b(p.ativo) }).changes;
+      changed += participantUpsert.run({
+        id: p.id,
+        cnpj: p.cnpj,
+        nome: p.nome,
+        esfera: p.esfera,
+        sigla: p.sigla ?? '',
+        uf: p.uf ?? null,
+        ibge: p.ibge ?? null,
+        status: seedStatus(p),
+        at,
+      }).changes;
     for (const r of seed.repositorios)
       changed += repositoryUpsert.run({ id: r.id, nome: r.nome, ativo: b(r.ativo), participant_id: r.participante }).changes;
     for (const e of seed.estruturas)
@@ -104,6 +133,45 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
       changed,
     };
   });
+
+  const audited = (at: string, a: AuditEntry) => q.appendAudit.run(at, a.kind, a.actor, JSON.stringify(a.data ?? {}));
+
+  const addParticipant = db.transaction((p: Participant, change: { actor: string; reason: string }, audit: AuditEntry) => {
+    const taken = q.participant.get(p.id);
+    if (taken) return { ok: false as const, reason: 'id_taken' as const, existing: toParticipant(taken) };
+    const sameCnpj = q.participantByCnpj.get(p.cnpj);
+    if (sameCnpj) return { ok: false as const, reason: 'cnpj_taken' as const, existing: toParticipant(sameCnpj) };
+    q.insertParticipant.run({
+      id: p.id,
+      cnpj: p.cnpj,
+      nome: p.nome,
+      sigla: p.sigla,
+      esfera: p.esfera,
+      poder: p.poder,
+      uf: p.uf,
+      ibge: p.ibge,
+      contatos_json: JSON.stringify(p.contatos),
+      status: p.status,
+      status_reason: p.statusReason,
+      status_changed_at: p.statusChangedAt,
+    });
+    q.insertStatusChange.run(p.id, null, p.status, p.statusChangedAt, change.actor, change.reason);
+    audited(p.statusChangedAt, audit);
+    return { ok: true as const, participant: toParticipant(q.participant.get(p.id)!) };
+  });
+
+  const moveParticipant = db.transaction(
+    (id: string, from: readonly string[], to: string, change: { at: string; actor: string; reason: string }, audit: AuditEntry) => {
+      const before = q.participant.get(id);
+      if (!before) return { ok: false as const, reason: 'not_found' as const };
+      if (q.moveParticipant.run(to, change.reason, change.at, id, JSON.stringify(from)).changes !== 1)
+        return { ok: false as const, reason: 'conflict' as const, current: toParticipant(before) };
+      q.insertStatusChange.run(id, before.status, to, change.at, change.actor, change.reason);
+      audited(change.at, audit);
+      const participant = toParticipant(q.participant.get(id)!);
+      return { ok: true as const, participant, from: toParticipant(before).status };
+    },
+  );
 
   return {
     async listParticipants() {
@@ -141,8 +209,25 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     async listCertificates(systemId) {
       return (systemId ? q.certificatesBySystem.all(systemId) : q.certificates.all()).map(toCertificate);
     },
-    async applySeed(seed) {
-      return applySeed(seed);
+    async applySeed(seed, at) {
+      return applySeed(seed, at);
+    },
+    async getParticipant(id) {
+      const r = q.participant.get(id);
+      return r ? toParticipant(r) : null;
+    },
+    async findParticipantByCnpj(cnpj) {
+      const r = q.participantByCnpj.get(cnpj);
+      return r ? toParticipant(r) : null;
+    },
+    async participantHistory(id) {
+      return q.participantHistory.all(id).map(toParticipantStatusChange);
+    },
+    async addParticipant(p, change, audit) {
+      return addParticipant(p, change, audit);
+    },
+    async moveParticipant(id, from, to, change, audit) {
+      return moveParticipant(id, from, to, change, audit);
     },
     async addCertificate(c) {
       q.addCertificate.run(c.fingerprint256, c.systemId, c.subject, c.serial, c.notBefore, c.notAfter, c.pem, c.status, c.addedAt, c.revokedAt);

@@ -3,6 +3,7 @@ import { situacaoNome } from '../../../domain/situacao.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { json, parsePositiveInt } from '../../wire.ts';
 import { registerAdminNres } from './nres.ts';
+import { registerAdminParticipants } from './participants.ts';
 
 /**
  * Administration face (`/admin/api/…`, bearer token, role admin; ARCHITECTURE "Faces"). The
@@ -51,5 +52,6 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
   });
 
   registerAdminNres(app, deps);
+  registerAdminParticipants(app, deps);
   return app;
 }
