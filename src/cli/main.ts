@@ -49,18 +49,48 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'vincula um NRE somente ao sistema informado',
     load: async () => (await import('./commands/nre.ts')).runNreReassign,
   },
+  'participant add': {
+    summary: 'cadastra um participante (órgão ou entidade) pelo CNPJ',
+    load: async () => (await import('./commands/participant.ts')).runParticipantAdd,
+  },
+  'participant list': {
+    summary: 'lista os participantes e a situação de cada um',
+    load: async () => (await import('./commands/participant.ts')).runParticipantList,
+  },
+  'participant show': {
+    summary: 'mostra um participante e o histórico da situação dele',
+    load: async () => (await import('./commands/participant.ts')).runParticipantShow,
+  },
+  'participant approve': {
+    summary: 'aprova um participante pendente',
+    load: async () => (await import('./commands/participant.ts')).runParticipantApprove,
+  },
+  'participant suspend': {
+    summary: 'suspende um participante: os sistemas dele são recusados na próxima requisição',
+    load: async () => (await import('./commands/participant.ts')).runParticipantSuspend,
+  },
+  'participant reactivate': {
+    summary: 'reativa um participante suspenso',
+    load: async () => (await import('./commands/participant.ts')).runParticipantReactivate,
+  },
+  'participant disconnect': {
+    summary: 'desliga um participante da federação, em definitivo',
+    load: async () => (await import('./commands/participant.ts')).runParticipantDisconnect,
+  },
   'cert verify': {
     summary: 'verifica um certificado contra âncoras de confiança (cadeia, validade, uso, LCR)',
     load: async () => (await import('./commands/cert-verify.ts')).runCertVerify,
   },
 };
 
+const width = Math.max(...Object.keys(commands).map((name) => name.length)) + 1;
+
 export const usage = (): string =>
   [
     'Uso: elo <comando> [opções]',
     '',
     'Comandos:',
-    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`),
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)} ${c.summary}`),
     '',
     'Use "elo <comando> --help" para as opções de cada comando.',
   ].join('\n');

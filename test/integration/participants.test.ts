@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TramitaClient } from '../../src/client/tramita-client.ts';
+import { main } from '../../src/cli/main.ts';
 import { startTestHub, type TestHub } from '../harness/hub.ts';
 import { processoBody } from '../harness/packages.ts';
 
@@ -160,5 +161,47 @@ describe('participants: registration and lifecycle through the administration AP
     expect(refusal(missing)).toEqual({ status: 404, codigoErro: '9003' });
     expect(missing.body.detail).toContain('Nenhum participante com o CNPJ 46.395.000/0001-39 está cadastrado');
     expect(refusal(await admin('GET', '/participantes/abc'))).toEqual({ status: 400, codigoErro: '0001' });
+  });
+
+  const cli = async (...args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(args, { out: (x) => out.push(x), err: (x) => err.push(x), env: t.env, cwd: t.dir });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('`elo participant add` registers with the documented options and prints JSON with --json', async () => {
+    const r = await cli('participant', 'add', '--cnpj', '46.395.000/0001-39', '--nome', 'Município de São Paulo', '--sigla', 'PMSP', '--esfera', 'municipal', '--uf', 'SP', '--ibge', '3550308',
+      '--contato', 'Protocolo,protocolo@prefeitura.sp.gov.br,(11) 3113-8000', '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ cnpj: '46395000000139', cnpjFormatado: '46.395.000/0001-39', status: 'ativo', contatos: [{ nome: 'Protocolo', telefone: '(11) 3113-8000' }] });
+    const shown = await cli('participant', 'show', '--cnpj', '46395000000139');
+    expect(shown.out).toContain('Município de São Paulo (PMSP, CNPJ 46.395.000/0001-39): municipal, SP (IBGE 3550308), poder executivo; situação ativo');
+  });
+
+  it('`elo participant add` without its required options exits 2 naming them, and with a bad CNPJ exits 1 with the reason, changing nothing', async () => {
+    const before = t.snapshot();
+    const usage = await cli('participant', 'add', '--cnpj', '46.395.000/0001-39');
+    expect(usage.code).toBe(2);
+    expect(usage.err).toContain('Informe --nome, --sigla, --esfera.');
+    const bad = await cli('participant', 'add', '--cnpj', '46.395.000/0001-38', '--nome', 'X', '--sigla', 'X', '--esfera', 'federal');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('Os dígitos verificadores do CNPJ "46.395.000/0001-38" não conferem');
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  it('`elo participant suspend` on the data folder of the running hub takes effect at the next request; `reactivate` undoes it', async () => {
+    const s = await cli('participant', 'suspend', '--cnpj', MUNICIPIO_CNPJ, '--motivo', 'auditoria em andamento');
+    expect(s.code, s.err).toBe(0);
+    expect(s.out).toContain('situação suspenso (auditoria em andamento)');
+    const refused = await municipio.pendentes();
+    expect(refused.status).toBe(403);
+    expect((refused.body as any).mensagem).toContain('auditoria em andamento');
+    const again = await cli('participant', 'suspend', '--cnpj', MUNICIPIO_CNPJ, '--motivo', 'de novo');
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('está suspenso: a ação "suspender" não se aplica. A partir desta situação são possíveis: reativar, desligar.');
+    const r = await cli('participant', 'reactivate', '--cnpj', MUNICIPIO_CNPJ, '--motivo', 'auditoria concluída', '--json');
+    expect(JSON.parse(r.out)).toMatchObject({ status: 'ativo', situacaoAnterior: 'suspenso' });
+    expect((await municipio.pendentes()).status).toBe(200);
   });
 });
