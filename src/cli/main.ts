@@ -77,6 +77,14 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'desliga um participante da federação, em definitivo',
     load: async () => (await import('./commands/participant.ts')).runParticipantDisconnect,
   },
+  'system add': {
+    summary: 'cadastra um sistema de um participante e as estruturas pelas quais ele atua',
+    load: async () => (await import('./commands/system.ts')).runSystemAdd,
+  },
+  'system list': {
+    summary: 'lista os sistemas, seus participantes e estruturas',
+    load: async () => (await import('./commands/system.ts')).runSystemList,
+  },
   'cert verify': {
     summary: 'verifica um certificado contra âncoras de confiança (cadeia, validade, uso, LCR)',
     load: async () => (await import('./commands/cert-verify.ts')).runCertVerify,

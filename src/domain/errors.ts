@@ -41,7 +41,7 @@ export const errorCatalogue = {
   admin_token_rate_limited: { status: 429, codigoErro: '9023' },
   participant_inactive: { status: 403, codigoErro: '9024' },
   participant_status_conflict: { status: 409, codigoErro: '9025' },
-  participant_exists: { status: 409, codigoErro: '9026' },
+  already_registered: { status: 409, codigoErro: '9026' },
   unavailable: { status: 503, codigoErro: '9998' },
   internal_error: { status: 500, codigoErro: '9999' },
 } as const satisfies Record<string, { status: number; codigoErro: string }>;

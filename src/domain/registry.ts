@@ -39,12 +39,19 @@ export interface System {
   ativo: boolean;
 }
 
-/** A system may act for a structure, or for the whole subtree under it (spec §1.4). */
+/**
+ * A system may act for a structure, or for the whole subtree under it (spec §1.4), as sender,
+ * as recipient or both: a protocol office that only receives for an organ is bound `recebe`.
+ */
 export interface SystemBinding {
   systemId: string;
   repositoryId: number;
   numero: string;
   subtree: boolean;
+  /** May send trâmites from these units. */
+  sends: boolean;
+  /** Receives trâmites addressed to these units. */
+  receives: boolean;
 }
 
 export type CertificateStatus = 'active' | 'revoked';

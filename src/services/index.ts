@@ -10,6 +10,7 @@ import { identityService } from './identity.ts';
 import { inProcessNotifier } from '../domain/notifier.ts';
 import { nreHoldingService } from './nre-holdings.ts';
 import { participantService } from './participants.ts';
+import { systemService } from './systems.ts';
 import { structureService } from './structures.ts';
 import { autoCancelService } from './transfers/auto-cancel.ts';
 import { deliveryService } from './transfers/delivery.ts';
@@ -53,6 +54,7 @@ export function createServices(serviceDeps: ServiceDeps) {
   const structures = structureService(deps);
   const start = startService(deps, structures, lists);
   const query = queryService(deps);
+  const participants = participantService(deps);
   return {
     identity: identityService(deps),
     admission: admissionService(deps),
@@ -77,7 +79,8 @@ export function createServices(serviceDeps: ServiceDeps) {
     query,
     longPoll: longPollService(deps, (caller, n) => query.longPollStep(caller, n), notifier, deps.timers ?? platformTimers),
     nreHoldings: nreHoldingService(deps),
-    participants: participantService(deps),
+    participants,
+    systems: systemService(deps, participants),
   };
 }
 

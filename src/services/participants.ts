@@ -89,7 +89,7 @@ export function participantService(deps: Pick<ServiceDeps, 'store' | 'clock'>) {
       });
       if (!r.ok)
         throw new EloError(
-          'participant_exists',
+          'already_registered',
           `O CNPJ ${formatCnpj(participant.cnpj)} já está cadastrado como ${participantLabel(r.existing)}, situação ${participantStatusLabel(r.existing.status)}. Nada foi alterado; para mudar a situação use suspender, reativar ou desligar.`,
           { participante: r.existing.id, situacao: r.existing.status },
         );

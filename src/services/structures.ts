@@ -23,11 +23,11 @@ export function structureService(deps: Pick<ServiceDeps, 'store'>) {
     return out;
   }
 
-  /** Depth of the binding that covers the unit (0 = bound to the unit itself), or null. */
-  function coverage(bindings: SystemBinding[], unit: UnitKey, chain: Structure[]): number | null {
+  /** Depth of the binding that covers the unit in that role (0 = bound to the unit itself), or null. */
+  function coverage(bindings: SystemBinding[], unit: UnitKey, chain: Structure[], role: 'sends' | 'receives'): number | null {
     let best: number | null = null;
     for (const b of bindings) {
-      if (b.repositoryId !== unit.repositoryId) continue;
+      if (b.repositoryId !== unit.repositoryId || !b[role]) continue;
       const depth = chain.findIndex((s) => s.numero === b.numero);
       if (depth < 0 || (depth > 0 && !b.subtree)) continue;
       if (best === null || depth < best) best = depth;
@@ -38,7 +38,7 @@ export function structureService(deps: Pick<ServiceDeps, 'store'>) {
   return {
     lineage,
     async canActFor(caller: Caller, unit: UnitKey): Promise<boolean> {
-      return coverage(caller.bindings, unit, await lineage(unit)) !== null;
+      return coverage(caller.bindings, unit, await lineage(unit), 'sends') !== null;
     },
     /** The system that receives for a unit: the most specific binding wins. */
     async ownerSystemOf(unit: UnitKey): Promise<string | null> {
@@ -49,7 +49,7 @@ export function structureService(deps: Pick<ServiceDeps, 'store'>) {
       for (const systemId of new Set(bindings.map((b) => b.systemId))) {
         const system = await registry.getSystem(systemId);
         if (!system?.ativo) continue;
-        const depth = coverage(bindings.filter((b) => b.systemId === systemId), unit, chain);
+        const depth = coverage(bindings.filter((b) => b.systemId === systemId), unit, chain, 'receives');
         if (depth !== null && (best === null || depth < best.depth)) best = { systemId, depth };
       }
       return best?.systemId ?? null;

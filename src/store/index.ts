@@ -64,6 +64,11 @@ export interface RegistryWriter {
   addCertificate(cert: SystemCertificate): Promise<void>;
   revokeCertificate(fingerprint256: string, at: string): Promise<boolean>;
   /**
+   * Registers a system of a participant with the structures it acts for and the audit event, in
+   * one transaction; refused, with nothing written, when the id is taken.
+   */
+  addSystem(system: System, bindings: SystemBinding[], at: string, audit: AuditEntry): Promise<{ ok: true } | { ok: false; reason: 'id_taken'; existing: System }>;
+  /**
    * Registers a participant with its first status, the status row of its history and the audit
    * event, in one transaction. Refused, with nothing written, when its id or CNPJ is taken.
    */

@@ -59,6 +59,8 @@ export interface BindingRow<B> {
   repository_id: number;
   numero: string;
   subtree: B;
+  sends: B;
+  receives: B;
 }
 export interface CertificateRow<B> {
   fingerprint256: string;
@@ -149,6 +151,8 @@ export function registryRowMappers<B>(bool: (v: B) => boolean) {
     repositoryId: r.repository_id,
     numero: r.numero,
     subtree: bool(r.subtree),
+    sends: bool(r.sends),
+    receives: bool(r.receives),
   });
   return { toStructure, toCertificate, toRepository, toSystem, toBinding };
 }

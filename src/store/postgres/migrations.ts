@@ -143,4 +143,8 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX participant_status_changes_participant ON participant_status_changes(participant_id, seq);
   `,
+  /* 3: a system's binding to a structure says whether it sends from it, receives for it, or both (SQLite 11) */ `
+  ALTER TABLE system_bindings ADD COLUMN sends BOOLEAN NOT NULL DEFAULT TRUE;
+  ALTER TABLE system_bindings ADD COLUMN receives BOOLEAN NOT NULL DEFAULT TRUE;
+  `,
 ];

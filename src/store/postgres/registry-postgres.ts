@@ -36,6 +36,10 @@ const s = {
   insertStatusChange: stmt<[string, string | null, string, string, string, string]>(
     'INSERT INTO participant_status_changes (participant_id, from_status, to_status, at, actor, reason) VALUES ($1, $2, $3, $4, $5, $6)',
   ),
+  insertSystem: stmt<[string, string, string, boolean]>('INSERT INTO systems (id, nome, participant_id, ativo) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING'),
+  insertBinding: stmt<[string, number, string, boolean, boolean, boolean]>(
+    'INSERT INTO system_bindings (system_id, repository_id, numero, subtree, sends, receives) VALUES ($1, $2, $3, $4, $5, $6)',
+  ),
   appendAudit: stmt<[string, string, string, string]>('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES ($1, $2, $3, NULL, $4)'),
   repositoryUpsert: stmt<[number, string, boolean, string | null]>(
     `INSERT INTO repositories (id, nome, ativo, participant_id) VALUES ($1, $2, $3, $4)
@@ -206,6 +210,15 @@ export function postgresRegistry(pool: pg.Pool): RegistryReader & RegistryWriter
         await run(c, s.insertStatusChange, p.id, null, p.status, p.statusChangedAt, change.actor, change.reason);
         await audited(c, p.statusChangedAt, audit);
         return { ok: true as const, participant: toParticipant((await one(c, s.participant, p.id))!) };
+      });
+    },
+    async addSystem(system, bindings, at, audit) {
+      return tx(pool, async (c) => {
+        if ((await run(c, s.insertSystem, system.id, system.nome, system.participantId, system.ativo)) !== 1)
+          return { ok: false as const, reason: 'id_taken' as const, existing: toSystem((await one(c, s.system, system.id))!) };
+        for (const b of bindings) await run(c, s.insertBinding, system.id, b.repositoryId, b.numero, b.subtree, b.sends, b.receives);
+        await audited(c, at, audit);
+        return { ok: true as const };
       });
     },
     async moveParticipant(id, from, to, change, audit) {

@@ -168,4 +168,8 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX participant_status_changes_participant ON participant_status_changes(participant_id, seq);
   `,
+  /* 11: a system's binding to a structure says whether it sends from it, receives for it, or both (registry issue) */ `
+  ALTER TABLE system_bindings ADD COLUMN sends INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE system_bindings ADD COLUMN receives INTEGER NOT NULL DEFAULT 1;
+  `,
 ];

@@ -1,5 +1,5 @@
 import type { Participant } from '../../domain/participant.ts';
-import { seedStatus, type FederationSeed } from '../../domain/registry.ts';
+import { seedStatus, type FederationSeed, type System, type SystemBinding } from '../../domain/registry.ts';
 import type { AuditEntry, RegistryReader, RegistryWriter, SeedSummary } from '../index.ts';
 import type { Db } from './open.ts';
 import * as registryRows from '../registry-rows.ts';
@@ -58,8 +58,8 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     structures: db.prepare<[number], StructureRow>('SELECT * FROM structures WHERE repository_id = ? ORDER BY length(numero), numero'),
     systems: db.prepare<[], SystemRow>('SELECT * FROM systems ORDER BY id'),
     system: db.prepare<[string], SystemRow>('SELECT * FROM systems WHERE id = ?'),
-    bindingsBySystem: db.prepare<[string], BindingRow>('SELECT * FROM system_bindings WHERE system_id = ?'),
-    bindings: db.prepare<[], BindingRow>('SELECT * FROM system_bindings'),
+    bindingsBySystem: db.prepare<[string], BindingRow>('SELECT * FROM system_bindings WHERE system_id = ? ORDER BY repository_id, numero'),
+    bindings: db.prepare<[], BindingRow>('SELECT * FROM system_bindings ORDER BY system_id, repository_id, numero'),
     certificate: db.prepare<[string], CertificateRow>('SELECT * FROM system_certificates WHERE fingerprint256 = ?'),
     certificatesBySystem: db.prepare<[string], CertificateRow>('SELECT * FROM system_certificates WHERE system_id = ? ORDER BY added_at'),
     certificates: db.prepare<[], CertificateRow>('SELECT * FROM system_certificates ORDER BY system_id, added_at'),
@@ -80,6 +80,10 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     ),
     insertStatusChange: db.prepare<[string, string | null, string, string, string, string]>(
       'INSERT INTO participant_status_changes (participant_id, from_status, to_status, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    insertSystem: db.prepare<[string, string, string, number]>('INSERT INTO systems (id, nome, participant_id, ativo) VALUES (?, ?, ?, ?)'),
+    insertBinding: db.prepare<[string, number, string, number, number, number]>(
+      'INSERT INTO system_bindings (system_id, repository_id, numero, subtree, sends, receives) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     appendAudit: db.prepare<[string, string, string, string]>('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES (?, ?, ?, NULL, ?)'),
     revoke: db.prepare<[string, string]>(`UPDATE system_certificates SET status = 'revoked', revoked_at = ? WHERE fingerprint256 = ? AND status = 'active'`),
@@ -135,6 +139,15 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
   });
 
   const audited = (at: string, a: AuditEntry) => q.appendAudit.run(at, a.kind, a.actor, JSON.stringify(a.data ?? {}));
+
+  const addSystem = db.transaction((system: System, bindings: SystemBinding[], at: string, audit: AuditEntry) => {
+    const taken = q.system.get(system.id);
+    if (taken) return { ok: false as const, reason: 'id_taken' as const, existing: toSystem(taken) };
+    q.insertSystem.run(system.id, system.nome, system.participantId, system.ativo ? 1 : 0);
+    for (const b of bindings) q.insertBinding.run(system.id, b.repositoryId, b.numero, b.subtree ? 1 : 0, b.sends ? 1 : 0, b.receives ? 1 : 0);
+    audited(at, audit);
+    return { ok: true as const };
+  });
 
   const addParticipant = db.transaction((p: Participant, change: { actor: string; reason: string }, audit: AuditEntry) => {
     const taken = q.participant.get(p.id);
@@ -225,6 +238,9 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     },
     async addParticipant(p, change, audit) {
       return addParticipant(p, change, audit);
+    },
+    async addSystem(system, bindings, at, audit) {
+      return addSystem(system, bindings, at, audit);
     },
     async moveParticipant(id, from, to, change, audit) {
       return moveParticipant(id, from, to, change, audit);

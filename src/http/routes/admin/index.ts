@@ -4,6 +4,7 @@ import type { AppDeps, AppEnv } from '../../env.ts';
 import { json, parsePositiveInt } from '../../wire.ts';
 import { registerAdminNres } from './nres.ts';
 import { registerAdminParticipants } from './participants.ts';
+import { registerAdminSystems } from './systems.ts';
 
 /**
  * Administration face (`/admin/api/…`, bearer token, role admin; ARCHITECTURE "Faces"). The
@@ -53,5 +54,6 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
 
   registerAdminNres(app, deps);
   registerAdminParticipants(app, deps);
+  registerAdminSystems(app, deps);
   return app;
 }
