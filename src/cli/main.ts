@@ -85,6 +85,18 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'lista os sistemas, seus participantes e estruturas',
     load: async () => (await import('./commands/system.ts')).runSystemList,
   },
+  'token create': {
+    summary: 'cria um token da API de administração (admin, participante ou monitor)',
+    load: async () => (await import('./commands/token.ts')).runTokenCreate,
+  },
+  'token list': {
+    summary: 'lista os tokens da API de administração',
+    load: async () => (await import('./commands/token.ts')).runTokenList,
+  },
+  'token revoke': {
+    summary: 'revoga um token da API de administração',
+    load: async () => (await import('./commands/token.ts')).runTokenRevoke,
+  },
   'cert verify': {
     summary: 'verifica um certificado contra âncoras de confiança (cadeia, validade, uso, LCR)',
     load: async () => (await import('./commands/cert-verify.ts')).runCertVerify,

@@ -40,7 +40,7 @@ export const errorCatalogue = {
   too_many_requests: { status: 429, codigoErro: '9022' },
   admin_token_rate_limited: { status: 429, codigoErro: '9023' },
   participant_inactive: { status: 403, codigoErro: '9024' },
-  participant_status_conflict: { status: 409, codigoErro: '9025' },
+  registry_conflict: { status: 409, codigoErro: '9025' },
   already_registered: { status: 409, codigoErro: '9026' },
   unavailable: { status: 503, codigoErro: '9998' },
   internal_error: { status: 500, codigoErro: '9999' },

@@ -1,3 +1,4 @@
+import type { AdminPrincipal } from '../domain/admin-roles.ts';
 import type { Context } from 'hono';
 import type { Caller, PeerCertificate } from '../domain/identity.ts';
 import type { Services } from '../services/index.ts';
@@ -17,5 +18,5 @@ export interface AppDeps {
 }
 
 export type AppEnv = {
-  Variables: { caller: Caller; requestId: string; face: 'tramita' | 'other'; operator: string };
+  Variables: { caller: Caller; requestId: string; face: 'tramita' | 'other'; operator: string; principal: AdminPrincipal };
 };

@@ -1,3 +1,4 @@
+import type { AdminPrincipal } from '../domain/admin-roles.ts';
 import { EloError } from '../domain/errors.ts';
 import { participantLabel, participantStatusLabel, participantTransfers } from '../domain/participant.ts';
 import type { Caller, PeerCertificate } from '../domain/identity.ts';
@@ -72,11 +73,7 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
      * failure is logged with its origin (never the token), and an origin with too many recent
      * failures is refused before its token is even looked at.
      */
-    async authenticateToken(
-      header: string | undefined,
-      roles: readonly ('admin' | 'monitor')[],
-      origin = 'desconhecida',
-    ): Promise<{ role: 'admin' | 'monitor'; label: string }> {
+    async authenticateToken(header: string | undefined, origin = 'desconhecida'): Promise<AdminPrincipal> {
       const wait = tokenFailures.retryAfterSeconds(origin);
       if (wait > 0) {
         deps.log({ level: 'warn', event: 'token_admin_bloqueado', data: { origem: origin, segundos: wait } });
@@ -86,11 +83,11 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
           { origin, retryAfterSeconds: wait },
         );
       }
-      // A request without a token guesses nothing: it is logged but does not count toward the
-      // lockout, which is there to stop guessing (and a browser or probe without a token would
-      // otherwise lock out an operator behind the same address).
-      const refuse = (reason: 'ausente' | 'desconhecido' | 'sem_permissao', message: string): never => {
-        const count = reason === 'ausente' ? undefined : tokenFailures.fail(origin);
+      // A request without a token, or with a real one since revoked, guesses nothing: it is logged
+      // but does not count toward the lockout, which is there to stop guessing (and a browser, a
+      // probe or a forgotten script would otherwise lock out an operator behind the same address).
+      const refuse = (reason: 'ausente' | 'desconhecido' | 'revogado', message: string): never => {
+        const count = reason === 'desconhecido' ? tokenFailures.fail(origin) : undefined;
         deps.log({ level: 'warn', event: 'token_admin_recusado', data: { origem: origin, motivo: reason, ...(count ? { falhasRecentes: count } : {}) } });
         throw new EloError('admin_token_invalid', message);
       };
@@ -100,10 +97,9 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
       }
       const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
       const found = await deps.store.tokens.findToken(toHex(digest));
-      if (!found || !roles.includes(found.role)) {
-        return refuse(found ? 'sem_permissao' : 'desconhecido', 'Token de administração inválido ou sem permissão para esta operação.');
-      }
-      return found;
+      if (!found) return refuse('desconhecido', 'Token de administração inválido. Confira o token ou peça um novo à administração da federação.');
+      if (found.revokedAt) return refuse('revogado', `Este token de administração (${found.id}) foi revogado em ${found.revokedAt}. Peça um novo à administração da federação.`);
+      return { role: found.role, label: found.label, participantId: found.participantId };
     },
 
     async authenticate(peer: PeerCertificate | null): Promise<Caller> {

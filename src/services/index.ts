@@ -11,6 +11,7 @@ import { inProcessNotifier } from '../domain/notifier.ts';
 import { nreHoldingService } from './nre-holdings.ts';
 import { participantService } from './participants.ts';
 import { systemService } from './systems.ts';
+import { tokenService } from './tokens.ts';
 import { structureService } from './structures.ts';
 import { autoCancelService } from './transfers/auto-cancel.ts';
 import { deliveryService } from './transfers/delivery.ts';
@@ -81,6 +82,7 @@ export function createServices(serviceDeps: ServiceDeps) {
     nreHoldings: nreHoldingService(deps),
     participants,
     systems: systemService(deps, participants),
+    tokens: tokenService(deps, participants),
   };
 }
 

@@ -109,7 +109,7 @@ export function participantService(deps: Pick<ServiceDeps, 'store' | 'clock'>) {
       const refused = (current: Participant) => {
         const possible = Object.values(PARTICIPANT_LIFECYCLE[current.status]);
         return new EloError(
-          'participant_status_conflict',
+          'registry_conflict',
           `${participantLabel(current)} está ${participantStatusLabel(current.status)}: a ação "${action}" não se aplica` +
             (current.status === 'desligado'
               ? '. Um participante desligado não volta à federação por reativação.'

@@ -38,13 +38,16 @@ export function systemService(deps: Pick<ServiceDeps, 'store' | 'clock'>, partic
     list: () => registry.listSystems(),
     bindings: (systemId?: string) => registry.listBindings(systemId),
 
-    async register(input: unknown, actor: string): Promise<{ system: System; bindings: SystemBinding[] }> {
+    /** `onlyFor`: a participant's administrator registers systems of its own participant only. */
+    async register(input: unknown, actor: string, onlyFor?: string | null): Promise<{ system: System; bindings: SystemBinding[] }> {
       const parsed = systemInputSchema.safeParse(input);
       if (!parsed.success) throw validationFailed(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
       const d = parsed.data;
       const owner = await participants.find(d.participante);
+      if (onlyFor !== undefined && owner.id !== onlyFor)
+        throw new EloError('not_authorised', `Este token administra outro participante: não pode cadastrar sistemas de ${participantLabel(owner)}.`, { participante: owner.id });
       if (owner.status === 'desligado')
-        throw new EloError('participant_status_conflict', `${participantLabel(owner)} está ${participantStatusLabel(owner.status)}: não recebe sistemas novos.`, {
+        throw new EloError('registry_conflict', `${participantLabel(owner)} está ${participantStatusLabel(owner.status)}: não recebe sistemas novos.`, {
           participante: owner.id,
         });
       const problems: { path: string; message: string }[] = [];

@@ -15,6 +15,7 @@ import type {
   FederationSeed,
 } from '../domain/registry.ts';
 import type { NreRegistration, RegisteredDocument } from '../domain/nre-rules.ts';
+import type { AdminRole, AdminTokenInfo } from '../domain/admin-roles.ts';
 import type { ParticipantStatus, ParticipantStatusChange } from '../domain/participant.ts';
 import type { Situacao } from '../domain/situacao.ts';
 import type {
@@ -302,10 +303,16 @@ export interface AuditLog {
 }
 
 export interface AdminTokenStore {
-  /** Stores the SHA-256 of a token; tokens themselves are never kept. */
-  addToken(tokenSha256: string, role: 'admin' | 'monitor', at: string, label: string): Promise<void>;
-  findToken(tokenSha256: string): Promise<{ role: 'admin' | 'monitor'; label: string } | null>;
+  /**
+   * Stores the SHA-256 of a token (tokens themselves are never kept), with the audit event of its
+   * creation when given, in one transaction.
+   */
+  addToken(tokenSha256: string, role: AdminRole, at: string, label: string, opts?: { participantId?: string | null; audit?: AuditEntry }): Promise<void>;
+  findToken(tokenSha256: string): Promise<AdminTokenInfo | null>;
   countTokens(): Promise<number>;
+  listTokens(): Promise<AdminTokenInfo[]>;
+  /** Revokes the token (false when it is unknown or already revoked), with its audit event. */
+  revokeToken(tokenSha256: string, at: string, audit: AuditEntry): Promise<boolean>;
 }
 
 /** When a trâmite's stored bytes were removed by the retention policy. */

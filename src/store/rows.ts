@@ -4,6 +4,7 @@
  * one mapper and never cast field by field; only how booleans and sets of situações are bound
  * differs between stores (see sqlite/rows.ts and postgres/rows.ts).
  */
+import { ADMIN_ROLES, type AdminTokenInfo } from '../domain/admin-roles.ts';
 import type { RegisteredDocument } from '../domain/nre-rules.ts';
 import { isSituacao, type Situacao } from '../domain/situacao.ts';
 import type { CompletionReceipt, SendReceipt, TramiteComponent, TramiteRecord } from '../domain/tramite.ts';
@@ -205,3 +206,20 @@ export function booleanRowMappers<B>(bool: (v: B) => boolean) {
   return { toTramite, toComponent, toRegisteredDocument };
 }
 
+
+export interface AdminTokenRow {
+  token_sha256: string;
+  role: string;
+  label: string;
+  created_at: string;
+  participant_id: string | null;
+  revoked_at: string | null;
+}
+
+/** A token row, or null when its role is none Elo knows (it then authorises nothing). */
+export const toAdminToken = (r: AdminTokenRow): AdminTokenInfo | null => {
+  const role = ADMIN_ROLES.find((x) => x === r.role);
+  return role
+    ? { id: r.token_sha256.slice(0, 12), sha256: r.token_sha256, role, label: r.label, participantId: r.participant_id, createdAt: r.created_at, revokedAt: r.revoked_at }
+    : null;
+};

@@ -164,10 +164,11 @@ describe('NRE holdings: squatting, import, release and reassignment', () => {
   it('refuses the NRE administration to a monitor token, to no token and to a system certificate, changing nothing', async () => {
     const before = t.snapshot();
     const nre = '0000025656262028';
-    for (const token of [monitorToken, null, 'errado']) {
-      expect((await admin('POST', `/nres/${nre}/liberacao`, '{}', token)).status).toBe(401);
-      expect((await admin('POST', `/nres/${nre}/reatribuicao`, JSON.stringify({ sistema: 'sei-intruso' }), token)).status).toBe(401);
-      expect((await admin('POST', '/nres/importacao?sistema=sei-intruso', `${nre};x`, token, 'text/csv')).status).toBe(401);
+    // a monitor's token is valid but reads only (403); no token or an unknown one is not a credential (401)
+    for (const [token, status] of [[monitorToken, 403], [null, 401], ['errado', 401]] as const) {
+      expect((await admin('POST', `/nres/${nre}/liberacao`, '{}', token)).status).toBe(status);
+      expect((await admin('POST', `/nres/${nre}/reatribuicao`, JSON.stringify({ sistema: 'sei-intruso' }), token)).status).toBe(status);
+      expect((await admin('POST', '/nres/importacao?sistema=sei-intruso', `${nre};x`, token, 'text/csv')).status).toBe(status);
     }
     expect((await intruso.call('POST', `../../../admin/api/nres/${nre}/reatribuicao`, { json: { sistema: 'sei-intruso' } })).status).toBe(401);
     expect(t.snapshot()).toEqual(before);

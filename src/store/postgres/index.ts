@@ -1,18 +1,22 @@
 import type pg from 'pg';
 import type { Store } from '../index.ts';
-import { createPool, migrate, one, rows, run, stmt } from './db.ts';
+import { createPool, migrate, one, rows, run, stmt, tx } from './db.ts';
 import { postgresRegistry } from './registry-postgres.ts';
 import { postgresRetention } from './retention-postgres.ts';
 import { postgresTramites } from './tramites-postgres.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
+import { toAdminToken, type AdminTokenRow } from '../rows.ts';
 
-const ROLES = ['admin', 'monitor'] as const;
 
 const s = {
   appendAudit: stmt<[string, string, string, number | null, string]>('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES ($1, $2, $3, $4, $5)'),
-  addToken: stmt<[string, string, string, string]>('INSERT INTO admin_tokens (token_sha256, role, label, created_at) VALUES ($1, $2, $3, $4)'),
-  findToken: stmt<[string], { role: string; label: string }>('SELECT role, label FROM admin_tokens WHERE token_sha256 = $1'),
+  addToken: stmt<[string, string, string, string, string | null]>(
+    'INSERT INTO admin_tokens (token_sha256, role, label, created_at, participant_id) VALUES ($1, $2, $3, $4, $5)',
+  ),
+  findToken: stmt<[string], AdminTokenRow>('SELECT * FROM admin_tokens WHERE token_sha256 = $1'),
   countTokens: stmt<[], { n: number }>('SELECT count(*) AS n FROM admin_tokens'),
+  listTokens: stmt<[], AdminTokenRow>('SELECT * FROM admin_tokens ORDER BY created_at, token_sha256'),
+  revokeToken: stmt<[string, string]>('UPDATE admin_tokens SET revoked_at = $1 WHERE token_sha256 = $2 AND revoked_at IS NULL'),
 };
 
 /**
@@ -51,13 +55,25 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
       },
     },
     tokens: {
-      async addToken(sha, role, at, label) {
-        await run(pool, s.addToken, sha, role, label, at);
+      async addToken(sha, role, at, label, opts) {
+        await tx(pool, async (c) => {
+          await run(c, s.addToken, sha, role, label, at, opts?.participantId ?? null);
+          if (opts?.audit) await run(c, s.appendAudit, at, opts.audit.kind, opts.audit.actor, opts.audit.idt ?? null, JSON.stringify(opts.audit.data ?? {}));
+        });
       },
       async findToken(sha) {
         const r = await one(pool, s.findToken, sha);
-        const role = ROLES.find((x) => x === r?.role);
-        return r && role ? { role, label: r.label } : null;
+        return r ? toAdminToken(r) : null;
+      },
+      async listTokens() {
+        return (await rows(pool, s.listTokens)).flatMap((r) => toAdminToken(r) ?? []);
+      },
+      async revokeToken(sha, at, audit) {
+        return tx(pool, async (c) => {
+          if ((await run(c, s.revokeToken, at, sha)) !== 1) return false;
+          await run(c, s.appendAudit, at, audit.kind, audit.actor, audit.idt ?? null, JSON.stringify(audit.data ?? {}));
+          return true;
+        });
       },
       async countTokens() {
         return (await one(pool, s.countTokens))!.n;

@@ -147,4 +147,8 @@ export const migrations: readonly string[] = [
   ALTER TABLE system_bindings ADD COLUMN sends BOOLEAN NOT NULL DEFAULT TRUE;
   ALTER TABLE system_bindings ADD COLUMN receives BOOLEAN NOT NULL DEFAULT TRUE;
   `,
+  /* 4: administration tokens of a participant's administrator, and revocation (SQLite 12) */ `
+  ALTER TABLE admin_tokens ADD COLUMN participant_id ${T} REFERENCES participants(id);
+  ALTER TABLE admin_tokens ADD COLUMN revoked_at ${T};
+  `,
 ];

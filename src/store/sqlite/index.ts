@@ -4,8 +4,8 @@ import { sqliteRegistry } from './registry-sqlite.ts';
 import { sqliteTramites } from './tramites-sqlite.ts';
 import { sqliteRetention } from './retention-sqlite.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
-
-const ROLES = ['admin', 'monitor'] as const;
+import { toAdminToken, type AdminTokenRow } from '../rows.ts';
+import type { AuditEntry } from '../index.ts';
 
 /** The embedded default store: one SQLite file (or ':memory:' in tests). */
 export function openSqliteStore(file: string): Store & { db: Db } {
@@ -14,10 +14,24 @@ export function openSqliteStore(file: string): Store & { db: Db } {
     appendAudit: db.prepare<[string, string, string, number | null, string]>(
       'INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES (?, ?, ?, ?, ?)',
     ),
-    addToken: db.prepare<[string, string, string, string]>('INSERT INTO admin_tokens (token_sha256, role, label, created_at) VALUES (?, ?, ?, ?)'),
-    findToken: db.prepare<[string], { role: string; label: string }>('SELECT role, label FROM admin_tokens WHERE token_sha256 = ?'),
+    addToken: db.prepare<[string, string, string, string, string | null]>(
+      'INSERT INTO admin_tokens (token_sha256, role, label, created_at, participant_id) VALUES (?, ?, ?, ?, ?)',
+    ),
+    findToken: db.prepare<[string], AdminTokenRow>('SELECT * FROM admin_tokens WHERE token_sha256 = ?'),
     countTokens: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM admin_tokens'),
+    listTokens: db.prepare<[], AdminTokenRow>('SELECT * FROM admin_tokens ORDER BY created_at, token_sha256'),
+    revokeToken: db.prepare<[string, string]>('UPDATE admin_tokens SET revoked_at = ? WHERE token_sha256 = ? AND revoked_at IS NULL'),
   };
+  const audited = (at: string, a: AuditEntry) => s.appendAudit.run(at, a.kind, a.actor, a.idt ?? null, JSON.stringify(a.data ?? {}));
+  const addToken = db.transaction((sha: string, role: string, at: string, label: string, participantId: string | null, audit?: AuditEntry) => {
+    s.addToken.run(sha, role, label, at, participantId);
+    if (audit) audited(at, audit);
+  });
+  const revokeToken = db.transaction((sha: string, at: string, audit: AuditEntry) => {
+    if (s.revokeToken.run(at, sha).changes !== 1) return false;
+    audited(at, audit);
+    return true;
+  });
   /** The audit list filters on any combination of idt and kind: one statement each, prepared once. */
   const auditLists = new Map<string, ReturnType<typeof db.prepare<unknown[], AuditRow>>>();
   return {
@@ -41,13 +55,18 @@ export function openSqliteStore(file: string): Store & { db: Db } {
       },
     },
     tokens: {
-      async addToken(sha, role, at, label) {
-        s.addToken.run(sha, role, label, at);
+      async addToken(sha, role, at, label, opts) {
+        addToken(sha, role, at, label, opts?.participantId ?? null, opts?.audit);
       },
       async findToken(sha) {
         const r = s.findToken.get(sha);
-        const role = ROLES.find((x) => x === r?.role);
-        return r && role ? { role, label: r.label } : null;
+        return r ? toAdminToken(r) : null;
+      },
+      async listTokens() {
+        return s.listTokens.all().flatMap((r) => toAdminToken(r) ?? []);
+      },
+      async revokeToken(sha, at, audit) {
+        return revokeToken(sha, at, audit);
       },
       async countTokens() {
         return s.countTokens.get()!.n;

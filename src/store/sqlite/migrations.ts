@@ -172,4 +172,8 @@ export const migrations: readonly string[] = [
   ALTER TABLE system_bindings ADD COLUMN sends INTEGER NOT NULL DEFAULT 1;
   ALTER TABLE system_bindings ADD COLUMN receives INTEGER NOT NULL DEFAULT 1;
   `,
+  /* 12: administration tokens of a participant's administrator, and revocation (registry issue) */ `
+  ALTER TABLE admin_tokens ADD COLUMN participant_id TEXT REFERENCES participants(id);
+  ALTER TABLE admin_tokens ADD COLUMN revoked_at TEXT;
+  `,
 ];

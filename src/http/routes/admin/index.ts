@@ -3,6 +3,7 @@ import { situacaoNome } from '../../../domain/situacao.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { json, parsePositiveInt } from '../../wire.ts';
 import { registerAdminNres } from './nres.ts';
+import { ADMIN, allow, FEDERATION_READERS } from './roles.ts';
 import { registerAdminParticipants } from './participants.ts';
 import { registerAdminSystems } from './systems.ts';
 
@@ -15,7 +16,8 @@ import { registerAdminSystems } from './systems.ts';
 export function adminFace(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', async function adminToken(c, next) {
-    const who = await deps.services.identity.authenticateToken(c.req.header('authorization'), ['admin'], deps.peerAddress?.(c) ?? undefined);
+    const who = await deps.services.identity.authenticateToken(c.req.header('authorization'), deps.peerAddress?.(c) ?? undefined);
+    c.set('principal', who);
     c.set('operator', who.label);
     await next();
   });
@@ -25,17 +27,20 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
    * expire, and every transition, newest first; `?tipo=` filters by kind.
    */
   app.get('/eventos', async (c) => {
+    allow(c, FEDERATION_READERS);
     const kind = c.req.query('tipo') || undefined;
     const limit = Math.min(1000, Math.max(1, Number(c.req.query('limite') ?? 100) || 100));
     return json({ eventos: await deps.services.audit.events({ kind, limit }) });
   });
 
-  app.get('/certificados', async () => {
+  app.get('/certificados', async (c) => {
+    allow(c, FEDERATION_READERS);
     const list = await deps.services.certificates.list();
     return json({ certificados: list.map(({ pem: _pem, ...c }) => c) });
   });
 
   app.get('/tramites/:idt{[0-9]+}', async (c) => {
+    allow(c, FEDERATION_READERS);
     const idt = parsePositiveInt(c.req.param('idt'), 'IDT');
     const { tramite: t, nextActor: actor, history, components, events } = await deps.services.audit.tramiteStory(idt);
     return json({
@@ -48,6 +53,7 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.delete('/tramites/:idt{[0-9]+}', async (c) => {
+    allow(c, ADMIN);
     const r = await deps.services.lifecycle.cancel(null, parsePositiveInt(c.req.param('idt'), 'IDT'), c.get('operator'));
     return json({ cancelado: true, alterado: r.changed });
   });

@@ -3,6 +3,7 @@ import { validationFailed } from '../../../domain/tramita/index.ts';
 import { parseHoldings } from '../../../services/nre-holdings.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { bodyText, optionalObject } from './body.ts';
+import { ADMIN, allow, FEDERATION_READERS } from './roles.ts';
 import { json } from '../../wire.ts';
 
 const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
@@ -16,20 +17,26 @@ export function registerAdminNres(app: Hono<AppEnv>, deps: AppDeps): void {
 
   /** Body: the SEI export as CSV (`nre;protocolo[;sistema]`) or JSON; `?sistema=` names the system for rows without one. */
   app.post('/nres/importacao', async (c) => {
+    allow(c, ADMIN);
     const rows = parseHoldings(await bodyText(c), c.req.query('sistema') || undefined);
     return json(await service.importHoldings(rows, c.get('operator')));
   });
 
-  app.get('/nres/:nre', async (c) => json(await service.describe(c.req.param('nre'))));
+  app.get('/nres/:nre', async (c) => {
+    allow(c, FEDERATION_READERS);
+    return json(await service.describe(c.req.param('nre')));
+  });
 
   /** Body (optional): `{"motivo": "…"}`. */
   app.post('/nres/:nre/liberacao', async (c) => {
+    allow(c, ADMIN);
     const body = await optionalObject(c);
     return json({ liberado: true, ...(await service.release(c.req.param('nre'), c.get('operator'), text(body.motivo))) });
   });
 
   /** Body: `{"sistema": "…", "motivo": "…"}`. */
   app.post('/nres/:nre/reatribuicao', async (c) => {
+    allow(c, ADMIN);
     const body = await optionalObject(c);
     const sistema = text(body.sistema);
     if (!sistema) throw validationFailed({ path: 'sistema', message: 'é obrigatório' });

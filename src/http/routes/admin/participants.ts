@@ -5,6 +5,7 @@ import { validationFailed } from '../../../domain/tramita/index.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { json } from '../../wire.ts';
 import { optionalObject } from './body.ts';
+import { ADMIN, allow, ownParticipantOnly, READERS } from './roles.ts';
 
 /** A participant as the API shows it: the CNPJ formatted as people read it, beside the stored one. */
 const view = (p: Participant) => ({ ...p, cnpjFormatado: formatCnpj(p.cnpj) });
@@ -25,10 +26,15 @@ const ACTIONS: Record<string, ParticipantAction> = {
 export function registerAdminParticipants(app: Hono<AppEnv>, deps: AppDeps): void {
   const service = deps.services.participants;
 
-  app.get('/participantes', async () => json({ participantes: (await service.list()).map(view) }));
+  app.get('/participantes', async (c) => {
+    const who = allow(c, READERS);
+    const all = await service.list();
+    return json({ participantes: all.filter((p) => who.role !== 'participante' || p.id === who.participantId).map(view) });
+  });
 
   /** Body: `{cnpj, nome, sigla, esfera, poder?, uf?, ibge?, contatos?, situacao?: "ativo"|"pendente", motivo?}`. */
   app.post('/participantes', async (c) => {
+    allow(c, ADMIN);
     const body = await optionalObject(c);
     const { situacao, motivo, ...data } = body;
     if (situacao !== undefined && situacao !== 'ativo' && situacao !== 'pendente')
@@ -38,12 +44,15 @@ export function registerAdminParticipants(app: Hono<AppEnv>, deps: AppDeps): voi
   });
 
   app.get('/participantes/:cnpj', async (c) => {
+    const who = allow(c, READERS);
     const { participant, history } = await service.history(c.req.param('cnpj'));
+    ownParticipantOnly(who, participant.id);
     return json({ ...view(participant), historico: history });
   });
 
   /** Body: `{"motivo": "…"}` (required: it stays in the history and is shown to the refused systems). */
   app.post('/participantes/:cnpj/:acao{aprovacao|suspensao|reativacao|desligamento}', async (c) => {
+    allow(c, ADMIN);
     const body = await optionalObject(c);
     const r = await service.act(c.req.param('cnpj'), ACTIONS[c.req.param('acao')]!, body.motivo, c.get('operator'));
     return json({ ...view(r.participant), situacaoAnterior: r.from });

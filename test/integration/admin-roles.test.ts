@@ -1,0 +1,152 @@
+import { Agent, fetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { startTestHub, type TestHub } from '../harness/hub.ts';
+
+/**
+ * The role matrix of the administration API (ARCHITECTURE "Faces"): every admin route, read
+ * from the router, against anonymous, a revoked token, a monitor, a participant's administrator
+ * (its own participant and another's) and the federation administrator. A refused call changes
+ * nothing; a route added without a line in POLICY makes this test fail.
+ */
+type Who = 'anonimo' | 'revogado' | 'monitor' | 'participante' | 'admin';
+
+/** Who may call each route; `participante` reaches its own participant only (checked below). */
+const POLICY: Record<string, readonly Who[]> = {
+  'GET /admin/api/eventos': ['admin', 'monitor'],
+  'GET /admin/api/certificados': ['admin', 'monitor'],
+  'GET /admin/api/tramites/:idt{[0-9]+}': ['admin', 'monitor'],
+  'DELETE /admin/api/tramites/:idt{[0-9]+}': ['admin'],
+  'POST /admin/api/nres/importacao': ['admin'],
+  'GET /admin/api/nres/:nre': ['admin', 'monitor'],
+  'POST /admin/api/nres/:nre/liberacao': ['admin'],
+  'POST /admin/api/nres/:nre/reatribuicao': ['admin'],
+  'GET /admin/api/participantes': ['admin', 'monitor', 'participante'],
+  'POST /admin/api/participantes': ['admin'],
+  'GET /admin/api/participantes/:cnpj': ['admin', 'monitor', 'participante'],
+  'POST /admin/api/participantes/:cnpj/:acao{aprovacao|suspensao|reativacao|desligamento}': ['admin'],
+  'GET /admin/api/sistemas': ['admin', 'monitor', 'participante'],
+  'POST /admin/api/sistemas': ['admin', 'participante'],
+};
+
+const MUNICIPIO = '11111111000191';
+const ESTADO = '00000000000191';
+
+describe('administration API: who may do what', () => {
+  let t: TestHub;
+  let agent: Agent;
+  const tokens: Partial<Record<Who, string>> = {};
+
+  const cli = async (...args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(args, { out: (x) => out.push(x), err: (x) => err.push(x), env: t.env, cwd: t.dir });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+  const created = async (...args: string[]) => {
+    const r = await cli('token', 'create', ...args, '--json');
+    expect(r.code, r.err).toBe(0);
+    return JSON.parse(r.out) as { token: string; id: string };
+  };
+
+  beforeAll(async () => {
+    t = await startTestHub();
+    agent = new Agent({ connect: { ca: t.caPem } });
+    tokens.admin = (await created('--role', 'admin', '--rotulo', 'admin de teste')).token;
+    tokens.monitor = (await created('--role', 'monitor')).token;
+    tokens.participante = (await created('--role', 'participante', '--participante', '11.111.111/0001-91')).token;
+    const revoked = await created('--role', 'admin', '--rotulo', 'a revogar');
+    expect((await cli('token', 'revoke', '--id', revoked.id)).code).toBe(0);
+    tokens.revogado = revoked.token;
+  });
+  afterAll(async () => {
+    await agent?.close();
+    await t?.close();
+  });
+
+  const call = async (who: Who, method: string, path: string, body?: unknown) => {
+    const token = tokens[who];
+    const res = await fetch(`${t.hub.url}${path}`, {
+      method,
+      dispatcher: agent,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+      body: method === 'GET' || method === 'DELETE' ? undefined : JSON.stringify(body ?? {}),
+    });
+    return { status: res.status, body: (await res.json()) as { code?: string; detail?: string } };
+  };
+  const concrete = (path: string, cnpj = MUNICIPIO) =>
+    path
+      .replace(':idt{[0-9]+}', '999999')
+      .replace(':nre', '0000000000000999')
+      .replace(':cnpj', cnpj)
+      .replace(':acao{aprovacao|suspensao|reativacao|desligamento}', 'suspensao');
+
+  const adminRoutes = () => t.hub.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/admin/api/'));
+
+  it('has a policy for every administration route of the router', () => {
+    expect(adminRoutes().map((r) => `${r.method} ${r.path}`).filter((k) => !POLICY[k])).toEqual([]);
+  });
+
+  it('answers every route by the policy: 401 without a valid token, 403 to a role it does not allow, and changes nothing when it refuses', async () => {
+    for (const r of adminRoutes()) {
+      const allowed = POLICY[`${r.method} ${r.path}`]!;
+      for (const who of ['anonimo', 'revogado', 'monitor', 'participante', 'admin'] as const) {
+        const before = t.snapshot();
+        const res = await call(who, r.method, concrete(r.path));
+        const what = `${who} ${r.method} ${r.path}: ${res.status} ${res.body.detail ?? ''}`;
+        if (who === 'anonimo' || who === 'revogado') expect(res.status, what).toBe(401);
+        else if (!allowed.includes(who)) expect(res.status, what).toBe(403);
+        else expect([401, 403], what).not.toContain(res.status);
+        if ([401, 403].includes(res.status)) expect(t.snapshot(), what).toEqual(before);
+      }
+    }
+  });
+
+  it('tells a revoked token apart from an unknown one, naming when it was revoked', async () => {
+    const r = await call('revogado', 'GET', '/admin/api/certificados');
+    expect(r.body).toMatchObject({ code: 'admin_token_invalid' });
+    expect(r.body.detail).toMatch(/foi revogado em \d{4}-/);
+  });
+
+  it('keeps a participant’s administrator inside its own participant: another participant’s record and systems are refused, the lists show only its own', async () => {
+    const before = t.snapshot();
+    const other = await call('participante', 'GET', `/admin/api/participantes/${ESTADO}`);
+    expect(other.status).toBe(403);
+    const foreignSystem = await call('participante', 'POST', '/admin/api/sistemas', {
+      id: 'sei-intruso',
+      participante: ESTADO,
+      nome: 'Intruso',
+      estruturas: [{ repositorio: 100, numero: '1003', papel: 'envia' }],
+    });
+    expect(foreignSystem.status).toBe(403);
+    expect(t.snapshot()).toEqual(before);
+    expect((await call('participante', 'GET', `/admin/api/participantes/${MUNICIPIO}`)).status).toBe(200);
+    const list = (await call('participante', 'GET', '/admin/api/participantes')).body as unknown as { participantes: { cnpj: string }[] };
+    expect(list.participantes.map((p) => p.cnpj)).toEqual([MUNICIPIO]);
+    const systems = (await call('participante', 'GET', '/admin/api/sistemas')).body as unknown as { sistemas: { id: string }[] };
+    expect(systems.sistemas.map((s) => s.id)).toEqual(['sei-municipio']);
+  });
+
+  it('lets a participant’s administrator register a system of its own participant', async () => {
+    const r = await call('participante', 'POST', '/admin/api/sistemas', {
+      id: 'sei-municipio-protocolo',
+      participante: MUNICIPIO,
+      nome: 'Protocolo',
+      estruturas: [{ repositorio: 200, numero: '2003', papel: 'envia' }],
+    });
+    expect(r.status, r.body.detail).toBe(201);
+    const events = (await call('admin', 'GET', '/admin/api/eventos?tipo=sistema.cadastrado')).body as unknown as { eventos: { actor: string }[] };
+    expect(events.eventos.map((e) => e.actor)).toEqual(['participante:11111111000191']);
+  });
+
+  it('refuses to create a participante token without its participant, or another role with one (exit 2 or 1), and lists tokens without their secret', async () => {
+    expect((await cli('token', 'create', '--role', 'participante')).code).toBe(1);
+    expect((await cli('token', 'create', '--role', 'monitor', '--participante', MUNICIPIO)).code).toBe(1);
+    expect((await cli('token', 'create')).code).toBe(2);
+    const listed = await cli('token', 'list', '--json');
+    const all = JSON.parse(listed.out) as { id: string; role: string; revokedAt: string | null }[];
+    expect(all.map((x) => x.role).sort()).toEqual(['admin', 'admin', 'admin', 'monitor', 'participante']);
+    expect(all.filter((x) => x.revokedAt)).toHaveLength(1);
+    expect(listed.out).not.toContain('elo_');
+  });
+});
