@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,8 @@ describe.skipIf(missing)('three Elo nodes on one PostgreSQL behind nginx, one ki
     const retries: Record<string, number> = {};
     const failures: string[] = [];
     let inFlight = 0;
+    /** Cut uploads the hub had taken: the retry finds the trâmite already in 2. */
+    let uploadsAlreadyTaken = 0;
     let maxInFlight = 0;
     let calls = 0;
 
@@ -203,6 +205,7 @@ describe.skipIf(missing)('three Elo nodes on one PostgreSQL behind nginx, one ki
         if (up.status === 409 && up.retried) {
           const now = (await again('consulta', () => sender.tramites({ IDT: idt }))).body.tramites[0]!;
           if (now.situacaoAtual !== 2) throw new Error(`envio: 409 em ${now.situacaoAtual}: ${up.text}`);
+          uploadsAlreadyTaken++;
         } else expect200('envio', up);
       }
       expect200('metadados', await again('metadados', () => receiver.metadados(idt)));
@@ -245,6 +248,7 @@ describe.skipIf(missing)('three Elo nodes on one PostgreSQL behind nginx, one ki
     await killed;
 
     // ---- the database: 200 processes, each one trâmite at 6 with its whole history
+    let leftoverTemp = 0;
     const sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
     try {
@@ -280,6 +284,17 @@ describe.skipIf(missing)('three Elo nodes on one PostgreSQL behind nginx, one ki
         expect(createHash('sha256').update(bytes).digest('base64')).toBe(b.hash);
         expect(bytes.byteLength).toBe(Number(b.size));
       }
+      // nothing kept in the shared folder that the database does not refer to: the bytes of a cut
+      // call were either never kept or taken up again by its retry (content-addressed keys)
+      const referenced = new Set([
+        ...blobs.map((b) => b.blob_key),
+        ...(await sql.query<{ k: string }>('SELECT DISTINCT metadata_blob_key AS k FROM tramites')).rows.map((r) => r.k),
+      ]);
+      const kept = readdirSync(join(root, 'sha256'), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => `sha256/${e.name}`);
+      expect(kept.filter((k) => !referenced.has(k))).toEqual([]);
+      leftoverTemp = existsSync(join(root, 'tmp')) ? readdirSync(join(root, 'tmp')).length : 0;
     } finally {
       await sql.end();
     }
@@ -329,6 +344,8 @@ describe.skipIf(missing)('three Elo nodes on one PostgreSQL behind nginx, one ki
       maxFlowsInFlight,
       retries,
       failuresSeen: [...new Set(failures.map((f) => f.replace(/\d+/g, 'N')))].slice(0, 8),
+      leftoverTemp,
+      uploadsAlreadyTaken,
       lostStarts: flows.reduce((s, f) => s + f.lostStarts.length, 0),
       nginxRequests: lines.length,
       perNode,
