@@ -155,8 +155,8 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     await services.certificates.expiryScan().catch(failed('varredura.validade_de_certificados_falhou'));
     // CRLs are valid for 7 days: keep them fresh, or every client of the CA would be refused.
     await ca.refreshCrlsIfDue(clock.now()).catch(failed('varredura.renovacao_de_lcrs_falhou'));
-    // every sweep leaves a line: with several nodes, one node (pid) per period shows who swept
-    log({ level: 'info', event: 'varredura.executada', data: { pid: process.pid, inicio } });
+    // several nodes: every sweep leaves a line, so the node (pid) that swept each period shows
+    if (leader) log({ level: 'info', event: 'varredura.executada', data: { pid: process.pid, inicio } });
   };
   let closed = false;
   let running: Promise<void> | null = null;
