@@ -336,6 +336,14 @@ describe.skipIf(missing)('three Elo nodes on one PostgreSQL behind nginx, one ki
     const idle = (s: typeof sweeps) => s.slice(1).map((x, i) => (x.start - s[i]!.end) / 1000);
     const idles = [...idle(before), ...idle(after)];
     const durations = sweeps.map((x) => (x.end - x.start) / 1000);
+    // what the nodes logged as warnings or errors, by event
+    const logged: Record<string, number> = {};
+    for (const n of nodes.nodes)
+      for (const l of n.stderr().split('\n'))
+        if (/"level":"(warn|error)"/.test(l)) {
+          const e = /"event":"([^"]+)"/.exec(l)?.[1] ?? l.slice(0, 80);
+          logged[e] = (logged[e] ?? 0) + 1;
+        }
     const figures = {
       wallMs: wall,
       doneAtKill,
@@ -345,6 +353,7 @@ describe.skipIf(missing)('three Elo nodes on one PostgreSQL behind nginx, one ki
       retries,
       failuresSeen: [...new Set(failures.map((f) => f.replace(/\d+/g, 'N')))].slice(0, 8),
       leftoverTemp,
+      logged,
       uploadsAlreadyTaken,
       lostStarts: flows.reduce((s, f) => s + f.lostStarts.length, 0),
       nginxRequests: lines.length,
