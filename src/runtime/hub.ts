@@ -164,11 +164,14 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   // several nodes on one PostgreSQL database: only the one holding the sweep lock sweeps
   const leader = config.databaseUrl ? postgresSweepLeader(config.databaseUrl) : null;
   const sweepOnce = async () => {
+    const inicio = clock.now().toISOString();
     if (leader && !(await leader.isLeader())) return;
     await services.autoCancel.sweep().catch(failed('varredura.cancelamento_automatico_falhou'));
     await services.certificates.expiryScan().catch(failed('varredura.validade_de_certificados_falhou'));
     // CRLs are valid for 7 days: keep them fresh, or every client of the CA would be refused.
     await ca.refreshCrlsIfDue(clock.now()).catch(failed('varredura.renovacao_de_lcrs_falhou'));
+    // several nodes: every sweep leaves a line, so the node (pid) that swept each period shows
+    if (leader) log({ level: 'info', event: 'varredura.executada', data: { pid: process.pid, inicio } });
   };
   let closed = false;
   let running: Promise<void> | null = null;

@@ -387,6 +387,12 @@ export interface BlobStore {
   dropParts(upload: string): Promise<void>;
   /** Tickets that hold parts (for sweeping abandoned uploads). */
   partTickets(): Promise<string[]>;
+  /**
+   * Removes staged bytes last written before `before` and no longer staged here: a node that
+   * died mid-upload (SIGKILL, power loss) leaves its staging file behind, and on a folder
+   * several nodes share, no node may clear all staging at its start. Returns how many it removed.
+   */
+  dropAbandonedStaging(before: Date): Promise<number>;
 }
 
 export type { CodeListsData };

@@ -36,9 +36,21 @@ export interface RunningNginx {
 /**
  * Starts nginx unprivileged on 127.0.0.1 with the README's block, its addresses and files
  * replaced by the test's: its own prefix, pid, logs and temp folders in a fresh temp folder.
+ * With `upstreamPorts`, the README's one `server` line becomes one per node (several Elo on one
+ * PostgreSQL), which nginx takes in turn (round robin, its default). The access log is nginx's
+ * `combined` format followed by the node that answered (`$upstream_addr`, every one tried when
+ * nginx passed the request on), its status and the time the request ended (`$msec`).
  */
-export async function startNginx(o: { upstreamPort: number; certFile: string; keyFile: string; clientCaFile?: string }): Promise<RunningNginx> {
+export async function startNginx(o: {
+  upstreamPort?: number;
+  upstreamPorts?: number[];
+  certFile: string;
+  keyFile: string;
+  clientCaFile?: string;
+}): Promise<RunningNginx> {
   if (!nginxBinary) throw new Error('nginx is not installed');
+  const upstreams = o.upstreamPorts ?? (o.upstreamPort !== undefined ? [o.upstreamPort] : []);
+  if (upstreams.length === 0) throw new Error('startNginx needs upstreamPort or upstreamPorts');
   const dir = mkdtempSync(join(tmpdir(), 'elo-nginx-'));
   for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, d));
   // nginx reads its own copies of the server key and certificate
@@ -52,16 +64,17 @@ export async function startNginx(o: { upstreamPort: number; certFile: string; ke
   }
   const port = await freePort();
   const block = readmeNginxBlock()
-    .replace('server 127.0.0.1:8080;', `server 127.0.0.1:${o.upstreamPort};`)
+    .replace('server 127.0.0.1:8080;', upstreams.map((p) => `server 127.0.0.1:${p};`).join('\n    '))
     .replace('listen 443 ssl;', `listen 127.0.0.1:${port} ssl;`)
     .replace('/etc/nginx/elo/servidor.pem', join(dir, 'servidor.pem'))
     .replace('/etc/nginx/elo/servidor.key', join(dir, 'servidor.key'));
   const config = `worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log info;
-events { worker_connections 256; }
+events { worker_connections 1024; }
 http {
-  access_log ${dir}/access.log;
+  log_format elo '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" upstream=$upstream_addr upstream_status=$upstream_status msec=$msec';
+  access_log ${dir}/access.log elo;
   client_body_temp_path ${dir}/body;
   proxy_temp_path ${dir}/proxy;
   fastcgi_temp_path ${dir}/fastcgi;

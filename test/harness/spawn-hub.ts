@@ -57,7 +57,8 @@ export async function spawnHub(
     },
     stop: () =>
       new Promise((r) => {
-        if (child.exitCode !== null) return r();
+        // already gone (exited, or killed by a signal: then exitCode stays null)
+        if (child.exitCode !== null || child.signalCode !== null) return r();
         child.once('exit', () => r());
         child.kill('SIGTERM');
       }),

@@ -2,6 +2,9 @@ import type { ServiceDeps } from '../deps.ts';
 import { retentionService } from '../storage/retention.ts';
 import { workflowDecisions } from './workflow.ts';
 
+/** Staging files untouched this long belong to no running request (README "Armazenamento e retenção"). */
+export const ABANDONED_STAGING_MS = 3_600_000;
+
 /**
  * Automatic cancellation (spec §5.4): a trâmite idle in 1–4 longer than the configured period
  * (default 8 days, from its last transition) goes to 10. A warning event is recorded once, well
@@ -61,6 +64,10 @@ export function autoCancelService(deps: ServiceDeps) {
         }
         await deps.blobs.dropParts(ticket);
       }
+      // Staging files a node left when it died mid-upload: untouched for an hour, no request
+      // still writes them (every request is cut by SEI at 300 s, spec §9.3).
+      const abandoned = await deps.blobs.dropAbandonedStaging(new Date(now.getTime() - ABANDONED_STAGING_MS));
+      if (abandoned > 0) await audit.append({ kind: 'retencao.temporarios_removidos', actor: 'hub', data: { arquivos: abandoned } }, now.toISOString());
       // Bytes of cancelled trâmites, and the retention policy (README "Limites de armazenamento e retenção").
       await retention.sweep();
       await tramites.pruneDeliveries(new Date(now.getTime() - deps.settings.longPollMs).toISOString(), wf.final);

@@ -14,6 +14,8 @@ import type { BlobStore } from '../index.ts';
  */
 export function fsBlobStore(root: string): BlobStore {
   const tmpDir = join(root, 'tmp');
+  /** Staging files this process is writing now (their mtime follows the real clock, not the hub's). */
+  const writing = new Set<string>();
   const pathOf = (key: string): string => {
     const m = /^sha256\/([0-9a-f]{64})$/.exec(key);
     if (!m) throw new TypeError(`invalid blob key: ${key}`);
@@ -26,7 +28,21 @@ export function fsBlobStore(root: string): BlobStore {
     maxSize: number,
   ): Promise<{ tmp: string; size: number; hex: string; base64: string; tooLarge: boolean }> {
     await mkdir(tmpDir, { recursive: true, mode: 0o700 });
-    const tmp = join(tmpDir, randomUUID());
+    const name = randomUUID();
+    const tmp = join(tmpDir, name);
+    writing.add(name);
+    try {
+      return await writeTemp(tmp, body, maxSize);
+    } finally {
+      writing.delete(name);
+    }
+  }
+
+  async function writeTemp(
+    tmp: string,
+    body: ReadableStream<Uint8Array>,
+    maxSize: number,
+  ): Promise<{ tmp: string; size: number; hex: string; base64: string; tooLarge: boolean }> {
     const fh = await open(tmp, 'w', 0o600);
     const hash = createHash('sha256');
     let size = 0;
@@ -157,6 +173,29 @@ export function fsBlobStore(root: string): BlobStore {
     },
     async dropParts(upload) {
       await rm(partsDir(upload), { recursive: true, force: true });
+    },
+    async dropAbandonedStaging(before) {
+      let names: string[] = [];
+      try {
+        names = await readdir(tmpDir);
+      } catch {
+        return 0;
+      }
+      let removed = 0;
+      for (const name of names) {
+        // being written or staged here and awaiting its commit: not abandoned, however old
+        if (writing.has(name) || staged.has(name)) continue;
+        const file = join(tmpDir, name);
+        try {
+          // a running upload writes on: its mtime keeps moving
+          if ((await stat(file)).mtimeMs >= before.getTime()) continue;
+          await rm(file, { force: true });
+          removed++;
+        } catch {
+          /* committed or discarded meanwhile */
+        }
+      }
+      return removed;
     },
     async readAll(key) {
       // A view, not a copy: a package of tens of MB copied here held the event loop for tens of ms.
