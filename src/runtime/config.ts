@@ -70,8 +70,9 @@ export const configSchema = z.object({
     .regex(/^postgres(?:ql)?:\/\/\S+$/, 'deve ser uma URL postgres://usuário:senha@servidor:porta/banco')
     .optional(),
   /**
-   * Connections each node keeps to PostgreSQL, besides one for notifications and one for the
-   * sweep lock. Nodes × (this + 2) must stay under the server's max_connections (100 by default).
+   * Connections each node keeps to PostgreSQL, besides one for notifications, one for the sweep
+   * lock and up to 4 for blob locks. Nodes × (this + 6) must stay under the server's
+   * max_connections (100 by default).
    */
   databasePoolSize: z.number().int().min(1).max(500).default(10),
 });

@@ -340,12 +340,23 @@ export interface RetentionStore {
   expireMetadata(key: string, situacoes: readonly Situacao[], before: string, at: string, audit: Omit<AuditEntry, 'idt'>): Promise<{ idts: number[]; release: boolean }>;
 }
 
+/** Mutual exclusion per key across every process sharing the store (several hub nodes). */
+export interface KeyLocks {
+  /** Runs `fn` while no other holder of `key`, on any node, runs. */
+  run<T>(key: string, fn: () => Promise<T>): Promise<T>;
+}
+
 export interface Store {
   registry: RegistryReader & RegistryWriter;
   tramites: TramiteReader & TramiteWriter;
   audit: AuditLog;
   tokens: AdminTokenStore;
   retention: RetentionStore;
+  /**
+   * Locks held across the nodes sharing this store; absent when one process owns the store
+   * (SQLite), where the services' in-process locks already exclude each other.
+   */
+  locks?: KeyLocks;
   close(): Promise<void>;
 }
 

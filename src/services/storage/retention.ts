@@ -13,7 +13,7 @@ const BATCH = 500;
  */
 export function retentionService(deps: ServiceDeps) {
   const { retention } = deps.store;
-  const locks = blobLocks(deps.blobs);
+  const locks = blobLocks(deps.blobs, deps.store.locks);
   const wf = deps.workflow ?? WORKFLOW;
   /** Cancelled trâmites (spec §5.1: 7, 10): nothing of them is delivered any more (§2.16: 409). */
   const CANCELLED = wf.cancelled;

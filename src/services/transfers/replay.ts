@@ -14,7 +14,7 @@ import { blobLocks } from '../storage/blob-locks.ts';
  */
 export function replayService(deps: ServiceDeps, start: ReturnType<typeof startService>) {
   const { tramites } = deps.store;
-  const locks = blobLocks(deps.blobs);
+  const locks = blobLocks(deps.blobs, deps.store.locks);
   const { wf } = workflowDecisions(deps);
   return {
     async replay(caller: Caller, nre: string, destinatario: UnitKey): Promise<{ tramite: TramiteRecord; solicitados: { protocolo: string; hashes: string[] }[] }> {

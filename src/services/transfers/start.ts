@@ -52,7 +52,7 @@ export const nreNotFound = (nre: string) => new EloError('not_found', `NRE ${nre
 /** Start of trâmites: of a process (spec §2.8) and of a documento avulso (spec §2.9). */
 export function startService(deps: ServiceDeps, structures: StructureService, lists: CodeLists) {
   const { registry, tramites } = deps.store;
-  const locks = blobLocks(deps.blobs);
+  const locks = blobLocks(deps.blobs, deps.store.locks);
   const capacity = capacityService(deps);
   const workflow = workflowDecisions(deps);
 

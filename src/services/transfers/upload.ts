@@ -20,7 +20,7 @@ export interface UploadTarget {
 /** Whole upload of a component by ticket (spec §2.10). */
 export function uploadService(deps: ServiceDeps) {
   const { tramites } = deps.store;
-  const locks = blobLocks(deps.blobs);
+  const locks = blobLocks(deps.blobs, deps.store.locks);
   const capacity = capacityService(deps);
   const { awaitingComponents, componentsComplete } = workflowDecisions(deps);
 

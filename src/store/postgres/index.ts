@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Store } from '../index.ts';
 import { createPool, migrate, one, rows, run, stmt, tx } from './db.ts';
+import { postgresKeyLocks } from './key-locks.ts';
 import { postgresRegistry } from './registry-postgres.ts';
 import { postgresRetention } from './retention-postgres.ts';
 import { postgresTramites } from './tramites-postgres.ts';
@@ -32,6 +33,7 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
     throw e;
   }
   /** The audit list filters on any combination of idt and kind: one named statement each. */
+  const locks = postgresKeyLocks(url);
   const auditLists = new Map<string, ReturnType<typeof stmt<unknown[], AuditRow>>>();
   return {
     pool,
@@ -79,7 +81,9 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
         return (await one(pool, s.countTokens))!.n;
       },
     },
+    locks,
     async close() {
+      await locks.close();
       await pool.end();
     },
   };
