@@ -33,6 +33,9 @@ export function toBase64(bytes: Uint8Array): string {
  *
  * @example fromBase64('RWxv') // Uint8Array [69, 108, 111]; fromBase64('RWx') // null
  */
+/** Base64url without padding (RFC 4648 §5): tokens that travel in headers and URLs. */
+export const toBase64Url = (bytes: Uint8Array): string => toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
 export function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
   if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
   try {

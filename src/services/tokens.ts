@@ -1,15 +1,9 @@
 import { ADMIN_ROLES, ROLE_LABEL, type AdminRole, type AdminTokenInfo } from '../domain/admin-roles.ts';
 import { EloError } from '../domain/errors.ts';
 import { validationFailed } from '../domain/tramita/index.ts';
-import { toHex } from '../pki/encoding.ts';
+import { toBase64Url, toHex } from '../pki/encoding.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { ParticipantService } from './participants.ts';
-
-const toBase64Url = (bytes: Uint8Array): string => {
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-};
 
 /**
  * Bearer tokens of the administration API: created for a role (a `participante` token for one
