@@ -1,11 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { maskDatabaseUrl } from '../store/copy-sqlite-to-postgres.ts';
 import { createPool, migrate as migratePostgres, type MigrationReport } from '../store/postgres/db.ts';
 import { migrate as migrateSqlite } from '../store/sqlite/open.ts';
 import type { EloConfig } from './config.ts';
-import { assertDataDirOwner } from './data-dir-access.ts';
+import { DataDirAccessError } from './data-dir-access.ts';
 import { dataPaths } from './data-dir.ts';
 
 /** A database named on the command line: `sqlite:CAMINHO` (or a bare path) or `postgres://…`. */
@@ -26,6 +26,29 @@ export function parseDatabaseTarget(value: string, cwd: string): DatabaseTarget 
   return { kind: 'sqlite', file: resolve(cwd, path) };
 }
 
+/**
+ * Refuses a SQLite file (its folder, -wal or -shm) owned by another user. Even a read-only
+ * connection creates the -wal and -shm files beside a WAL database; made by root in the hub
+ * user's folder, they would lock the hub out of its own database (see assertDataDirOwner).
+ */
+export function assertOwnDatabaseFile(file: string, uid: number | undefined = process.getuid?.()): void {
+  if (uid === undefined) return;
+  for (const path of [dirname(file), file, `${file}-wal`, `${file}-shm`]) {
+    let owner: number;
+    try {
+      owner = statSync(path).uid;
+    } catch {
+      continue;
+    }
+    if (owner !== uid) {
+      throw new DataDirAccessError(
+        `${path} pertence a outro usuário (uid ${owner}) e este comando roda como uid ${uid}: arquivos do SQLite criados agora ficariam inacessíveis ao hub. ` +
+          'Rode o comando como o dono da pasta de dados (por exemplo: sudo -u <usuário do hub> npx elo …).',
+      );
+    }
+  }
+}
+
 /** The store the hub itself would open: ELO_DATABASE_URL, or the data folder's SQLite file. */
 export const configuredDatabase = (config: Pick<EloConfig, 'dataDir' | 'databaseUrl'>): DatabaseTarget =>
   config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', file: dataPaths(config.dataDir).database };
@@ -44,8 +67,7 @@ export async function migrateDatabase(t: DatabaseTarget): Promise<MigrationRepor
     if (!existsSync(t.file) || !statSync(t.file).isFile()) {
       throw new DatabaseAdminError(`Não há banco de dados em ${t.file}. Confira ELO_DATA_DIR (a pasta de dados do hub) ou o caminho de --banco.`);
     }
-    // a file created here by another user (root) would lock the hub out of its own folder
-    if (t.file.endsWith('/elo.sqlite')) assertDataDirOwner(resolve(t.file, '..'));
+    assertOwnDatabaseFile(t.file);
     let db: Database.Database | undefined;
     try {
       db = new Database(t.file, { fileMustExist: true });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { openDataDirStore } from '../../src/runtime/data-dir-access.ts';
+import { DataDirAccessError, openDataDirStore } from '../../src/runtime/data-dir-access.ts';
+import { assertOwnDatabaseFile } from '../../src/runtime/database-admin.ts';
 import { migrations } from '../../src/store/sqlite/migrations.ts';
 
 /**
@@ -174,5 +175,17 @@ describe('elo db copy (refusals that need no server)', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('Não foi possível conectar ao PostgreSQL de destino (postgres://elo:***@127.0.0.1:1/elo)');
     expect(r.err).not.toContain('segredo-do-banco');
+  });
+});
+
+describe('a SQLite file of another user', () => {
+  it('is refused before it is opened: even a read-only connection creates -wal and -shm files the hub could not open', async () => {
+    const dir = tempDir();
+    await openDataDirStore(dir).close();
+    const file = join(dir, 'elo.sqlite');
+    const other = (process.getuid?.() ?? 0) + 1;
+    expect(() => assertOwnDatabaseFile(file, other)).toThrow(DataDirAccessError);
+    expect(() => assertOwnDatabaseFile(file, other)).toThrow(/pertence a outro usuário/);
+    expect(() => assertOwnDatabaseFile(file)).not.toThrow();
   });
 });

@@ -1,6 +1,7 @@
 import { copySqliteToPostgres, DatabaseCopyError, type CopyMode, type CopyReport } from '../../store/copy-sqlite-to-postgres.ts';
 import { ConfigError, loadConfig } from '../../runtime/config.ts';
-import { configuredDatabase, parseDatabaseTarget } from '../../runtime/database-admin.ts';
+import { DataDirAccessError } from '../../runtime/data-dir-access.ts';
+import { assertOwnDatabaseFile, configuredDatabase, parseDatabaseTarget } from '../../runtime/database-admin.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from '../io.ts';
 import { parseCommand } from '../parse-command.ts';
 import { versionList } from './migrate.ts';
@@ -102,6 +103,13 @@ export const runDbCopy: CliCommand = async (args, io) => {
   }
   if (target?.kind !== 'postgres') {
     io.err(`--to deve ser uma URL postgres://usuário:senha@servidor:porta/banco.\n\n${HELP}`);
+    return EXIT_USAGE;
+  }
+  try {
+    assertOwnDatabaseFile(source.file);
+  } catch (e) {
+    if (!(e instanceof DataDirAccessError)) throw e;
+    io.err(e.message);
     return EXIT_USAGE;
   }
   const mode: CopyMode = values.simular ? MODES.simular! : values.verificar ? MODES.verificar! : 'copia';
