@@ -304,7 +304,7 @@ async function hashTarget(c: pg.Client, t: Table): Promise<{ linhas: number; sha
 }
 
 /** Writes one table's rows in batches (identity values taken from the source). */
-async function copyTable(db: Database.Database, c: pg.Client, t: Table): Promise<void> {
+async function copyTable(db: Database.Database, c: pg.Client, t: Table): Promise<number> {
   const cols = t.columns;
   const perBatch = Math.max(1, Math.min(1000, Math.floor(60_000 / cols.length)));
   const head = `INSERT INTO ${q(t.name)} (${cols.map((x) => q(x.name)).join(', ')})${cols.some((x) => x.identity) ? ' OVERRIDING SYSTEM VALUE' : ''} VALUES `;
@@ -316,11 +316,14 @@ async function copyTable(db: Database.Database, c: pg.Client, t: Table): Promise
   // The iterator stays open across the awaits: nothing else runs on the source connection meanwhile.
   const st = db.prepare(`SELECT ${cols.map((x) => x.source).join(', ')} FROM ${q(t.name)} ORDER BY ${sqliteOrder(t)}`).raw(true);
   let batch: unknown[][] = [];
+  let n = 0;
   for (const row of st.iterate() as Iterable<unknown[]>) {
     batch.push(row);
+    n++;
     if (batch.length === perBatch) (await send(batch), (batch = []));
   }
   if (batch.length) await send(batch);
+  return n;
 }
 
 /**
@@ -358,7 +361,13 @@ function compare(tables: Table[], source: Map<string, TableCheck['origem']>, tar
  * copied (`verificacao`). Refusals throw DatabaseCopyError; a difference found by the comparison
  * is returned in `divergentes` (the copy then committed nothing).
  */
-export async function copySqliteToPostgres(input: { sqliteFile: string; postgresUrl: string; mode: CopyMode }): Promise<CopyReport> {
+export async function copySqliteToPostgres(input: {
+  sqliteFile: string;
+  postgresUrl: string;
+  mode: CopyMode;
+  /** Told after each table is written (a large hub takes a while), before the comparison. */
+  progress?: (p: { tabela: string; linhas: number }) => void | Promise<void>;
+}): Promise<CopyReport> {
   const { sqliteFile, postgresUrl, mode } = input;
   const source = openSource(sqliteFile);
   let target: pg.Client | undefined;
@@ -405,7 +414,10 @@ export async function copySqliteToPostgres(input: { sqliteFile: string; postgres
           await target.query(`LOCK TABLE ${tables.map((t) => q(t.name)).join(', ')} IN EXCLUSIVE MODE`);
           const found = await nonEmptyTables(target, tables.map((t) => t.name));
           if (found.length) throw notEmpty(postgresUrl, found);
-          for (const t of tables) await copyTable(source, target, t);
+          for (const t of tables) {
+            const linhas = await copyTable(source, target, t);
+            await input.progress?.({ tabela: t.name, linhas });
+          }
           await advanceIdentities(source, target, tables);
         }
         const sourceHashes = new Map(tables.map((t) => [t.name, hashSource(source, t)]));

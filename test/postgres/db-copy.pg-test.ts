@@ -9,6 +9,7 @@ import { main } from '../../src/cli/main.ts';
 import { createTramitaClient, type TramitaClient } from '../../src/client/tramita-client.ts';
 import { loadConfig } from '../../src/runtime/config.ts';
 import { startNodeHub } from '../../src/runtime/hub.ts';
+import { copySqliteToPostgres, DatabaseCopyError } from '../../src/store/copy-sqlite-to-postgres.ts';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
 import { completeTramite } from '../harness/flow.ts';
 import { startTestHub, type TestHub } from '../harness/hub.ts';
@@ -253,6 +254,32 @@ describe('elo db copy: moving an embedded hub to PostgreSQL', () => {
         await store.close();
       }
     });
+  });
+
+  it('undoes the copy when the source is written while it runs (a hub left running), leaving the target empty', async () => {
+    const file = sourceCopy('hub-ainda-rodando.sqlite');
+    const writer = new Database(file);
+    try {
+      await withDatabase(async (url) => {
+        const copied: string[] = [];
+        const run = copySqliteToPostgres({
+          sqliteFile: file,
+          postgresUrl: url,
+          mode: 'copia',
+          progress: ({ tabela }) => {
+            copied.push(tabela);
+            // the running hub records something after the copy read its snapshot
+            if (copied.length === 1) writer.prepare(`INSERT INTO admin_tokens VALUES (?, 'monitor', 'tarde', '2026-01-01T00:00:00Z')`).run('f'.repeat(64));
+          },
+        });
+        await expect(run).rejects.toThrow(DatabaseCopyError);
+        await expect(run).rejects.toThrow(`O banco de origem ${file} foi alterado durante a cópia (o hub ainda está rodando?)`);
+        expect(copied.length).toBe(sqliteTables(file).length);
+        expect(Object.entries(postgresSnapshot(url)).filter(([name, rows]) => name !== 'schema_migrations' && rows.length > 0)).toEqual([]);
+      });
+    } finally {
+      writer.close();
+    }
   });
 
   it('refuses, naming them, a table or a column only one side has, and writes nothing', async () => {

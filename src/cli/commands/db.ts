@@ -1,4 +1,4 @@
-import { copySqliteToPostgres, DatabaseCopyError, type CopyMode, type CopyReport } from '../../store/copy-sqlite-to-postgres.ts';
+import { copySqliteToPostgres, DatabaseCopyError, maskDatabaseUrl, type CopyMode, type CopyReport } from '../../store/copy-sqlite-to-postgres.ts';
 import { ConfigError, loadConfig } from '../../runtime/config.ts';
 import { DataDirAccessError } from '../../runtime/data-dir-access.ts';
 import { assertOwnDatabaseFile, configuredDatabase, parseDatabaseTarget } from '../../runtime/database-admin.ts';
@@ -47,8 +47,6 @@ function table(r: CopyReport): string[] {
 }
 
 function render(r: CopyReport, io: CliIo): void {
-  io.out(`Origem:  ${r.origem}`);
-  io.out(`Destino: ${r.destino}`);
   if (r.modo !== 'verificacao') io.out(`Migrações aplicadas no destino: ${versionList(r.migracoesAplicadasNoDestino)}.`);
   io.out('');
   for (const l of table(r)) io.out(l);
@@ -114,7 +112,9 @@ export const runDbCopy: CliCommand = async (args, io) => {
   }
   const mode: CopyMode = values.simular ? MODES.simular! : values.verificar ? MODES.verificar! : 'copia';
   try {
-    const r = await copySqliteToPostgres({ sqliteFile: source.file, postgresUrl: target.url, mode });
+    if (!values.json) io.out(`Origem:  sqlite:${source.file}\nDestino: ${maskDatabaseUrl(target.url)}`);
+    const progress = values.json ? undefined : (p: { tabela: string; linhas: number }) => io.out(`  copiada ${p.tabela}: ${p.linhas} linha(s)`);
+    const r = await copySqliteToPostgres({ sqliteFile: source.file, postgresUrl: target.url, mode, ...(progress ? { progress } : {}) });
     if (values.json) io.out(JSON.stringify(r, null, 2));
     else render(r, io);
     return r.divergentes.length ? EXIT_FAILED : EXIT_OK;
