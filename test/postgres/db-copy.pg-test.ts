@@ -297,3 +297,44 @@ describe('elo db copy: moving an embedded hub to PostgreSQL', () => {
     });
   });
 });
+
+describe('elo migrate on PostgreSQL', () => {
+  const migrateOn = async (url: string, json = true) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(['migrate', ...(json ? ['--json'] : [])], { out: (x) => out.push(x), err: (x) => err.push(x), env: { ELO_DATA_DIR: work, ELO_DATABASE_URL: url }, cwd: work });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('applies the schema of ELO_DATABASE_URL once, even when run together with nodes starting on it, and says which versions were there', async () => {
+    await withDatabase(async (url) => {
+      const [a, b, node] = await Promise.all([migrateOn(url), migrateOn(url), openPostgresStore(url)]);
+      await node.close();
+      expect([a.code, b.code], a.err + b.err).toEqual([0, 0]);
+      const reports = [JSON.parse(a.out), JSON.parse(b.out)];
+      expect(reports.map((r) => r.banco)).toEqual([expect.stringMatching(/^postgres:\/\//), expect.stringMatching(/^postgres:\/\//)]);
+      // each version applied by exactly one of them (or by the node), never twice
+      expect(reports.flatMap((r) => r.aplicadas).length).toBeLessThanOrEqual(1);
+      const again = await migrateOn(url, false);
+      expect(again.code, again.err).toBe(0);
+      expect(again.out).toContain('Migrações aplicadas agora: nenhuma.');
+      expect(again.out).toContain('Migrações que já estavam aplicadas: 1.');
+      expect(await pgQuery(url, 'SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+    });
+  });
+
+  it('reports a database migrated by a newer Elo and exits 1', async () => {
+    await withDatabase(async (url) => {
+      await (await openPostgresStore(url)).close();
+      await pgQuery(url, `INSERT INTO schema_migrations VALUES (99, now()::text)`);
+      const r = await migrateOn(url);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.out).desconhecidas).toEqual([99]);
+      expect(r.err).toContain('migrações que este Elo não conhece (99)');
+      // and a copy into it is refused
+      const c = await copy(url);
+      expect(c.code).toBe(1);
+      expect(c.err).toContain('migrações mais novas que as deste Elo (99)');
+    });
+  });
+});
