@@ -64,6 +64,8 @@ interface Column {
   /** The SQLite expression that reads it: the column, or `rowid` for an identity column SQLite keeps as its rowid. */
   source: string;
   identity: boolean;
+  /** Values come from a sequence (an identity or serial column): it must continue after the copied ones. */
+  sequence: boolean;
 }
 
 interface Table {
@@ -180,8 +182,9 @@ async function readSchema(source: Database.Database, target: pg.Client): Promise
   for (const t of sqliteTables) if (!pgTables.includes(t)) problems.push(`a tabela ${t} existe só na origem`);
   for (const t of pgTables) if (!sqliteTables.includes(t)) problems.push(`a tabela ${t} existe só no destino`);
 
-  const pgColumns = await target.query<{ table_name: string; column_name: string; data_type: string; is_identity: string }>(
-    `SELECT table_name, column_name, data_type, is_identity FROM information_schema.columns WHERE table_schema = current_schema()`,
+  const pgColumns = await target.query<{ table_name: string; column_name: string; data_type: string; is_identity: string; sequence: string | null }>(
+    `SELECT table_name, column_name, data_type, is_identity, pg_get_serial_sequence(quote_ident(table_name), column_name) AS sequence
+       FROM information_schema.columns WHERE table_schema = current_schema()`,
   );
   const pgKeys = await target.query<{ table_name: string; column_name: string }>(
     `SELECT c.relname AS table_name, a.attname AS column_name
@@ -199,6 +202,7 @@ async function readSchema(source: Database.Database, target: pg.Client): Promise
     for (const pc of pgColumns.rows.filter((r) => r.table_name === name)) {
       const kind = POSTGRES_KINDS[pc.data_type];
       const identity = pc.is_identity === 'YES';
+      const sequence = pc.sequence !== null;
       if (!kind) {
         problems.push(`a coluna ${name}.${pc.column_name} tem no destino o tipo ${pc.data_type}, que a cópia não sabe comparar`);
         continue;
@@ -206,7 +210,7 @@ async function readSchema(source: Database.Database, target: pg.Client): Promise
       const sqliteType = sqliteCols.get(pc.column_name);
       if (sqliteType === undefined) {
         // SQLite keeps the order rows were written in as the rowid; PostgreSQL as an identity column
-        if (identity && kind === 'integer') columns.push({ name: pc.column_name, kind, source: 'rowid', identity });
+        if (identity && kind === 'integer') columns.push({ name: pc.column_name, kind, source: 'rowid', identity, sequence });
         else problems.push(`a coluna ${name}.${pc.column_name} existe só no destino`);
         continue;
       }
@@ -214,7 +218,7 @@ async function readSchema(source: Database.Database, target: pg.Client): Promise
         problems.push(`a coluna ${name}.${pc.column_name} é ${sqliteType || 'sem tipo'} na origem e ${pc.data_type} no destino`);
         continue;
       }
-      columns.push({ name: pc.column_name, kind, source: q(pc.column_name), identity });
+      columns.push({ name: pc.column_name, kind, source: q(pc.column_name), identity, sequence });
     }
     const inTarget = new Set(pgColumns.rows.filter((r) => r.table_name === name).map((r) => r.column_name));
     for (const c of sqliteCols.keys()) if (!inTarget.has(c)) problems.push(`a coluna ${name}.${c} existe só na origem`);
@@ -327,8 +331,9 @@ async function copyTable(db: Database.Database, c: pg.Client, t: Table): Promise
 }
 
 /**
- * Identity columns continue after the copied values; for a SQLite AUTOINCREMENT table, after the
- * highest value it ever gave (sqlite_sequence), so an id is never reused, as SQLite promised.
+ * Identity (and serial) columns continue after the copied values; for a SQLite AUTOINCREMENT
+ * table, after the highest value it ever gave (sqlite_sequence), so an id is never reused, as
+ * SQLite promised.
  */
 async function advanceIdentities(db: Database.Database, c: pg.Client, tables: Table[]): Promise<void> {
   const hasSequence = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'`).get();
@@ -336,7 +341,7 @@ async function advanceIdentities(db: Database.Database, c: pg.Client, tables: Ta
     hasSequence ? (db.prepare('SELECT name, seq FROM sqlite_sequence').all() as { name: string; seq: bigint }[]).map((r) => [r.name, r.seq]) : [],
   );
   for (const t of tables)
-    for (const col of t.columns.filter((x) => x.identity)) {
+    for (const col of t.columns.filter((x) => x.sequence)) {
       const max = await c.query<{ m: string | null }>(`SELECT max(${q(col.name)}) AS m FROM ${q(t.name)}`);
       let next = BigInt(max.rows[0]!.m ?? 0);
       const seq = sequences.get(t.name);

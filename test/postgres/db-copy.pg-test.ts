@@ -221,7 +221,7 @@ describe('elo db copy: moving an embedded hub to PostgreSQL', () => {
     });
   });
 
-  it('copies a table added to both schemas without a change to the copy, booleans and nulls included, and never reuses a SQLite AUTOINCREMENT id', async () => {
+  it('copies a table added to both schemas without a change to the copy, booleans, nulls and its sequence included, and never reuses a SQLite AUTOINCREMENT id', async () => {
     const file = sourceCopy('com-tabela-nova.sqlite');
     const db = new Database(file);
     db.exec(`CREATE TABLE extra_sample (id INTEGER PRIMARY KEY, nome TEXT NOT NULL, ativo INTEGER NOT NULL, nota TEXT) STRICT`);
@@ -235,7 +235,7 @@ describe('elo db copy: moving an embedded hub to PostgreSQL', () => {
     db.close();
     await withDatabase(async (url) => {
       await (await openPostgresStore(url)).close();
-      await pgQuery(url, 'CREATE TABLE extra_sample (id BIGINT PRIMARY KEY, nome TEXT NOT NULL, ativo BOOLEAN NOT NULL, nota TEXT)');
+      await pgQuery(url, 'CREATE TABLE extra_sample (id BIGSERIAL PRIMARY KEY, nome TEXT NOT NULL, ativo BOOLEAN NOT NULL, nota TEXT)');
       const r = await elo(['db', 'copy', '--from', `sqlite:${file}`, '--to', url, '--json']);
       expect(r.code, r.err).toBe(0);
       const report = JSON.parse(r.out);
@@ -246,6 +246,8 @@ describe('elo db copy: moving an embedded hub to PostgreSQL', () => {
         { id: '2', nome: '', ativo: true, nota: '' },
         { id: '3', nome: 'três "aspas" e ção', ativo: true, nota: null },
       ]);
+      // its serial column, like every identity, continues after the copied ids
+      expect(await pgQuery(url, `INSERT INTO extra_sample (nome, ativo) VALUES ('quatro', true) RETURNING id`)).toEqual([{ id: '4' }]);
       const store = await openPostgresStore(url);
       try {
         await store.audit.append({ kind: 'teste', actor: 'teste' }, '2026-01-01T00:00:00Z');
