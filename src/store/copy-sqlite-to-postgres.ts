@@ -96,13 +96,14 @@ function openSource(file: string): Database.Database {
   if (!existsSync(file) || !statSync(file).isFile()) {
     throw new DatabaseCopyError(`O banco de origem ${file} não existe. Informe o arquivo do hub embutido com --from sqlite:CAMINHO (normalmente <ELO_DATA_DIR>/elo.sqlite).`);
   }
-  let db: Database.Database;
+  let db: Database.Database | undefined;
   let version: number;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
     version = Number(db.pragma('user_version', { simple: true }));
   } catch (e) {
+    db?.close();
     throw new DatabaseCopyError(`${file} não é um banco SQLite do Elo (${e instanceof Error ? e.message : String(e)}). Confira o caminho de --from.`);
   }
   const hasTramites = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tramites'`).get();
@@ -244,7 +245,8 @@ async function inForeignKeyOrder(target: pg.Client, tables: Table[]): Promise<Ta
       WHERE k.contype = 'f' AND n.nspname = current_schema()`,
   );
   const ordered: Table[] = [];
-  const placed = new Set<string>();
+  // PostgreSQL's own bookkeeping is not copied: a key referring to it is satisfied already
+  const placed = new Set<string>(TARGET_BOOKKEEPING);
   let rest = [...tables];
   while (rest.length) {
     const ready = rest.filter((t) => fks.rows.every((f) => f.child !== t.name || f.parent === t.name || placed.has(f.parent)));
