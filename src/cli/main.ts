@@ -101,6 +101,14 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'verifica um certificado contra âncoras de confiança (cadeia, validade, uso, LCR)',
     load: async () => (await import('./commands/cert-verify.ts')).runCertVerify,
   },
+  migrate: {
+    summary: 'aplica as migrações pendentes do banco configurado (SQLite ou PostgreSQL)',
+    load: async () => (await import('./commands/migrate.ts')).runMigrate,
+  },
+  'db copy': {
+    summary: 'copia um hub embutido (SQLite) para um banco PostgreSQL novo e confere tudo',
+    load: async () => (await import('./commands/db.ts')).runDbCopy,
+  },
 };
 
 const width = Math.max(...Object.keys(commands).map((name) => name.length)) + 1;

@@ -10,18 +10,28 @@ import { loadConfig } from '../../src/runtime/config.ts';
 import { dataPaths } from '../../src/runtime/data-dir.ts';
 import { startNodeHub } from '../../src/runtime/hub.ts';
 import { seedDemo } from '../../src/runtime/seed-demo.ts';
-import { freshDatabase, postgresSnapshot, testDatabaseUrl } from './stores.ts';
+import { freshDatabase, postgresSnapshot, testStoreKind, type StoreKind } from './stores.ts';
 
 /**
  * A real hub for a test: its own data folder, the demo federation seeded, HTTPS with client
  * certificates on an ephemeral loopback port.
  */
 export async function startTestHub(
-  opts: { clock?: Clock; timers?: Timers; env?: Record<string, string>; federationFile?: string; freeSpace?: FreeSpace; startBodyAnalyser?: StartBodyAnalyser; workflow?: Workflow } = {},
+  opts: {
+    clock?: Clock;
+    timers?: Timers;
+    env?: Record<string, string>;
+    federationFile?: string;
+    freeSpace?: FreeSpace;
+    startBodyAnalyser?: StartBodyAnalyser;
+    workflow?: Workflow;
+    /** The store kind, when a test needs one whatever the run's (e.g. an embedded hub to move to PostgreSQL). */
+    store?: StoreKind;
+  } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'elo-test-'));
   // with ELO_TEST_DATABASE_URL, the hub's store is a PostgreSQL database of its own
-  const database = testDatabaseUrl() ? await freshDatabase() : null;
+  const database = (opts.store ?? testStoreKind()) === 'postgres' ? await freshDatabase() : null;
   const config = loadConfig({ ELO_DATA_DIR: dir, ELO_PORT: '0', ELO_HOST: '127.0.0.1', ...(database ? { ELO_DATABASE_URL: database.url } : {}), ...opts.env }, dir);
   const seed = await seedDemo(config, new Date(), opts.federationFile);
   const hub = await startNodeHub(config, {

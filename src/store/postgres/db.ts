@@ -96,7 +96,8 @@ const MIGRATION_LOCK = 0x456c6f4d; // "EloM"
  * lock: several nodes starting together against one database apply each migration once (a node
  * that waited finds it recorded in `schema_migrations` and skips it).
  */
-export async function migrate(pool: pg.Pool): Promise<void> {
+export async function migrate(pool: pg.Pool): Promise<MigrationReport> {
+  const report: MigrationReport = { applied: [], present: [], unknown: [] };
   // Created under the same lock: two nodes running CREATE TABLE IF NOT EXISTS at once can both
   // miss the table and one then fails on the catalogue ("type … already exists", 42710/23505).
   await tx(pool, async (c) => {
@@ -107,9 +108,21 @@ export async function migrate(pool: pg.Pool): Promise<void> {
     await tx(pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       const done = await c.query('SELECT 1 FROM schema_migrations WHERE version = $1', [v]);
-      if (done.rowCount) return;
+      if (done.rowCount) return void report.present.push(v);
       await c.query(migrations[v - 1]!);
       await c.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, now()::text)', [v]);
+      report.applied.push(v);
     });
   }
+  const newer = await pool.query<{ version: number }>('SELECT version FROM schema_migrations WHERE version > $1 ORDER BY version', [migrations.length]);
+  report.unknown.push(...newer.rows.map((r) => r.version));
+  return report;
+}
+
+/** Which schema versions a migration run applied and which were there already (`elo migrate`). */
+export interface MigrationReport {
+  applied: number[];
+  present: number[];
+  /** Versions the database has that this Elo does not know (it was migrated by a newer Elo). */
+  unknown: number[];
 }

@@ -17,12 +17,28 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
-export function migrate(db: Db): void {
-  const current = Number(db.pragma('user_version', { simple: true }));
-  for (let v = current; v < migrations.length; v++) {
-    db.transaction(() => {
-      db.exec(migrations[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+/** Which schema versions a migration run applied and which were there already (`elo migrate`). */
+export interface MigrationReport {
+  applied: number[];
+  present: number[];
+  /** Versions the database has that this Elo does not know (it was migrated by a newer Elo). */
+  unknown: number[];
+}
+
+export function migrate(db: Db): MigrationReport {
+  const report: MigrationReport = { applied: [], present: [], unknown: [] };
+  const version = () => Number(db.pragma('user_version', { simple: true }));
+  const upToDate = version() >= migrations.length;
+  for (let v = 1; v <= migrations.length; v++) {
+    // read again under the write lock, so two processes migrating together never apply one twice
+    const done = upToDate || db.transaction(() => {
+      if (version() >= v) return true;
+      db.exec(migrations[v - 1]!);
+      db.pragma(`user_version = ${v}`);
+      return false;
+    }).immediate();
+    (done ? report.present : report.applied).push(v);
   }
+  for (let v = migrations.length + 1, current = version(); v <= current; v++) report.unknown.push(v);
+  return report;
 }
