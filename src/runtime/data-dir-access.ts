@@ -1,3 +1,4 @@
+import { maskDatabaseUrl } from '../store/database-url.ts';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../store/index.ts';
@@ -144,7 +145,7 @@ export async function openConfiguredStore(config: Pick<EloConfig, 'dataDir' | 'd
     return await openPostgresStore(config.databaseUrl, { maxConnections: config.databasePoolSize });
   } catch (e) {
     // the URL's password never reaches a log or a terminal
-    const where = config.databaseUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+    const where = maskDatabaseUrl(config.databaseUrl);
     throw new Error(
       `Não foi possível abrir o banco PostgreSQL de ELO_DATABASE_URL (${where}): ${e instanceof Error ? e.message : String(e)}. ` +
         'Confira a URL, se o servidor aceita conexões deste computador e se o usuário pode criar tabelas no banco.',

@@ -1,3 +1,4 @@
+import { maskDatabaseUrl } from './database-url.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -53,8 +54,6 @@ export interface CopyReport {
   gravado: boolean;
 }
 
-/** The URL with its password replaced, for messages and reports (never printed in clear). */
-export const maskDatabaseUrl = (url: string): string => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 
 type Kind = 'boolean' | 'integer' | 'text';
 
@@ -460,3 +459,5 @@ export async function copySqliteToPostgres(input: {
     source.close();
   }
 }
+
+export { maskDatabaseUrl };

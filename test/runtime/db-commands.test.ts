@@ -33,9 +33,12 @@ function oldHub(version: number): { dir: string; file: string } {
   const file = join(dir, 'elo.sqlite');
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  for (let v = 0; v < version; v++) db.exec(migrations[v]!);
+  for (let v = 0; v < version; v++) {
+    db.exec(migrations[v]!);
+    // the participant as migration 1 made the table; later migrations carry it along
+    if (v === 0) db.prepare(`INSERT INTO participants (id, cnpj, nome, esfera, ativo) VALUES ('p1', '00000000000191', 'Estado', 'estadual', 1)`).run();
+  }
   db.pragma(`user_version = ${version}`);
-  db.prepare(`INSERT INTO participants (id, cnpj, nome, esfera, ativo) VALUES ('p1', '00000000000191', 'Estado', 'estadual', 1)`).run();
   db.close();
   return { dir, file };
 }

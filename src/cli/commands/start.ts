@@ -1,3 +1,4 @@
+import { maskDatabaseUrl } from '../../store/database-url.ts';
 import { ConfigError, loadConfig } from '../../runtime/config.ts';
 import { DataDirAccessError, loosenedWarning } from '../../runtime/data-dir-access.ts';
 import { dataPaths } from '../../runtime/data-dir.ts';
@@ -50,7 +51,7 @@ export const runStart: CliCommand = async (args, io) => {
   if (hub.proxy) io.out(`  Para o proxy:      ${hub.proxy.url} (HTTP; certificados encaminhados só de ${hub.config.trustedProxies.join(', ')})`);
   io.out(`  Pasta de dados:    ${p.root}`);
   // the password of a PostgreSQL URL is never printed
-  const database = hub.config.databaseUrl ? `PostgreSQL ${hub.config.databaseUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}` : p.database;
+  const database = hub.config.databaseUrl ? `PostgreSQL ${maskDatabaseUrl(hub.config.databaseUrl)}` : p.database;
   io.out(`  Banco de dados:    ${database}`);
   io.out(`  AC da federação:   ${p.caCert}`);
   io.out(`  Certificado TLS:   ${p.tlsCert}`);
