@@ -11,6 +11,8 @@ import { parseCommand } from './parse-command.ts';
 
 export interface DataDirContext {
   values: Record<string, any>;
+  /** Arguments that are not options (only for commands declared with `positionals`). */
+  positionals: string[];
   io: CliIo;
   config: EloConfig;
   store: Store;
@@ -27,12 +29,12 @@ export function dataDirCommand(
   help: string,
   options: ParseArgsConfig['options'],
   body: (ctx: DataDirContext) => Promise<number>,
-  opts: { existing?: boolean } = {},
+  opts: { existing?: boolean; positionals?: boolean } = {},
 ): CliCommand {
   return async (args, io) => {
-    const parsed = parseCommand(args, options, help, io, { json: true });
+    const parsed = parseCommand(args, options, help, io, { json: true, positionals: opts.positionals ?? false });
     if ('exit' in parsed) return parsed.exit;
-    const { values } = parsed;
+    const { values, positionals } = parsed;
     let store: Store | undefined;
     try {
       const config = loadConfig(io.env, io.cwd);
@@ -44,7 +46,7 @@ export function dataDirCommand(
         return EXIT_FAILED;
       }
       store = await openConfiguredStore(config);
-      return await body({ values, io, config, store, now: new Date() });
+      return await body({ values, positionals, io, config, store, now: new Date() });
     } catch (e) {
       if (e instanceof ConfigError || e instanceof DataDirAccessError) {
         io.err(e.message);

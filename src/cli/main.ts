@@ -85,6 +85,14 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'lista os sistemas, seus participantes e estruturas',
     load: async () => (await import('./commands/system.ts')).runSystemList,
   },
+  'structures import': {
+    summary: 'importa a árvore de unidades de um participante (CSV ou JSON)',
+    load: async () => (await import('./commands/structures.ts')).runStructuresImport,
+  },
+  'structures export': {
+    summary: 'exporta a árvore de unidades de um participante (CSV ou JSON)',
+    load: async () => (await import('./commands/structures.ts')).runStructuresExport,
+  },
   'token create': {
     summary: 'cria um token da API de administração (admin, participante ou monitor)',
     load: async () => (await import('./commands/token.ts')).runTokenCreate,

@@ -11,14 +11,16 @@ export function parseCommand(
   options: ParseArgsConfig['options'],
   help: string,
   io: CliIo,
-  opts: { json?: boolean } = {},
-): { values: Record<string, any> } | { exit: number } {
+  opts: { json?: boolean; positionals?: boolean } = {},
+): { values: Record<string, any>; positionals: string[] } | { exit: number } {
   let values: Record<string, any>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args,
       options: { ...options, help: { type: 'boolean', short: 'h' }, ...(opts.json ? { json: { type: 'boolean' as const } } : {}) },
       strict: true,
+      allowPositionals: opts.positionals ?? false,
     }));
   } catch (e) {
     io.err(`${e instanceof Error ? e.message : String(e)}\n\n${help}`);
@@ -28,5 +30,5 @@ export function parseCommand(
     io.out(help);
     return { exit: EXIT_OK };
   }
-  return { values };
+  return { values, positionals };
 }

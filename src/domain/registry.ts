@@ -30,6 +30,13 @@ export interface Structure {
   aptoParaEnviarTramites: boolean;
   codigoNoOrgaoEntidade: string;
   codigoUnidadeReceptora: string;
+  /**
+   * The participant whose tree this unit belongs to: one state repository may hold the trees of
+   * many participants, and an import touches only its own participant's units.
+   */
+  participantId: string | null;
+  /** The unit that succeeds this one (merged or renamed; spec §4.3: numbers are never reused). */
+  successorNumero: string | null;
 }
 
 export interface System {

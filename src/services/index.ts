@@ -12,6 +12,7 @@ import { nreHoldingService } from './nre-holdings.ts';
 import { participantService } from './participants.ts';
 import { systemService } from './systems.ts';
 import { tokenService } from './tokens.ts';
+import { structureTreeService } from './structures-import/structure-tree-service.ts';
 import { structureService } from './structures.ts';
 import { autoCancelService } from './transfers/auto-cancel.ts';
 import { deliveryService } from './transfers/delivery.ts';
@@ -83,6 +84,7 @@ export function createServices(serviceDeps: ServiceDeps) {
     participants,
     systems: systemService(deps, participants),
     tokens: tokenService(deps, participants),
+    structureTrees: structureTreeService(deps, participants),
   };
 }
 

@@ -48,6 +48,38 @@ export interface RegistryReader {
   listBindings(systemId?: string): Promise<SystemBinding[]>;
   getCertificate(fingerprint256: string): Promise<SystemCertificate | null>;
   listCertificates(systemId?: string): Promise<SystemCertificate[]>;
+  /** Who owns each structure of a repository (numero → participant id): what an import may touch. */
+  structureOwners(repositoryId: number): Promise<Map<string, string | null>>;
+  /** A participant's units in a repository, and the version of its last import there (0: none). */
+  participantStructures(repositoryId: number, participantId: string): Promise<{ structures: Structure[]; version: number }>;
+  /** The imports of a participant's tree in a repository, oldest first. */
+  structureImports(repositoryId: number, participantId: string): Promise<StructureImportRecord[]>;
+}
+
+/** One import of a participant's unit tree: a version, with its effective date and what changed. */
+export interface StructureImportRecord {
+  repositoryId: number;
+  participantId: string;
+  version: number;
+  effectiveAt: string;
+  at: string;
+  actor: string;
+  fileSha256: string;
+  created: number;
+  updated: number;
+  deactivated: number;
+}
+
+/** A planned import, applied whole or not at all. */
+export interface StructureImport extends Omit<StructureImportRecord, 'version'> {
+  /** Creates the repository, owned by the participant, when it does not exist yet. */
+  repositoryName: string | null;
+  /** The version the plan was made against: another import in the meantime refuses this one. */
+  expectedVersion: number;
+  /** New and changed units, whole. */
+  upserts: Structure[];
+  /** Units to deactivate (never deleted: spec §4.3). */
+  deactivate: string[];
 }
 
 export interface SeedSummary {
@@ -69,6 +101,8 @@ export interface RegistryWriter {
    * one transaction; refused, with nothing written, when the id is taken.
    */
   addSystem(system: System, bindings: SystemBinding[], at: string, audit: AuditEntry): Promise<{ ok: true } | { ok: false; reason: 'id_taken'; existing: System }>;
+  /** Applies a planned import of a participant's tree, its version row and audit event, in one transaction. */
+  applyStructureImport(i: StructureImport, audit: AuditEntry): Promise<{ ok: true; version: number } | { ok: false; reason: 'version_conflict'; current: number }>;
   /**
    * Registers a participant with its first status, the status row of its history and the audit
    * event, in one transaction. Refused, with nothing written, when its id or CNPJ is taken.

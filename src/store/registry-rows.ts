@@ -4,6 +4,7 @@
  * BOOLEAN), so each adapter hands in its reading of a boolean.
  */
 import { ESFERAS, PARTICIPANT_STATUSES, PODERES, type Participant, type ParticipantStatusChange } from '../domain/participant.ts';
+import type { StructureImportRecord } from './index.ts';
 import type { Repository, Structure, System, SystemBinding, SystemCertificate } from '../domain/registry.ts';
 
 export interface ParticipantRow {
@@ -47,6 +48,8 @@ export interface StructureRow<B> {
   apto_enviar: B;
   codigo_no_orgao: string;
   codigo_unidade_receptora: string;
+  participant_id: string | null;
+  successor_numero: string | null;
 }
 export interface SystemRow<B> {
   id: string;
@@ -62,6 +65,30 @@ export interface BindingRow<B> {
   sends: B;
   receives: B;
 }
+export interface StructureImportRow {
+  repository_id: number;
+  participant_id: string;
+  version: number;
+  effective_at: string;
+  at: string;
+  actor: string;
+  file_sha256: string;
+  created: number;
+  updated: number;
+  deactivated: number;
+}
+export const toStructureImport = (r: StructureImportRow): StructureImportRecord => ({
+  repositoryId: r.repository_id,
+  participantId: r.participant_id,
+  version: r.version,
+  effectiveAt: r.effective_at,
+  at: r.at,
+  actor: r.actor,
+  fileSha256: r.file_sha256,
+  created: r.created,
+  updated: r.updated,
+  deactivated: r.deactivated,
+});
 export interface CertificateRow<B> {
   fingerprint256: string;
   system_id: string;
@@ -116,6 +143,8 @@ export function registryRowMappers<B>(bool: (v: B) => boolean) {
     aptoParaEnviarTramites: bool(r.apto_enviar),
     codigoNoOrgaoEntidade: r.codigo_no_orgao,
     codigoUnidadeReceptora: r.codigo_unidade_receptora,
+    participantId: r.participant_id,
+    successorNumero: r.successor_numero,
   });
 
   const toCertificate = (r: CertificateRow<B>): SystemCertificate => ({

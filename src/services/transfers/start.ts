@@ -93,6 +93,15 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
   /** The destination must exist, be active, accept trâmites, and have a system that receives for it. */
   async function resolveDestination(unit: UnitKey): Promise<{ receptora: UnitKey | null; receiverSystemId: string }> {
     const s = await registry.getStructure(unit.repositoryId, unit.numero);
+    if (s && !s.ativo && s.successorNumero) {
+      // the destination is never rewritten (the receiving SEI could not map it): the sender is told where to send
+      const next = await registry.getStructure(unit.repositoryId, s.successorNumero);
+      throw new EloError(
+        'structure_unavailable',
+        `Estrutura destinatária ${unitLabel(unit)} (${s.sigla}) está inativa: foi sucedida pela estrutura ${s.successorNumero}${next ? ` (${next.sigla} — ${next.nome})` : ''}. Envie o processo à estrutura sucessora.`,
+        { destinatario: unit, sucessora: { repositoryId: unit.repositoryId, numero: s.successorNumero } },
+      );
+    }
     if (!s || !s.ativo || !s.aptoParaReceberTramites) {
       throw new EloError(
         'structure_unavailable',

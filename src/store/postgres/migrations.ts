@@ -151,4 +151,16 @@ export const migrations: readonly string[] = [
   ALTER TABLE admin_tokens ADD COLUMN participant_id ${T} REFERENCES participants(id);
   ALTER TABLE admin_tokens ADD COLUMN revoked_at ${T};
   `,
+  /* 5: whose tree a unit belongs to, its successor, and the versions of each participant's imported tree (SQLite 13) */ `
+  ALTER TABLE structures ADD COLUMN participant_id ${T} REFERENCES participants(id);
+  ALTER TABLE structures ADD COLUMN successor_numero ${T};
+  UPDATE structures SET participant_id = (SELECT participant_id FROM repositories r WHERE r.id = structures.repository_id);
+  CREATE INDEX structures_participant ON structures(repository_id, participant_id);
+  CREATE TABLE structure_imports (
+    repository_id BIGINT NOT NULL, participant_id ${T} NOT NULL REFERENCES participants(id), version INTEGER NOT NULL,
+    effective_at ${T} NOT NULL, at ${T} NOT NULL, actor ${T} NOT NULL, file_sha256 ${T} NOT NULL,
+    created INTEGER NOT NULL, updated INTEGER NOT NULL, deactivated INTEGER NOT NULL,
+    PRIMARY KEY (repository_id, participant_id, version)
+  );
+  `,
 ];

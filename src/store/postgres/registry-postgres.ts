@@ -36,6 +36,33 @@ const s = {
   insertStatusChange: stmt<[string, string | null, string, string, string, string]>(
     'INSERT INTO participant_status_changes (participant_id, from_status, to_status, at, actor, reason) VALUES ($1, $2, $3, $4, $5, $6)',
   ),
+  structureOwners: stmt<[number], { numero: string; participant_id: string | null }>('SELECT numero, participant_id FROM structures WHERE repository_id = $1'),
+  participantStructures: stmt<[number, string], StructureRow>(
+    'SELECT * FROM structures WHERE repository_id = $1 AND participant_id = $2 ORDER BY length(numero), numero',
+  ),
+  importVersion: stmt<[number, string], { v: number | null }>('SELECT max(version) AS v FROM structure_imports WHERE repository_id = $1 AND participant_id = $2'),
+  structureImports: stmt<[number, string], registryRows.StructureImportRow>(
+    'SELECT * FROM structure_imports WHERE repository_id = $1 AND participant_id = $2 ORDER BY version',
+  ),
+  importLock: stmt<[string]>("SELECT pg_advisory_xact_lock(hashtextextended('elo.estruturas:' || $1, 0))"),
+  insertImport: stmt<[number, string, number, string, string, string, string, number, number, number]>(
+    `INSERT INTO structure_imports (repository_id, participant_id, version, effective_at, at, actor, file_sha256, created, updated, deactivated)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+  ),
+  insertRepository: stmt<[number, string, string]>('INSERT INTO repositories (id, nome, ativo, participant_id) VALUES ($1, $2, TRUE, $3) ON CONFLICT DO NOTHING'),
+  /** A batch of units as parallel arrays (one round trip for thousands of rows). */
+  importUpsert: stmt<[number, string, string[], string[], string[], boolean[], (string | null)[], boolean[], boolean[], boolean[], string[], string[], (string | null)[]]>(
+    `INSERT INTO structures (repository_id, participant_id, numero, nome, sigla, ativo, parent_numero, unidade_receptora, apto_receber, apto_enviar,
+       codigo_no_orgao, codigo_unidade_receptora, successor_numero)
+     SELECT $1::bigint, $2::text, * FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::boolean[], $9::boolean[], $10::boolean[],
+       $11::text[], $12::text[], $13::text[])
+     ON CONFLICT (repository_id, numero) DO UPDATE SET nome = excluded.nome, sigla = excluded.sigla, ativo = excluded.ativo,
+       parent_numero = excluded.parent_numero, unidade_receptora = excluded.unidade_receptora, apto_receber = excluded.apto_receber,
+       apto_enviar = excluded.apto_enviar, codigo_no_orgao = excluded.codigo_no_orgao, codigo_unidade_receptora = excluded.codigo_unidade_receptora,
+       successor_numero = excluded.successor_numero
+     WHERE structures.participant_id IS NOT DISTINCT FROM excluded.participant_id`,
+  ),
+  deactivateStructures: stmt<[number, string, string[]]>('UPDATE structures SET ativo = FALSE WHERE repository_id = $1 AND participant_id = $2 AND numero = ANY($3)'),
   insertSystem: stmt<[string, string, string, boolean]>('INSERT INTO systems (id, nome, participant_id, ativo) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING'),
   insertBinding: stmt<[string, number, string, boolean, boolean, boolean]>(
     'INSERT INTO system_bindings (system_id, repository_id, numero, subtree, sends, receives) VALUES ($1, $2, $3, $4, $5, $6)',
@@ -46,16 +73,17 @@ const s = {
      ON CONFLICT (id) DO UPDATE SET nome = excluded.nome, ativo = excluded.ativo, participant_id = excluded.participant_id
      WHERE (repositories.nome, repositories.ativo, repositories.participant_id) IS DISTINCT FROM (excluded.nome, excluded.ativo, excluded.participant_id)`,
   ),
-  structureUpsert: stmt<[number, string, string, string, boolean, string | null, boolean, boolean, boolean, string, string]>(
-    `INSERT INTO structures (repository_id, numero, nome, sigla, ativo, parent_numero, unidade_receptora, apto_receber, apto_enviar, codigo_no_orgao, codigo_unidade_receptora)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+  structureUpsert: stmt<[number, string, string, string, boolean, string | null, boolean, boolean, boolean, string, string, string | null]>(
+    `INSERT INTO structures (repository_id, numero, nome, sigla, ativo, parent_numero, unidade_receptora, apto_receber, apto_enviar, codigo_no_orgao, codigo_unidade_receptora, participant_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      ON CONFLICT (repository_id, numero) DO UPDATE SET nome = excluded.nome, sigla = excluded.sigla, ativo = excluded.ativo,
        parent_numero = excluded.parent_numero, unidade_receptora = excluded.unidade_receptora, apto_receber = excluded.apto_receber,
-       apto_enviar = excluded.apto_enviar, codigo_no_orgao = excluded.codigo_no_orgao, codigo_unidade_receptora = excluded.codigo_unidade_receptora
+       apto_enviar = excluded.apto_enviar, codigo_no_orgao = excluded.codigo_no_orgao, codigo_unidade_receptora = excluded.codigo_unidade_receptora,
+       participant_id = excluded.participant_id
      WHERE (structures.nome, structures.sigla, structures.ativo, structures.parent_numero, structures.unidade_receptora, structures.apto_receber,
-       structures.apto_enviar, structures.codigo_no_orgao, structures.codigo_unidade_receptora)
+       structures.apto_enviar, structures.codigo_no_orgao, structures.codigo_unidade_receptora, structures.participant_id)
        IS DISTINCT FROM (excluded.nome, excluded.sigla, excluded.ativo, excluded.parent_numero, excluded.unidade_receptora, excluded.apto_receber,
-       excluded.apto_enviar, excluded.codigo_no_orgao, excluded.codigo_unidade_receptora)`,
+       excluded.apto_enviar, excluded.codigo_no_orgao, excluded.codigo_unidade_receptora, excluded.participant_id)`,
   ),
   systemUpsert: stmt<[string, string, string, boolean]>(
     `INSERT INTO systems (id, nome, participant_id, ativo) VALUES ($1, $2, $3, $4)
@@ -147,6 +175,7 @@ export function postgresRegistry(pool: pg.Pool): RegistryReader & RegistryWriter
             e.aptoParaEnviarTramites,
             e.codigoNoOrgaoEntidade,
             e.codigoUnidadeReceptora,
+            seed.repositorios.find((r) => r.id === e.repositorio)?.participante ?? null,
           );
         for (const sys of seed.sistemas) {
           changed += await run(c, s.systemUpsert, sys.id, sys.nome, sys.participante, sys.ativo);
@@ -210,6 +239,54 @@ export function postgresRegistry(pool: pg.Pool): RegistryReader & RegistryWriter
         await run(c, s.insertStatusChange, p.id, null, p.status, p.statusChangedAt, change.actor, change.reason);
         await audited(c, p.statusChangedAt, audit);
         return { ok: true as const, participant: toParticipant((await one(c, s.participant, p.id))!) };
+      });
+    },
+    async structureOwners(repositoryId) {
+      return new Map((await rows(pool, s.structureOwners, repositoryId)).map((r) => [r.numero, r.participant_id]));
+    },
+    async participantStructures(repositoryId, participantId) {
+      const [structures, version] = await Promise.all([
+        rows(pool, s.participantStructures, repositoryId, participantId),
+        one(pool, s.importVersion, repositoryId, participantId),
+      ]);
+      return { structures: structures.map(toStructure), version: version?.v ?? 0 };
+    },
+    async structureImports(repositoryId, participantId) {
+      return (await rows(pool, s.structureImports, repositoryId, participantId)).map(registryRows.toStructureImport);
+    },
+    async applyStructureImport(i, audit) {
+      return tx(pool, async (c) => {
+        // imports of one participant's tree take turns on every node
+        await run(c, s.importLock, `${i.repositoryId}/${i.participantId}`);
+        const current = (await one(c, s.importVersion, i.repositoryId, i.participantId))?.v ?? 0;
+        if (current !== i.expectedVersion) return { ok: false as const, reason: 'version_conflict' as const, current };
+        if (i.repositoryName !== null) await run(c, s.insertRepository, i.repositoryId, i.repositoryName, i.participantId);
+        const BATCH = 5000;
+        for (let at = 0; at < i.upserts.length; at += BATCH) {
+          const b = i.upserts.slice(at, at + BATCH);
+          await run(
+            c,
+            s.importUpsert,
+            i.repositoryId,
+            i.participantId,
+            b.map((x) => x.numero),
+            b.map((x) => x.nome),
+            b.map((x) => x.sigla),
+            b.map((x) => x.ativo),
+            b.map((x) => x.parentNumero),
+            b.map((x) => x.unidadeReceptora),
+            b.map((x) => x.aptoParaReceberTramites),
+            b.map((x) => x.aptoParaEnviarTramites),
+            b.map((x) => x.codigoNoOrgaoEntidade),
+            b.map((x) => x.codigoUnidadeReceptora),
+            b.map((x) => x.successorNumero),
+          );
+        }
+        for (let at = 0; at < i.deactivate.length; at += BATCH) await run(c, s.deactivateStructures, i.repositoryId, i.participantId, i.deactivate.slice(at, at + BATCH));
+        const version = current + 1;
+        await run(c, s.insertImport, i.repositoryId, i.participantId, version, i.effectiveAt, i.at, i.actor, i.fileSha256, i.created, i.updated, i.deactivated);
+        await audited(c, i.at, { ...audit, data: { ...audit.data, versao: version } });
+        return { ok: true as const, version };
       });
     },
     async addSystem(system, bindings, at, audit) {

@@ -1,6 +1,6 @@
 import type { Participant } from '../../domain/participant.ts';
 import { seedStatus, type FederationSeed, type System, type SystemBinding } from '../../domain/registry.ts';
-import type { AuditEntry, RegistryReader, RegistryWriter, SeedSummary } from '../index.ts';
+import type { AuditEntry, RegistryReader, RegistryWriter, SeedSummary, StructureImport } from '../index.ts';
 import type { Db } from './open.ts';
 import * as registryRows from '../registry-rows.ts';
 import { bool } from './rows.ts';
@@ -29,14 +29,15 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
      WHERE (nome, ativo, participant_id) IS NOT (excluded.nome, excluded.ativo, excluded.participant_id)`,
   );
   const structureUpsert = upsert(
-    `INSERT INTO structures (repository_id, numero, nome, sigla, ativo, parent_numero, unidade_receptora, apto_receber, apto_enviar, codigo_no_orgao, codigo_unidade_receptora)
-     VALUES (@repository_id, @numero, @nome, @sigla, @ativo, @parent_numero, @unidade_receptora, @apto_receber, @apto_enviar, @codigo_no_orgao, @codigo_unidade_receptora)
+    `INSERT INTO structures (repository_id, numero, nome, sigla, ativo, parent_numero, unidade_receptora, apto_receber, apto_enviar, codigo_no_orgao, codigo_unidade_receptora, participant_id)
+     VALUES (@repository_id, @numero, @nome, @sigla, @ativo, @parent_numero, @unidade_receptora, @apto_receber, @apto_enviar, @codigo_no_orgao, @codigo_unidade_receptora, @participant_id)
      ON CONFLICT(repository_id, numero) DO UPDATE SET nome = excluded.nome, sigla = excluded.sigla, ativo = excluded.ativo,
        parent_numero = excluded.parent_numero, unidade_receptora = excluded.unidade_receptora, apto_receber = excluded.apto_receber,
-       apto_enviar = excluded.apto_enviar, codigo_no_orgao = excluded.codigo_no_orgao, codigo_unidade_receptora = excluded.codigo_unidade_receptora
-     WHERE (nome, sigla, ativo, parent_numero, unidade_receptora, apto_receber, apto_enviar, codigo_no_orgao, codigo_unidade_receptora)
+       apto_enviar = excluded.apto_enviar, codigo_no_orgao = excluded.codigo_no_orgao, codigo_unidade_receptora = excluded.codigo_unidade_receptora,
+       participant_id = excluded.participant_id
+     WHERE (nome, sigla, ativo, parent_numero, unidade_receptora, apto_receber, apto_enviar, codigo_no_orgao, codigo_unidade_receptora, participant_id)
        IS NOT (excluded.nome, excluded.sigla, excluded.ativo, excluded.parent_numero, excluded.unidade_receptora, excluded.apto_receber,
-       excluded.apto_enviar, excluded.codigo_no_orgao, excluded.codigo_unidade_receptora)`,
+       excluded.apto_enviar, excluded.codigo_no_orgao, excluded.codigo_unidade_receptora, excluded.participant_id)`,
   );
   const systemUpsert = upsert(
     `INSERT INTO systems (id, nome, participant_id, ativo) VALUES (@id, @nome, @participant_id, @ativo)
@@ -81,6 +82,31 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     insertStatusChange: db.prepare<[string, string | null, string, string, string, string]>(
       'INSERT INTO participant_status_changes (participant_id, from_status, to_status, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?)',
     ),
+    structureOwners: db.prepare<[number], { numero: string; participant_id: string | null }>('SELECT numero, participant_id FROM structures WHERE repository_id = ?'),
+    participantStructures: db.prepare<[number, string], StructureRow>(
+      'SELECT * FROM structures WHERE repository_id = ? AND participant_id = ? ORDER BY length(numero), numero',
+    ),
+    importVersion: db.prepare<[number, string], { v: number | null }>('SELECT max(version) AS v FROM structure_imports WHERE repository_id = ? AND participant_id = ?'),
+    structureImports: db.prepare<[number, string], registryRows.StructureImportRow>(
+      'SELECT * FROM structure_imports WHERE repository_id = ? AND participant_id = ? ORDER BY version',
+    ),
+    insertImport: db.prepare(
+      `INSERT INTO structure_imports (repository_id, participant_id, version, effective_at, at, actor, file_sha256, created, updated, deactivated)
+       VALUES (@repository_id, @participant_id, @version, @effective_at, @at, @actor, @file_sha256, @created, @updated, @deactivated)`,
+    ),
+    insertRepository: db.prepare<[number, string, string]>('INSERT OR IGNORE INTO repositories (id, nome, ativo, participant_id) VALUES (?, ?, 1, ?)'),
+    importUpsert: db.prepare(
+      `INSERT INTO structures (repository_id, numero, nome, sigla, ativo, parent_numero, unidade_receptora, apto_receber, apto_enviar,
+         codigo_no_orgao, codigo_unidade_receptora, participant_id, successor_numero)
+       VALUES (@repository_id, @numero, @nome, @sigla, @ativo, @parent_numero, @unidade_receptora, @apto_receber, @apto_enviar,
+         @codigo_no_orgao, @codigo_unidade_receptora, @participant_id, @successor_numero)
+       ON CONFLICT(repository_id, numero) DO UPDATE SET nome = excluded.nome, sigla = excluded.sigla, ativo = excluded.ativo,
+         parent_numero = excluded.parent_numero, unidade_receptora = excluded.unidade_receptora, apto_receber = excluded.apto_receber,
+         apto_enviar = excluded.apto_enviar, codigo_no_orgao = excluded.codigo_no_orgao, codigo_unidade_receptora = excluded.codigo_unidade_receptora,
+         successor_numero = excluded.successor_numero
+       WHERE structures.participant_id IS excluded.participant_id`,
+    ),
+    deactivateStructure: db.prepare<[number, string, string]>('UPDATE structures SET ativo = 0 WHERE repository_id = ? AND numero = ? AND participant_id = ?'),
     insertSystem: db.prepare<[string, string, string, number]>('INSERT INTO systems (id, nome, participant_id, ativo) VALUES (?, ?, ?, ?)'),
     insertBinding: db.prepare<[string, number, string, number, number, number]>(
       'INSERT INTO system_bindings (system_id, repository_id, numero, subtree, sends, receives) VALUES (?, ?, ?, ?, ?, ?)',
@@ -92,6 +118,7 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
   const applySeed = db.transaction((seed: FederationSeed, at: string): SeedSummary => {
     let changed = 0;
     const b = (v: boolean) => (v ? 1 : 0);
+    const ownerOf = new Map(seed.repositorios.map((r) => [r.id, r.participante]));
     for (const p of seed.participantes)
       changed += participantUpsert.run({
         id: p.id,
@@ -119,6 +146,7 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
         apto_enviar: b(e.aptoParaEnviarTramites),
         codigo_no_orgao: e.codigoNoOrgaoEntidade,
         codigo_unidade_receptora: e.codigoUnidadeReceptora,
+        participant_id: ownerOf.get(e.repositorio) ?? null,
       }).changes;
     for (const s of seed.sistemas) {
       changed += systemUpsert.run({ id: s.id, nome: s.nome, participant_id: s.participante, ativo: b(s.ativo) }).changes;
@@ -147,6 +175,44 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     for (const b of bindings) q.insertBinding.run(system.id, b.repositoryId, b.numero, b.subtree ? 1 : 0, b.sends ? 1 : 0, b.receives ? 1 : 0);
     audited(at, audit);
     return { ok: true as const };
+  });
+
+  const applyStructureImport = db.transaction((i: StructureImport, audit: AuditEntry) => {
+    const current = q.importVersion.get(i.repositoryId, i.participantId)?.v ?? 0;
+    if (current !== i.expectedVersion) return { ok: false as const, reason: 'version_conflict' as const, current };
+    if (i.repositoryName !== null) q.insertRepository.run(i.repositoryId, i.repositoryName, i.participantId);
+    for (const s of i.upserts)
+      q.importUpsert.run({
+        repository_id: s.repositoryId,
+        numero: s.numero,
+        nome: s.nome,
+        sigla: s.sigla,
+        ativo: s.ativo ? 1 : 0,
+        parent_numero: s.parentNumero,
+        unidade_receptora: s.unidadeReceptora ? 1 : 0,
+        apto_receber: s.aptoParaReceberTramites ? 1 : 0,
+        apto_enviar: s.aptoParaEnviarTramites ? 1 : 0,
+        codigo_no_orgao: s.codigoNoOrgaoEntidade,
+        codigo_unidade_receptora: s.codigoUnidadeReceptora,
+        participant_id: i.participantId,
+        successor_numero: s.successorNumero,
+      });
+    for (const numero of i.deactivate) q.deactivateStructure.run(i.repositoryId, numero, i.participantId);
+    const version = current + 1;
+    q.insertImport.run({
+      repository_id: i.repositoryId,
+      participant_id: i.participantId,
+      version,
+      effective_at: i.effectiveAt,
+      at: i.at,
+      actor: i.actor,
+      file_sha256: i.fileSha256,
+      created: i.created,
+      updated: i.updated,
+      deactivated: i.deactivated,
+    });
+    audited(i.at, { ...audit, data: { ...audit.data, versao: version } });
+    return { ok: true as const, version };
   });
 
   const addParticipant = db.transaction((p: Participant, change: { actor: string; reason: string }, audit: AuditEntry) => {
@@ -238,6 +304,21 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     },
     async addParticipant(p, change, audit) {
       return addParticipant(p, change, audit);
+    },
+    async structureOwners(repositoryId) {
+      return new Map(q.structureOwners.all(repositoryId).map((r) => [r.numero, r.participant_id]));
+    },
+    async participantStructures(repositoryId, participantId) {
+      return {
+        structures: q.participantStructures.all(repositoryId, participantId).map(toStructure),
+        version: q.importVersion.get(repositoryId, participantId)?.v ?? 0,
+      };
+    },
+    async structureImports(repositoryId, participantId) {
+      return q.structureImports.all(repositoryId, participantId).map(registryRows.toStructureImport);
+    },
+    async applyStructureImport(i, audit) {
+      return applyStructureImport(i, audit);
     },
     async addSystem(system, bindings, at, audit) {
       return addSystem(system, bindings, at, audit);
