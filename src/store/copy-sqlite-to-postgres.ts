@@ -172,11 +172,20 @@ async function appliedTargetVersions(c: pg.Client): Promise<number[]> {
   return (await c.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
 }
 
+/**
+ * The SQLite tables that hold data of their own: not SQLite's internal ones, and not a search
+ * index (an FTS5 virtual table and its shadow tables), which is derived from a real table and
+ * which PostgreSQL keeps as indexes of that table instead.
+ */
+export function copyableSqliteTables(db: Database.Database): string[] {
+  const all = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string; sql: string }[];
+  const virtual = all.filter((t) => /^CREATE VIRTUAL TABLE/i.test(t.sql)).map((t) => t.name);
+  return all.map((t) => t.name).filter((name) => !virtual.some((v) => name === v || name.startsWith(`${v}_`)));
+}
+
 /** Both catalogues, compared: the tables to copy, or a refusal naming each table and column the two schemas disagree on. */
 async function readSchema(source: Database.Database, target: pg.Client): Promise<Table[]> {
-  const sqliteTables = (source.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map(
-    (t) => t.name,
-  );
+  const sqliteTables = copyableSqliteTables(source);
   const pgTables = await targetTables(target);
   const problems: string[] = [];
   for (const t of sqliteTables) if (!pgTables.includes(t)) problems.push(`a tabela ${t} existe só na origem`);

@@ -48,12 +48,36 @@ export interface RegistryReader {
   listBindings(systemId?: string): Promise<SystemBinding[]>;
   getCertificate(fingerprint256: string): Promise<SystemCertificate | null>;
   listCertificates(systemId?: string): Promise<SystemCertificate[]>;
+  /**
+   * A page of a repository's structures matching `q`, in a stable order (the order units were
+   * first stored), and how many match: exact up to `countUpTo`, else `countUpTo` with `estimated`.
+   * Served from indexes (trigram search on nome and sigla), never by loading the repository.
+   */
+  searchStructures(q: StructureSearch): Promise<{ items: Structure[]; total: number; estimated: boolean }>;
+  /** The ancestors of each given structure, nearest first. */
+  ancestorsOf(repositoryId: number, numeros: string[]): Promise<Map<string, Structure[]>>;
   /** Who owns each structure of a repository (numero → participant id): what an import may touch. */
   structureOwners(repositoryId: number): Promise<Map<string, string | null>>;
   /** A participant's units in a repository, and the version of its last import there (0: none). */
   participantStructures(repositoryId: number, participantId: string): Promise<{ structures: Structure[]; version: number }>;
   /** The imports of a participant's tree in a repository, oldest first. */
   structureImports(repositoryId: number, participantId: string): Promise<StructureImportRecord[]>;
+}
+
+export interface StructureSearch {
+  repositoryId: number;
+  /** Substring of the name, ignoring case and accents. */
+  nome?: string;
+  /** Substring of the sigla, ignoring case and accents. */
+  sigla?: string;
+  /** Only this structure and its descendants. */
+  root?: string;
+  apenasAtivas?: boolean;
+  permiteRecebimento?: boolean;
+  permiteEnvio?: boolean;
+  offset: number;
+  limit: number;
+  countUpTo: number;
 }
 
 /** One import of a participant's unit tree: a version, with its effective date and what changed. */

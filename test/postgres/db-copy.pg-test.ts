@@ -9,7 +9,7 @@ import { main } from '../../src/cli/main.ts';
 import { createTramitaClient, type TramitaClient } from '../../src/client/tramita-client.ts';
 import { loadConfig } from '../../src/runtime/config.ts';
 import { startNodeHub } from '../../src/runtime/hub.ts';
-import { copySqliteToPostgres, DatabaseCopyError } from '../../src/store/copy-sqlite-to-postgres.ts';
+import { copySqliteToPostgres, copyableSqliteTables, DatabaseCopyError } from '../../src/store/copy-sqlite-to-postgres.ts';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
 import { migrations as pgMigrations } from '../../src/store/postgres/migrations.ts';
 import { completeTramite } from '../harness/flow.ts';
@@ -61,7 +61,7 @@ async function pgQuery<R extends pg.QueryResultRow = Record<string, unknown>>(ur
 const sqliteTables = (file: string) => {
   const db = new Database(file, { readonly: true });
   try {
-    return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+    return copyableSqliteTables(db);
   } finally {
     db.close();
   }

@@ -163,4 +163,15 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (repository_id, participant_id, version)
   );
   `,
+  /* 6: directory search at national scale: trigram indexes on nome and sigla folded (case and accents), children by parent, a stable order (SQLite 14) */ `
+  CREATE EXTENSION IF NOT EXISTS unaccent;
+  CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  CREATE FUNCTION elo_fold(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$;
+  ALTER TABLE structures ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY;
+  CREATE INDEX structures_order ON structures(repository_id, seq);
+  CREATE INDEX structures_nome_busca ON structures USING gin (elo_fold(nome) gin_trgm_ops);
+  CREATE INDEX structures_sigla_busca ON structures USING gin (elo_fold(sigla) gin_trgm_ops);
+  CREATE INDEX structures_parent ON structures(repository_id, parent_numero);
+  `,
 ];

@@ -1,5 +1,6 @@
-import { seedStatus, type FederationSeed } from '../../domain/registry.ts';
-import type { AuditEntry, RegistryReader, RegistryWriter, SeedSummary } from '../index.ts';
+import { seedStatus, type FederationSeed, type Structure } from '../../domain/registry.ts';
+import { containsPattern, countLimit, textFilters } from '../structure-search.ts';
+import type { AuditEntry, RegistryReader, RegistryWriter, SeedSummary, StructureSearch } from '../index.ts';
 import type pg from 'pg';
 import * as registryRows from '../registry-rows.ts';
 import { one, rows, run, stmt, tx } from './db.ts';
@@ -35,6 +36,15 @@ const s = {
   ),
   insertStatusChange: stmt<[string, string | null, string, string, string, string]>(
     'INSERT INTO participant_status_changes (participant_id, from_status, to_status, at, actor, reason) VALUES ($1, $2, $3, $4, $5, $6)',
+  ),
+  /** Every ancestor of each structure, nearest first, in one round trip (depth bounded: a cycle never loops). */
+  ancestors: stmt<[number, string[]], StructureRow & { start: string; depth: number }>(
+    `WITH RECURSIVE anc(start, numero, depth) AS (
+       SELECT s.numero, s.parent_numero, 1 FROM structures s WHERE s.repository_id = $1 AND s.numero = ANY($2) AND s.parent_numero IS NOT NULL
+       UNION ALL
+       SELECT anc.start, p.parent_numero, anc.depth + 1 FROM anc JOIN structures p ON p.repository_id = $1 AND p.numero = anc.numero
+       WHERE p.parent_numero IS NOT NULL AND anc.depth < 64)
+     SELECT p.*, anc.start, anc.depth FROM anc JOIN structures p ON p.repository_id = $1 AND p.numero = anc.numero ORDER BY anc.start, anc.depth`,
   ),
   structureOwners: stmt<[number], { numero: string; participant_id: string | null }>('SELECT numero, participant_id FROM structures WHERE repository_id = $1'),
   participantStructures: stmt<[number, string], StructureRow>(
@@ -116,6 +126,37 @@ const s = {
 };
 
 const audited = (c: pg.PoolClient, at: string, a: AuditEntry) => run(c, s.appendAudit, at, a.kind, a.actor, JSON.stringify(a.data ?? {}));
+
+/**
+ * Directory search: pg_trgm indexes over elo_fold (lower + unaccent) of nome and sigla answer
+ * substrings of three characters or more; shorter ones are compared the same way without the
+ * index; a subtree through the parent index; units in the order they were first stored (seq).
+ */
+const searches = new Map<string, ReturnType<typeof stmt<unknown[], StructureRow>>>();
+function searchStatements(q: StructureSearch) {
+  const params: unknown[] = [q.repositoryId];
+  const where: string[] = ['s.repository_id = $1'];
+  for (const f of textFilters(q)) where.push(`elo_fold(s.${f.column}) LIKE elo_fold($${params.push(containsPattern(f.term))})`);
+  if (q.apenasAtivas) where.push('s.ativo');
+  if (q.permiteRecebimento) where.push('s.apto_receber');
+  if (q.permiteEnvio) where.push('s.apto_enviar');
+  if (q.root)
+    where.push(
+      `s.numero IN (WITH RECURSIVE sub(n) AS (SELECT $${params.push(q.root)}::text COLLATE "C" UNION SELECT c.numero FROM structures c JOIN sub ON c.repository_id = $1 AND c.parent_numero = sub.n) SELECT n FROM sub)`,
+    );
+  const body = `FROM structures s WHERE ${where.join(' AND ')}`;
+  const named = (text: string) => {
+    let st = searches.get(text);
+    if (!st) searches.set(text, (st = stmt<unknown[], StructureRow>(text)));
+    return st;
+  };
+  const n = params.length;
+  return {
+    page: named(`SELECT s.* ${body} ORDER BY s.seq LIMIT $${n + 1} OFFSET $${n + 2}`),
+    count: named(`SELECT count(*) AS n FROM (SELECT 1 ${body} LIMIT $${n + 1}) x`) as unknown as ReturnType<typeof stmt<unknown[], { n: number }>>,
+    params,
+  };
+}
 
 export function postgresRegistry(pool: pg.Pool): RegistryReader & RegistryWriter {
   return {
@@ -240,6 +281,20 @@ export function postgresRegistry(pool: pg.Pool): RegistryReader & RegistryWriter
         await audited(c, p.statusChangedAt, audit);
         return { ok: true as const, participant: toParticipant((await one(c, s.participant, p.id))!) };
       });
+    },
+    async searchStructures(q) {
+      const st = searchStatements(q);
+      const upTo = countLimit(q);
+      const [counted, page] = await Promise.all([one(pool, st.count, ...st.params, upTo), rows(pool, st.page, ...st.params, q.limit, q.offset)]);
+      const n = counted?.n ?? 0;
+      return { items: page.map(toStructure), total: Math.min(n, upTo - 1), estimated: n >= upTo };
+    },
+    async ancestorsOf(repositoryId, numeros) {
+      const out = new Map<string, Structure[]>(numeros.map((n) => [n, []]));
+      if (numeros.length === 0) return out;
+      const found = await rows(pool, s.ancestors, repositoryId, numeros);
+      for (const r of found) out.get(r.start)?.push(toStructure(r));
+      return out;
     },
     async structureOwners(repositoryId) {
       return new Map((await rows(pool, s.structureOwners, repositoryId)).map((r) => [r.numero, r.participant_id]));

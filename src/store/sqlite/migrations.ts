@@ -188,4 +188,19 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (repository_id, participant_id, version)
   ) STRICT;
   `,
+  /* 14: directory search at national scale: trigram index on nome and sigla (case and accents ignored), children by parent (registry issue) */ `
+  CREATE INDEX structures_parent ON structures(repository_id, parent_numero);
+  CREATE VIRTUAL TABLE structures_busca USING fts5(nome, sigla, content='structures', content_rowid='rowid', tokenize='trigram remove_diacritics 1');
+  INSERT INTO structures_busca(structures_busca) VALUES ('rebuild');
+  CREATE TRIGGER structures_busca_ai AFTER INSERT ON structures BEGIN
+    INSERT INTO structures_busca(rowid, nome, sigla) VALUES (new.rowid, new.nome, new.sigla);
+  END;
+  CREATE TRIGGER structures_busca_ad AFTER DELETE ON structures BEGIN
+    INSERT INTO structures_busca(structures_busca, rowid, nome, sigla) VALUES ('delete', old.rowid, old.nome, old.sigla);
+  END;
+  CREATE TRIGGER structures_busca_au AFTER UPDATE OF nome, sigla ON structures BEGIN
+    INSERT INTO structures_busca(structures_busca, rowid, nome, sigla) VALUES ('delete', old.rowid, old.nome, old.sigla);
+    INSERT INTO structures_busca(rowid, nome, sigla) VALUES (new.rowid, new.nome, new.sigla);
+  END;
+  `,
 ];

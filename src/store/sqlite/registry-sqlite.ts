@@ -1,6 +1,7 @@
 import type { Participant } from '../../domain/participant.ts';
-import { seedStatus, type FederationSeed, type System, type SystemBinding } from '../../domain/registry.ts';
-import type { AuditEntry, RegistryReader, RegistryWriter, SeedSummary, StructureImport } from '../index.ts';
+import { seedStatus, type FederationSeed, type Structure, type System, type SystemBinding } from '../../domain/registry.ts';
+import { containsPattern, countLimit, textFilters, TRIGRAM } from '../structure-search.ts';
+import type { AuditEntry, RegistryReader, RegistryWriter, SeedSummary, StructureImport, StructureSearch } from '../index.ts';
 import type { Db } from './open.ts';
 import * as registryRows from '../registry-rows.ts';
 import { bool } from './rows.ts';
@@ -168,6 +169,46 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
 
   const audited = (at: string, a: AuditEntry) => q.appendAudit.run(at, a.kind, a.actor, JSON.stringify(a.data ?? {}));
 
+  /**
+   * Directory search: FTS5 trigram (case and accents ignored) for terms of three characters or
+   * more, LIKE for shorter ones; a subtree through the parent index; units in the order they
+   * were first stored (rowid), so FTS results need no sort and a page stops early.
+   */
+  const searches = new Map<string, ReturnType<typeof db.prepare>>();
+  function searchStatement(q: StructureSearch) {
+    const where: string[] = ['s.repository_id = @repositoryId'];
+    const params: Record<string, unknown> = { repositoryId: q.repositoryId };
+    const filters = textFilters(q);
+    const indexed = filters.filter((f) => [...f.term].length >= TRIGRAM);
+    let from = 'structures s';
+    if (indexed.length) {
+      from = 'structures_busca f JOIN structures s ON s.rowid = f.rowid';
+      where.push('structures_busca MATCH @match');
+      params.match = indexed.map((f) => `${f.column} : "${f.term.replace(/"/g, '""')}"`).join(' AND ');
+    }
+    for (const f of filters.filter((x) => !indexed.includes(x))) {
+      where.push(`s.${f.column} LIKE @${f.column} ESCAPE '\\'`);
+      params[f.column] = containsPattern(f.term);
+    }
+    if (q.apenasAtivas) where.push('s.ativo = 1');
+    if (q.permiteRecebimento) where.push('s.apto_receber = 1');
+    if (q.permiteEnvio) where.push('s.apto_enviar = 1');
+    if (q.root) {
+      where.push(`s.numero IN (WITH RECURSIVE sub(n) AS (SELECT @root UNION SELECT c.numero FROM structures c JOIN sub ON c.repository_id = @repositoryId AND c.parent_numero = sub.n) SELECT n FROM sub)`);
+      params.root = q.root;
+    }
+    const body = `FROM ${from} WHERE ${where.join(' AND ')}`;
+    const get = (sql: string) => {
+      let st = searches.get(sql);
+      if (!st) searches.set(sql, (st = db.prepare(sql)));
+      return st;
+    };
+    return {
+      page: () => get(`SELECT s.* ${body} ORDER BY s.rowid LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset }) as StructureRow[],
+      count: (upTo: number) => (get(`SELECT count(*) AS n FROM (SELECT 1 ${body} LIMIT @upTo)`).get({ ...params, upTo }) as { n: number }).n,
+    };
+  }
+
   const addSystem = db.transaction((system: System, bindings: SystemBinding[], at: string, audit: AuditEntry) => {
     const taken = q.system.get(system.id);
     if (taken) return { ok: false as const, reason: 'id_taken' as const, existing: toSystem(taken) };
@@ -304,6 +345,29 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     },
     async addParticipant(p, change, audit) {
       return addParticipant(p, change, audit);
+    },
+    async searchStructures(q) {
+      const st = searchStatement(q);
+      const upTo = countLimit(q);
+      const n = st.count(upTo);
+      return { items: st.page().map(toStructure), total: Math.min(n, upTo - 1), estimated: n >= upTo };
+    },
+    async ancestorsOf(repositoryId, numeros) {
+      const out = new Map<string, Structure[]>();
+      for (const numero of numeros) {
+        const chain: Structure[] = [];
+        const seen = new Set([numero]);
+        let parent = q.structure.get(repositoryId, numero)?.parent_numero ?? null;
+        while (parent && !seen.has(parent)) {
+          const p = q.structure.get(repositoryId, parent);
+          if (!p) break;
+          chain.push(toStructure(p));
+          seen.add(parent);
+          parent = p.parent_numero;
+        }
+        out.set(numero, chain);
+      }
+      return out;
     },
     async structureOwners(repositoryId) {
       return new Map(q.structureOwners.all(repositoryId).map((r) => [r.numero, r.participant_id]));

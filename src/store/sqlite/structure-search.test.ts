@@ -1,0 +1,104 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Structure } from '../../domain/registry.ts';
+import type { StructureSearch } from '../index.ts';
+import { openTestStore, testStoreKind, type TestStore } from '../../../test/harness/stores.ts';
+
+/**
+ * Directory search (spec §2.3; README "Árvore de unidades"), the same on both stores (this file
+ * runs in the SQLite tier and in the PostgreSQL tier): substrings of name and sigla ignoring
+ * case and accents, short terms, subtree, filters, stable paging and capped counts.
+ */
+const unit = (numero: string, nome: string, sigla: string, parent: string | null, extra: Partial<Structure> = {}): Structure => ({
+  repositoryId: 7,
+  numero,
+  nome,
+  sigla,
+  ativo: true,
+  parentNumero: parent,
+  unidadeReceptora: false,
+  aptoParaReceberTramites: true,
+  aptoParaEnviarTramites: true,
+  codigoNoOrgaoEntidade: '',
+  codigoUnidadeReceptora: '',
+  participantId: 'p1',
+  successorNumero: null,
+  ...extra,
+});
+
+describe.each([testStoreKind()])('%s directory search', (kind) => {
+  let store: TestStore;
+  const names = async (q: Partial<StructureSearch>) =>
+    (await store.registry.searchStructures({ repositoryId: 7, offset: 0, limit: 50, countUpTo: 1000, ...q })).items.map((s) => s.numero);
+
+  // a store per test: test stores close when their test ends
+  beforeEach(async () => {
+    store = await openTestStore(kind);
+    const at = '2026-01-01T00:00:00.000Z';
+    await store.registry.addParticipant(
+      { id: 'p1', cnpj: '00000000000191', nome: 'P', sigla: 'P', esfera: 'estadual', poder: 'executivo', uf: 'MG', ibge: null, contatos: [], status: 'ativo', statusReason: '', statusChangedAt: at },
+      { actor: 't', reason: '' },
+      { kind: 't', actor: 't' },
+    );
+    const units = [
+      unit('1', 'Governo do Estado', 'GOV', null),
+      unit('2', 'Secretaria de Estado de Educação', 'SEE', '1'),
+      unit('3', 'Superintendência Regional de Ensino de Uberlândia', 'SRE-UDI', '2'),
+      unit('4', 'Secretaria de Estado de Saúde', 'SES', '1', { aptoParaReceberTramites: false }),
+      unit('5', 'Coordenação de Protocolo da SEE', 'COPROT', '2', { ativo: false }),
+      unit('6', 'Escola Estadual São José', 'EE', '3'),
+      ...Array.from({ length: 30 }, (_, i) => unit(String(100 + i), `Escola Estadual Número ${i}`, `EEN${i}`, '3')),
+    ];
+    const r = await store.registry.applyStructureImport(
+      { repositoryId: 7, repositoryName: 'R', participantId: 'p1', expectedVersion: 0, effectiveAt: at, at, actor: 't', fileSha256: 'x', created: units.length, updated: 0, deactivated: 0, upserts: units, deactivate: [] },
+      { kind: 't', actor: 't' },
+    );
+    expect(r.ok).toBe(true);
+  });
+
+  it('finds a substring of the name ignoring case and accents, both ways', async () => {
+    expect(await names({ nome: 'educacao' })).toEqual(['2']);
+    expect(await names({ nome: 'EDUCAÇÃO' })).toEqual(['2']);
+    expect(await names({ nome: 'uberlandia' })).toEqual(['3']);
+    expect(await names({ nome: 'são josé' })).toEqual(['6']);
+    expect(await names({ nome: 'sao jose' })).toEqual(['6']);
+  });
+
+  it('finds by sigla, by name and sigla together, and by terms shorter than a trigram', async () => {
+    expect(await names({ sigla: 'sre' })).toEqual(['3']);
+    expect(await names({ sigla: 'se' })).toEqual(['2', '4']);
+    expect(await names({ nome: 'secretaria', sigla: 'ses' })).toEqual(['4']);
+    expect(await names({ nome: 'do', sigla: 'gov' })).toEqual(['1']);
+  });
+
+  it('takes %, _ and quotes in a term literally', async () => {
+    expect(await names({ nome: '%' })).toEqual([]);
+    expect(await names({ nome: 'Escola_Estadual' })).toEqual([]);
+    expect(await names({ nome: '"Escola"' })).toEqual([]);
+  });
+
+  it('restricts to a subtree, to active units and to units apt to receive', async () => {
+    expect(await names({ root: '2', nome: 'regional' })).toEqual(['3']);
+    expect(await names({ root: '3', limit: 3 })).toEqual(['3', '6', '100']);
+    expect(await names({ root: '4' })).toEqual(['4']);
+    expect(await names({ nome: 'coordenacao', apenasAtivas: true })).toEqual([]);
+    expect(await names({ nome: 'secretaria', permiteRecebimento: true })).toEqual(['2']);
+  });
+
+  it('pages in a stable order and counts exactly up to the cap, then says the count is an estimate', async () => {
+    const all = await names({ nome: 'escola', limit: 100 });
+    expect(all).toHaveLength(31);
+    const pages = [...(await names({ nome: 'escola', limit: 10 })), ...(await names({ nome: 'escola', limit: 10, offset: 10 })), ...(await names({ nome: 'escola', limit: 20, offset: 20 }))];
+    expect(pages).toEqual(all);
+    expect(await store.registry.searchStructures({ repositoryId: 7, nome: 'escola', offset: 0, limit: 5, countUpTo: 1000 })).toMatchObject({ total: 31, estimated: false });
+    expect(await store.registry.searchStructures({ repositoryId: 7, nome: 'escola', offset: 0, limit: 5, countUpTo: 10 })).toMatchObject({ total: 10, estimated: true });
+    // paging past the cap keeps the count ahead of the page
+    expect(await store.registry.searchStructures({ repositoryId: 7, nome: 'escola', offset: 20, limit: 5, countUpTo: 10 })).toMatchObject({ total: 25, estimated: true });
+  });
+
+  it('gives each structure its ancestors, nearest first', async () => {
+    const a = await store.registry.ancestorsOf(7, ['6', '1', '999']);
+    expect(a.get('6')!.map((s) => s.numero)).toEqual(['3', '2', '1']);
+    expect(a.get('1')).toEqual([]);
+    expect(a.get('999')).toEqual([]);
+  });
+});
