@@ -204,7 +204,7 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
       return st;
     };
     return {
-      page: () => get(`SELECT s.* ${body} ORDER BY s.rowid LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset }) as StructureRow[],
+      page: () => get(`SELECT s.* ${body} ORDER BY ${indexed.length ? 'f.rowid' : 's.rowid'} LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset }) as StructureRow[],
       count: (upTo: number) => (get(`SELECT count(*) AS n FROM (SELECT 1 ${body} LIMIT @upTo)`).get({ ...params, upTo }) as { n: number }).n,
     };
   }
