@@ -38,6 +38,8 @@ export interface ThrowawayPostgres {
   url: string;
   bin: string;
   port: number;
+  /** The cluster's data folder (its postmaster.pid names the server's process). */
+  dataDir: string;
   /** The server settings it was started with, as passed to `pg_ctl -o`. */
   settings: string;
   /** Stops the server (immediate) and removes its folder; safe to call twice. */
@@ -96,5 +98,5 @@ export async function startThrowawayPostgres(o: { durability: 'none' | 'crash-sa
     stop();
     throw new Error(`Falha ao iniciar o PostgreSQL de teste: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, bin, port, settings, stop };
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, bin, port, dataDir: data, settings, stop };
 }
