@@ -203,6 +203,8 @@ interface NodesSetup {
   creds: Record<string, ClientCredentials>;
   hubPids: number[];
   postgresCpu: () => number;
+  /** Transactions committed so far in the setup's database (pg_stat_database), null on SQLite. */
+  transactions: () => Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -217,6 +219,7 @@ async function sqliteSetup(): Promise<NodesSetup> {
     creds,
     hubPids: [hub.child.pid!],
     postgresCpu: () => 0,
+    transactions: async () => null,
     async close() {
       await hub.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -228,7 +231,6 @@ async function postgresSetup(pgServer: ThrowawayPostgres, database: string, coun
   const admin = new pg.Client({ connectionString: pgServer.url });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
   const nodes = await startHubNodes({ count, databaseUrl: pgServer.url.replace(/\/postgres$/, `/${database}`) });
   return {
     name: `${count} ${count === 1 ? 'nó' : 'nós'} PostgreSQL`,
@@ -236,7 +238,16 @@ async function postgresSetup(pgServer: ThrowawayPostgres, database: string, coun
     creds: nodes.creds,
     hubPids: nodes.nodes.map((n) => n.child.pid!),
     postgresCpu: () => postgresCpuSeconds(pgServer),
-    close: () => nodes.close(),
+    transactions: async () => {
+      // the statistics collector publishes at most every 500 ms; a fresh snapshot each time
+      await admin.query('SELECT pg_stat_clear_snapshot()');
+      const r = await admin.query<{ n: string }>('SELECT xact_commit AS n FROM pg_stat_database WHERE datname = $1', [database]);
+      return Number(r.rows[0]!.n);
+    },
+    async close() {
+      await nodes.close();
+      await admin.end();
+    },
   };
 }
 
@@ -264,6 +275,7 @@ async function runCycles(s: NodesSetup, concurrency: number, ms: number) {
   const client0 = process.cpuUsage();
   const hubs0 = cpuOf(s.hubPids);
   const pg0 = s.postgresCpu();
+  const tx0 = await s.transactions();
   const machine0 = machineCpuSeconds();
   const t0 = performance.now();
   const end = t0 + ms;
@@ -282,6 +294,7 @@ async function runCycles(s: NodesSetup, concurrency: number, ms: number) {
   const postgres = s.postgresCpu() - pg0;
   const machine1 = machineCpuSeconds();
   const clientSeconds = (client.user + client.system) / 1e6;
+  const tx1 = await s.transactions();
   const machineBusySeconds = machine1.busy - machine0.busy;
   await estado.close();
   await municipio.close();
@@ -300,6 +313,8 @@ async function runCycles(s: NodesSetup, concurrency: number, ms: number) {
     hubsCpuMsPerCycle: (hubs * 1000) / cycles,
     postgresCpuMsPerCycle: (postgres * 1000) / cycles,
     clientCpuMsPerCycle: (clientSeconds * 1000) / cycles,
+    // statements outside a transaction count as one each: a lower bound of the round trips to PostgreSQL
+    transactionsPerCycle: tx0 === null || tx1 === null ? null : (tx1 - tx0) / cycles,
   };
 }
 
@@ -334,6 +349,8 @@ async function benchNodes() {
     const doubled: Awaited<ReturnType<typeof runCycles>>[] = [];
     for (const s of setups) doubled.push(await runCycles(s, NODES.concurrency * 2, NODES.measureMs));
     const baseline = median(runs[0]!.map((m) => m.cyclesPerSecond));
+    const cpuPerCycle = (ms: Awaited<ReturnType<typeof runCycles>>[]) => median(ms.map((m) => m.hubsCpuMsPerCycle + m.postgresCpuMsPerCycle + m.clientCpuMsPerCycle));
+    const baselineCpu = cpuPerCycle(runs[0]!);
     const r2 = (x: number) => +x.toFixed(2);
     results.nodes = {
       cycle: 'start, upload of one 2 KiB component, metadata, download, completion receipt, sender fetches receipt (test/harness/flow.ts)',
@@ -360,14 +377,18 @@ async function benchNodes() {
           hubsCpuMsPerCycle: +median(ms.map((m) => m.hubsCpuMsPerCycle)).toFixed(1),
           postgresCpuMsPerCycle: +median(ms.map((m) => m.postgresCpuMsPerCycle)).toFixed(1),
           clientCpuMsPerCycle: +median(ms.map((m) => m.clientCpuMsPerCycle)).toFixed(1),
+          cpuMsPerCycle: +cpuPerCycle(ms).toFixed(1),
+          // the same ratio from the CPU one cycle costs (client, nodes, PostgreSQL): what the throughput ratio would be on a machine of its own
+          vsOneSqliteNodeByCpu: r2(baselineCpu / cpuPerCycle(ms)),
+          postgresTransactionsPerCycle: ms[0]!.transactionsPerCycle === null ? null : +median(ms.map((m) => m.transactionsPerCycle!)).toFixed(1),
           atDoubleConcurrency: { concurrency: NODES.concurrency * 2, cyclesPerSecond: r2(doubled[i]!.cyclesPerSecond), vsMedian: r2(doubled[i]!.cyclesPerSecond / cps) },
         };
       }),
     };
-    const table = (results.nodes as { setups: { name: string; cyclesPerSecond: number; vsOneSqliteNode: number; clientCpuPerWall: number; otherCpuPerWall: number; hubsCpuMsPerCycle: number; postgresCpuMsPerCycle: number }[] }).setups;
+    const table = (results.nodes as { setups: { name: string; cyclesPerSecond: number; vsOneSqliteNode: number; vsOneSqliteNodeByCpu: number; clientCpuPerWall: number; otherCpuPerWall: number; hubsCpuMsPerCycle: number; postgresCpuMsPerCycle: number }[] }).setups;
     process.stderr.write(`ciclos completos por segundo (${NODES.concurrency} em andamento, mediana de ${NODES.repetitions}; ${cpus().length} núcleos divididos entre cliente, nós e PostgreSQL: 3 nós mostram o custo da coordenação, não ganho de escala)\n`);
     for (const t of table)
-      process.stderr.write(`  ${t.name.padEnd(20)} ${t.cyclesPerSecond.toFixed(1).padStart(6)}/s  ${t.vsOneSqliteNode.toFixed(2)}× 1 nó SQLite  CPU/ciclo: nós ${t.hubsCpuMsPerCycle} ms, PostgreSQL ${t.postgresCpuMsPerCycle} ms  cliente ${t.clientCpuPerWall} núcleo, outros ${t.otherCpuPerWall} núcleo\n`);
+      process.stderr.write(`  ${t.name.padEnd(20)} ${t.cyclesPerSecond.toFixed(1).padStart(6)}/s  ${t.vsOneSqliteNode.toFixed(2)}× 1 nó SQLite (pela CPU/ciclo ${t.vsOneSqliteNodeByCpu.toFixed(2)}×)  CPU/ciclo: nós ${t.hubsCpuMsPerCycle} ms, PostgreSQL ${t.postgresCpuMsPerCycle} ms  cliente ${t.clientCpuPerWall} núcleo, outros ${t.otherCpuPerWall} núcleo\n`);
     if (skipped) process.stderr.write(`  PostgreSQL: pulado (${skipped})\n`);
   } finally {
     for (const s of setups.reverse()) await s.close();
