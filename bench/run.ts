@@ -4,18 +4,23 @@
  *
  *   npm run bench            # all
  *   npm run bench -- startup # one
+ *   npm run bench -- nodes   # the full small-trâmite cycle on 1 SQLite node, 1 and 3 PostgreSQL nodes
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, fetch } from 'undici';
-import { createTramitaClient, credentialsFromFiles, type ClientCredentials } from '../src/client/tramita-client.ts';
+import pg from 'pg';
+import { createTramitaClient, credentialsFromFiles, type ClientCredentials, type TramitaClient } from '../src/client/tramita-client.ts';
 import { loadConfig } from '../src/runtime/config.ts';
 import { seedDemo } from '../src/runtime/seed-demo.ts';
+import { completeTramite } from '../test/harness/flow.ts';
+import { startHubNodes } from '../test/harness/hub-nodes.ts';
 import { processoBody } from '../test/harness/packages.ts';
 import { spawnHub } from '../test/harness/spawn-hub.ts';
+import { findPostgresBin, POSTGRES_MISSING, startThrowawayPostgres, type ThrowawayPostgres } from '../test/harness/throwaway-postgres.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const MB = 1_048_576;
@@ -139,7 +144,259 @@ async function benchTransfer() {
   });
 }
 
-const all: Record<string, () => Promise<void>> = { startup: benchStartup, requests: benchRequests, transfer: benchTransfer };
+/* ---------- nodes: the full small-trâmite cycle on one SQLite node, one and three PostgreSQL nodes ---------- */
+
+const NODES = { concurrency: 8, warmupMs: 3_000, rewarmMs: 1_000, measureMs: 5_000, repetitions: 5 };
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+const statFields = (pid: number | string): string[] | null => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' '); // [0] is field 3 (state), [1] the parent
+  } catch {
+    return null;
+  }
+};
+
+/** CPU seconds (user + system) a process has used so far, from /proc (0 when it is gone). */
+function processCpuSeconds(pid: number): number {
+  const f = statFields(pid);
+  return f ? (Number(f[11]) + Number(f[12])) / CLK_TCK : 0;
+}
+
+/**
+ * CPU seconds the PostgreSQL server has used so far: the postmaster (first line of postmaster.pid),
+ * the children it has reaped (connections the pools closed) and the children alive now.
+ */
+function postgresCpuSeconds(pgServer: ThrowawayPostgres): number {
+  const postmaster = Number(readFileSync(join(pgServer.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const f = statFields(postmaster);
+  if (!f) return 0;
+  let sum = (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLK_TCK;
+  for (const d of readdirSync('/proc')) if (/^\d+$/.test(d) && Number(statFields(d)?.[1]) === postmaster) sum += processCpuSeconds(Number(d));
+  return sum;
+}
+
+/** Busy and total CPU seconds of the whole machine, all cores (other users of the machine included). */
+function machineCpuSeconds(): { busy: number; total: number } {
+  const [, ...v] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const n = v.map(Number);
+  const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: (total - n[3]! - n[4]!) / CLK_TCK, total: total / CLK_TCK };
+}
+
+/** One client face over several nodes: each call goes to the next node, as behind a round-robin load balancer. */
+function roundRobin(clients: TramitaClient[]): TramitaClient {
+  let next = 0;
+  return new Proxy(clients[0]!, {
+    get(_target, key: keyof TramitaClient) {
+      if (key === 'close') return async () => void (await Promise.all(clients.map((c) => c.close())));
+      return (...args: unknown[]) => (clients[next++ % clients.length]![key] as (...a: unknown[]) => unknown)(...args);
+    },
+  });
+}
+
+interface NodesSetup {
+  name: string;
+  urls: string[];
+  creds: Record<string, ClientCredentials>;
+  hubPids: number[];
+  postgresCpu: () => number;
+  /** Transactions committed so far in the setup's database (pg_stat_database), null on SQLite. */
+  transactions: () => Promise<number | null>;
+  close(): Promise<void>;
+}
+
+async function sqliteSetup(): Promise<NodesSetup> {
+  const dir = mkdtempSync(join(tmpdir(), 'elo-bench-'));
+  const seed = await seedDemo(loadConfig({ ELO_DATA_DIR: dir }, dir), new Date());
+  const creds = Object.fromEntries(seed.sistemas.map((s) => [s.id, credentialsFromFiles({ cert: s.certificado, key: s.chave, ca: s.ac })]));
+  const hub = await startHub(dir);
+  return {
+    name: '1 nó SQLite',
+    urls: [hub.url],
+    creds,
+    hubPids: [hub.child.pid!],
+    postgresCpu: () => 0,
+    transactions: async () => null,
+    async close() {
+      await hub.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function postgresSetup(pgServer: ThrowawayPostgres, database: string, count: number): Promise<NodesSetup> {
+  const admin = new pg.Client({ connectionString: pgServer.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const nodes = await startHubNodes({ count, databaseUrl: pgServer.url.replace(/\/postgres$/, `/${database}`) });
+  return {
+    name: `${count} ${count === 1 ? 'nó' : 'nós'} PostgreSQL`,
+    urls: nodes.nodes.map((n) => n.url),
+    creds: nodes.creds,
+    hubPids: nodes.nodes.map((n) => n.child.pid!),
+    postgresCpu: () => postgresCpuSeconds(pgServer),
+    transactions: async () => {
+      // the statistics collector publishes at most every 500 ms; a fresh snapshot each time
+      await admin.query('SELECT pg_stat_clear_snapshot()');
+      const r = await admin.query<{ n: string }>('SELECT xact_commit AS n FROM pg_stat_database WHERE datname = $1', [database]);
+      return Number(r.rows[0]!.n);
+    },
+    async close() {
+      await nodes.close();
+      await admin.end();
+    },
+  };
+}
+
+let cycleSeq = 0;
+
+/**
+ * `concurrency` trâmites in flight, each the whole small cycle of test/harness/flow.ts (start, upload
+ * of one 2 KiB component, metadata, download, completion receipt, sender fetches the receipt) from
+ * sei-estado to sei-municipio, until `ms` have passed; cycles started before the end are awaited
+ * and counted, over the time until the last one ended. The CPU every party used meanwhile is read
+ * from /proc: the load client shares the machine with the hubs and PostgreSQL.
+ */
+async function runCycles(s: NodesSetup, concurrency: number, ms: number) {
+  const per = (id: string) => roundRobin(s.urls.map((hubUrl) => createTramitaClient({ hubUrl, credentials: s.creds[id]! })));
+  const estado = per('sei-estado');
+  const municipio = per('sei-municipio');
+  const receiverKey = s.creds['sei-municipio']!.key;
+  const one = async () => {
+    const n = ++cycleSeq;
+    const bytes = new TextEncoder().encode(`<html><body>ciclo ${n} ${Date.now()} ${'x'.repeat(2000)}</body></html>`);
+    const pkg = processoBody({ protocolo: `${n}.1/2026`, remetente: [100, '1002'], destinatario: [200, '2002'], documentos: [{ bytes: [bytes] }] });
+    await completeTramite(estado, municipio, receiverKey, pkg.body, pkg.components);
+  };
+  const cpuOf = (pids: number[]) => pids.reduce((a, p) => a + processCpuSeconds(p), 0);
+  const client0 = process.cpuUsage();
+  const hubs0 = cpuOf(s.hubPids);
+  const pg0 = s.postgresCpu();
+  const tx0 = await s.transactions();
+  const machine0 = machineCpuSeconds();
+  const t0 = performance.now();
+  const end = t0 + ms;
+  let cycles = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await one();
+        cycles++;
+      }
+    }),
+  );
+  const wall = (performance.now() - t0) / 1000;
+  const client = process.cpuUsage(client0);
+  const hubs = cpuOf(s.hubPids) - hubs0;
+  const postgres = s.postgresCpu() - pg0;
+  const machine1 = machineCpuSeconds();
+  const clientSeconds = (client.user + client.system) / 1e6;
+  const tx1 = await s.transactions();
+  const machineBusySeconds = machine1.busy - machine0.busy;
+  await estado.close();
+  await municipio.close();
+  return {
+    cycles,
+    seconds: wall,
+    cyclesPerSecond: cycles / wall,
+    // CPU seconds per wall second: 1.0 is one whole core
+    clientCpu: clientSeconds / wall,
+    hubsCpu: hubs / wall,
+    postgresCpu: postgres / wall,
+    // whatever else ran on the shared machine meanwhile (other users, the kernel's own work)
+    otherCpu: (machineBusySeconds - clientSeconds - hubs - postgres) / wall,
+    machineBusy: machineBusySeconds / (machine1.total - machine0.total),
+    // CPU milliseconds one cycle cost each party: less sensitive to the machine's other users than cycles/s
+    hubsCpuMsPerCycle: (hubs * 1000) / cycles,
+    postgresCpuMsPerCycle: (postgres * 1000) / cycles,
+    clientCpuMsPerCycle: (clientSeconds * 1000) / cycles,
+    // statements outside a transaction count as one each: a lower bound of the round trips to PostgreSQL
+    transactionsPerCycle: tx0 === null || tx1 === null ? null : (tx1 - tx0) / cycles,
+  };
+}
+
+async function benchNodes() {
+  const setups: NodesSetup[] = [];
+  let pgServer: ThrowawayPostgres | null = null;
+  let skipped: string | null = null;
+  try {
+    setups.push(await sqliteSetup());
+    if (!findPostgresBin()) skipped = POSTGRES_MISSING;
+    else {
+      try {
+        pgServer = await startThrowawayPostgres({ durability: 'crash-safe' });
+        setups.push(await postgresSetup(pgServer, 'elo_um_no', 1));
+        setups.push(await postgresSetup(pgServer, 'elo_tres_nos', 3));
+      } catch (e) {
+        skipped = e instanceof Error ? e.message : String(e);
+      }
+    }
+    if (skipped) process.stderr.write(`nodes: medidas em PostgreSQL puladas: ${skipped}\n`);
+    for (const s of setups) await runCycles(s, NODES.concurrency, NODES.warmupMs);
+    // repetitions interleaved (a, b, c, a, b, c…), so a noisy moment of the shared machine falls on all setups alike
+    const runs = setups.map(() => [] as Awaited<ReturnType<typeof runCycles>>[]);
+    for (let r = 0; r < NODES.repetitions; r++)
+      for (const [i, s] of setups.entries()) {
+        await runCycles(s, NODES.concurrency, NODES.rewarmMs);
+        const m = await runCycles(s, NODES.concurrency, NODES.measureMs);
+        runs[i]!.push(m);
+        process.stderr.write(`  ${s.name}: ${m.cyclesPerSecond.toFixed(1)} ciclos/s (cliente ${m.clientCpu.toFixed(2)} núcleo, outros ${m.otherCpu.toFixed(2)})\n`);
+      }
+    // the load client is not the limit: twice the trâmites in flight leaves the figure where it was
+    const doubled: Awaited<ReturnType<typeof runCycles>>[] = [];
+    for (const s of setups) doubled.push(await runCycles(s, NODES.concurrency * 2, NODES.measureMs));
+    const baseline = median(runs[0]!.map((m) => m.cyclesPerSecond));
+    const cpuPerCycle = (ms: Awaited<ReturnType<typeof runCycles>>[]) => median(ms.map((m) => m.hubsCpuMsPerCycle + m.postgresCpuMsPerCycle + m.clientCpuMsPerCycle));
+    const baselineCpu = cpuPerCycle(runs[0]!);
+    const r2 = (x: number) => +x.toFixed(2);
+    results.nodes = {
+      cycle: 'start, upload of one 2 KiB component, metadata, download, completion receipt, sender fetches receipt (test/harness/flow.ts)',
+      cores: cpus().length,
+      note: `${cpus().length} cores shared by the load client, the hub node(s) and PostgreSQL: three nodes show the coordination overhead, not scale-out`,
+      concurrency: NODES.concurrency,
+      measureSeconds: NODES.measureMs / 1000,
+      repetitions: NODES.repetitions,
+      postgres: pgServer ? { settings: 'fsync=on, full_page_writes=on, synchronous_commit=off (crash-safe like SQLite WAL + synchronous=NORMAL)' } : { skipped },
+      setups: setups.map((s, i) => {
+        const ms = runs[i]!;
+        const cps = median(ms.map((m) => m.cyclesPerSecond));
+        return {
+          name: s.name,
+          nodes: s.urls.length,
+          cyclesPerSecond: r2(cps),
+          runs: ms.map((m) => r2(m.cyclesPerSecond)),
+          vsOneSqliteNode: r2(cps / baseline),
+          clientCpuPerWall: r2(median(ms.map((m) => m.clientCpu))),
+          hubsCpuPerWall: r2(median(ms.map((m) => m.hubsCpu))),
+          postgresCpuPerWall: r2(median(ms.map((m) => m.postgresCpu))),
+          otherCpuPerWall: r2(median(ms.map((m) => m.otherCpu))),
+          machineBusy: r2(median(ms.map((m) => m.machineBusy))),
+          hubsCpuMsPerCycle: +median(ms.map((m) => m.hubsCpuMsPerCycle)).toFixed(1),
+          postgresCpuMsPerCycle: +median(ms.map((m) => m.postgresCpuMsPerCycle)).toFixed(1),
+          clientCpuMsPerCycle: +median(ms.map((m) => m.clientCpuMsPerCycle)).toFixed(1),
+          cpuMsPerCycle: +cpuPerCycle(ms).toFixed(1),
+          // the same ratio from the CPU one cycle costs (client, nodes, PostgreSQL): what the throughput ratio would be on a machine of its own
+          vsOneSqliteNodeByCpu: r2(baselineCpu / cpuPerCycle(ms)),
+          postgresTransactionsPerCycle: ms[0]!.transactionsPerCycle === null ? null : +median(ms.map((m) => m.transactionsPerCycle!)).toFixed(1),
+          atDoubleConcurrency: { concurrency: NODES.concurrency * 2, cyclesPerSecond: r2(doubled[i]!.cyclesPerSecond), vsMedian: r2(doubled[i]!.cyclesPerSecond / cps) },
+        };
+      }),
+    };
+    const table = (results.nodes as { setups: { name: string; cyclesPerSecond: number; vsOneSqliteNode: number; vsOneSqliteNodeByCpu: number; clientCpuPerWall: number; otherCpuPerWall: number; hubsCpuMsPerCycle: number; postgresCpuMsPerCycle: number }[] }).setups;
+    process.stderr.write(`ciclos completos por segundo (${NODES.concurrency} em andamento, mediana de ${NODES.repetitions}; ${cpus().length} núcleos divididos entre cliente, nós e PostgreSQL: 3 nós mostram o custo da coordenação, não ganho de escala)\n`);
+    for (const t of table)
+      process.stderr.write(`  ${t.name.padEnd(20)} ${t.cyclesPerSecond.toFixed(1).padStart(6)}/s  ${t.vsOneSqliteNode.toFixed(2)}× 1 nó SQLite (pela CPU/ciclo ${t.vsOneSqliteNodeByCpu.toFixed(2)}×)  CPU/ciclo: nós ${t.hubsCpuMsPerCycle} ms, PostgreSQL ${t.postgresCpuMsPerCycle} ms  cliente ${t.clientCpuPerWall} núcleo, outros ${t.otherCpuPerWall} núcleo\n`);
+    if (skipped) process.stderr.write(`  PostgreSQL: pulado (${skipped})\n`);
+  } finally {
+    for (const s of setups.reverse()) await s.close();
+    pgServer?.stop();
+  }
+}
+
+const all: Record<string, () => Promise<void>> = { startup: benchStartup, requests: benchRequests, transfer: benchTransfer, nodes: benchNodes };
 const chosen = process.argv.slice(2).filter((a) => all[a]);
 for (const name of chosen.length ? chosen : Object.keys(all)) {
   process.stderr.write(`bench ${name}…\n`);
