@@ -20,6 +20,7 @@ import { completeTramite } from '../test/harness/flow.ts';
 import { startHubNodes } from '../test/harness/hub-nodes.ts';
 import { processoBody } from '../test/harness/packages.ts';
 import { spawnHub } from '../test/harness/spawn-hub.ts';
+import { generateTree, importTree, queries, searchLoad } from './registry.ts';
 import { findPostgresBin, POSTGRES_MISSING, startThrowawayPostgres, type ThrowawayPostgres } from '../test/harness/throwaway-postgres.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -396,7 +397,40 @@ async function benchNodes() {
   }
 }
 
-const all: Record<string, () => Promise<void>> = { startup: benchStartup, requests: benchRequests, transfer: benchTransfer, nodes: benchNodes };
+/** The national directory (bench/registry.ts): 1,000,000 units imported, then searched by 8 clients. */
+async function benchRegistry() {
+  const units = Number(process.env.BENCH_UNITS ?? 1_000_000);
+  const tree = generateTree(units);
+  const dir = mkdtempSync(join(tmpdir(), 'elo-bench-registry-'));
+  try {
+    const seed = await seedDemo(loadConfig({ ELO_DATA_DIR: dir }, dir), new Date());
+    const imported = await importTree(dir, tree);
+    const hub = await startHub(dir);
+    try {
+      const s = seed.sistemas[0]!;
+      const load = await searchLoad(hub.url, credentialsFromFiles({ cert: s.certificado, key: s.chave, ca: s.ac }), hub.child.pid!, queries(tree, 1000));
+      results.registry = {
+        units: tree.units,
+        csvMiB: +(tree.csv.length / MB).toFixed(1),
+        importMs: Math.round(imported.ms),
+        importUnitsPerSecond: Math.round(tree.units / (imported.ms / 1000)),
+        importProcessRssMiB: imported.rssMiB,
+        queryMix: 'metade palavras inteiras (com e sem acento), um quarto prefixos de 3 a 6 letras, um quarto siglas; páginas de 50; 8 clientes',
+        ...load,
+      };
+      process.stderr.write(
+        `diretório: ${tree.units} unidades importadas em ${(imported.ms / 1000).toFixed(1)} s; busca p50/p95/p99 ${load.search.p50}/${load.search.p95}/${load.search.p99} ms ` +
+          `(healthz ${load.healthz.p50}/${load.healthz.p95}/${load.healthz.p99} ms), busca ÷ healthz ${load.searchVsHealthz}×, hub ${load.hubRssMiB} MiB\n`,
+      );
+    } finally {
+      await hub.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const all: Record<string, () => Promise<void>> = { startup: benchStartup, requests: benchRequests, transfer: benchTransfer, nodes: benchNodes, registry: benchRegistry };
 const chosen = process.argv.slice(2).filter((a) => all[a]);
 for (const name of chosen.length ? chosen : Object.keys(all)) {
   process.stderr.write(`bench ${name}…\n`);

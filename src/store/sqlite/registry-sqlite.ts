@@ -107,6 +107,9 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
          successor_numero = excluded.successor_numero
        WHERE structures.participant_id IS excluded.participant_id`,
     ),
+    lastStructureRowid: db.prepare<[], { r: number | null }>('SELECT max(rowid) AS r FROM structures'),
+    /** Units stored since `rowid`, added to the search index in one statement (see migration 14). */
+    indexNewStructures: db.prepare<[number]>('INSERT INTO structures_busca(rowid, nome, sigla) SELECT rowid, nome, sigla FROM structures WHERE rowid > ?'),
     deactivateStructure: db.prepare<[number, string, string]>('UPDATE structures SET ativo = 0 WHERE repository_id = ? AND numero = ? AND participant_id = ?'),
     insertSystem: db.prepare<[string, string, string, number]>('INSERT INTO systems (id, nome, participant_id, ativo) VALUES (?, ?, ?, ?)'),
     insertBinding: db.prepare<[string, number, string, number, number, number]>(
@@ -120,6 +123,7 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     let changed = 0;
     const b = (v: boolean) => (v ? 1 : 0);
     const ownerOf = new Map(seed.repositorios.map((r) => [r.id, r.participante]));
+    const indexedUpTo = q.lastStructureRowid.get()?.r ?? 0;
     for (const p of seed.participantes)
       changed += participantUpsert.run({
         id: p.id,
@@ -149,6 +153,7 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
         codigo_unidade_receptora: e.codigoUnidadeReceptora,
         participant_id: ownerOf.get(e.repositorio) ?? null,
       }).changes;
+    q.indexNewStructures.run(indexedUpTo);
     for (const s of seed.sistemas) {
       changed += systemUpsert.run({ id: s.id, nome: s.nome, participant_id: s.participante, ativo: b(s.ativo) }).changes;
       for (const x of s.estruturas)
@@ -222,6 +227,7 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     const current = q.importVersion.get(i.repositoryId, i.participantId)?.v ?? 0;
     if (current !== i.expectedVersion) return { ok: false as const, reason: 'version_conflict' as const, current };
     if (i.repositoryName !== null) q.insertRepository.run(i.repositoryId, i.repositoryName, i.participantId);
+    const indexedUpTo = q.lastStructureRowid.get()?.r ?? 0;
     for (const s of i.upserts)
       q.importUpsert.run({
         repository_id: s.repositoryId,
@@ -238,6 +244,7 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
         participant_id: i.participantId,
         successor_numero: s.successorNumero,
       });
+    q.indexNewStructures.run(indexedUpTo);
     for (const numero of i.deactivate) q.deactivateStructure.run(i.repositoryId, numero, i.participantId);
     const version = current + 1;
     q.insertImport.run({

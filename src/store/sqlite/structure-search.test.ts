@@ -101,4 +101,30 @@ describe.each([testStoreKind()])('%s directory search', (kind) => {
     expect(a.get('1')).toEqual([]);
     expect(a.get('999')).toEqual([]);
   });
+  it('finds a renamed unit by its new name and sigla, and units added by a later import', async () => {
+    const at = '2026-02-01T00:00:00.000Z';
+    const r = await store.registry.applyStructureImport(
+      {
+        repositoryId: 7,
+        repositoryName: null,
+        participantId: 'p1',
+        expectedVersion: 1,
+        effectiveAt: at,
+        at,
+        actor: 't',
+        fileSha256: 'y',
+        created: 1,
+        updated: 1,
+        deactivated: 0,
+        upserts: [unit('4', 'Secretaria de Estado de Saúde e Saneamento', 'SESAN', '1'), unit('7', 'Ouvidoria-Geral do Estado', 'OGE', '1')],
+        deactivate: [],
+      },
+      { kind: 't', actor: 't' },
+    );
+    expect(r).toEqual({ ok: true, version: 2 });
+    expect(await names({ sigla: 'sesan' })).toEqual(['4']);
+    expect(await names({ sigla: 'ses' })).toEqual(['4']);
+    expect(await names({ nome: 'saneamento' })).toEqual(['4']);
+    expect(await names({ nome: 'ouvidoria' })).toEqual(['7']);
+  });
 });
