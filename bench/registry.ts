@@ -114,6 +114,34 @@ export async function importTree(dataDir: string, tree: { csv: string }): Promis
   }
 }
 
+/**
+ * The same searches straight on the store, one at a time, in this process: what the index costs
+ * without TLS, HTTP and the 8-way queue on 2 cores (the page's hierarchy included).
+ */
+export async function storeSearchLatency(dataDir: string, qs: string[]) {
+  const store = openDataDirStore(dataDir);
+  try {
+    const times: number[] = [];
+    for (const q of qs) {
+      const p = new URLSearchParams(q);
+      const t0 = performance.now();
+      const r = await store.registry.searchStructures({
+        repositoryId: 900,
+        ...(p.get('nome') ? { nome: p.get('nome')! } : {}),
+        ...(p.get('sigla') ? { sigla: p.get('sigla')! } : {}),
+        offset: 0,
+        limit: 50,
+        countUpTo: 1000,
+      });
+      await store.registry.ancestorsOf(900, r.items.map((x) => x.numero));
+      times.push(performance.now() - t0);
+    }
+    return { p50: +percentile(times, 50).toFixed(2), p95: +percentile(times, 95).toFixed(2), p99: +percentile(times, 99).toFixed(2) };
+  } finally {
+    await store.close();
+  }
+}
+
 /** The query mix, deterministic. */
 export function queries(tree: { words: string[]; siglas: string[] }, count: number): string[] {
   const r = rng(7);

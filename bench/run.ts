@@ -20,7 +20,7 @@ import { completeTramite } from '../test/harness/flow.ts';
 import { startHubNodes } from '../test/harness/hub-nodes.ts';
 import { processoBody } from '../test/harness/packages.ts';
 import { spawnHub } from '../test/harness/spawn-hub.ts';
-import { generateTree, importTree, queries, searchLoad } from './registry.ts';
+import { generateTree, importTree, queries, searchLoad, storeSearchLatency } from './registry.ts';
 import { findPostgresBin, POSTGRES_MISSING, startThrowawayPostgres, type ThrowawayPostgres } from '../test/harness/throwaway-postgres.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -405,10 +405,12 @@ async function benchRegistry() {
   try {
     const seed = await seedDemo(loadConfig({ ELO_DATA_DIR: dir }, dir), new Date());
     const imported = await importTree(dir, tree);
+    const qs = queries(tree, 1000);
+    const inStore = await storeSearchLatency(dir, qs);
     const hub = await startHub(dir);
     try {
       const s = seed.sistemas[0]!;
-      const load = await searchLoad(hub.url, credentialsFromFiles({ cert: s.certificado, key: s.chave, ca: s.ac }), hub.child.pid!, queries(tree, 1000));
+      const load = await searchLoad(hub.url, credentialsFromFiles({ cert: s.certificado, key: s.chave, ca: s.ac }), hub.child.pid!, qs);
       results.registry = {
         units: tree.units,
         csvMiB: +(tree.csv.length / MB).toFixed(1),
@@ -416,10 +418,12 @@ async function benchRegistry() {
         importUnitsPerSecond: Math.round(tree.units / (imported.ms / 1000)),
         importProcessRssMiB: imported.rssMiB,
         queryMix: 'metade palavras inteiras (com e sem acento), um quarto prefixos de 3 a 6 letras, um quarto siglas; páginas de 50; 8 clientes',
+        /** The same 1,000 searches on the store, one at a time, without TLS and HTTP. */
+        storeSearchMs: inStore,
         ...load,
       };
       process.stderr.write(
-        `diretório: ${tree.units} unidades importadas em ${(imported.ms / 1000).toFixed(1)} s; busca p50/p95/p99 ${load.search.p50}/${load.search.p95}/${load.search.p99} ms ` +
+        `diretório: ${tree.units} unidades importadas em ${(imported.ms / 1000).toFixed(1)} s; no banco, busca p50/p95/p99 ${inStore.p50}/${inStore.p95}/${inStore.p99} ms; pela face Tramita, busca p50/p95/p99 ${load.search.p50}/${load.search.p95}/${load.search.p99} ms ` +
           `(healthz ${load.healthz.p50}/${load.healthz.p95}/${load.healthz.p99} ms), busca ÷ healthz ${load.searchVsHealthz}×, hub ${load.hubRssMiB} MiB\n`,
       );
     } finally {
@@ -437,4 +441,12 @@ for (const name of chosen.length ? chosen : Object.keys(all)) {
   await all[name]!();
 }
 console.log(JSON.stringify(results, null, 2));
-writeFileSync(join(root, 'bench/results/latest.json'), JSON.stringify(results, null, 2) + '\n');
+// one bench run alone replaces only its own figures: the others stay as last measured
+const latest = join(root, 'bench/results/latest.json');
+let previous: Record<string, unknown> = {};
+try {
+  previous = JSON.parse(readFileSync(latest, 'utf8')) as Record<string, unknown>;
+} catch {
+  // first run, or an unreadable file: written anew
+}
+writeFileSync(latest, JSON.stringify({ ...previous, ...results }, null, 2) + '\n');

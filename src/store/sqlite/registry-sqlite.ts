@@ -360,17 +360,27 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
       return { items: st.page().map(toStructure), total: Math.min(n, upTo - 1), estimated: n >= upTo };
     },
     async ancestorsOf(repositoryId, numeros) {
+      // a page's units mostly share their ancestors (the same organ, the same municipality):
+      // each unit is read and mapped once per call
+      const known = new Map<string, { row: StructureRow; structure: Structure } | null>();
+      const read = (numero: string) => {
+        if (!known.has(numero)) {
+          const row = q.structure.get(repositoryId, numero);
+          known.set(numero, row ? { row, structure: toStructure(row) } : null);
+        }
+        return known.get(numero)!;
+      };
       const out = new Map<string, Structure[]>();
       for (const numero of numeros) {
         const chain: Structure[] = [];
         const seen = new Set([numero]);
-        let parent = q.structure.get(repositoryId, numero)?.parent_numero ?? null;
+        let parent = read(numero)?.row.parent_numero ?? null;
         while (parent && !seen.has(parent)) {
-          const p = q.structure.get(repositoryId, parent);
+          const p = read(parent);
           if (!p) break;
-          chain.push(toStructure(p));
+          chain.push(p.structure);
           seen.add(parent);
-          parent = p.parent_numero;
+          parent = p.row.parent_numero;
         }
         out.set(numero, chain);
       }
