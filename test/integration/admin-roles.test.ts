@@ -1,6 +1,6 @@
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { inProcessCli } from '../harness/cli.ts';
 import { startTestHub, type TestHub } from '../harness/hub.ts';
 
 /**
@@ -37,12 +37,7 @@ describe('administration API: who may do what', () => {
   let agent: Agent;
   const tokens: Partial<Record<Who, string>> = {};
 
-  const cli = async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (x) => out.push(x), err: (x) => err.push(x), env: t.env, cwd: t.dir });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const cli = inProcessCli(() => t.env, () => t.dir);
   const created = async (...args: string[]) => {
     const r = await cli('token', 'create', ...args, '--json');
     expect(r.code, r.err).toBe(0);

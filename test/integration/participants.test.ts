@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TramitaClient } from '../../src/client/tramita-client.ts';
-import { main } from '../../src/cli/main.ts';
+import { inProcessCli } from '../harness/cli.ts';
 import { startTestHub, type TestHub } from '../harness/hub.ts';
 import { processoBody } from '../harness/packages.ts';
 
@@ -163,12 +163,7 @@ describe('participants: registration and lifecycle through the administration AP
     expect(refusal(await admin('GET', '/participantes/abc'))).toEqual({ status: 400, codigoErro: '0001' });
   });
 
-  const cli = async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (x) => out.push(x), err: (x) => err.push(x), env: t.env, cwd: t.dir });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const cli = inProcessCli(() => t.env, () => t.dir);
 
   it('`elo participant add` registers with the documented options and prints JSON with --json', async () => {
     const r = await cli('participant', 'add', '--cnpj', '46.395.000/0001-39', '--nome', 'Município de São Paulo', '--sigla', 'PMSP', '--esfera', 'municipal', '--uf', 'SP', '--ibge', '3550308',

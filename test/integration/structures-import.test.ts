@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { credentialsFromFiles } from '../../src/client/tramita-client.ts';
+import { inProcessCli } from '../harness/cli.ts';
 import { startTestHub, type TestHub } from '../harness/hub.ts';
 import { processoBody } from '../harness/packages.ts';
 
@@ -17,12 +17,7 @@ describe('a participant’s unit tree: import, export, versions and successors',
   const work = mkdtempSync(join(tmpdir(), 'elo-estruturas-'));
   const BH = '18.715.383/0001-40';
 
-  const cli = async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (x) => out.push(x), err: (x) => err.push(x), env: t.env, cwd: work });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const cli = inProcessCli(() => t.env, () => work);
   const file = (name: string, content: string | Uint8Array) => {
     writeFileSync(join(work, name), content);
     return name;

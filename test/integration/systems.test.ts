@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { credentialsFromFiles } from '../../src/client/tramita-client.ts';
 import { parseStructureOption } from '../../src/cli/commands/system.ts';
+import { inProcessCli } from '../harness/cli.ts';
 import { startTestHub, type TestHub } from '../harness/hub.ts';
 import { processoBody } from '../harness/packages.ts';
 
@@ -30,12 +30,7 @@ describe('systems: registration with their structures and roles', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  const cli = async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (x) => out.push(x), err: (x) => err.push(x), env: t.env, cwd: work });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const cli = inProcessCli(() => t.env, () => work);
   let seq = 0;
   const send = (from: ReturnType<TestHub['client']>, remetente: [number, string], destinatario: [number, string]) =>
     from.iniciarProcesso(processoBody({ protocolo: `S-${++seq}/2026`, remetente, destinatario, documentos: [{ bytes: [new Uint8Array([seq, 7])] }] }).body);
