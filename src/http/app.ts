@@ -5,6 +5,7 @@ import { renderError } from './errors.ts';
 import { requestId } from './middleware/request-id.ts';
 import { routedPath } from './routed-path.ts';
 import { adminFace } from './routes/admin/index.ts';
+import { onboardingFace } from './routes/native/onboarding.ts';
 import { longPollFace, tramitaFace } from './routes/tramita/index.ts';
 
 export const TRAMITA_BASES = ['/interoperabilidade/rest/v3', '/interoperabilidade/rest/v4'] as const;
@@ -30,6 +31,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   for (const base of TRAMITA_BASES) app.route(base, tramita);
   app.route(LONG_POLL_PATH, longPollFace(deps));
   app.route('/admin/api', adminFace(deps));
+  app.route('/api/v1/adesao', onboardingFace(deps));
   app.notFound((c) =>
     renderError(
       c,

@@ -98,6 +98,24 @@ export function caAdmin(config: EloConfig, store: Store) {
     },
 
     /**
+     * The onboarding approval's issuer (services/onboarding.ts): a certificate for a registered
+     * system from its CSR, registered, returned as PEM with its chain (no files: the partner
+     * fetches it with its invitation).
+     */
+    async issueFromCsr(systemId: string, csrPem: string, at: Date) {
+      const system = await store.registry.getSystem(systemId);
+      if (!system) throw new CaAdminError(`Sistema "${systemId}" não está registrado na federação.`);
+      const { issuer, chainPem } = await issuing();
+      const csr = new x509.Pkcs10CertificateRequest(csrPem);
+      if (!(await csr.verify())) throw new CaAdminError('A assinatura da requisição de certificado (CSR) não confere. Gere a CSR de novo.');
+      const participant = await store.registry.getParticipant(system.participantId);
+      const org = (participant?.nome ?? system.participantId).replace(/[,+="<>#;\\]/g, ' ');
+      const cert = await issueLeaf({ issuer, subject: `CN=${system.id}, O=${org}`, publicKey: await csr.publicKey.export(), purpose: 'client', at, days: 825 });
+      const fp = (await registerCertificate(store, system.id, cert, at)).fingerprint256;
+      return { certificatePem: cert.toString('pem') + '\n' + chainPem, fingerprint256: fp, serial: cert.serialNumber, notAfter: cert.notAfter.toISOString() };
+    },
+
+    /**
      * Issues a client certificate for a registered system, from a CSR (the key never leaves
      * the system) or from a key generated here; with `seiPassword`, also writes the single PEM
      * the PEN module reads (`LocalizacaoCertificado`: certificate, chain and the private key

@@ -138,6 +138,8 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     timers: opts.timers ?? systemTimers,
     ...(opts.workflow ? { workflow: opts.workflow } : {}),
     ...(notifier ? { notifier } : {}),
+    // an onboarding approval signs the partner's CSR with the federation CA of the data folder
+    certificateIssuer: { issueFromCsr: (systemId, csrPem, at) => caAdmin(config, store).issueFromCsr(systemId, csrPem, at) },
   });
   // Behind a TLS-terminating proxy the certificate and address come in headers, believed only
   // from trustedProxies (README "Atrás de um balanceador (nginx)").

@@ -61,6 +61,11 @@ export type FreeSpace = () => Promise<number>;
 /** Operational log: one structured line per event, for operators (not part of the store). */
 export type Log = (entry: { level: 'info' | 'warn' | 'error'; event: string; data?: Record<string, unknown> }) => void;
 
+/** The federation CA, as the onboarding approval uses it: a CSR in, a registered certificate out. */
+export interface CertificateIssuer {
+  issueFromCsr(systemId: string, csrPem: string, at: Date): Promise<{ certificatePem: string; fingerprint256: string; serial: string; notAfter: string }>;
+}
+
 /** Everything a service needs, passed in (STYLE: a deps object; services never see Hono). */
 export interface ServiceDeps {
   store: Store;
@@ -80,6 +85,8 @@ export interface ServiceDeps {
   notifier?: TransitionNotifier;
   /** Real-time timers (the long-poll hold); runtime supplies them, tests fire them by hand. */
   timers?: Timers;
+  /** Signs a system's CSR with the federation CA at an onboarding approval (runtime: the CA in the data folder). */
+  certificateIssuer?: CertificateIssuer;
   /** The trâmite workflow the services decide every move by; the protocol's (domain/situacao.ts WORKFLOW) by default. */
   workflow?: Workflow;
 }

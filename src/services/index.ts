@@ -13,6 +13,7 @@ import { participantService } from './participants.ts';
 import { systemService } from './systems.ts';
 import { tokenService } from './tokens.ts';
 import { structureTreeService } from './structures-import/structure-tree-service.ts';
+import { onboardingService } from './onboarding.ts';
 import { structureService } from './structures.ts';
 import { autoCancelService } from './transfers/auto-cancel.ts';
 import { deliveryService } from './transfers/delivery.ts';
@@ -57,6 +58,8 @@ export function createServices(serviceDeps: ServiceDeps) {
   const start = startService(deps, structures, lists);
   const query = queryService(deps);
   const participants = participantService(deps);
+  const systems = systemService(deps, participants);
+  const structureTrees = structureTreeService(deps, participants);
   return {
     identity: identityService(deps),
     admission: admissionService(deps),
@@ -82,9 +85,10 @@ export function createServices(serviceDeps: ServiceDeps) {
     longPoll: longPollService(deps, (caller, n) => query.longPollStep(caller, n), notifier, deps.timers ?? platformTimers),
     nreHoldings: nreHoldingService(deps),
     participants,
-    systems: systemService(deps, participants),
+    systems,
     tokens: tokenService(deps, participants),
-    structureTrees: structureTreeService(deps, participants),
+    structureTrees,
+    onboarding: onboardingService(deps, participants, structureTrees, systems),
   };
 }
 

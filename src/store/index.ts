@@ -16,6 +16,7 @@ import type {
 } from '../domain/registry.ts';
 import type { NreRegistration, RegisteredDocument } from '../domain/nre-rules.ts';
 import type { AdminRole, AdminTokenInfo } from '../domain/admin-roles.ts';
+import type { Invitation, OnboardingData, OnboardingRequest, OnboardingStatus } from '../domain/onboarding.ts';
 import type { ParticipantStatus, ParticipantStatusChange } from '../domain/participant.ts';
 import type { Situacao } from '../domain/situacao.ts';
 import type {
@@ -398,6 +399,34 @@ export interface RetentionStore {
   expireMetadata(key: string, situacoes: readonly Situacao[], before: string, at: string, audit: Omit<AuditEntry, 'idt'>): Promise<{ idts: number[]; release: boolean }>;
 }
 
+/** Invitations and partners' onboarding requests (domain/onboarding.ts); the services decide every move. */
+export interface OnboardingStore {
+  addInvitation(invitation: Invitation, audit: AuditEntry): Promise<void>;
+  findInvitation(sha256: string): Promise<Invitation | null>;
+  /**
+   * Uses the invitation for a request: only while it is unused and unexpired at `at`, in one
+   * transaction with the request row (status `status`) and the audit event.
+   */
+  submitOnboarding(
+    invitationSha256: string,
+    at: string,
+    status: OnboardingStatus,
+    data: OnboardingData,
+    audit: AuditEntry,
+  ): Promise<{ ok: true; id: number } | { ok: false; reason: 'unknown' | 'expired' | 'used' }>;
+  getOnboarding(id: number): Promise<OnboardingRequest | null>;
+  onboardingByInvitation(invitationSha256: string): Promise<OnboardingRequest | null>;
+  listOnboarding(status?: OnboardingStatus): Promise<OnboardingRequest[]>;
+  /** Moves a request from `from` to `to` (compare-and-set), with who, why, the certificate and the audit event. */
+  decideOnboarding(
+    id: number,
+    from: OnboardingStatus,
+    to: OnboardingStatus,
+    decision: { at: string; by: string; reason: string; certificatePem: string | null },
+    audit: AuditEntry,
+  ): Promise<boolean>;
+}
+
 /** Mutual exclusion per key across every process sharing the store (several hub nodes). */
 export interface KeyLocks {
   /** Runs `fn` while no other holder of `key`, on any node, runs. */
@@ -410,6 +439,7 @@ export interface Store {
   audit: AuditLog;
   tokens: AdminTokenStore;
   retention: RetentionStore;
+  onboarding: OnboardingStore;
   /**
    * Locks held across the nodes sharing this store; absent when one process owns the store
    * (SQLite), where the services' in-process locks already exclude each other.

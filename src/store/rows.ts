@@ -6,6 +6,7 @@
  */
 import { ADMIN_ROLES, type AdminTokenInfo } from '../domain/admin-roles.ts';
 import type { RegisteredDocument } from '../domain/nre-rules.ts';
+import { ONBOARDING_STATUSES, type Invitation, type OnboardingData, type OnboardingRequest } from '../domain/onboarding.ts';
 import { isSituacao, type Situacao } from '../domain/situacao.ts';
 import type { CompletionReceipt, SendReceipt, TramiteComponent, TramiteRecord } from '../domain/tramite.ts';
 import type { NreHolder } from './index.ts';
@@ -223,3 +224,43 @@ export const toAdminToken = (r: AdminTokenRow): AdminTokenInfo | null => {
     ? { id: r.token_sha256.slice(0, 12), sha256: r.token_sha256, role, label: r.label, participantId: r.participant_id, createdAt: r.created_at, revokedAt: r.revoked_at }
     : null;
 };
+
+export interface InvitationRow {
+  code_sha256: string;
+  created_at: string;
+  expires_at: string;
+  created_by: string;
+  note: string;
+  used_at: string | null;
+}
+export const toInvitation = (r: InvitationRow): Invitation => ({
+  sha256: r.code_sha256,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  createdBy: r.created_by,
+  note: r.note,
+  usedAt: r.used_at,
+});
+
+export interface OnboardingRow {
+  id: number;
+  invitation_sha256: string;
+  submitted_at: string;
+  status: string;
+  request_json: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  reason: string;
+  certificate_pem: string | null;
+}
+export const toOnboarding = (r: OnboardingRow): OnboardingRequest => ({
+  id: r.id,
+  submittedAt: r.submitted_at,
+  // the column only receives a domain status
+  status: ONBOARDING_STATUSES.find((s) => s === r.status) ?? 'recusada',
+  data: JSON.parse(r.request_json) as OnboardingData,
+  decidedAt: r.decided_at,
+  decidedBy: r.decided_by,
+  reason: r.reason,
+  certificatePem: r.certificate_pem,
+});

@@ -27,6 +27,11 @@ const POLICY: Record<string, readonly Who[]> = {
   'POST /admin/api/participantes/:cnpj/:acao{aprovacao|suspensao|reativacao|desligamento}': ['admin'],
   'GET /admin/api/sistemas': ['admin', 'monitor', 'participante'],
   'POST /admin/api/sistemas': ['admin', 'participante'],
+  'POST /admin/api/convites': ['admin'],
+  'GET /admin/api/adesoes': ['admin', 'monitor'],
+  'GET /admin/api/adesoes/:id{[0-9]+}': ['admin', 'monitor'],
+  'POST /admin/api/adesoes/:id{[0-9]+}/aprovacao': ['admin'],
+  'POST /admin/api/adesoes/:id{[0-9]+}/recusa': ['admin'],
 };
 
 const MUNICIPIO = '11111111000191';
@@ -74,7 +79,8 @@ describe('administration API: who may do what', () => {
       .replace(':idt{[0-9]+}', '999999')
       .replace(':nre', '0000000000000999')
       .replace(':cnpj', cnpj)
-      .replace(':acao{aprovacao|suspensao|reativacao|desligamento}', 'suspensao');
+      .replace(':acao{aprovacao|suspensao|reativacao|desligamento}', 'suspensao')
+      .replace(':id{[0-9]+}', '999999');
 
   const adminRoutes = () => t.hub.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/admin/api/'));
 

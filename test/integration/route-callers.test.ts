@@ -13,11 +13,13 @@ import { processoBody } from '../harness/packages.ts';
  * system that is not a party — and nothing a refused caller does changes the store. A route
  * added later without a class here makes this test fail.
  */
-type RouteClass = 'open' | 'admin' | 'directory' | 'list' | 'start' | 'tramite';
+type RouteClass = 'open' | 'admin' | 'invitation' | 'directory' | 'list' | 'start' | 'tramite';
 
 function classify(method: string, path: string): RouteClass | null {
   if (path === '/healthz' || path.startsWith('/pki/') || path.endsWith('/healthcheck')) return 'open';
   if (path.startsWith('/admin/api/')) return 'admin';
+  // onboarding: the invitation is the only credential (README "Adesão por convite")
+  if (path.startsWith('/api/v1/adesao')) return 'invitation';
   if (/\/(repositorios-de-estruturas|especies|hipoteses|motivosUrgencia)/.test(path)) return 'directory';
   if (path.endsWith('/tramites') || path.endsWith('/tramites/pendentes') || path === '/interoperabilidade/pendencias') return 'list';
   if (method === 'POST' && /\/tramites\/(processo|documento)$/.test(path)) return 'start';
@@ -119,7 +121,7 @@ describe('every route against every kind of caller', () => {
       for (const who of ['none', 'foreign', 'revoked'] as const) {
         const before = t.snapshot();
         const res = await send(callers[who]!, r.method, r.path);
-        const expected = cls === 'admin' || who === 'none' ? 401 : 403;
+        const expected = cls === 'admin' || cls === 'invitation' || who === 'none' ? 401 : 403;
         expect(res.status, `${who} ${r.method} ${r.path}: ${res.text}`).toBe(expected);
         expect(t.snapshot(), `${who} ${r.method} ${r.path}`).toEqual(before);
       }
@@ -133,7 +135,7 @@ describe('every route against every kind of caller', () => {
       const res = await send(callers.third!, r.method, r.path);
       const what = `${r.method} ${r.path}: ${res.status} ${res.text.slice(0, 200)}`;
       if (cls === 'open' || cls === 'directory') expect(res.status, what).toBe(200);
-      else if (cls === 'admin') expect(res.status, what).toBe(401);
+      else if (cls === 'admin' || cls === 'invitation') expect(res.status, what).toBe(401);
       else if (cls === 'list') {
         expect(res.status, what).toBe(200);
         expect(res.text, what).not.toContain(String(idt));

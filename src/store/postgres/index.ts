@@ -4,6 +4,7 @@ import { createPool, migrate, one, rows, run, stmt, tx } from './db.ts';
 import { postgresKeyLocks } from './key-locks.ts';
 import { postgresRegistry } from './registry-postgres.ts';
 import { postgresRetention } from './retention-postgres.ts';
+import { postgresOnboarding } from './onboarding-postgres.ts';
 import { postgresTramites } from './tramites-postgres.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
@@ -40,6 +41,7 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
     registry: postgresRegistry(pool),
     tramites: postgresTramites(pool),
     retention: postgresRetention(pool),
+    onboarding: postgresOnboarding(pool),
     audit: {
       async append(a, at) {
         await run(pool, s.appendAudit, at, a.kind, a.actor, a.idt ?? null, JSON.stringify(a.data ?? {}));

@@ -174,4 +174,15 @@ export const migrations: readonly string[] = [
   CREATE INDEX structures_sigla_busca ON structures USING gin (elo_fold(sigla) gin_trgm_ops);
   CREATE INDEX structures_parent ON structures(repository_id, parent_numero);
   `,
+  /* 7: onboarding in one approval: one-time invitations and the partners' requests (SQLite 15) */ `
+  CREATE TABLE invitations (
+    code_sha256 ${T} PRIMARY KEY, created_at ${T} NOT NULL, expires_at ${T} NOT NULL, created_by ${T} NOT NULL,
+    note ${T} NOT NULL, used_at ${T}
+  );
+  CREATE TABLE onboarding_requests (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, invitation_sha256 ${T} NOT NULL UNIQUE REFERENCES invitations(code_sha256),
+    submitted_at ${T} NOT NULL, status ${T} NOT NULL, request_json ${T} NOT NULL,
+    decided_at ${T}, decided_by ${T}, reason ${T} NOT NULL DEFAULT '', certificate_pem ${T}
+  );
+  `,
 ];

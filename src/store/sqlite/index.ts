@@ -3,6 +3,7 @@ import { openDatabase, type Db } from './open.ts';
 import { sqliteRegistry } from './registry-sqlite.ts';
 import { sqliteTramites } from './tramites-sqlite.ts';
 import { sqliteRetention } from './retention-sqlite.ts';
+import { sqliteOnboarding } from './onboarding-sqlite.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
 import type { AuditEntry } from '../index.ts';
@@ -39,6 +40,7 @@ export function openSqliteStore(file: string): Store & { db: Db } {
     registry: sqliteRegistry(db),
     tramites: sqliteTramites(db),
     retention: sqliteRetention(db),
+    onboarding: sqliteOnboarding(db),
     audit: {
       async append(a, at) {
         s.appendAudit.run(at, a.kind, a.actor, a.idt ?? null, JSON.stringify(a.data ?? {}));

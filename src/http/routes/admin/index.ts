@@ -6,6 +6,7 @@ import { registerAdminNres } from './nres.ts';
 import { ADMIN, allow, FEDERATION_READERS } from './roles.ts';
 import { registerAdminParticipants } from './participants.ts';
 import { registerAdminSystems } from './systems.ts';
+import { registerAdminOnboarding } from './onboarding.ts';
 
 /**
  * Administration face (`/admin/api/…`, bearer token, role admin; ARCHITECTURE "Faces"). The
@@ -61,5 +62,6 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
   registerAdminNres(app, deps);
   registerAdminParticipants(app, deps);
   registerAdminSystems(app, deps);
+  registerAdminOnboarding(app, deps);
   return app;
 }
