@@ -93,6 +93,22 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'exporta a árvore de unidades de um participante (CSV ou JSON)',
     load: async () => (await import('./commands/structures.ts')).runStructuresExport,
   },
+  'invite create': {
+    summary: 'cria um convite de adesão de uso único para um parceiro',
+    load: async () => (await import('./commands/onboarding.ts')).runInviteCreate,
+  },
+  'onboarding list': {
+    summary: 'lista os pedidos de adesão (quem espera aprovação)',
+    load: async () => (await import('./commands/onboarding.ts')).runOnboardingList,
+  },
+  'onboarding approve': {
+    summary: 'aprova um pedido de adesão: participante, árvore, sistema e certificado',
+    load: async () => (await import('./commands/onboarding.ts')).runOnboardingApprove,
+  },
+  'onboarding refuse': {
+    summary: 'recusa um pedido de adesão com um motivo',
+    load: async () => (await import('./commands/onboarding.ts')).runOnboardingRefuse,
+  },
   'token create': {
     summary: 'cria um token da API de administração (admin, participante ou monitor)',
     load: async () => (await import('./commands/token.ts')).runTokenCreate,

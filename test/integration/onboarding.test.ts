@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inProcessCli } from '../harness/cli.ts';
 import { startTestHub, type TestHub } from '../harness/hub.ts';
 import { processoBody } from '../harness/packages.ts';
 
@@ -157,5 +158,30 @@ describe('onboarding in one approval', () => {
     expect(await t.hub.store.registry.findParticipantByCnpj('46395000000139')).toBeNull();
     expect(await t.hub.store.registry.getSystem('sei-pmsp')).toBeNull();
     expect((await admin('POST', `/adesoes/${sent.body.id}/aprovacao`)).status).toBe(409);
+  });
+
+  it('does the same from the hub’s machine: elo invite create, elo onboarding list and approve', async () => {
+    const cli = inProcessCli(() => t.env, () => work);
+    const created = await cli('invite', 'create', '--validade-dias', '3', '--json');
+    expect(created.code, created.err).toBe(0);
+    const { codigo } = JSON.parse(created.out) as { codigo: string };
+    execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(work, 'bh2.key'), '-subj', '/CN=sei-contagem', '-out', join(work, 'bh2.csr')], { stdio: 'ignore' });
+    const sent = await call('POST', '/api/v1/adesao', {
+      auth: `Convite ${codigo}`,
+      body: request({
+        participante: { cnpj: '18.715.391/0001-96', nome: 'Município de Contagem', sigla: 'PMC', esfera: 'municipal', uf: 'MG', ibge: '3118601' },
+        repositorio: { id: 500, nome: 'Estruturas de Contagem' },
+        estruturas: 'numero;nome;sigla;numeroPai\n5000;Prefeitura de Contagem;PMC;\n',
+        sistema: { id: 'sei-contagem', nome: 'SEI de Contagem' },
+        csr: readFileSync(join(work, 'bh2.csr'), 'utf8'),
+      }),
+    });
+    expect(sent.status, sent.body.detail).toBe(201);
+    const listed = await cli('onboarding', 'list', '--situacao', 'pendente');
+    expect(listed.out).toContain(`${sent.body.id}  pendente   Município de Contagem (CNPJ 18.715.391/0001-96), sistema "sei-contagem", repositório 500`);
+    const approved = await cli('onboarding', 'approve', '--id', String(sent.body.id));
+    expect(approved.code, approved.err).toBe(0);
+    expect(approved.out).toContain(`Pedido ${sent.body.id} aprovado`);
+    expect((await call('GET', '/api/v1/adesao', { auth: `Convite ${codigo}` })).body.certificado).toContain('-----BEGIN CERTIFICATE-----');
   });
 });
