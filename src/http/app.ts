@@ -6,6 +6,8 @@ import { requestId } from './middleware/request-id.ts';
 import { routedPath } from './routed-path.ts';
 import { adminFace } from './routes/admin/index.ts';
 import { onboardingFace } from './routes/native/onboarding.ts';
+import { nativeFace } from './routes/native/index.ts';
+import { largeBodyGate } from './large-body-gate.ts';
 import { longPollFace, tramitaFace } from './routes/tramita/index.ts';
 
 export const TRAMITA_BASES = ['/interoperabilidade/rest/v3', '/interoperabilidade/rest/v4'] as const;
@@ -27,11 +29,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (!bytes) throw new EloError('not_found', `Lista de certificados revogados ${c.req.param('name')} não publicada.`);
     return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/x-pem-file', 'cache-control': 'max-age=3600' } });
   });
-  const tramita = tramitaFace(deps);
+  // one large start body at a time per hub, whichever route it comes by (spec §1.5.9)
+  const gate = largeBodyGate({ maxWaiting: deps.services.limits.maxJsonWaiting });
+  const tramita = tramitaFace(deps, gate);
   for (const base of TRAMITA_BASES) app.route(base, tramita);
   app.route(LONG_POLL_PATH, longPollFace(deps));
   app.route('/admin/api', adminFace(deps));
   app.route('/api/v1/adesao', onboardingFace(deps));
+  app.route('/api/v1', nativeFace(deps, gate));
   app.notFound((c) =>
     renderError(
       c,

@@ -13,13 +13,15 @@ import { processoBody } from '../harness/packages.ts';
  * system that is not a party — and nothing a refused caller does changes the store. A route
  * added later without a class here makes this test fail.
  */
-type RouteClass = 'open' | 'admin' | 'invitation' | 'directory' | 'list' | 'start' | 'tramite';
+type RouteClass = 'open' | 'admin' | 'invitation' | 'preflight' | 'directory' | 'list' | 'start' | 'tramite';
 
 function classify(method: string, path: string): RouteClass | null {
   if (path === '/healthz' || path.startsWith('/pki/') || path.endsWith('/healthcheck')) return 'open';
   if (path.startsWith('/admin/api/')) return 'admin';
   // onboarding: the invitation is the only credential (README "Adesão por convite")
   if (path.startsWith('/api/v1/adesao')) return 'invitation';
+  // any registered system may ask; the answer is about its own package and stores nothing
+  if (path === '/api/v1/preflight') return 'preflight';
   if (/\/(repositorios-de-estruturas|especies|hipoteses|motivosUrgencia)/.test(path)) return 'directory';
   if (path.endsWith('/tramites') || path.endsWith('/tramites/pendentes') || path === '/interoperabilidade/pendencias') return 'list';
   if (method === 'POST' && /\/tramites\/(processo|documento)$/.test(path)) return 'start';
@@ -140,6 +142,11 @@ describe('every route against every kind of caller', () => {
         expect(res.status, what).toBe(200);
         expect(res.text, what).not.toContain(String(idt));
       } else if (cls === 'start') expect(res.status, what).toBe(403); // acts for a structure it does not own
+      else if (cls === 'preflight') {
+        // the same refusal as its start would get, as an answer, and nothing stored
+        expect(res.status, what).toBe(200);
+        expect(res.text, what).toContain('"aceitaria":false');
+      }
       else {
         // docs/ameacas.md: a non-party gets exactly what a missing IDT, ticket or NRE gets
         expect(res.status, what).toBe(404);

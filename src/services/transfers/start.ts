@@ -257,6 +257,49 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
       }
     },
 
+    /**
+     * Preflight (README "Pré-verificação"): every reason `startProcesso` would refuse this
+     * package from this caller now, each with its code and Portuguese message, and nothing
+     * stored. A body that does not parse or validate is the one reason (nothing else can be
+     * checked without it); otherwise sender, destination (unit, participant, successor), sizes,
+     * the hub's storage, the NRE's rules and an open trâmite of the NRE are all checked.
+     */
+    async preflight(input: { caller: Caller; rawBody: Uint8Array }): Promise<{ problems: { codigo: string; codigoErro: string; mensagem: string }[] }> {
+      const problems: { codigo: string; codigoErro: string; mensagem: string }[] = [];
+      const check = async (fn: () => Promise<unknown> | unknown) => {
+        try {
+          await fn();
+        } catch (e) {
+          if (!(e instanceof EloError)) throw e;
+          problems.push({ codigo: e.code, codigoErro: e.codigoErro, mensagem: e.mensagem });
+        }
+      };
+      const analyseProcesso = () => analyse(input.rawBody, 'processo');
+      let analysed: Awaited<ReturnType<typeof analyseProcesso>> | null = null;
+      await check(async () => (analysed = await analyseProcesso()));
+      if (!analysed) return { problems };
+      const { raw, analysis } = analysed as Awaited<ReturnType<typeof analyseProcesso>>;
+      const { cabecalho } = analysis;
+      await check(() => requireSender(input.caller, toUnit(cabecalho.remetente)));
+      await check(() => resolveDestination(toUnit(cabecalho.destinatario)));
+      await check(() => requireDeclaredSizes(analysis.largestComponent));
+      await check(() => capacity.requireRoom(raw.byteLength, 'tramite'));
+      if (cabecalho.NRE) {
+        const nre = cabecalho.NRE;
+        await check(async () => {
+          const registration = await tramites.nreRegistration(nre);
+          if (registration && (await tramites.nreHolders(nre)).length > 0 && !(await tramites.isNreParty(nre, input.caller.system.id))) throw nreNotFound(nre);
+          if (registration) {
+            const violation = checkNreRules(registration, JSON.parse(analysis.processoOutline) as ProcessoOutline);
+            if (violation) throw violation;
+          }
+          const open = (await tramites.query({ nre })).find((t) => workflow.wf.open.includes(t.situacao));
+          if (open) throw openTramiteError({ idt: open.idt, situacao: open.situacao, nre });
+        });
+      }
+      return { problems };
+    },
+
     /** `POST tramites/documento` (spec §2.9): one trâmite per destinatário, one shared ticket. */
     async startDocumento(input: { caller: Caller; rawBody: Uint8Array }): Promise<{ ticket: string; tramites: TramiteRecord[]; solicitados: string[] }> {
       const { raw, analysis } = await analyse(input.rawBody, 'documento');

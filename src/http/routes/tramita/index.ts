@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { systemAdmission } from '../../middleware/system-admission.ts';
-import { largeBodyGate } from '../../large-body-gate.ts';
+import { largeBodyGate, type LargeBodyGate } from '../../large-body-gate.ts';
 import { tramitaIdentity } from '../../middleware/tramita-identity.ts';
 import { registerDeleteTramite } from './delete-tramite.ts';
 import { registerGetCiencia } from './get-ciencia.ts';
@@ -27,7 +27,7 @@ import { registerPostTramiteProcesso } from './post-tramite-processo.ts';
 import { registerPutComponente } from './put-componente.ts';
 
 /** The Tramita-compatible face (spec §2), mounted under `/interoperabilidade/rest/v3` and `v4`. */
-export function tramitaFace(deps: AppDeps): Hono<AppEnv> {
+export function tramitaFace(deps: AppDeps, gate: LargeBodyGate = largeBodyGate({ maxWaiting: deps.services.limits.maxJsonWaiting })): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', async function markFace(c, next) {
     c.set('face', 'tramita');
@@ -35,8 +35,8 @@ export function tramitaFace(deps: AppDeps): Hono<AppEnv> {
   });
   app.use('*', tramitaIdentity(deps));
   app.use('*', systemAdmission(deps));
-  // One gate for both start routes and both mounts (v3, v4): one large body at a time per hub.
-  const gate = largeBodyGate({ maxWaiting: deps.services.limits.maxJsonWaiting });
+  // One gate (createApp's) for both start routes, both mounts (v3, v4) and the preflight: one
+  // large body at a time per hub.
   registerHealthcheck(app);
   registerGetRepositorios(app, deps);
   registerGetEstruturas(app, deps);
