@@ -1,5 +1,6 @@
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_OPERATIONS } from '../../src/http/routes/admin/openapi.ts';
 import { inProcessCli } from '../harness/cli.ts';
 import { startTestHub, type TestHub } from '../harness/hub.ts';
 
@@ -32,6 +33,7 @@ const POLICY: Record<string, readonly Who[]> = {
   'GET /admin/api/adesoes/:id{[0-9]+}': ['admin', 'monitor'],
   'POST /admin/api/adesoes/:id{[0-9]+}/aprovacao': ['admin'],
   'POST /admin/api/adesoes/:id{[0-9]+}/recusa': ['admin'],
+  'GET /admin/api/openapi.json': ['admin', 'monitor', 'participante'],
 };
 
 const MUNICIPIO = '11111111000191';
@@ -101,6 +103,20 @@ describe('administration API: who may do what', () => {
         if ([401, 403].includes(res.status)) expect(t.snapshot(), what).toEqual(before);
       }
     }
+  });
+
+  it('documents every route in /admin/api/openapi.json with the roles it enforces and its body schema', async () => {
+    expect(ADMIN_OPERATIONS.map((o) => `${o.method} /admin/api${o.route}`).sort()).toEqual(adminRoutes().map((r) => `${r.method} ${r.path}`).sort());
+    for (const o of ADMIN_OPERATIONS) expect([...o.roles].sort(), `${o.method} ${o.route}`).toEqual([...POLICY[`${o.method} /admin/api${o.route}`]!].sort());
+    const doc = (await call('monitor', 'GET', '/admin/api/openapi.json')).body as unknown as { openapi: string; paths: Record<string, Record<string, any>> };
+    expect(doc.openapi).toBe('3.1.0');
+    const register = doc.paths['/participantes']!.post;
+    expect(register['x-papeis']).toEqual(['admin']);
+    expect(Object.keys(register.requestBody.content['application/json'].schema.properties)).toEqual(
+      expect.arrayContaining(['cnpj', 'nome', 'sigla', 'esfera', 'poder', 'uf', 'ibge', 'contatos', 'situacao', 'motivo']),
+    );
+    expect(doc.paths['/participantes/{cnpj}/{acao}']!.post.parameters[1].schema.enum).toEqual(['aprovacao', 'suspensao', 'reativacao', 'desligamento']);
+    expect(doc.paths['/sistemas']!.post.requestBody.content['application/json'].schema.required).toEqual(['id', 'participante', 'nome', 'estruturas']);
   });
 
   it('tells a revoked token apart from an unknown one, naming when it was revoked', async () => {

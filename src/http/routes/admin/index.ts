@@ -3,7 +3,8 @@ import { situacaoNome } from '../../../domain/situacao.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { json, parsePositiveInt } from '../../wire.ts';
 import { registerAdminNres } from './nres.ts';
-import { ADMIN, allow, FEDERATION_READERS } from './roles.ts';
+import { adminOpenApi } from './openapi.ts';
+import { ADMIN, allow, FEDERATION_READERS, READERS } from './roles.ts';
 import { registerAdminParticipants } from './participants.ts';
 import { registerAdminSystems } from './systems.ts';
 import { registerAdminOnboarding } from './onboarding.ts';
@@ -63,5 +64,11 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
   registerAdminParticipants(app, deps);
   registerAdminSystems(app, deps);
   registerAdminOnboarding(app, deps);
+  // generated from the same zod schemas the services validate with
+  const document = adminOpenApi();
+  app.get('/openapi.json', (c) => {
+    allow(c, READERS);
+    return json(document);
+  });
   return app;
 }

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { ADMIN_ROLES, type AdminRole } from '../../../domain/admin-roles.ts';
+import { participantInputSchema } from '../../../domain/participant.ts';
+import { systemInputSchema } from '../../../services/systems.ts';
+import { ADMIN, FEDERATION_READERS, READERS } from './roles.ts';
+
+/** Bodies of the administration API that are not a registry record of their own. */
+export const adminBodies = {
+  motivo: z.object({ motivo: z.string().min(1).max(500).describe('Por quê: fica no histórico e na auditoria') }),
+  motivoOpcional: z.object({ motivo: z.string().max(500).optional() }),
+  participante: z.intersection(
+    participantInputSchema,
+    z.object({ situacao: z.enum(['ativo', 'pendente']).optional(), motivo: z.string().max(500).optional() }),
+  ),
+  sistema: systemInputSchema,
+  convite: z.object({ validadeDias: z.number().min(1).max(90).optional(), nota: z.string().max(300).optional() }),
+  reatribuicao: z.object({ sistema: z.string().min(1), motivo: z.string().max(500).optional() }),
+} as const;
+
+interface Operation {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** As the router declares it (Hono syntax). */
+  route: string;
+  summary: string;
+  roles: readonly AdminRole[];
+  body?: z.ZodType;
+  /** A body that is a file, not JSON. */
+  bodyMedia?: string;
+}
+
+/**
+ * Every operation of the administration API, with the roles that may call it and the schema of
+ * its body: the same zod schemas the services validate with. The OpenAPI document is generated
+ * from this list; a test checks it against the router, so a route cannot go undocumented.
+ */
+export const ADMIN_OPERATIONS: readonly Operation[] = [
+  { method: 'GET', route: '/eventos', summary: 'Eventos para monitores (?tipo=, ?limite=)', roles: FEDERATION_READERS },
+  { method: 'GET', route: '/certificados', summary: 'Certificados registrados e dias para expirar', roles: FEDERATION_READERS },
+  { method: 'GET', route: '/tramites/:idt{[0-9]+}', summary: 'A história de um trâmite e quem deve agir', roles: FEDERATION_READERS },
+  { method: 'DELETE', route: '/tramites/:idt{[0-9]+}', summary: 'Cancelamento pelo operador (situações 1 a 4)', roles: ADMIN },
+  { method: 'POST', route: '/nres/importacao', summary: 'Importa NREs que um parceiro já detém (CSV ou JSON)', roles: ADMIN, bodyMedia: 'text/csv' },
+  { method: 'GET', route: '/nres/:nre', summary: 'Protocolo, documentos e vínculos de um NRE', roles: FEDERATION_READERS },
+  { method: 'POST', route: '/nres/:nre/liberacao', summary: 'Desvincula o NRE de todos os sistemas', roles: ADMIN, body: adminBodies.motivoOpcional },
+  { method: 'POST', route: '/nres/:nre/reatribuicao', summary: 'Vincula o NRE só a um sistema', roles: ADMIN, body: adminBodies.reatribuicao },
+  { method: 'GET', route: '/participantes', summary: 'Participantes (o papel participante vê só o seu)', roles: READERS },
+  { method: 'POST', route: '/participantes', summary: 'Cadastra um participante', roles: ADMIN, body: adminBodies.participante },
+  { method: 'GET', route: '/participantes/:cnpj', summary: 'Um participante e o histórico da situação dele', roles: READERS },
+  {
+    method: 'POST',
+    route: '/participantes/:cnpj/:acao{aprovacao|suspensao|reativacao|desligamento}',
+    summary: 'Aprova, suspende, reativa ou desliga um participante',
+    roles: ADMIN,
+    body: adminBodies.motivo,
+  },
+  { method: 'GET', route: '/sistemas', summary: 'Sistemas e as estruturas de cada um', roles: READERS },
+  { method: 'POST', route: '/sistemas', summary: 'Cadastra um sistema (o papel participante: só do seu participante)', roles: ['admin', 'participante'], body: adminBodies.sistema },
+  { method: 'POST', route: '/convites', summary: 'Cria um convite de adesão de uso único', roles: ADMIN, body: adminBodies.convite },
+  { method: 'GET', route: '/adesoes', summary: 'Pedidos de adesão (?situacao=)', roles: FEDERATION_READERS },
+  { method: 'GET', route: '/adesoes/:id{[0-9]+}', summary: 'Um pedido de adesão', roles: FEDERATION_READERS },
+  { method: 'POST', route: '/adesoes/:id{[0-9]+}/aprovacao', summary: 'Aprova um pedido de adesão', roles: ADMIN, body: adminBodies.motivoOpcional },
+  { method: 'POST', route: '/adesoes/:id{[0-9]+}/recusa', summary: 'Recusa um pedido de adesão', roles: ADMIN, body: adminBodies.motivo },
+  { method: 'GET', route: '/openapi.json', summary: 'Este documento', roles: READERS },
+];
+
+/** `/participantes/:cnpj/:acao{a|b}` → `/participantes/{cnpj}/{acao}` and its parameters. */
+function openApiPath(route: string) {
+  const parameters: { name: string; in: 'path'; required: true; schema: Record<string, unknown> }[] = [];
+  const path = route.replace(/:([a-zA-Z]+)(\{([^}]*)\})?/g, (_m, name: string, _p, pattern?: string) => {
+    const schema: Record<string, unknown> = { type: 'string' };
+    if (pattern && /^[a-z|]+$/.test(pattern)) schema.enum = pattern.split('|');
+    else if (pattern) schema.pattern = `^${pattern}$`;
+    parameters.push({ name, in: 'path', required: true, schema });
+    return `{${name}}`;
+  });
+  return { path, parameters };
+}
+
+const problem = {
+  description: 'Recusa: application/problem+json com `code` estável, `codigoErro` e `detail` em português',
+  content: { 'application/problem+json': { schema: { type: 'object', properties: { code: { type: 'string' }, codigoErro: { type: 'string' }, detail: { type: 'string' } } } } },
+};
+
+/** The OpenAPI 3.1 document of `/admin/api`, from ADMIN_OPERATIONS and their zod schemas. */
+export function adminOpenApi(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of ADMIN_OPERATIONS) {
+    const { path, parameters } = openApiPath(op.route);
+    paths[path] ??= {};
+    paths[path]![op.method.toLowerCase()] = {
+      summary: op.summary,
+      description: `Papéis: ${op.roles.join(', ')}.`,
+      'x-papeis': op.roles,
+      ...(parameters.length ? { parameters } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(op.body, { io: 'input', unrepresentable: 'any' }) } } } } : {}),
+      ...(op.bodyMedia ? { requestBody: { required: true, content: { [op.bodyMedia]: { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } } } } } : {}),
+      responses: { '200': { description: 'Sucesso (201 quando algo é criado)' }, '400': problem, '401': problem, '403': problem, '404': problem, '409': problem },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Elo — API de administração', version: '1', description: `Token Bearer de um dos papéis: ${ADMIN_ROLES.join(', ')} (README "Sistemas e papéis").` },
+    servers: [{ url: '/admin/api' }],
+    components: { securitySchemes: { token: { type: 'http', scheme: 'bearer' } } },
+    security: [{ token: [] }],
+    paths,
+  };
+}
