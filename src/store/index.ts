@@ -76,6 +76,8 @@ export interface StructureSearch {
   apenasAtivas?: boolean;
   permiteRecebimento?: boolean;
   permiteEnvio?: boolean;
+  /** Only units of participants in one of these statuses (or of no participant): who may receive. */
+  participantStatuses?: readonly string[];
   offset: number;
   limit: number;
   countUpTo: number;

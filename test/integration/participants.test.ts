@@ -132,6 +132,20 @@ describe('participants: registration and lifecycle through the administration AP
     expect(t.snapshot()).toEqual(before);
   });
 
+  it('shows the suspended participant’s units as not apt to receive in the directory, and leaves them out of a search for units that receive', async () => {
+    const one = await estado.estrutura(200, '2002');
+    expect(one.body).toMatchObject({ numeroDeIdentificacaoDaEstrutura: '2002', aptoParaReceberTramites: false });
+    const receiving = await estado.call<{ estruturas: unknown[]; totalDeRegistros: number }>('GET', 'repositorios-de-estruturas/200/estruturas-organizacionais', {
+      query: { permiteRecebimento: 'true' },
+    });
+    expect(receiving.body).toEqual({ estruturas: [], totalDeRegistros: 0 });
+    const own = await estado.call<{ estruturas: { aptoParaReceberTramites: boolean }[] }>('GET', 'repositorios-de-estruturas/100/estruturas-organizacionais', {
+      query: { permiteRecebimento: 'true' },
+    });
+    expect(own.body.estruturas.length).toBeGreaterThan(0);
+    expect(own.body.estruturas.every((e) => e.aptoParaReceberTramites)).toBe(true);
+  });
+
   it('lets the participant’s systems transfer again once reactivated, and keeps every change with who and why', async () => {
     const r = await admin('POST', `/participantes/${encodeURIComponent(MUNICIPIO_CNPJ)}/reativacao`, { motivo: 'novo certificado emitido' });
     expect(r.body).toMatchObject({ status: 'ativo', situacaoAnterior: 'suspenso' });

@@ -140,6 +140,8 @@ function searchStatements(q: StructureSearch) {
   if (q.apenasAtivas) where.push('s.ativo');
   if (q.permiteRecebimento) where.push('s.apto_receber');
   if (q.permiteEnvio) where.push('s.apto_enviar');
+  if (q.participantStatuses)
+    where.push(`(s.participant_id IS NULL OR s.participant_id IN (SELECT id FROM participants WHERE status = ANY($${params.push([...q.participantStatuses])}::text[])))`);
   if (q.root)
     where.push(
       `s.numero IN (WITH RECURSIVE sub(n) AS (SELECT $${params.push(q.root)}::text COLLATE "C" UNION SELECT c.numero FROM structures c JOIN sub ON c.repository_id = $1 AND c.parent_numero = sub.n) SELECT n FROM sub)`,

@@ -198,6 +198,10 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     if (q.apenasAtivas) where.push('s.ativo = 1');
     if (q.permiteRecebimento) where.push('s.apto_receber = 1');
     if (q.permiteEnvio) where.push('s.apto_enviar = 1');
+    if (q.participantStatuses) {
+      where.push('(s.participant_id IS NULL OR s.participant_id IN (SELECT id FROM participants WHERE status IN (SELECT value FROM json_each(@statuses))))');
+      params.statuses = JSON.stringify(q.participantStatuses);
+    }
     if (q.root) {
       where.push(`s.numero IN (WITH RECURSIVE sub(n) AS (SELECT @root UNION SELECT c.numero FROM structures c JOIN sub ON c.repository_id = @repositoryId AND c.parent_numero = sub.n) SELECT n FROM sub)`);
       params.root = q.root;
