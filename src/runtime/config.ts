@@ -75,6 +75,11 @@ export const configSchema = z.object({
    * max_connections (100 by default).
    */
   databasePoolSize: z.number().int().min(1).max(500).default(10),
+  /**
+   * The smallest IDT the hub allocates (0: none): above the IDTs a SEI coming from
+   * Tramita.GOV.BR already holds, so a new one never collides (README "Vindo do Tramita.GOV.BR").
+   */
+  idtFloor: z.number().int().min(0).max(9_000_000_000_000).default(0),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -108,6 +113,7 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_PROXY_LISTEN: { field: 'proxyListen', parse: (v) => v },
   ELO_DATABASE_URL: { field: 'databaseUrl', parse: (v) => v },
   ELO_DATABASE_POOL_SIZE: { field: 'databasePoolSize', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_IDT_FLOOR: { field: 'idtFloor', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
 };
 
 export class ConfigError extends Error {

@@ -130,6 +130,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
       acceptReceiptDateMismatch: config.acceptReceiptDateMismatch,
       maxComponentBytes: config.maxComponentMb * 1_048_576,
       systemQuotaBytes: config.systemQuotaMb * 1_048_576,
+      idtFloor: config.idtFloor,
       minFreeBytes: config.minFreeDiskMb * 1_048_576,
       cancelledRetentionMs: config.cancelledRetentionDays * 86_400_000,
       purgeComponentsAfterMs: config.purgeComponentsAfterDays * 86_400_000,

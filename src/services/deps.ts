@@ -51,6 +51,12 @@ export interface TransferSettings {
   cancelledRetentionMs: number;
   /** Age after 5/6 or 8/9 at which component bytes are removed; 0 = never. */
   purgeComponentsAfterMs: number;
+  /**
+   * The smallest IDT to allocate: an installation coming from Tramita.GOV.BR sets it above the
+   * IDTs its SEI already holds, so a new IDT never collides with one of the bus's (README "Vindo
+   * do Tramita.GOV.BR"). 0: none.
+   */
+  idtFloor?: number;
   /** Large JSON bodies that may wait while another is analysed (more get 503); default 2. */
   maxJsonWaiting?: number;
 }

@@ -186,6 +186,8 @@ export type NewTramite = Pick<
    * declare more than `maxBytes` (distinct requested hashes and bodies, as stored once).
    */
   quota?: { maxBytes: number; situacoes: readonly Situacao[] };
+  /** The smallest IDT this hub may allocate (a migration from another bus: README "Vindo do Tramita.GOV.BR"). */
+  idtFloor?: number;
 };
 
 export type CreateResult =

@@ -154,7 +154,8 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
 
   async function createOrConflict(t: NewTramite, at: string, actor: string, protocolo: string): Promise<TramiteRecord> {
     const quota = { maxBytes: deps.settings.systemQuotaBytes, situacoes: workflow.wf.open };
-    const created = await tramites.create({ ...t, quota }, at, { kind: 'tramite.iniciado', actor, data: { protocolo } }, workflow.creation());
+    const idtFloor = deps.settings.idtFloor ?? 0;
+    const created = await tramites.create({ ...t, quota, ...(idtFloor ? { idtFloor } : {}) }, at, { kind: 'tramite.iniciado', actor, data: { protocolo } }, workflow.creation());
     if (created.ok) return created.tramite;
     if (created.reason === 'nre_changed') throw new NreChanged();
     if (created.reason === 'quota_exceeded') {

@@ -65,7 +65,7 @@ const s = {
   /** The next IDT: its counter row serialises allocation, and it never goes below an IDT already present. */
   nextIdt: stmt<[number], { value: number }>(
     `INSERT INTO counters (name, value) VALUES ('idt', GREATEST($1::bigint, (SELECT coalesce(max(idt), 0) + 1 FROM tramites)))
-     ON CONFLICT (name) DO UPDATE SET value = GREATEST(counters.value + 1, (SELECT coalesce(max(idt), 0) + 1 FROM tramites)) RETURNING value`,
+     ON CONFLICT (name) DO UPDATE SET value = GREATEST(counters.value + 1, $1::bigint, (SELECT coalesce(max(idt), 0) + 1 FROM tramites)) RETURNING value`,
   ),
   audit: stmt<Audit>('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES ($1, $2, $3, $4, $5)'),
   history: stmt<[number, number, string]>(
@@ -281,7 +281,7 @@ export function postgresTramites(pool: pg.Pool): TramiteReader & TramiteWriter {
         while (await one(c, s.nreExists, nre));
         await run(c, s.insertNre, nre, t.protocolo, at);
       }
-      const idt = (await one(c, s.nextIdt, FIRST_IDT))!.value;
+      const idt = (await one(c, s.nextIdt, Math.max(FIRST_IDT, t.idtFloor ?? 0)))!.value;
       const ticket = t.ticket ?? String(await nextCounter(c, 'ticket', 1_000_001));
       await run(
         c,

@@ -258,7 +258,7 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
       while (s.nreExists.get(nre));
       s.insertNre.run(nre, t.protocolo, at);
     }
-    const idt = Math.max(FIRST_IDT, (s.maxIdt.get()!.m ?? 0) + 1);
+    const idt = Math.max(FIRST_IDT, t.idtFloor ?? 0, (s.maxIdt.get()!.m ?? 0) + 1);
     const ticket = t.ticket ?? String(nextCounter('ticket', 1_000_001));
     s.insertTramite.run({
       idt,
