@@ -109,6 +109,26 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'recusa um pedido de adesão com um motivo',
     load: async () => (await import('./commands/onboarding.ts')).runOnboardingRefuse,
   },
+  'mapping import': {
+    summary: 'importa a lista de unidades de um sistema (para mapeamento)',
+    load: async () => (await import('./commands/mapping.ts')).runMappingImport,
+  },
+  'mapping suggest': {
+    summary: 'sugere estruturas para as unidades de um sistema ainda sem mapeamento',
+    load: async () => (await import('./commands/mapping.ts')).runMappingSuggest,
+  },
+  'mapping set': {
+    summary: 'confirma (ou remove) o mapeamento de uma unidade de um sistema',
+    load: async () => (await import('./commands/mapping.ts')).runMappingSet,
+  },
+  'mapping coverage': {
+    summary: 'mostra o que falta mapear de um sistema',
+    load: async () => (await import('./commands/mapping.ts')).runMappingCoverage,
+  },
+  'mapping export': {
+    summary: 'exporta o mapeamento de um sistema em CSV',
+    load: async () => (await import('./commands/mapping.ts')).runMappingExport,
+  },
   'token create': {
     summary: 'cria um token da API de administração (admin, participante ou monitor)',
     load: async () => (await import('./commands/token.ts')).runTokenCreate,

@@ -14,6 +14,7 @@ import { systemService } from './systems.ts';
 import { tokenService } from './tokens.ts';
 import { structureTreeService } from './structures-import/structure-tree-service.ts';
 import { onboardingService } from './onboarding.ts';
+import { unitMappingService } from './unit-mappings.ts';
 import { structureService } from './structures.ts';
 import { autoCancelService } from './transfers/auto-cancel.ts';
 import { deliveryService } from './transfers/delivery.ts';
@@ -89,6 +90,7 @@ export function createServices(serviceDeps: ServiceDeps) {
     tokens: tokenService(deps, participants),
     structureTrees,
     onboarding: onboardingService(deps, participants, structureTrees, systems),
+    unitMappings: unitMappingService(deps),
   };
 }
 

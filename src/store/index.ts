@@ -431,6 +431,37 @@ export interface OnboardingStore {
   ): Promise<boolean>;
 }
 
+/** A system's own unit (its code in the system) and the federation structure it maps to. */
+export interface LocalUnit {
+  systemId: string;
+  codigo: string;
+  nome: string;
+  sigla: string;
+  mapped: UnitKey | null;
+  mappedAt: string | null;
+  mappedBy: string | null;
+}
+
+/** Each system's own unit codes and their one-to-one mapping to federation structures, with history. */
+export interface MappingStore {
+  /** Adds or renames a system's local units (a code never disappears: its mapping has history). */
+  upsertLocalUnits(systemId: string, units: { codigo: string; nome: string; sigla: string }[], at: string, audit: AuditEntry): Promise<{ created: number; updated: number }>;
+  listLocalUnits(systemId: string): Promise<LocalUnit[]>;
+  /**
+   * Maps (or, with null, unmaps) a local unit, with its history row and audit event; refused when
+   * the unit is unknown or another local unit of the system already maps to that structure.
+   */
+  mapLocalUnit(
+    systemId: string,
+    codigo: string,
+    to: UnitKey | null,
+    at: string,
+    actor: string,
+    audit: AuditEntry,
+  ): Promise<{ ok: true } | { ok: false; reason: 'unknown_unit' } | { ok: false; reason: 'taken'; by: string }>;
+  mappingHistory(systemId: string, codigo: string): Promise<{ mapped: UnitKey | null; at: string; actor: string }[]>;
+}
+
 /** Mutual exclusion per key across every process sharing the store (several hub nodes). */
 export interface KeyLocks {
   /** Runs `fn` while no other holder of `key`, on any node, runs. */
@@ -444,6 +475,7 @@ export interface Store {
   tokens: AdminTokenStore;
   retention: RetentionStore;
   onboarding: OnboardingStore;
+  mappings: MappingStore;
   /**
    * Locks held across the nodes sharing this store; absent when one process owns the store
    * (SQLite), where the services' in-process locks already exclude each other.

@@ -9,7 +9,7 @@ import type { RegisteredDocument } from '../domain/nre-rules.ts';
 import { ONBOARDING_STATUSES, type Invitation, type OnboardingData, type OnboardingRequest } from '../domain/onboarding.ts';
 import { isSituacao, type Situacao } from '../domain/situacao.ts';
 import type { CompletionReceipt, SendReceipt, TramiteComponent, TramiteRecord } from '../domain/tramite.ts';
-import type { NreHolder } from './index.ts';
+import type { LocalUnit, NreHolder } from './index.ts';
 
 /** A situação read back: the column only ever receives a domain Situacao. */
 export function situacaoOf(n: number): Situacao {
@@ -263,4 +263,24 @@ export const toOnboarding = (r: OnboardingRow): OnboardingRequest => ({
   decidedBy: r.decided_by,
   reason: r.reason,
   certificatePem: r.certificate_pem,
+});
+
+export interface LocalUnitRow {
+  system_id: string;
+  codigo: string;
+  nome: string;
+  sigla: string;
+  repository_id: number | null;
+  numero: string | null;
+  mapped_at: string | null;
+  mapped_by: string | null;
+}
+export const toLocalUnit = (r: LocalUnitRow): LocalUnit => ({
+  systemId: r.system_id,
+  codigo: r.codigo,
+  nome: r.nome,
+  sigla: r.sigla,
+  mapped: r.repository_id !== null && r.numero !== null ? { repositoryId: r.repository_id, numero: r.numero } : null,
+  mappedAt: r.mapped_at,
+  mappedBy: r.mapped_by,
 });

@@ -5,6 +5,7 @@ import { postgresKeyLocks } from './key-locks.ts';
 import { postgresRegistry } from './registry-postgres.ts';
 import { postgresRetention } from './retention-postgres.ts';
 import { postgresOnboarding } from './onboarding-postgres.ts';
+import { postgresMappings } from './mappings-postgres.ts';
 import { postgresTramites } from './tramites-postgres.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
@@ -42,6 +43,7 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
     tramites: postgresTramites(pool),
     retention: postgresRetention(pool),
     onboarding: postgresOnboarding(pool),
+    mappings: postgresMappings(pool),
     audit: {
       async append(a, at) {
         await run(pool, s.appendAudit, at, a.kind, a.actor, a.idt ?? null, JSON.stringify(a.data ?? {}));

@@ -185,4 +185,16 @@ export const migrations: readonly string[] = [
     decided_at ${T}, decided_by ${T}, reason ${T} NOT NULL DEFAULT '', certificate_pem ${T}
   );
   `,
+  /* 8: each system's own unit codes and their one-to-one mapping to federation structures, with history (SQLite 16) */ `
+  CREATE TABLE local_units (
+    system_id ${T} NOT NULL REFERENCES systems(id), codigo ${T} NOT NULL, nome ${T} NOT NULL, sigla ${T} NOT NULL,
+    repository_id BIGINT, numero ${T}, mapped_at ${T}, mapped_by ${T},
+    PRIMARY KEY (system_id, codigo)
+  );
+  CREATE UNIQUE INDEX local_units_one_to_one ON local_units(system_id, repository_id, numero) WHERE numero IS NOT NULL;
+  CREATE TABLE local_unit_mapping_history (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, system_id ${T} NOT NULL, codigo ${T} NOT NULL,
+    repository_id BIGINT, numero ${T}, at ${T} NOT NULL, actor ${T} NOT NULL
+  );
+  `,
 ];

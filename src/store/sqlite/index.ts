@@ -4,6 +4,7 @@ import { sqliteRegistry } from './registry-sqlite.ts';
 import { sqliteTramites } from './tramites-sqlite.ts';
 import { sqliteRetention } from './retention-sqlite.ts';
 import { sqliteOnboarding } from './onboarding-sqlite.ts';
+import { sqliteMappings } from './mappings-sqlite.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
 import type { AuditEntry } from '../index.ts';
@@ -41,6 +42,7 @@ export function openSqliteStore(file: string): Store & { db: Db } {
     tramites: sqliteTramites(db),
     retention: sqliteRetention(db),
     onboarding: sqliteOnboarding(db),
+    mappings: sqliteMappings(db),
     audit: {
       async append(a, at) {
         s.appendAudit.run(at, a.kind, a.actor, a.idt ?? null, JSON.stringify(a.data ?? {}));
