@@ -27,6 +27,8 @@ const POLICY: Record<string, readonly Who[]> = {
   'GET /admin/api/participantes/:cnpj': ['admin', 'monitor', 'participante'],
   'POST /admin/api/participantes/:cnpj/:acao{aprovacao|suspensao|reativacao|desligamento}': ['admin'],
   'GET /admin/api/sistemas': ['admin', 'monitor', 'participante'],
+  'POST /admin/api/participantes/:cnpj/estruturas': ['admin', 'participante'],
+  'GET /admin/api/participantes/:cnpj/estruturas': ['admin', 'monitor', 'participante'],
   'POST /admin/api/sistemas': ['admin', 'participante'],
   'POST /admin/api/convites': ['admin'],
   'GET /admin/api/adesoes': ['admin', 'monitor'],
@@ -142,6 +144,27 @@ describe('administration API: who may do what', () => {
     expect(list.participantes.map((p) => p.cnpj)).toEqual([MUNICIPIO]);
     const systems = (await call('participante', 'GET', '/admin/api/sistemas')).body as unknown as { sistemas: { id: string }[] };
     expect(systems.sistemas.map((s) => s.id)).toEqual(['sei-municipio']);
+  });
+
+  it('lets a participant’s administrator import its own unit tree and export it, but not another participant’s', async () => {
+    const token = tokens.participante!;
+    const send = (cnpj: string, body: string, query: string) =>
+      fetch(`${t.hub.url}/admin/api/participantes/${cnpj}/estruturas?${query}`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body,
+      });
+    const before = t.snapshot();
+    const foreign = await send(ESTADO, 'numero;nome;sigla;numeroPai\n9100;X;X;\n', 'repositorio=100');
+    expect(foreign.status).toBe(403);
+    await foreign.text();
+    expect(t.snapshot()).toEqual(before);
+    const own = await send(MUNICIPIO, '\uFEFFnumero;nome;sigla;numeroPai\n2005;Ouvidoria Municipal;OUV;2000\n', 'repositorio=200&simular=1');
+    expect(own.status).toBe(200);
+    expect(await own.json()).toMatchObject({ simulacao: true, criadas: 1, ausentes: 5 });
+    const exported = await fetch(`${t.hub.url}/admin/api/participantes/${MUNICIPIO}/estruturas?repositorio=200&formato=json`, { dispatcher: agent, headers: { authorization: `Bearer ${token}` } });
+    expect(((await exported.json()) as { estruturas: unknown[] }).estruturas).toHaveLength(5);
   });
 
   it('lets a participant’s administrator register a system of its own participant', async () => {

@@ -17,6 +17,16 @@ export async function bodyText(c: { req: { raw: Request; header(name: string): s
   }
 }
 
+/** A file sent as the body (a unit tree: README "Árvore de unidades"), as bytes: its encoding is detected later. */
+export async function bodyBytes(c: Parameters<typeof bodyText>[0], limit: number): Promise<Uint8Array> {
+  const declared = Number(c.req.header('content-length') ?? NaN);
+  const raw = declared > limit || !c.req.raw.body ? null : await readLimited(c.req.raw.body, limit);
+  if (declared > limit || (c.req.raw.body && raw === null)) {
+    throw new EloError('payload_too_large', `O arquivo excede o limite de ${limit / 1_048_576} MB desta operação; use o comando elo na máquina do hub.`);
+  }
+  return raw ?? new Uint8Array();
+}
+
 export async function optionalObject(c: Parameters<typeof bodyText>[0]): Promise<Record<string, unknown>> {
   const text = (await bodyText(c)).trim();
   if (!text) return {};

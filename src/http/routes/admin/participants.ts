@@ -3,9 +3,12 @@ import { formatCnpj } from '../../../domain/cnpj.ts';
 import type { Participant, ParticipantAction } from '../../../domain/participant.ts';
 import { validationFailed } from '../../../domain/tramita/index.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
-import { json } from '../../wire.ts';
-import { optionalObject } from './body.ts';
+import { json, parsePositiveInt } from '../../wire.ts';
+import { bodyBytes, optionalObject } from './body.ts';
 import { ADMIN, allow, ownParticipantOnly, READERS } from './roles.ts';
+
+/** Largest unit-tree file the API takes: a state's whole tree; the national one goes through `elo structures import`. */
+const MAX_TREE_BYTES = 64 * 1_048_576;
 
 /** A participant as the API shows it: the CNPJ formatted as people read it, beside the stored one. */
 const view = (p: Participant) => ({ ...p, cnpjFormatado: formatCnpj(p.cnpj) });
@@ -48,6 +51,39 @@ export function registerAdminParticipants(app: Hono<AppEnv>, deps: AppDeps): voi
     const { participant, history } = await service.history(c.req.param('cnpj'));
     ownParticipantOnly(who, participant.id);
     return json({ ...view(participant), historico: history });
+  });
+
+  /**
+   * A participant's unit tree (README "Árvore de unidades"): the file as the body (CSV or JSON);
+   * `?repositorio=ID` (required), `&nome=` to create the repository, `&simular=1`,
+   * `&desativarAusentes=1`, `&vigencia=AAAA-MM-DD`. A participant's administrator imports its own.
+   */
+  app.post('/participantes/:cnpj/estruturas', async (c) => {
+    const who = allow(c, ['admin', 'participante']);
+    ownParticipantOnly(who, (await service.find(c.req.param('cnpj'))).id);
+    const q = (k: string) => c.req.query(k);
+    const report = await deps.services.structureTrees.importTree(
+      await bodyBytes(c, MAX_TREE_BYTES),
+      {
+        repositorio: Number(q('repositorio') ?? NaN),
+        participante: c.req.param('cnpj'),
+        ...(q('nome') ? { nome: q('nome')! } : {}),
+        simular: q('simular') === '1' || q('simular') === 'true',
+        desativarAusentes: q('desativarAusentes') === '1' || q('desativarAusentes') === 'true',
+        ...(q('vigencia') ? { vigencia: q('vigencia')! } : {}),
+      },
+      c.get('operator'),
+    );
+    return json(report);
+  });
+
+  /** The tree as a file: `?repositorio=ID&formato=csv|json`. */
+  app.get('/participantes/:cnpj/estruturas', async (c) => {
+    const who = allow(c, READERS);
+    ownParticipantOnly(who, (await service.find(c.req.param('cnpj'))).id);
+    const formato = c.req.query('formato') === 'json' ? 'json' : 'csv';
+    const r = await deps.services.structureTrees.exportTree({ repositorio: parsePositiveInt(c.req.query('repositorio') ?? '', 'repositorio'), participante: c.req.param('cnpj'), formato });
+    return new Response(r.text, { headers: { 'content-type': formato === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8' } });
   });
 
   /** Body: `{"motivo": "…"}` (required: it stays in the history and is shown to the refused systems). */
