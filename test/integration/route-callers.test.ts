@@ -116,12 +116,14 @@ describe('every route against every kind of caller', () => {
     expect(routes.filter((r) => !classify(r.method, r.path)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 
-  it('refuses every non-open route to callers without a valid registered certificate, changing nothing', async () => {
+  // Every route × every caller: on PostgreSQL each snapshot is a psql run, so this takes longer
+  // than the default 60 s there; refusals change nothing, so one snapshot serves as `before`.
+  it('refuses every non-open route to callers without a valid registered certificate, changing nothing', { timeout: 240_000 }, async () => {
+    const before = t.snapshot();
     for (const r of t.hub.app.routes.filter((x) => x.method !== 'ALL')) {
       const cls = classify(r.method, r.path)!;
       if (cls === 'open') continue;
       for (const who of ['none', 'foreign', 'revoked'] as const) {
-        const before = t.snapshot();
         const res = await send(callers[who]!, r.method, r.path);
         const expected = cls === 'admin' || cls === 'invitation' || who === 'none' ? 401 : 403;
         expect(res.status, `${who} ${r.method} ${r.path}: ${res.text}`).toBe(expected);
@@ -130,7 +132,7 @@ describe('every route against every kind of caller', () => {
     }
   });
 
-  it('lets a registered system that is not a party read the directory, but nothing of the trâmite', async () => {
+  it('lets a registered system that is not a party read the directory, but nothing of the trâmite', { timeout: 240_000 }, async () => {
     for (const r of t.hub.app.routes.filter((x) => x.method !== 'ALL')) {
       const cls = classify(r.method, r.path)!;
       const before = t.snapshot();
