@@ -92,7 +92,8 @@ describe('administration API: who may do what', () => {
     expect(adminRoutes().map((r) => `${r.method} ${r.path}`).filter((k) => !POLICY[k])).toEqual([]);
   });
 
-  it('answers every route by the policy: 401 without a valid token, 403 to a role it does not allow, and changes nothing when it refuses', async () => {
+  // routes × callers, each with its snapshots (a psql run each on PostgreSQL): more than the default 60 s may be needed there
+  it('answers every route by the policy: 401 without a valid token, 403 to a role it does not allow, and changes nothing when it refuses', { timeout: 240_000 }, async () => {
     for (const r of adminRoutes()) {
       const allowed = POLICY[`${r.method} ${r.path}`]!;
       for (const who of ['anonimo', 'revogado', 'monitor', 'participante', 'admin'] as const) {
