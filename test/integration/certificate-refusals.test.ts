@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { X509Certificate } from '../../src/pki/x509.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { fingerprint256 } from '../../src/pki/x509.ts';
 import { privateKeyToPem } from '../../src/pki/ca/issue.ts';
 import { registerCertificate } from '../../src/runtime/register-certificate.ts';
@@ -15,6 +15,9 @@ const DAY = 86_400_000;
  * end to end over mTLS. The hub trusts an extra anchor from configuration (a second PKI, EC
  * P-256 throughout, as a state's own CA would be) and reads its CRL file as it changes.
  */
+/** Trust-anchor folders the hubs of this file read, removed when their hub stops. */
+const anchorDirs: string[] = [];
+
 describe('certificate refusals on the Tramita face, over mTLS', () => {
   let t: TestHub;
   let root: TestCert;
@@ -53,11 +56,15 @@ describe('certificate refusals on the Tramita face, over mTLS', () => {
     int = await makeCert({ subject: 'CN=AC do Estado,O=Estado,C=BR', issuer: root, ca: true, pathLength: 0, notBefore: new Date(now.getTime() - 10 * DAY), notAfter: new Date(now.getTime() + 3650 * DAY) });
     const { mkdtempSync } = await import('node:fs');
     const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'elo-anchor-'));
+    anchorDirs.push(dir);
     writeFileSync(join(dir, 'raiz.pem'), pem(root.cert));
     crlFile = join(dir, 'estado.crl');
     t = await startTestHub({ env: { ELO_TRUST_ANCHORS: join(dir, 'raiz.pem'), ELO_CRL_FILES: crlFile } });
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    for (const d of anchorDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
 
   it('accepts a good EC chain under a configured extra trust anchor', async () => {
     expect((await call(await leaf())).status).toBe(200);
@@ -152,6 +159,7 @@ describe('CRL soft-fail configured per anchor', () => {
     const softRoot = await makeCert({ subject: 'CN=Raiz Tolerante,O=B,C=BR', ca: true, ...window });
     const { mkdtempSync } = await import('node:fs');
     const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'elo-soft-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'estrita.pem'), strictRoot.cert.toString('pem'));
     writeFileSync(join(dir, 'tolerante.pem'), softRoot.cert.toString('pem'));
     const stale = (issuer: TestCert, revoked: X509Certificate[] = []) =>

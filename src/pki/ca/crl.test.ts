@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { crlToPem, issueCrl } from './crl.ts';
 import { createRootCa } from './issue.ts';
 
@@ -12,6 +12,7 @@ describe('issueCrl', () => {
     const issuer = await createRootCa({ name: 'CN=AC de Teste', at });
     const crl = await issueCrl({ issuer, entries: [{ serial: '0a1b2c3d', revokedAt: at }], at, days: 7 });
     const dir = mkdtempSync(join(tmpdir(), 'elo-crl-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'crl.pem'), crlToPem(crl));
     writeFileSync(join(dir, 'ca.pem'), issuer.certificate.toString('pem'));
     const out = execFileSync('openssl', ['crl', '-in', join(dir, 'crl.pem'), '-CAfile', join(dir, 'ca.pem'), '-noout', '-text'], {
