@@ -12,6 +12,20 @@ export function nodePeerCertificate(c: Context): PeerCertificate | null {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   const socket = incoming?.socket as TLSSocket | undefined;
   if (!socket || typeof socket.getPeerCertificate !== 'function') return null;
+  // Read once per TLS connection: the hub disables renegotiation on every connection
+  // (runtime/hub.ts), so the certificate a connection presented cannot change, and reading and
+  // copying the chain again on each keep-alive request cost about 6% of the hub's CPU. Whether
+  // the certificate is still valid, registered and unrevoked is checked on every request.
+  if (presented.has(socket)) return presented.get(socket)!;
+  const read = readPeerCertificate(socket);
+  presented.set(socket, read);
+  return read;
+}
+
+/** The certificate each TLS connection presented (collected with the connection). */
+const presented = new WeakMap<TLSSocket, PeerCertificate | null>();
+
+function readPeerCertificate(socket: TLSSocket): PeerCertificate | null {
   const cert = socket.getPeerCertificate(true);
   if (!cert || !cert.raw) return null;
   const chain: Uint8Array[] = [];
