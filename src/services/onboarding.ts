@@ -16,6 +16,15 @@ const DAY = 86_400_000;
 const PREFIX = 'elo_convite_';
 const digestOf = (code: string) => toHex(sha256(new TextEncoder().encode(code.trim())));
 
+/** How many units a submitted tree holds (null when it does not read), for the administrator's list. */
+export function treeUnitCount(text: string): number | null {
+  try {
+    return parseStructuresFile(new TextEncoder().encode(text), () => true).rows.length;
+  } catch {
+    return null;
+  }
+}
+
 /** The largest request a partner may submit (the tree as text included): README "Adesão por convite". */
 export const MAX_ONBOARDING_BYTES = 20 * 1_048_576;
 

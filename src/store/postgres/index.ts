@@ -9,10 +9,10 @@ import { postgresMappings } from './mappings-postgres.ts';
 import { postgresTramites } from './tramites-postgres.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
+import { appendAudit } from './audit.ts';
 
 
 const s = {
-  appendAudit: stmt<[string, string, string, number | null, string]>('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES ($1, $2, $3, $4, $5)'),
   addToken: stmt<[string, string, string, string, string | null]>(
     'INSERT INTO admin_tokens (token_sha256, role, label, created_at, participant_id) VALUES ($1, $2, $3, $4, $5)',
   ),
@@ -46,7 +46,7 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
     mappings: postgresMappings(pool),
     audit: {
       async append(a, at) {
-        await run(pool, s.appendAudit, at, a.kind, a.actor, a.idt ?? null, JSON.stringify(a.data ?? {}));
+        await appendAudit(pool, at, a);
       },
       async list(filter) {
         const where: string[] = [];
@@ -64,7 +64,7 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
       async addToken(sha, role, at, label, opts) {
         await tx(pool, async (c) => {
           await run(c, s.addToken, sha, role, label, at, opts?.participantId ?? null);
-          if (opts?.audit) await run(c, s.appendAudit, at, opts.audit.kind, opts.audit.actor, opts.audit.idt ?? null, JSON.stringify(opts.audit.data ?? {}));
+          if (opts?.audit) await appendAudit(c, at, opts.audit);
         });
       },
       async findToken(sha) {
@@ -77,7 +77,7 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
       async revokeToken(sha, at, audit) {
         return tx(pool, async (c) => {
           if ((await run(c, s.revokeToken, at, sha)) !== 1) return false;
-          await run(c, s.appendAudit, at, audit.kind, audit.actor, audit.idt ?? null, JSON.stringify(audit.data ?? {}));
+          await appendAudit(c, at, audit);
           return true;
         });
       },

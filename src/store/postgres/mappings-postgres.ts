@@ -1,7 +1,8 @@
 import type pg from 'pg';
-import type { AuditEntry, MappingStore } from '../index.ts';
+import type { MappingStore } from '../index.ts';
 import { toLocalUnit, type LocalUnitRow } from '../rows.ts';
 import { one, rows, run, stmt, tx, UNIQUE_VIOLATION, pgCode } from './db.ts';
+import { appendAudit } from './audit.ts';
 
 const s = {
   get: stmt<[string, string], LocalUnitRow>('SELECT * FROM local_units WHERE system_id = $1 AND codigo = $2'),
@@ -21,12 +22,10 @@ const s = {
   historyOf: stmt<[string, string], { repository_id: number | null; numero: string | null; at: string; actor: string }>(
     'SELECT repository_id, numero, at, actor FROM local_unit_mapping_history WHERE system_id = $1 AND codigo = $2 ORDER BY seq',
   ),
-  audit: stmt<[string, string, string, string]>('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES ($1, $2, $3, NULL, $4)'),
 };
 
 /** Local units and their mappings on PostgreSQL: one-to-one held by a unique index on every node. */
 export function postgresMappings(pool: pg.Pool): MappingStore {
-  const audited = (c: pg.PoolClient, at: string, a: AuditEntry) => run(c, s.audit, at, a.kind, a.actor, JSON.stringify(a.data ?? {}));
   return {
     async upsertLocalUnits(systemId, units, at, audit) {
       return tx(pool, async (c) => {
@@ -37,7 +36,7 @@ export function postgresMappings(pool: pg.Pool): MappingStore {
           created += added;
           if (!added) updated += await run(c, s.rename, u.nome, u.sigla, systemId, u.codigo);
         }
-        if (created + updated) await audited(c, at, { ...audit, data: { ...audit.data, criadas: created, alteradas: updated } });
+        if (created + updated) await appendAudit(c, at, { ...audit, data: { ...audit.data, criadas: created, alteradas: updated } });
         return { created, updated };
       });
     },
@@ -54,7 +53,7 @@ export function postgresMappings(pool: pg.Pool): MappingStore {
           }
           await run(c, s.map, to?.repositoryId ?? null, to?.numero ?? null, to ? at : null, to ? actor : null, systemId, codigo);
           await run(c, s.history, systemId, codigo, to?.repositoryId ?? null, to?.numero ?? null, at, actor);
-          await audited(c, at, audit);
+          await appendAudit(c, at, audit);
           return { ok: true as const };
         });
       } catch (e) {

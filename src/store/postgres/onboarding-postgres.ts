@@ -1,7 +1,8 @@
 import type pg from 'pg';
-import type { AuditEntry, OnboardingStore } from '../index.ts';
+import type { OnboardingStore } from '../index.ts';
 import { toInvitation, toOnboarding, type InvitationRow, type OnboardingRow } from '../rows.ts';
 import { one, rows, run, stmt, tx } from './db.ts';
+import { appendAudit } from './audit.ts';
 
 const s = {
   addInvitation: stmt<[string, string, string, string, string]>(
@@ -19,17 +20,15 @@ const s = {
   decide: stmt<[string, string, string, string, string | null, number, string]>(
     'UPDATE onboarding_requests SET status = $1, decided_at = $2, decided_by = $3, reason = $4, certificate_pem = $5 WHERE id = $6 AND status = $7',
   ),
-  audit: stmt<[string, string, string, string]>('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES ($1, $2, $3, NULL, $4)'),
 };
 
 /** Invitations and onboarding requests on PostgreSQL: the invitation's use is a compare-and-set, so two nodes never accept it twice. */
 export function postgresOnboarding(pool: pg.Pool): OnboardingStore {
-  const audited = (c: pg.PoolClient, at: string, a: AuditEntry) => run(c, s.audit, at, a.kind, a.actor, JSON.stringify(a.data ?? {}));
   return {
     async addInvitation(i, audit) {
       await tx(pool, async (c) => {
         await run(c, s.addInvitation, i.sha256, i.createdAt, i.expiresAt, i.createdBy, i.note);
-        await audited(c, i.createdAt, audit);
+        await appendAudit(c, i.createdAt, audit);
       });
     },
     async findInvitation(sha) {
@@ -42,7 +41,7 @@ export function postgresOnboarding(pool: pg.Pool): OnboardingStore {
         if (!inv) return { ok: false as const, reason: 'unknown' as const };
         if ((await run(c, s.useInvitation, at, sha, at)) !== 1) return { ok: false as const, reason: inv.used_at ? ('used' as const) : ('expired' as const) };
         const id = (await one(c, s.insertRequest, sha, at, status, JSON.stringify(data)))!.id;
-        await audited(c, at, { ...audit, data: { ...audit.data, pedido: id } });
+        await appendAudit(c, at, { ...audit, data: { ...audit.data, pedido: id } });
         return { ok: true as const, id };
       });
     },
@@ -60,7 +59,7 @@ export function postgresOnboarding(pool: pg.Pool): OnboardingStore {
     async decideOnboarding(id, from, to, d, audit) {
       return tx(pool, async (c) => {
         if ((await run(c, s.decide, to, d.at, d.by, d.reason, d.certificatePem, id, from)) !== 1) return false;
-        await audited(c, d.at, audit);
+        await appendAudit(c, d.at, audit);
         return true;
       });
     },

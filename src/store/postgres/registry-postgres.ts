@@ -1,9 +1,10 @@
 import { seedStatus, type FederationSeed, type Structure } from '../../domain/registry.ts';
 import { containsPattern, countLimit, textFilters } from '../structure-search.ts';
-import type { AuditEntry, RegistryReader, RegistryWriter, SeedSummary, StructureSearch } from '../index.ts';
+import type { RegistryReader, RegistryWriter, SeedSummary, StructureSearch } from '../index.ts';
 import type pg from 'pg';
 import * as registryRows from '../registry-rows.ts';
 import { one, rows, run, stmt, tx } from './db.ts';
+import { appendAudit } from './audit.ts';
 
 type ParticipantRow = registryRows.ParticipantRow;
 type RepositoryRow = registryRows.RepositoryRow<boolean>;
@@ -77,7 +78,6 @@ const s = {
   insertBinding: stmt<[string, number, string, boolean, boolean, boolean]>(
     'INSERT INTO system_bindings (system_id, repository_id, numero, subtree, sends, receives) VALUES ($1, $2, $3, $4, $5, $6)',
   ),
-  appendAudit: stmt<[string, string, string, string]>('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES ($1, $2, $3, NULL, $4)'),
   repositoryUpsert: stmt<[number, string, boolean, string | null]>(
     `INSERT INTO repositories (id, nome, ativo, participant_id) VALUES ($1, $2, $3, $4)
      ON CONFLICT (id) DO UPDATE SET nome = excluded.nome, ativo = excluded.ativo, participant_id = excluded.participant_id
@@ -124,8 +124,6 @@ const s = {
   ),
   revoke: stmt<[string, string]>(`UPDATE system_certificates SET status = 'revoked', revoked_at = $1 WHERE fingerprint256 = $2 AND status = 'active'`),
 };
-
-const audited = (c: pg.PoolClient, at: string, a: AuditEntry) => run(c, s.appendAudit, at, a.kind, a.actor, JSON.stringify(a.data ?? {}));
 
 /**
  * Directory search: pg_trgm indexes over elo_fold (lower + unaccent) of nome and sigla answer
@@ -280,7 +278,7 @@ export function postgresRegistry(pool: pg.Pool): RegistryReader & RegistryWriter
           return { ok: false as const, reason: 'cnpj_taken' as const, existing: toParticipant(byCnpj!) };
         }
         await run(c, s.insertStatusChange, p.id, null, p.status, p.statusChangedAt, change.actor, change.reason);
-        await audited(c, p.statusChangedAt, audit);
+        await appendAudit(c, p.statusChangedAt, audit);
         return { ok: true as const, participant: toParticipant((await one(c, s.participant, p.id))!) };
       });
     },
@@ -342,7 +340,7 @@ export function postgresRegistry(pool: pg.Pool): RegistryReader & RegistryWriter
         for (let at = 0; at < i.deactivate.length; at += BATCH) await run(c, s.deactivateStructures, i.repositoryId, i.participantId, i.deactivate.slice(at, at + BATCH));
         const version = current + 1;
         await run(c, s.insertImport, i.repositoryId, i.participantId, version, i.effectiveAt, i.at, i.actor, i.fileSha256, i.created, i.updated, i.deactivated);
-        await audited(c, i.at, { ...audit, data: { ...audit.data, versao: version } });
+        await appendAudit(c, i.at, { ...audit, data: { ...audit.data, versao: version } });
         return { ok: true as const, version };
       });
     },
@@ -351,7 +349,7 @@ export function postgresRegistry(pool: pg.Pool): RegistryReader & RegistryWriter
         if ((await run(c, s.insertSystem, system.id, system.nome, system.participantId, system.ativo)) !== 1)
           return { ok: false as const, reason: 'id_taken' as const, existing: toSystem((await one(c, s.system, system.id))!) };
         for (const b of bindings) await run(c, s.insertBinding, system.id, b.repositoryId, b.numero, b.subtree, b.sends, b.receives);
-        await audited(c, at, audit);
+        await appendAudit(c, at, audit);
         return { ok: true as const };
       });
     },
@@ -362,7 +360,7 @@ export function postgresRegistry(pool: pg.Pool): RegistryReader & RegistryWriter
         if ((await run(c, s.moveParticipant, to, change.reason, change.at, id, [...from])) !== 1)
           return { ok: false as const, reason: 'conflict' as const, current: toParticipant(before) };
         await run(c, s.insertStatusChange, id, before.status, to, change.at, change.actor, change.reason);
-        await audited(c, change.at, audit);
+        await appendAudit(c, change.at, audit);
         return { ok: true as const, participant: toParticipant((await one(c, s.participant, id))!), from: toParticipant(before).status };
       });
     },

@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import type { Situacao } from '../../domain/situacao.ts';
-import type { AuditEntry, CreateResult, NewTramite, RetentionStore } from '../index.ts';
+import type { CreateResult, NewTramite, RetentionStore } from '../index.ts';
 import { one, rows, run, stmt, tx, type Conn } from './db.ts';
 import { situacaoOf, situacaoSet } from './rows.ts';
+import { appendAudit } from './audit.ts';
 
 const q = {
   /** Serialises the quota checks of one sender across nodes until the creating transaction ends. */
@@ -53,7 +54,6 @@ export function postgresQuota() {
 }
 
 const s = {
-  audit: stmt<[string, string, string, number | null, string]>('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES ($1, $2, $3, $4, $5)'),
   componentNeeded: stmt<[string, number[]], { one: number }>(
     `SELECT 1 AS one FROM tramite_components c JOIN tramites t ON t.idt = c.idt
      WHERE c.hash = $1 AND t.situacao = ANY($2::int[]) AND t.components_purged_at IS NULL LIMIT 1`,
@@ -93,9 +93,6 @@ const s = {
 
 /** Retention on PostgreSQL: the situações that qualify arrive from the services, never written here. */
 export function postgresRetention(pool: pg.Pool): RetentionStore {
-  const appendAudit = (c: Conn, at: string, a: Omit<AuditEntry, 'idt'>, idt: number | null) =>
-    run(c, s.audit, at, a.kind, a.actor, idt, JSON.stringify(a.data ?? {}));
-
   return {
     async status(idt) {
       const r = await one(pool, s.status, idt);

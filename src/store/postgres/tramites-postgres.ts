@@ -31,6 +31,7 @@ import {
   type SendReceiptRow,
   type TramiteRow,
 } from './rows.ts';
+import { appendAudit } from './audit.ts';
 
 /** Whether sorted-or-not half-open ranges cover [0, size) without a gap. */
 function rangesCover(ranges: { ini: number; fim: number }[], size: number): boolean {
@@ -50,7 +51,6 @@ interface OpenRow {
   sender_system_id: string;
 }
 
-type Audit = [string, string, string, number | null, string];
 
 /** The statements of the trâmite store, each prepared once per connection (named). */
 const s = {
@@ -67,7 +67,6 @@ const s = {
     `INSERT INTO counters (name, value) VALUES ('idt', GREATEST($1::bigint, (SELECT coalesce(max(idt), 0) + 1 FROM tramites)))
      ON CONFLICT (name) DO UPDATE SET value = GREATEST(counters.value + 1, $1::bigint, (SELECT coalesce(max(idt), 0) + 1 FROM tramites)) RETURNING value`,
   ),
-  audit: stmt<Audit>('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES ($1, $2, $3, $4, $5)'),
   history: stmt<[number, number, string]>(
     'INSERT INTO tramite_history (idt, seq, situacao, at) VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM tramite_history WHERE idt = $1), $2, $3)',
   ),
@@ -203,8 +202,6 @@ export function postgresTramites(pool: pg.Pool): TramiteReader & TramiteWriter {
   };
   const lock = (c: Conn, idts: number[]) => rows(c, s.lock, idts);
   const nextCounter = async (c: Conn, name: string, start: number): Promise<number> => (await one(c, s.counter, name, start))!.value;
-  const appendAudit = (c: Conn, at: string, a: AuditEntry, idt: number | null) =>
-    run(c, s.audit, at, a.kind, a.actor, a.idt ?? idt, JSON.stringify(a.data ?? {}));
   const appendHistory = (c: Conn, idt: number, situacao: Situacao, at: string) => run(c, s.history, idt, situacao, at);
 
   /** The compare-and-set core: moves only from an expected situação, with history and audit. */

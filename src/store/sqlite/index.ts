@@ -8,14 +8,12 @@ import { sqliteMappings } from './mappings-sqlite.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
 import type { AuditEntry } from '../index.ts';
+import { auditAppender } from './audit.ts';
 
 /** The embedded default store: one SQLite file (or ':memory:' in tests). */
 export function openSqliteStore(file: string): Store & { db: Db } {
   const db = openDatabase(file);
   const s = {
-    appendAudit: db.prepare<[string, string, string, number | null, string]>(
-      'INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES (?, ?, ?, ?, ?)',
-    ),
     addToken: db.prepare<[string, string, string, string, string | null]>(
       'INSERT INTO admin_tokens (token_sha256, role, label, created_at, participant_id) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -24,7 +22,7 @@ export function openSqliteStore(file: string): Store & { db: Db } {
     listTokens: db.prepare<[], AdminTokenRow>('SELECT * FROM admin_tokens ORDER BY created_at, token_sha256'),
     revokeToken: db.prepare<[string, string]>('UPDATE admin_tokens SET revoked_at = ? WHERE token_sha256 = ? AND revoked_at IS NULL'),
   };
-  const audited = (at: string, a: AuditEntry) => s.appendAudit.run(at, a.kind, a.actor, a.idt ?? null, JSON.stringify(a.data ?? {}));
+  const audited = auditAppender(db);
   const addToken = db.transaction((sha: string, role: string, at: string, label: string, participantId: string | null, audit?: AuditEntry) => {
     s.addToken.run(sha, role, label, at, participantId);
     if (audit) audited(at, audit);
@@ -45,7 +43,7 @@ export function openSqliteStore(file: string): Store & { db: Db } {
     mappings: sqliteMappings(db),
     audit: {
       async append(a, at) {
-        s.appendAudit.run(at, a.kind, a.actor, a.idt ?? null, JSON.stringify(a.data ?? {}));
+        audited(at, a);
       },
       async list(filter) {
         const where: string[] = [];

@@ -1,6 +1,7 @@
 import type { AuditEntry, MappingStore } from '../index.ts';
 import { toLocalUnit, type LocalUnitRow } from '../rows.ts';
 import type { Db } from './open.ts';
+import { auditAppender } from './audit.ts';
 
 /** Local units and their mappings in the embedded store; each write one transaction. */
 export function sqliteMappings(db: Db): MappingStore {
@@ -19,9 +20,8 @@ export function sqliteMappings(db: Db): MappingStore {
     historyOf: db.prepare<[string, string], { repository_id: number | null; numero: string | null; at: string; actor: string }>(
       'SELECT repository_id, numero, at, actor FROM local_unit_mapping_history WHERE system_id = ? AND codigo = ? ORDER BY seq',
     ),
-    audit: db.prepare<[string, string, string, string]>('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES (?, ?, ?, NULL, ?)'),
   };
-  const audited = (at: string, a: AuditEntry) => q.audit.run(at, a.kind, a.actor, JSON.stringify(a.data ?? {}));
+  const audited = auditAppender(db);
   const upsert = db.transaction((systemId: string, units: { codigo: string; nome: string; sigla: string }[], at: string, audit: AuditEntry) => {
     let created = 0;
     let updated = 0;

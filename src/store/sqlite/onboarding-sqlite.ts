@@ -1,6 +1,7 @@
 import type { AuditEntry, OnboardingStore } from '../index.ts';
 import { toInvitation, toOnboarding, type InvitationRow, type OnboardingRow } from '../rows.ts';
 import type { Db } from './open.ts';
+import { auditAppender } from './audit.ts';
 
 /** Invitations and onboarding requests in the embedded store; each write one transaction. */
 export function sqliteOnboarding(db: Db): OnboardingStore {
@@ -20,9 +21,8 @@ export function sqliteOnboarding(db: Db): OnboardingStore {
     decide: db.prepare<[string, string, string, string, string | null, number, string]>(
       'UPDATE onboarding_requests SET status = ?, decided_at = ?, decided_by = ?, reason = ?, certificate_pem = ? WHERE id = ? AND status = ?',
     ),
-    audit: db.prepare<[string, string, string, string]>('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES (?, ?, ?, NULL, ?)'),
   };
-  const audited = (at: string, a: AuditEntry) => q.audit.run(at, a.kind, a.actor, JSON.stringify(a.data ?? {}));
+  const audited = auditAppender(db);
   const addInvitation = db.transaction((i: Parameters<OnboardingStore['addInvitation']>[0], audit: AuditEntry) => {
     q.addInvitation.run(i.sha256, i.createdAt, i.expiresAt, i.createdBy, i.note);
     audited(i.createdAt, audit);

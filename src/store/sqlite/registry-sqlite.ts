@@ -5,6 +5,7 @@ import type { AuditEntry, RegistryReader, RegistryWriter, SeedSummary, Structure
 import type { Db } from './open.ts';
 import * as registryRows from '../registry-rows.ts';
 import { bool } from './rows.ts';
+import { auditAppender } from './audit.ts';
 
 type ParticipantRow = registryRows.ParticipantRow;
 type RepositoryRow = registryRows.RepositoryRow<number>;
@@ -115,7 +116,6 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     insertBinding: db.prepare<[string, number, string, number, number, number]>(
       'INSERT INTO system_bindings (system_id, repository_id, numero, subtree, sends, receives) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    appendAudit: db.prepare<[string, string, string, string]>('INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES (?, ?, ?, NULL, ?)'),
     revoke: db.prepare<[string, string]>(`UPDATE system_certificates SET status = 'revoked', revoked_at = ? WHERE fingerprint256 = ? AND status = 'active'`),
   };
 
@@ -172,7 +172,7 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     };
   });
 
-  const audited = (at: string, a: AuditEntry) => q.appendAudit.run(at, a.kind, a.actor, JSON.stringify(a.data ?? {}));
+  const audited = auditAppender(db);
 
   /**
    * Directory search: FTS5 trigram (case and accents ignored) for terms of three characters or

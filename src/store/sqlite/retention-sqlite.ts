@@ -2,6 +2,7 @@ import type { Situacao } from '../../domain/situacao.ts';
 import type { AuditEntry, CreateResult, NewTramite, RetentionStore } from '../index.ts';
 import type { Db } from './open.ts';
 import { situacaoOf, situacaoSet } from './rows.ts';
+import { auditAppender } from './audit.ts';
 
 const IN_SET = 'IN (SELECT value FROM json_each(?))';
 
@@ -56,9 +57,6 @@ export function sqliteQuota(db: Db) {
 /** Retention on SQLite: the situações that qualify arrive from the services, never written here. */
 export function sqliteRetention(db: Db): RetentionStore {
   const s = {
-    audit: db.prepare<[string, string, string, number | null, string]>(
-      'INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES (?, ?, ?, ?, ?)',
-    ),
     componentNeeded: db.prepare<[string, string], { one: number }>(
       `SELECT 1 AS one FROM tramite_components c JOIN tramites t ON t.idt = c.idt
        WHERE c.hash = ? AND t.situacao ${IN_SET} AND t.components_purged_at IS NULL LIMIT 1`,
@@ -93,8 +91,7 @@ export function sqliteRetention(db: Db): RetentionStore {
        AND last_transition_at < ? AND metadata_purged_at IS NULL LIMIT ?`,
     ),
   };
-  const appendAudit = (at: string, a: Omit<AuditEntry, 'idt'>, idt: number | null) =>
-    s.audit.run(at, a.kind, a.actor, idt, JSON.stringify(a.data ?? {}));
+  const appendAudit = auditAppender(db);
 
   /** Whether a trâmite that still needs them refers to a hash's bytes or to a file as its body. */
   const componentNeeded = (hash: string, key: string, needing: readonly Situacao[]): boolean =>

@@ -30,6 +30,7 @@ import {
   type SendReceiptRow,
   type TramiteRow,
 } from './rows.ts';
+import { auditAppender } from './audit.ts';
 
 /** Whether sorted-or-not half-open ranges cover [0, size) without a gap. */
 export function rangesCover(ranges: { ini: number; fim: number }[], size: number): boolean {
@@ -62,9 +63,6 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
     byTicket: db.prepare<[string], TramiteRow>('SELECT * FROM tramites WHERE ticket = ? ORDER BY idt'),
     counter: db.prepare<[string, number], { value: number }>(
       'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value',
-    ),
-    audit: db.prepare<[string, string, string, number | null, string]>(
-      'INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES (?, ?, ?, ?, ?)',
     ),
     history: db.prepare<[number, number, number, string]>(
       'INSERT INTO tramite_history (idt, seq, situacao, at) VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM tramite_history WHERE idt = ?), ?, ?)',
@@ -182,8 +180,7 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
     return r ? toTramite(r) : null;
   };
   const nextCounter = (name: string, start: number): number => s.counter.get(name, start)!.value;
-  const appendAudit = (at: string, a: AuditEntry, idt: number | null) =>
-    s.audit.run(at, a.kind, a.actor, a.idt ?? idt, JSON.stringify(a.data ?? {}));
+  const appendAudit = auditAppender(db);
   const appendHistory = (idt: number, situacao: Situacao, at: string) => s.history.run(idt, idt, situacao, at);
 
   /** The compare-and-set core: moves only from an expected situação, with history and audit. */

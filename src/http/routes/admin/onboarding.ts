@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { OnboardingRequest } from '../../../domain/onboarding.ts';
 import { validationFailed } from '../../../domain/tramita/index.ts';
+import { treeUnitCount } from '../../../services/onboarding.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { json, parsePositiveInt } from '../../wire.ts';
 import { optionalObject } from './body.ts';
@@ -14,7 +15,7 @@ export const onboardingView = (r: OnboardingRequest) => ({
   participante: r.data.participante,
   repositorio: r.data.repositorio,
   sistema: r.data.sistema,
-  unidades: r.data.estruturas.split(/\r?\n/).filter((l) => l.trim()).length - (r.data.estruturas.trim().startsWith('[') || r.data.estruturas.trim().startsWith('{') ? 0 : 1),
+  unidades: treeUnitCount(r.data.estruturas),
   decididoEm: r.decidedAt,
   decididoPor: r.decidedBy,
   motivo: r.reason,
