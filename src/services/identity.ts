@@ -28,7 +28,18 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
   >();
   const VERDICT_TTL_MS = 60_000;
 
-  async function chainKey(peer: PeerCertificate): Promise<string> {
+  /**
+   * The runtime hands the same peer object for every request of one TLS connection
+   * (runtime/node-peer.ts): its key is hashed once per connection, not once per request.
+   */
+  const chainKeys = new WeakMap<PeerCertificate, Promise<string>>();
+  function chainKey(peer: PeerCertificate): Promise<string> {
+    let key = chainKeys.get(peer);
+    if (!key) chainKeys.set(peer, (key = hashChain(peer)));
+    return key;
+  }
+
+  async function hashChain(peer: PeerCertificate): Promise<string> {
     const parts = [peer.leaf, ...peer.chain];
     const all = new Uint8Array(parts.reduce((n, p) => n + p.length + 4, 0));
     let o = 0;

@@ -90,6 +90,11 @@ const SQLITE_TYPE: Record<Kind, string> = { boolean: 'INTEGER', integer: 'INTEGE
 
 /** PostgreSQL's bookkeeping of applied migrations: each store keeps its own (SQLite: user_version). */
 const TARGET_BOOKKEEPING = new Set(['schema_migrations']);
+/**
+ * Tables both stores keep for themselves, never copied: `directory_version` is a cache key that
+ * each store's triggers move on their own (the copy's inserts move the target's).
+ */
+const DERIVED = new Set(['directory_version']);
 
 function openSource(file: string): Database.Database {
   if (!existsSync(file) || !statSync(file).isFile()) {
@@ -147,7 +152,7 @@ async function targetTables(c: pg.Client): Promise<string[]> {
   const r = await c.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
   );
-  return r.rows.map((x) => x.table_name).filter((t) => !TARGET_BOOKKEEPING.has(t));
+  return r.rows.map((x) => x.table_name).filter((t) => !TARGET_BOOKKEEPING.has(t) && !DERIVED.has(t));
 }
 
 /** Tables of the target that hold rows, with a count each (the copy writes only into an empty database). */
@@ -180,7 +185,7 @@ async function appliedTargetVersions(c: pg.Client): Promise<number[]> {
 export function copyableSqliteTables(db: Database.Database): string[] {
   const all = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string; sql: string }[];
   const virtual = all.filter((t) => /^CREATE VIRTUAL TABLE/i.test(t.sql)).map((t) => t.name);
-  return all.map((t) => t.name).filter((name) => !virtual.some((v) => name === v || name.startsWith(`${v}_`)));
+  return all.map((t) => t.name).filter((name) => !DERIVED.has(name) && !virtual.some((v) => name === v || name.startsWith(`${v}_`)));
 }
 
 /** Both catalogues, compared: the tables to copy, or a refusal naming each table and column the two schemas disagree on. */

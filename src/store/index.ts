@@ -55,6 +55,11 @@ export interface RegistryReader {
    * Served from indexes (trigram search on nome and sigla), never by loading the repository.
    */
   searchStructures(q: StructureSearch): Promise<{ items: Structure[]; total: number; estimated: boolean }>;
+  /**
+   * A number that moves whenever a unit, a repository or a participant changes, whoever wrote it
+   * (another node, `elo` on the data folder): what directory caches are keyed by.
+   */
+  directoryVersion(): Promise<number>;
   /** The ancestors of each given structure, nearest first. */
   ancestorsOf(repositoryId: number, numeros: string[]): Promise<Map<string, Structure[]>>;
   /** Who owns each structure of a repository (numero → participant id): what an import may touch. */

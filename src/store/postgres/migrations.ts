@@ -197,4 +197,13 @@ export const migrations: readonly string[] = [
     repository_id BIGINT, numero ${T}, at ${T} NOT NULL, actor ${T} NOT NULL
   );
   `,
+  /* 9: a counter every change to the directory moves, so caches of directory reads know when they are stale, whichever node wrote (SQLite 17) */ `
+  CREATE TABLE directory_version (id INTEGER PRIMARY KEY CHECK (id = 1), v BIGINT NOT NULL);
+  -- no row until the first change: a new database stays empty, as \`elo db copy\` requires of its target
+  CREATE FUNCTION elo_directory_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN INSERT INTO directory_version VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET v = directory_version.v + 1; RETURN NULL; END $$;
+  CREATE TRIGGER directory_version_s AFTER INSERT OR UPDATE OR DELETE ON structures FOR EACH STATEMENT EXECUTE FUNCTION elo_directory_changed();
+  CREATE TRIGGER directory_version_r AFTER INSERT OR UPDATE OR DELETE ON repositories FOR EACH STATEMENT EXECUTE FUNCTION elo_directory_changed();
+  CREATE TRIGGER directory_version_p AFTER UPDATE ON participants FOR EACH STATEMENT EXECUTE FUNCTION elo_directory_changed();
+  `,
 ];

@@ -38,6 +38,7 @@ const s = {
   insertStatusChange: stmt<[string, string | null, string, string, string, string]>(
     'INSERT INTO participant_status_changes (participant_id, from_status, to_status, at, actor, reason) VALUES ($1, $2, $3, $4, $5, $6)',
   ),
+  directoryVersion: stmt<[], { v: string }>('SELECT COALESCE((SELECT v FROM directory_version), 0) AS v'),
   /** Every ancestor of each structure, nearest first, in one round trip (depth bounded: a cycle never loops). */
   ancestors: stmt<[number, string[]], StructureRow & { start: string; depth: number }>(
     `WITH RECURSIVE anc(start, numero, depth) AS (
@@ -288,6 +289,9 @@ export function postgresRegistry(pool: pg.Pool): RegistryReader & RegistryWriter
       const [counted, page] = await Promise.all([one(pool, st.count, ...st.params, upTo), rows(pool, st.page, ...st.params, q.limit, q.offset)]);
       const n = counted?.n ?? 0;
       return { items: page.map(toStructure), total: Math.min(n, upTo - 1), estimated: n >= upTo };
+    },
+    async directoryVersion() {
+      return Number((await one(pool, s.directoryVersion))!.v);
     },
     async ancestorsOf(repositoryId, numeros) {
       const out = new Map<string, Structure[]>(numeros.map((n) => [n, []]));

@@ -225,4 +225,15 @@ export const migrations: readonly string[] = [
     repository_id INTEGER, numero TEXT, at TEXT NOT NULL, actor TEXT NOT NULL
   ) STRICT;
   `,
+  /* 17: a counter every change to the directory (units, repositories, participants) moves, so caches of directory reads know when they are stale, whichever process wrote */ `
+  CREATE TABLE directory_version (id INTEGER PRIMARY KEY CHECK (id = 1), v INTEGER NOT NULL) STRICT;
+  INSERT INTO directory_version VALUES (1, 0);
+  CREATE TRIGGER directory_version_si AFTER INSERT ON structures BEGIN UPDATE directory_version SET v = v + 1; END;
+  CREATE TRIGGER directory_version_su AFTER UPDATE ON structures BEGIN UPDATE directory_version SET v = v + 1; END;
+  CREATE TRIGGER directory_version_sd AFTER DELETE ON structures BEGIN UPDATE directory_version SET v = v + 1; END;
+  CREATE TRIGGER directory_version_ri AFTER INSERT ON repositories BEGIN UPDATE directory_version SET v = v + 1; END;
+  CREATE TRIGGER directory_version_ru AFTER UPDATE ON repositories BEGIN UPDATE directory_version SET v = v + 1; END;
+  CREATE TRIGGER directory_version_rd AFTER DELETE ON repositories BEGIN UPDATE directory_version SET v = v + 1; END;
+  CREATE TRIGGER directory_version_pu AFTER UPDATE ON participants BEGIN UPDATE directory_version SET v = v + 1; END;
+  `,
 ];

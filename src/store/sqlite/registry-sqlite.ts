@@ -110,6 +110,7 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     ),
     lastStructureRowid: db.prepare<[], { r: number | null }>('SELECT max(rowid) AS r FROM structures'),
     /** Units stored since `rowid`, added to the search index in one statement (see migration 14). */
+    directoryVersion: db.prepare<[], { v: number }>('SELECT v FROM directory_version'),
     indexNewStructures: db.prepare<[number]>('INSERT INTO structures_busca(rowid, nome, sigla) SELECT rowid, nome, sigla FROM structures WHERE rowid > ?'),
     deactivateStructure: db.prepare<[number, string, string]>('UPDATE structures SET ativo = 0 WHERE repository_id = ? AND numero = ? AND participant_id = ?'),
     insertSystem: db.prepare<[string, string, string, number]>('INSERT INTO systems (id, nome, participant_id, ativo) VALUES (?, ?, ?, ?)'),
@@ -359,9 +360,16 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     },
     async searchStructures(q) {
       const st = searchStatement(q);
+      const page = st.page();
+      // a page that ends before its limit counts itself: the second pass over the index is for
+      // full pages only (a sigla, a rare name: most searches of one unit)
+      if (page.length < q.limit && (page.length > 0 || q.offset === 0)) return { items: page.map(toStructure), total: q.offset + page.length, estimated: false };
       const upTo = countLimit(q);
       const n = st.count(upTo);
-      return { items: st.page().map(toStructure), total: Math.min(n, upTo - 1), estimated: n >= upTo };
+      return { items: page.map(toStructure), total: Math.min(n, upTo - 1), estimated: n >= upTo };
+    },
+    async directoryVersion() {
+      return q.directoryVersion.get()!.v;
     },
     async ancestorsOf(repositoryId, numeros) {
       // a page's units mostly share their ancestors (the same organ, the same municipality):

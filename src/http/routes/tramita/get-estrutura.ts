@@ -11,8 +11,8 @@ export function registerGetEstrutura(app: Hono<AppEnv>, deps: AppDeps): void {
     const repository = await deps.services.directory.getRepository(rep);
     if (!repository) throw new EloError('not_found', `Repositório de estruturas ${rep} não encontrado.`, { rep });
     const id = normaliseStructureId(c.req.param('id'));
-    const structure = id ? await deps.services.directory.getStructure(rep, id) : null;
-    if (!structure) {
+    const found = id ? await deps.services.directory.getStructure(rep, id) : null;
+    if (!found) {
       // spec §2.4: SEI recognises this error only with both codigoErro and mensagem.
       throw new EloError(
         'structure_not_in_repository',
@@ -20,7 +20,7 @@ export function registerGetEstrutura(app: Hono<AppEnv>, deps: AppDeps): void {
         { rep, id: c.req.param('id') },
       );
     }
-    const lineage = await deps.services.structures.lineage({ repositoryId: rep, numero: structure.numero });
-    return json(structureView(structure, lineage.slice(1)));
+    const lineage = await deps.services.structures.lineage({ repositoryId: rep, numero: found.structure.numero });
+    return json(structureView(found.structure, lineage.slice(1), found.successor));
   });
 }

@@ -38,7 +38,7 @@ export function registerGetEstruturas(app: Hono<AppEnv>, deps: AppDeps): void {
       countUpTo: COUNT_UP_TO,
     });
     return json({
-      estruturas: found.items.map((x) => structureView(x.structure, x.ancestors)),
+      estruturas: found.items.map((x) => structureView(x.structure, x.ancestors, x.successor)),
       totalDeRegistros: found.total,
     });
   });
