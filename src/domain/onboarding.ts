@@ -5,7 +5,11 @@
  * administrator approves it (participant, tree, system and certificate in one act) or refuses
  * it with a reason. One approval joins the whole federation.
  */
-export const ONBOARDING_STATUSES = ['pendente', 'aprovada', 'recusada'] as const;
+/**
+ * `aprovando`: an approval began and has not finished (the CA failed, the hub stopped midway);
+ * approving it again carries on from where it stopped.
+ */
+export const ONBOARDING_STATUSES = ['pendente', 'aprovando', 'aprovada', 'recusada'] as const;
 export type OnboardingStatus = (typeof ONBOARDING_STATUSES)[number];
 
 /** What the partner submitted, kept as sent until the decision. */

@@ -108,6 +108,15 @@ export function caAdmin(config: EloConfig, store: Store) {
       const { issuer, chainPem } = await issuing();
       const csr = new x509.Pkcs10CertificateRequest(csrPem);
       if (!(await csr.verify())) throw new CaAdminError('A assinatura da requisição de certificado (CSR) não confere. Gere a CSR de novo.');
+      // the same key already certified for this system (an approval resumed after a failure that
+      // followed the issuing): that certificate again, never a second one for one key
+      const spki = new Uint8Array(csr.publicKey.rawData);
+      for (const c of await store.registry.listCertificates(system.id)) {
+        if (c.status !== 'active' || new Date(c.notAfter) <= at) continue;
+        const existing = new x509.X509Certificate(c.pem);
+        if (equalBytes(new Uint8Array(existing.publicKey.rawData), spki))
+          return { certificatePem: existing.toString('pem') + '\n' + chainPem, fingerprint256: c.fingerprint256, serial: existing.serialNumber, notAfter: existing.notAfter.toISOString() };
+      }
       const participant = await store.registry.getParticipant(system.participantId);
       const org = (participant?.nome ?? system.participantId).replace(/[,+="<>#;\\]/g, ' ');
       const cert = await issueLeaf({ issuer, subject: `CN=${system.id}, O=${org}`, publicKey: await csr.publicKey.export(), purpose: 'client', at, days: 825 });
@@ -208,3 +217,5 @@ export function caAdmin(config: EloConfig, store: Store) {
     },
   };
 }
+
+const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);

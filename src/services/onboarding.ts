@@ -1,7 +1,7 @@
 import { formatCnpj } from '../domain/cnpj.ts';
 import { EloError } from '../domain/errors.ts';
 import { participantInputSchema } from '../domain/participant.ts';
-import type { OnboardingData, OnboardingRequest } from '../domain/onboarding.ts';
+import type { OnboardingData, OnboardingRequest, OnboardingStatus } from '../domain/onboarding.ts';
 import { validationFailed } from '../domain/tramita/index.ts';
 import { toBase64Url, toHex } from '../pki/encoding.ts';
 import { sha256 } from '../pki/sha256.ts';
@@ -129,7 +129,7 @@ export function onboardingService(
       return r;
     },
 
-    list: (status?: 'pendente' | 'aprovada' | 'recusada') => onboarding.listOnboarding(status),
+    list: (status?: OnboardingStatus) => onboarding.listOnboarding(status),
 
     get,
 
@@ -140,29 +140,56 @@ export function onboardingService(
      */
     async approve(id: number, actor: string, motivo?: string): Promise<OnboardingRequest> {
       const r = await get(id);
-      if (r.status !== 'pendente') throw new EloError('registry_conflict', `O pedido de adesão ${id} já foi ${r.status} em ${r.decidedAt ?? '?'}.`, { pedido: id, situacao: r.status });
+      if (r.status !== 'pendente' && r.status !== 'aprovando')
+        throw new EloError('registry_conflict', `O pedido de adesão ${id} já foi ${r.status} em ${r.decidedAt ?? '?'}.`, { pedido: id, situacao: r.status });
       if (!deps.certificateIssuer) throw new EloError('not_implemented', 'Este hub não tem a AC da federação disponível para emitir o certificado do sistema.');
-      const problems = await problemsOf(r.data);
-      if (problems.length) throw refusedSubmission(problems);
-      const reason = (motivo ?? '').trim() || 'adesão aprovada';
-      const participant = await participants.register(r.data.participante, actor, 'ativo', reason);
+      const reason = (motivo ?? '').trim() || r.reason || 'adesão aprovada';
+      if (r.status === 'pendente') {
+        const problems = await problemsOf(r.data);
+        if (problems.length) throw refusedSubmission(problems);
+        // marked first: an approval interrupted after this point is resumed, not redone
+        const started = await onboarding.decideOnboarding(
+          id,
+          'pendente',
+          'aprovando',
+          { at: deps.clock.now().toISOString(), by: actor, reason, certificatePem: null },
+          { kind: 'adesao.aprovacao_iniciada', actor, data: { pedido: id } },
+        );
+        if (!started) throw new EloError('registry_conflict', `O pedido de adesão ${id} acabou de ser decidido por outra pessoa.`, { pedido: id });
+      }
+      // each step finds what an interrupted approval already did and goes on from there: the tree
+      // import is idempotent, the participant and the system are looked up before registering,
+      // and the CA hands back the certificate it already issued for this key
+      const cnpj = participantInputSchema.parse(r.data.participante).cnpj;
+      const participant = (await registry.findParticipantByCnpj(cnpj)) ?? (await participants.register(r.data.participante, actor, 'ativo', reason));
       const tree = new TextEncoder().encode(r.data.estruturas);
       await trees.importTree(tree, { repositorio: r.data.repositorio.id, participante: participant.cnpj, nome: r.data.repositorio.nome }, actor);
       const roots = parseStructuresFile(tree).rows.filter((x) => !x.numeroPai);
-      await systems.register(
-        {
-          id: r.data.sistema.id,
-          participante: participant.cnpj,
-          nome: r.data.sistema.nome,
-          estruturas: roots.map((x) => ({ repositorio: r.data.repositorio.id, numero: x.numero, subarvore: true })),
-        },
-        actor,
-      );
+      const existing = await registry.getSystem(r.data.sistema.id);
+      if (existing && existing.participantId !== participant.id)
+        throw new EloError('registry_conflict', `O sistema "${existing.id}" foi registrado para outro participante enquanto a adesão ${id} era aprovada; recuse o pedido e peça outro identificador.`, { pedido: id });
+      if (!existing)
+        await systems.register(
+          {
+            id: r.data.sistema.id,
+            participante: participant.cnpj,
+            nome: r.data.sistema.nome,
+            estruturas: roots.map((x) => ({ repositorio: r.data.repositorio.id, numero: x.numero, subarvore: true })),
+          },
+          actor,
+        );
       const at = deps.clock.now();
-      const cert = await deps.certificateIssuer.issueFromCsr(r.data.sistema.id, r.data.csr, at);
+      const cert = await deps.certificateIssuer.issueFromCsr(r.data.sistema.id, r.data.csr, at).catch((e: unknown) => {
+        throw new EloError(
+          'unavailable',
+          `A AC da federação não emitiu o certificado do sistema "${r.data.sistema.id}" (${e instanceof Error ? e.message : String(e)}). ` +
+            `O pedido de adesão ${id} ficou "aprovando": o participante, a árvore e o sistema já estão registrados. Corrija a AC e aprove de novo; o que já foi feito não se repete.`,
+          { pedido: id },
+        );
+      });
       await onboarding.decideOnboarding(
         id,
-        'pendente',
+        'aprovando',
         'aprovada',
         { at: at.toISOString(), by: actor, reason, certificatePem: cert.certificatePem },
         { kind: 'adesao.aprovada', actor, data: { pedido: id, participante: participant.id, sistema: r.data.sistema.id, certificado: cert.fingerprint256 } },

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,12 +118,26 @@ describe('onboarding in one approval', () => {
   it('shows the administrator who is waiting, then approves: participant, tree, system and certificate in one act', async () => {
     const pending = await admin('GET', '/adesoes?situacao=pendente');
     expect(pending.body.adesoes.map((a: { id: number; sistema: { id: string } }) => [a.id, a.sistema.id])).toEqual([[pedido, 'sei-pbh']]);
-    const r = await admin('POST', `/adesoes/${pedido}/aprovacao`, { motivo: 'documentação conferida' });
+    // the CA's keys are out of reach at the first attempt: the approval stops after the system
+    // was registered, stays `aprovando`, and the next attempt carries on from there
+    const keys = [t.paths.caKey, t.paths.intermediateKey].filter((f) => existsSync(f));
+    for (const f of keys) renameSync(f, `${f}.fora`);
+    const failed = await admin('POST', `/adesoes/${pedido}/aprovacao`, { motivo: 'documentação conferida' });
+    for (const f of keys) renameSync(`${f}.fora`, f);
+    expect({ status: failed.status, codigoErro: failed.body.codigoErro }).toEqual({ status: 503, codigoErro: "9998" });
+    expect(failed.body.mensagem ?? failed.body.detail).toContain("ficou \"aprovando\"");
+    expect((await admin('GET', '/adesoes?situacao=aprovando')).body.adesoes.map((a: { id: number }) => a.id)).toEqual([pedido]);
+    expect(await t.hub.store.registry.getSystem('sei-pbh')).toMatchObject({ participantId: expect.any(String) });
+    expect(await t.hub.store.registry.listCertificates('sei-pbh')).toEqual([]);
+    const r = await admin('POST', `/adesoes/${pedido}/aprovacao`, {});
     expect(r.status, r.body.detail).toBe(200);
     expect(r.body).toMatchObject({ situacao: 'aprovada', motivo: 'documentação conferida', certificado: expect.stringContaining('-----BEGIN CERTIFICATE-----') });
     expect(await t.hub.store.registry.findParticipantByCnpj('18715383000140')).toMatchObject({ status: 'ativo', sigla: 'PBH' });
     expect(await t.hub.store.registry.listBindings('sei-pbh')).toEqual([expect.objectContaining({ repositoryId: 300, numero: '3000', subtree: true })]);
     expect((await admin('POST', `/adesoes/${pedido}/aprovacao`)).status).toBe(409);
+    expect((await t.hub.store.registry.listParticipants()).filter((p) => p.cnpj === '18715383000140')).toHaveLength(1);
+    expect(await t.hub.store.registry.listCertificates('sei-pbh')).toHaveLength(1);
+    expect((await t.hub.services.structureTrees.history(300, '18715383000140')).map((h) => h.version)).toEqual([1]);
   });
 
   it('lets the partner fetch its certificate with its invitation and transfer with it over mTLS', async () => {

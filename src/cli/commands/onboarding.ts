@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { OnboardingRequest } from '../../domain/onboarding.ts';
+import { ONBOARDING_STATUSES, type OnboardingRequest } from '../../domain/onboarding.ts';
 import { caAdmin } from '../../runtime/ca-admin.ts';
 import type { EloConfig } from '../../runtime/config.ts';
 import { onboardingService } from '../../services/onboarding.ts';
@@ -53,13 +53,13 @@ Cria um convite de adesão de uso único (válido por 14 dias, ou N entre 1 e 90
 );
 
 export const runOnboardingList = dataDirCommand(
-  `Uso: elo onboarding list [--situacao pendente|aprovada|recusada] [--json]
+  `Uso: elo onboarding list [--situacao pendente|aprovando|aprovada|recusada] [--json]
 
 Lista os pedidos de adesão (quem espera aprovação, e os já decididos).`,
   { situacao: { type: 'string' } },
   async ({ values, io, config, store }) => {
-    if (values.situacao && !['pendente', 'aprovada', 'recusada'].includes(values.situacao)) {
-      io.err('--situacao é pendente, aprovada ou recusada.');
+    if (values.situacao && !(ONBOARDING_STATUSES as readonly string[]).includes(values.situacao)) {
+      io.err(`--situacao é ${ONBOARDING_STATUSES.join(', ')}.`);
       return EXIT_USAGE;
     }
     const all = await service(config, store).list(values.situacao);

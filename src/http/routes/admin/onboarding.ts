@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { OnboardingRequest } from '../../../domain/onboarding.ts';
+import { ONBOARDING_STATUSES, type OnboardingRequest, type OnboardingStatus } from '../../../domain/onboarding.ts';
 import { validationFailed } from '../../../domain/tramita/index.ts';
 import { treeUnitCount } from '../../../services/onboarding.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
@@ -41,9 +41,9 @@ export function registerAdminOnboarding(app: Hono<AppEnv>, deps: AppDeps): void 
   app.get('/adesoes', async (c) => {
     allow(c, FEDERATION_READERS);
     const situacao = c.req.query('situacao');
-    if (situacao !== undefined && !['pendente', 'aprovada', 'recusada'].includes(situacao))
-      throw validationFailed({ path: 'situacao', message: 'deve ser pendente, aprovada ou recusada' });
-    return json({ adesoes: (await service.list(situacao as 'pendente' | undefined)).map(onboardingView) });
+    if (situacao !== undefined && !(ONBOARDING_STATUSES as readonly string[]).includes(situacao))
+      throw validationFailed({ path: 'situacao', message: `deve ser ${ONBOARDING_STATUSES.join(', ')}` });
+    return json({ adesoes: (await service.list(situacao as OnboardingStatus | undefined)).map(onboardingView) });
   });
 
   app.get('/adesoes/:id{[0-9]+}', async (c) => {
