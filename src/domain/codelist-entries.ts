@@ -36,10 +36,10 @@ export interface CodeListChange {
 export const ANEXO = { codigo: 179, nome: 'Anexo' } as const;
 
 /** How administrators and the API name each list (the admin API's path segment, the CLI's argument). */
-export const CODE_LIST_NAMES: Record<CodeListKind, { path: string; label: string; item: string }> = {
-  especie: { path: 'especies', label: 'espécies documentais', item: 'espécie documental' },
-  hipotese: { path: 'hipoteses', label: 'hipóteses legais', item: 'hipótese legal' },
-  motivo: { path: 'motivos', label: 'motivos de urgência', item: 'motivo de urgência' },
+export const CODE_LIST_NAMES: Record<CodeListKind, { path: string; label: string; item: string; the: 'a' | 'o'; of: 'da' | 'do' }> = {
+  especie: { path: 'especies', label: 'espécies documentais', item: 'espécie documental', the: 'a', of: 'da' },
+  hipotese: { path: 'hipoteses', label: 'hipóteses legais', item: 'hipótese legal', the: 'a', of: 'da' },
+  motivo: { path: 'motivos', label: 'motivos de urgência', item: 'motivo de urgência', the: 'o', of: 'do' },
 };
 
 export const kindOfPath = (path: string): CodeListKind | undefined => CODE_LIST_KINDS.find((k) => CODE_LIST_NAMES[k].path === path);

@@ -119,13 +119,13 @@ export function codeListService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'cod
     if (same)
       throw new EloError(
         'codelist_name_taken',
-        `A ${label(kind, same.codigo)} já se chama "${same.nome}". Nada foi alterado: um código não se remove depois de listado, então um segundo código com o mesmo nome ficaria para sempre; use o código ${same.codigo} ou escolha outro nome.`,
+        `O nome "${name}" já é ${CODE_LIST_NAMES[kind].of} ${label(kind, same.codigo)} ("${same.nome}"). Nada foi alterado: um código não se remove depois de listado, então um segundo código com o mesmo nome ficaria para sempre; use o código ${same.codigo} ou escolha outro nome.`,
         { lista: CODE_LIST_NAMES[kind].path, codigo: same.codigo },
       );
   }
 
   const lostRace = (kind: CodeListKind, codigo: number) =>
-    new EloError('concurrent_update', `A ${label(kind, codigo)} foi alterada por outra operação agora mesmo. Nada foi gravado; confira a lista e repita.`, {
+    new EloError('concurrent_update', `Outra operação gravou ${CODE_LIST_NAMES[kind].the} ${label(kind, codigo)} agora mesmo. Nada foi gravado por esta; confira a lista e repita.`, {
       lista: CODE_LIST_NAMES[kind].path,
       codigo,
     });
@@ -165,7 +165,7 @@ export function codeListService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'cod
       if (used)
         throw new EloError(
           'codelist_code_used',
-          `O código ${codigo} já é da ${label(kind, codigo)} "${used.nome}", e um código nunca é reutilizado (o SEI guarda mapeamentos por ele, spec §2.5, §2.6). Nada foi alterado; use outro código (o próximo livre é ${next}).`,
+          `O código ${codigo} já é ${CODE_LIST_NAMES[kind].of} ${CODE_LIST_NAMES[kind].item} "${used.nome}", e um código nunca é reutilizado (o SEI guarda mapeamentos por ele, spec §2.5, §2.6). Nada foi alterado; use outro código (o próximo livre é ${next}).`,
           { lista: CODE_LIST_NAMES[kind].path, codigo, proximo: next },
         );
       requireFreeName(snap.entries, kind, body.nome);

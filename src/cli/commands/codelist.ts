@@ -76,7 +76,7 @@ o maior já usado + 1. Motivos de urgência: só no fim da lista (o código é a
       return EXIT_USAGE;
     }
     const e = await service.add(kind, { nome: values.nome, motivo: values.motivo, ...(codigo !== undefined ? { codigo } : {}), ...(values.inativa ? { ativo: false } : {}) }, OPERATOR);
-    io.out(values.json ? JSON.stringify({ codigo: e.codigo, nome: e.nome, ativo: e.ativo }, null, 2) : `Incluída na lista de ${CODE_LIST_NAMES[kind].label}:\n${line(e)}`);
+    io.out(values.json ? JSON.stringify({ codigo: e.codigo, nome: e.nome, ativo: e.ativo }, null, 2) : `Incluído na lista de ${CODE_LIST_NAMES[kind].label}:\n${line(e)}`);
     return EXIT_OK;
   },
 );
@@ -101,7 +101,7 @@ pede as ativas e as inativas, spec §2.6). Uma espécie nunca fica inativa nem s
       OPERATOR,
     );
     const e = r.entry;
-    io.out(values.json ? JSON.stringify({ codigo: e.codigo, nome: e.nome, ativo: e.ativo, alterado: r.changed }, null, 2) : `${r.changed ? 'Alterada' : 'Já estava assim (nada gravado)'}:\n${line(e)}`);
+    io.out(values.json ? JSON.stringify({ codigo: e.codigo, nome: e.nome, ativo: e.ativo, alterado: r.changed }, null, 2) : `${r.changed ? 'Alterado' : 'Já estava assim (nada gravado)'}:\n${line(e)}`);
     return EXIT_OK;
   },
 );
