@@ -129,6 +129,22 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'exporta o mapeamento de um sistema em CSV',
     load: async () => (await import('./commands/mapping.ts')).runMappingExport,
   },
+  'codelist list': {
+    summary: 'lista uma lista de códigos (espécies, hipóteses legais, motivos de urgência)',
+    load: async () => (await import('./commands/codelist.ts')).runCodeListList,
+  },
+  'codelist add': {
+    summary: 'inclui uma entrada numa lista de códigos (um código nunca se reutiliza)',
+    load: async () => (await import('./commands/codelist.ts')).runCodeListAdd,
+  },
+  'codelist set': {
+    summary: 'renomeia uma espécie ou hipótese legal, ou ativa/inativa uma hipótese',
+    load: async () => (await import('./commands/codelist.ts')).runCodeListSet,
+  },
+  'codelist history': {
+    summary: 'mostra o histórico de mudanças de uma lista de códigos',
+    load: async () => (await import('./commands/codelist.ts')).runCodeListHistory,
+  },
   'token create': {
     summary: 'cria um token da API de administração (admin, participante ou monitor)',
     load: async () => (await import('./commands/token.ts')).runTokenCreate,

@@ -42,6 +42,10 @@ export const errorCatalogue = {
   participant_inactive: { status: 403, codigoErro: '9024' },
   registry_conflict: { status: 409, codigoErro: '9025' },
   already_registered: { status: 409, codigoErro: '9026' },
+  codelist_code_used: { status: 409, codigoErro: '9027' },
+  codelist_entry_kept: { status: 409, codigoErro: '9028' },
+  codelist_append_only: { status: 409, codigoErro: '9029' },
+  codelist_name_taken: { status: 409, codigoErro: '9030' },
   unavailable: { status: 503, codigoErro: '9998' },
   internal_error: { status: 500, codigoErro: '9999' },
 } as const satisfies Record<string, { status: number; codigoErro: string }>;

@@ -87,7 +87,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   const signingKey = await importRsaPrivateKeyPem(readFileSync(paths.signingKey, 'utf8'));
   const codeLists = loadCodeLists();
   // Large start bodies are analysed in a thread of their own (spec §1.5.9, 50 MB and more).
-  const analyser = startBodyWorker(codeLists);
+  const analyser = startBodyWorker();
   const blobs = fsBlobStore(paths.blobs);
   const log: Log = (entry) => process.stderr.write(`${JSON.stringify({ at: clock.now().toISOString(), ...entry })}\n`);
   // Several nodes on one PostgreSQL database wake each other's held long-polls (LISTEN/NOTIFY);
@@ -142,6 +142,16 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     // an onboarding approval signs the partner's CSR with the federation CA of the data folder
     certificateIssuer: { issueFromCsr: (systemId, csrPem, at) => caAdmin(config, store).issueFromCsr(systemId, csrPem, at) },
   });
+  try {
+    // the store's code lists are seeded from federation/codelists the first time (an empty
+    // store, such as a data folder from before the lists were editable), before any request
+    await services.codeLists.current();
+  } catch (e) {
+    await notifier?.close();
+    await analyser.close();
+    await store.close();
+    throw e;
+  }
   // Behind a TLS-terminating proxy the certificate and address come in headers, believed only
   // from trustedProxies (README "Atrás de um balanceador (nginx)").
   const peer = forwardedClient({

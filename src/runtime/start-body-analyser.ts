@@ -17,9 +17,17 @@ export interface StartBodyWorker {
  * The worker's heap is bounded: the shape bounds keep a legitimate analysis well under it, and
  * should anything still exhaust it, the worker dies alone, that request gets a 503, and the
  * next request starts a new worker.
+ *
+ * The code lists change while the hub runs (services/code-lists.ts): each body comes with the
+ * lists at their version, and the worker is sent them only when that version is not the one it
+ * holds (once after it starts, once after each change), so an espécie added a moment ago is valid
+ * in the next large start too. Messages reach the worker in order, so the lists always arrive
+ * before the bodies that need them.
  */
-export function startBodyWorker(codeLists: CodeListsData, opts: { maxHeapMb?: number } = {}): StartBodyWorker {
+export function startBodyWorker(opts: { maxHeapMb?: number } = {}): StartBodyWorker {
   let worker: Worker | null = null;
+  /** The version of the lists the current worker holds (-1: none yet). */
+  let sentVersion = -1;
   let nextId = 1;
   const pending = new Map<number, { resolve: (r: { raw: Uint8Array; analysis: StartBodyAnalysis }) => void; reject: (e: unknown) => void }>();
 
@@ -33,7 +41,6 @@ export function startBodyWorker(codeLists: CodeListsData, opts: { maxHeapMb?: nu
 
   function spawn(): Worker {
     const w = new Worker(new URL('./start-body-worker-entry.mjs', import.meta.url), {
-      workerData: { codeLists },
       resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 768 },
     });
     w.on('message', (m: { id?: number; analysis?: StartBodyAnalysis; raw?: Uint8Array }) => {
@@ -58,8 +65,11 @@ export function startBodyWorker(codeLists: CodeListsData, opts: { maxHeapMb?: nu
   // Started by the first large body (its start runs in the new thread, not on the event loop),
   // so that a hub that never sees one, such as a test hub, never pays for it.
   return {
-    analyse(raw: Uint8Array, kind: StartKind) {
-      worker ??= spawn();
+    analyse(raw: Uint8Array, kind: StartKind, lists: { version: number; data: CodeListsData }) {
+      if (!worker) {
+        worker = spawn();
+        sentVersion = -1;
+      }
       // Only a buffer of its own can be moved; a view into a larger one is copied first.
       const own = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength && raw.buffer instanceof ArrayBuffer ? raw : raw.slice();
       const id = nextId++;
@@ -67,7 +77,9 @@ export function startBodyWorker(codeLists: CodeListsData, opts: { maxHeapMb?: nu
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
         w.ref(); // an analysis under way keeps the process alive; an idle worker does not
-        w.postMessage({ id, raw: own, kind }, [own.buffer as ArrayBuffer]);
+        const codeLists = lists.version === sentVersion ? undefined : lists.data;
+        sentVersion = lists.version;
+        w.postMessage({ id, raw: own, kind, ...(codeLists ? { codeLists } : {}) }, [own.buffer as ArrayBuffer]);
       });
     },
     async close() {

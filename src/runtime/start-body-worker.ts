@@ -5,12 +5,13 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { CodeListsData } from '../domain/codelists.ts';
-import { analyseStartBody, type StartKind } from '../domain/tramita/index.ts';
-import { codeListsOf } from '../services/index.ts';
+import { analyseStartBody, type CodeLists, type StartKind } from '../domain/tramita/index.ts';
+import { codeListsOf } from '../services/code-lists.ts';
 
-const lists = codeListsOf((workerData as { codeLists: CodeListsData }).codeLists);
+/** The code lists, as of the last message that carried them (start-body-analyser.ts sends them when they change). */
+let lists: CodeLists = { especies: new Set(), hipotesesLegais: new Set(), motivosUrgencia: 0 };
 
 // An analysis of tens of MB leaves hundreds of MB of garbage (the decoded text, the parsed
 // value); V8 would keep it until the heap doubles again, so the next large body would add to
@@ -19,7 +20,8 @@ setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as () => void;
 const LARGE = 8 * 1_048_576;
 
-parentPort!.on('message', (m: { id: number; raw: Uint8Array; kind: StartKind }) => {
+parentPort!.on('message', (m: { id: number; raw: Uint8Array; kind: StartKind; codeLists?: CodeListsData }) => {
+  if (m.codeLists) lists = codeListsOf(m.codeLists);
   const analysis = analyseStartBody(m.raw, m.kind, lists);
   const large = m.raw.byteLength >= LARGE;
   parentPort!.postMessage({ id: m.id, analysis, raw: m.raw }, [m.raw.buffer as ArrayBuffer]);

@@ -78,6 +78,7 @@ export interface ServiceDeps {
   blobs: BlobStore;
   clock: Clock;
   ids: Ids;
+  /** The federation files' code lists: the seed of the store's lists the first time (services/code-lists.ts). */
   codeLists: CodeListsData;
   trust: TrustSource;
   hubSigner: Signer;

@@ -1,9 +1,8 @@
-import type { CodeListsData } from '../domain/codelists.ts';
 import type { Timers } from '../domain/clock.ts';
-import type { CodeLists } from '../domain/tramita/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import { admissionService } from './admission.ts';
 import { auditService } from './audit.ts';
+import { codeListService } from './code-lists.ts';
 import { certificateService } from './certificates.ts';
 import { directoryService } from './directory.ts';
 import { identityService } from './identity.ts';
@@ -27,12 +26,7 @@ import { receiptService } from './transfers/receipts.ts';
 import { startService } from './transfers/start.ts';
 import { uploadService } from './transfers/upload.ts';
 
-/** The code lists as validation reads them (also built in the runtime's analyser thread). */
-export const codeListsOf = (data: CodeListsData): CodeLists => ({
-  especies: new Set(data.especies.map((e) => e.codigo)),
-  hipotesesLegais: new Set(data.hipotesesLegais.map((h) => h.identificacao)),
-  motivosUrgencia: data.motivosUrgencia.length,
-});
+export { codeListsOf } from './code-lists.ts';
 
 /** Timers of the platform, when the composition root supplies none (web-standard setTimeout). */
 const platformTimers: Timers = {
@@ -54,7 +48,9 @@ export function createServices(serviceDeps: ServiceDeps) {
     tramites: notifyingTramites(serviceDeps.store.tramites, notifier),
   });
   const deps: ServiceDeps = { ...serviceDeps, store, notifier };
-  const lists = codeListsOf(deps.codeLists);
+  // the lists as they stand in the store at each use (seeded from deps.codeLists the first time)
+  const codeLists = codeListService(deps);
+  const lists = codeLists.snapshot;
   const structures = structureService(deps);
   const start = startService(deps, structures, lists);
   const query = queryService(deps);
@@ -67,7 +63,7 @@ export function createServices(serviceDeps: ServiceDeps) {
     structures,
     directory: directoryService(deps),
     audit: auditService(deps),
-    codeLists: deps.codeLists,
+    codeLists,
     /** Limits the HTTP layer applies before a service sees the body. */
     limits: { maxJsonBytes: deps.settings.maxJsonBytes, maxJsonWaiting: deps.settings.maxJsonWaiting ?? 2 },
     /** A fresh opaque id (request ids). */

@@ -4,6 +4,7 @@
  * transition, its history row and its audit event are written together or not at all.
  */
 import type { CodeListsData } from '../domain/codelists.ts';
+import type { CodeListChange, CodeListEntry, CodeListKind } from '../domain/codelist-entries.ts';
 import type {
   Participant,
   Repository,
@@ -467,6 +468,41 @@ export interface MappingStore {
   mappingHistory(systemId: string, codigo: string): Promise<{ mapped: UnitKey | null; at: string; actor: string }[]>;
 }
 
+/**
+ * The federation's code lists (domain/codelist-entries.ts). Nothing here removes an entry or a
+ * history row (the schema refuses it too): a código once stored stays, so it is never reused
+ * (spec §2.5, §2.6). Which change is allowed is the services' decision; the store applies it as a
+ * compare-and-set, with its history row and audit event, in one transaction.
+ */
+export interface CodeListStore {
+  /**
+   * The number of the last change (0: nothing stored yet). Cheap, so a process reads it at every
+   * use of the lists and sees at once a change another process (`elo codelist`, another node) made.
+   */
+  version(): Promise<number>;
+  /** Every entry, and the version they are at, read in one snapshot. */
+  entries(): Promise<{ version: number; entries: CodeListEntry[] }>;
+  /** Stores the first lists, a history row per entry and the audit event, only while no entry is stored (false: some were). */
+  seed(entries: readonly CodeListEntry[], change: CodeListChangeBy, audit: AuditEntry): Promise<boolean>;
+  /**
+   * Adds an entry (`before` null: only while its código was never stored) or changes one (only
+   * while it still reads `before`), with its history row and the audit event.
+   */
+  apply(
+    input: { kind: CodeListKind; codigo: number; before: CodeListChange['before']; after: CodeListChange['after'] } & CodeListChangeBy,
+    audit: AuditEntry,
+  ): Promise<{ ok: true; seq: number } | { ok: false; reason: 'conflict'; current: CodeListEntry | null }>;
+  /** Changes, newest first. */
+  history(filter: { kind?: CodeListKind; codigo?: number; limit: number }): Promise<CodeListChange[]>;
+}
+
+/** Who changed a code list, when and why (kept in its history). */
+export interface CodeListChangeBy {
+  at: string;
+  actor: string;
+  reason: string;
+}
+
 /** Mutual exclusion per key across every process sharing the store (several hub nodes). */
 export interface KeyLocks {
   /** Runs `fn` while no other holder of `key`, on any node, runs. */
@@ -481,6 +517,7 @@ export interface Store {
   retention: RetentionStore;
   onboarding: OnboardingStore;
   mappings: MappingStore;
+  codeLists: CodeListStore;
   /**
    * Locks held across the nodes sharing this store; absent when one process owns the store
    * (SQLite), where the services' in-process locks already exclude each other.

@@ -35,6 +35,10 @@ const POLICY: Record<string, readonly Who[]> = {
   'GET /admin/api/adesoes/:id{[0-9]+}': ['admin', 'monitor'],
   'POST /admin/api/adesoes/:id{[0-9]+}/aprovacao': ['admin'],
   'POST /admin/api/adesoes/:id{[0-9]+}/recusa': ['admin'],
+  'GET /admin/api/listas/:lista{(?:especies|hipoteses|motivos)}': ['admin', 'monitor', 'participante'],
+  'POST /admin/api/listas/:lista{(?:especies|hipoteses|motivos)}': ['admin'],
+  'PATCH /admin/api/listas/:lista{(?:especies|hipoteses|motivos)}/:codigo{[0-9]+}': ['admin'],
+  'GET /admin/api/listas/:lista{(?:especies|hipoteses|motivos)}/historico': ['admin', 'monitor', 'participante'],
   'GET /admin/api/openapi.json': ['admin', 'monitor', 'participante'],
 };
 
@@ -84,7 +88,9 @@ describe('administration API: who may do what', () => {
       .replace(':nre', '0000000000000999')
       .replace(':cnpj', cnpj)
       .replace(':acao{aprovacao|suspensao|reativacao|desligamento}', 'suspensao')
-      .replace(':id{[0-9]+}', '999999');
+      .replace(':id{[0-9]+}', '999999')
+      .replace(':lista{(?:especies|hipoteses|motivos)}', 'especies')
+      .replace(':codigo{[0-9]+}', '999999');
 
   const adminRoutes = () => t.hub.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/admin/api/'));
 

@@ -64,9 +64,9 @@ describe('large start bodies: one analysed at a time, two waiting, more refused 
   const held: { kind: StartKind; release: () => void }[] = [];
   const arrivals: (() => void)[] = [];
   const nextArrival = () => new Promise<void>((r) => arrivals.push(r));
-  const analyser: StartBodyAnalyser = (raw, kind) =>
+  const analyser: StartBodyAnalyser = (raw, kind, lists) =>
     new Promise((resolve) => {
-      held.push({ kind, release: () => resolve({ raw, analysis: analyseStartBody(raw, kind, codeListsOf(t.hub.services.codeLists)) }) });
+      held.push({ kind, release: () => resolve({ raw, analysis: analyseStartBody(raw, kind, codeListsOf(lists.data)) }) });
       arrivals.splice(0).forEach((r) => r());
     });
   beforeAll(async () => {

@@ -5,6 +5,7 @@
  * the bytes. Pure, so that the runtime can run it off the event loop (a 50 MB body costs some
  * seconds of CPU) and hand back only the small result the start needs.
  */
+import type { CodeListsData } from '../codelists.ts';
 import { packPlan, planComponents, type ComponentPlan, type PackedPlan } from '../component-plan.ts';
 import { memberSpans, type Span } from '../json-members.ts';
 import type { DocumentoOutline, ProcessoOutline } from '../nre-rules.ts';
@@ -68,8 +69,16 @@ export type StartBodyAnalysis =
       conflicts?: ComponentPlan['conflicts'];
     };
 
-/** Analyses a start body in the runtime's choice of thread; the port the start service uses. */
-export type StartBodyAnalyser = (raw: Uint8Array, kind: StartKind) => Promise<{ raw: Uint8Array; analysis: StartBodyAnalysis }>;
+/**
+ * Analyses a start body in the runtime's choice of thread; the port the start service uses. The
+ * code lists come with each body, at their version: a thread that holds that version already
+ * need not receive them again (the lists change at runtime: services/code-lists.ts).
+ */
+export type StartBodyAnalyser = (
+  raw: Uint8Array,
+  kind: StartKind,
+  lists: { version: number; data: CodeListsData },
+) => Promise<{ raw: Uint8Array; analysis: StartBodyAnalysis }>;
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 

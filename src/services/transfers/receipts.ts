@@ -2,7 +2,8 @@ import { clip } from '../../domain/bounded-text.ts';
 import { EloError, isEloError } from '../../domain/errors.ts';
 import { documentsToRegister } from '../../domain/nre-rules.ts';
 import { Situacao } from '../../domain/situacao.ts';
-import { validationFailed, type CodeLists } from '../../domain/tramita/index.ts';
+import { validationFailed } from '../../domain/tramita/index.ts';
+import type { CodeListsSnapshot } from '../code-lists.ts';
 import { startBodyAnalysis } from './analyse.ts';
 import { storedProcessoOutline } from './stored-package.ts';
 import type { Caller } from '../../domain/identity.ts';
@@ -18,7 +19,7 @@ import { naSituacao, workflowDecisions } from './workflow.ts';
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 /** Send receipt (spec §2.13, §7.3) and completion receipt (spec §2.20, §2.21, §7.1, §7.2). */
-export function receiptService(deps: ServiceDeps, lists: CodeLists) {
+export function receiptService(deps: ServiceDeps, lists: () => Promise<CodeListsSnapshot>) {
   const { tramites } = deps.store;
   const analyse = startBodyAnalysis(deps, lists);
   const { wf, rule } = workflowDecisions(deps);

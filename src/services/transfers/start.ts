@@ -4,7 +4,8 @@ import { participantLabel, participantStatusLabel, participantTransfers } from '
 import type { Caller } from '../../domain/identity.ts';
 import { checkNreRules, type ProcessoOutline } from '../../domain/nre-rules.ts';
 import { unitLabel, type UnitKey } from '../../domain/registry.ts';
-import type { CodeLists, UnidadeRef } from '../../domain/tramita/index.ts';
+import type { UnidadeRef } from '../../domain/tramita/index.ts';
+import type { CodeListsSnapshot } from '../code-lists.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { NewTramite } from '../../store/index.ts';
 import type { ServiceDeps } from '../deps.ts';
@@ -50,7 +51,7 @@ export const openTramiteError = (o: { idt: number; situacao: number; nre: string
 export const nreNotFound = (nre: string) => new EloError('not_found', `NRE ${nre} não encontrado. Confira o NRE do processo.`, { nre });
 
 /** Start of trâmites: of a process (spec §2.8) and of a documento avulso (spec §2.9). */
-export function startService(deps: ServiceDeps, structures: StructureService, lists: CodeLists) {
+export function startService(deps: ServiceDeps, structures: StructureService, lists: () => Promise<CodeListsSnapshot>) {
   const { registry, tramites } = deps.store;
   const locks = blobLocks(deps.blobs, deps.store.locks);
   const capacity = capacityService(deps);

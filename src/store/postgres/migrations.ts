@@ -206,4 +206,29 @@ export const migrations: readonly string[] = [
   CREATE TRIGGER directory_version_r AFTER INSERT OR UPDATE OR DELETE ON repositories FOR EACH STATEMENT EXECUTE FUNCTION elo_directory_changed();
   CREATE TRIGGER directory_version_p AFTER UPDATE ON participants FOR EACH STATEMENT EXECUTE FUNCTION elo_directory_changed();
   `,
+  /* 10: the federation's code lists, editable with history; codes are never removed nor reused (SQLite 18) */ `
+  CREATE TABLE code_list_entries (
+    kind ${T} NOT NULL, codigo BIGINT NOT NULL, nome ${T} NOT NULL, ativo BOOLEAN NOT NULL,
+    PRIMARY KEY (kind, codigo)
+  );
+  CREATE TABLE code_list_changes (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, kind ${T} NOT NULL, codigo BIGINT NOT NULL, at ${T} NOT NULL,
+    actor ${T} NOT NULL, reason ${T} NOT NULL, before_json ${T}, after_json ${T} NOT NULL
+  );
+  CREATE INDEX code_list_changes_entry ON code_list_changes(kind, codigo, seq);
+  -- spec §2.5: SEI deletes its mappings of a code that disappears; a code, once listed, stays
+  CREATE FUNCTION elo_code_lists_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'Elo: %', TG_ARGV[0]; END
+  $$;
+  CREATE TRIGGER code_list_entries_kept BEFORE DELETE ON code_list_entries
+    FOR EACH ROW EXECUTE FUNCTION elo_code_lists_kept('code list entries are never removed (spec 2.5)');
+  CREATE TRIGGER code_list_entries_truncate_kept BEFORE TRUNCATE ON code_list_entries
+    FOR EACH STATEMENT EXECUTE FUNCTION elo_code_lists_kept('code list entries are never removed (spec 2.5)');
+  CREATE TRIGGER code_list_entries_code_kept BEFORE UPDATE OF kind, codigo ON code_list_entries
+    FOR EACH ROW EXECUTE FUNCTION elo_code_lists_kept('a code list entry keeps its code (spec 2.5)');
+  CREATE TRIGGER code_list_changes_kept BEFORE UPDATE OR DELETE ON code_list_changes
+    FOR EACH ROW EXECUTE FUNCTION elo_code_lists_kept('code list history is append-only');
+  CREATE TRIGGER code_list_changes_truncate_kept BEFORE TRUNCATE ON code_list_changes
+    FOR EACH STATEMENT EXECUTE FUNCTION elo_code_lists_kept('code list history is append-only');
+  `,
 ];

@@ -5,6 +5,7 @@ import { sqliteTramites } from './tramites-sqlite.ts';
 import { sqliteRetention } from './retention-sqlite.ts';
 import { sqliteOnboarding } from './onboarding-sqlite.ts';
 import { sqliteMappings } from './mappings-sqlite.ts';
+import { sqliteCodeLists } from './codelists-sqlite.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
 import type { AuditEntry } from '../index.ts';
@@ -41,6 +42,7 @@ export function openSqliteStore(file: string): Store & { db: Db } {
     retention: sqliteRetention(db),
     onboarding: sqliteOnboarding(db),
     mappings: sqliteMappings(db),
+    codeLists: sqliteCodeLists(db),
     audit: {
       async append(a, at) {
         audited(at, a);

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ADMIN_ROLES, type AdminRole } from '../../../domain/admin-roles.ts';
 import { participantInputSchema } from '../../../domain/participant.ts';
 import { systemInputSchema } from '../../../services/systems.ts';
+import { codeListAddSchema, codeListChangeSchema } from '../../../services/code-lists.ts';
+import { LISTA } from './code-lists.ts';
 import { ADMIN, FEDERATION_READERS, READERS } from './roles.ts';
 
 /** Bodies of the administration API that are not a registry record of their own. */
@@ -15,10 +17,12 @@ export const adminBodies = {
   sistema: systemInputSchema,
   convite: z.object({ validadeDias: z.number().min(1).max(90).optional(), nota: z.string().max(300).optional() }),
   reatribuicao: z.object({ sistema: z.string().min(1), motivo: z.string().max(500).optional() }),
+  entradaDeLista: codeListAddSchema,
+  alteracaoDeLista: codeListChangeSchema,
 } as const;
 
 interface Operation {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** As the router declares it (Hono syntax). */
   route: string;
   summary: string;
@@ -67,6 +71,22 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   { method: 'GET', route: '/adesoes/:id{[0-9]+}', summary: 'Um pedido de adesão', roles: FEDERATION_READERS },
   { method: 'POST', route: '/adesoes/:id{[0-9]+}/aprovacao', summary: 'Aprova um pedido de adesão', roles: ADMIN, body: adminBodies.motivoOpcional },
   { method: 'POST', route: '/adesoes/:id{[0-9]+}/recusa', summary: 'Recusa um pedido de adesão', roles: ADMIN, body: adminBodies.motivo },
+  { method: 'GET', route: `/listas/${LISTA}`, summary: 'Uma lista de códigos: espécies documentais, hipóteses legais ou motivos de urgência', roles: READERS },
+  {
+    method: 'POST',
+    route: `/listas/${LISTA}`,
+    summary: 'Inclui uma entrada na lista (um código nunca se reutiliza; motivos só no fim)',
+    roles: ADMIN,
+    body: adminBodies.entradaDeLista,
+  },
+  {
+    method: 'PATCH',
+    route: `/listas/${LISTA}/:codigo{[0-9]+}`,
+    summary: 'Renomeia uma espécie ou hipótese, ou muda a situação de uma hipótese (nada se remove; 179 "Anexo" fica)',
+    roles: ADMIN,
+    body: adminBodies.alteracaoDeLista,
+  },
+  { method: 'GET', route: `/listas/${LISTA}/historico`, summary: 'Histórico de uma lista (?codigo=, ?limite=), do mais recente', roles: READERS },
   { method: 'GET', route: '/openapi.json', summary: 'Este documento', roles: READERS },
 ];
 
@@ -75,7 +95,8 @@ function openApiPath(route: string) {
   const parameters: { name: string; in: 'path'; required: true; schema: Record<string, unknown> }[] = [];
   const path = route.replace(/:([a-zA-Z]+)(\{([^}]*)\})?/g, (_m, name: string, _p, pattern?: string) => {
     const schema: Record<string, unknown> = { type: 'string' };
-    if (pattern && /^[a-z|]+$/.test(pattern)) schema.enum = pattern.split('|');
+    // `a|b` or `(?:a|b)` (grouped, so the router anchors every alternative): an enum
+    if (pattern && /^(?:[a-z|]+|\(\?:[a-z|]+\))$/.test(pattern)) schema.enum = pattern.replace(/^\(\?:|\)$/g, '').split('|');
     else if (pattern) schema.pattern = `^${pattern}$`;
     parameters.push({ name, in: 'path', required: true, schema });
     return `{${name}}`;
