@@ -127,4 +127,17 @@ describe.each([testStoreKind()])('%s directory search', (kind) => {
     expect(await names({ nome: 'saneamento' })).toEqual(['4']);
     expect(await names({ nome: 'ouvidoria' })).toEqual(['7']);
   });
+
+  it.runIf(kind === 'sqlite')('merges the search index into one segment after a bulk import, and still finds every unit', async () => {
+    const at = '2026-03-01T00:00:00.000Z';
+    const bulk = Array.from({ length: 10_000 }, (_, i) => unit(String(10_000 + i), `Escola Municipal Número ${i}`, `EMN${i}`, '3'));
+    const r = await store.registry.applyStructureImport(
+      { repositoryId: 7, repositoryName: null, participantId: 'p1', expectedVersion: 1, effectiveAt: at, at, actor: 't', fileSha256: 'z', created: bulk.length, updated: 0, deactivated: 0, upserts: bulk, deactivate: [] },
+      { kind: 't', actor: 't' },
+    );
+    expect(r.ok).toBe(true);
+    expect(await store.sql('SELECT count(DISTINCT segid) AS n FROM structures_busca_idx')).toEqual([{ n: 1 }]);
+    expect(await names({ nome: 'numero 9999' })).toEqual(['19999']);
+    expect(await names({ sigla: 'emn4321' })).toEqual(['14321']);
+  });
 });
