@@ -6,6 +6,8 @@ import { postgresRegistry } from './registry-postgres.ts';
 import { postgresRetention } from './retention-postgres.ts';
 import { postgresOnboarding } from './onboarding-postgres.ts';
 import { postgresMappings } from './mappings-postgres.ts';
+import { postgresCodeMappings } from './code-mappings-postgres.ts';
+import { postgresCapabilities } from './capabilities-postgres.ts';
 import { postgresTramites } from './tramites-postgres.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
@@ -44,6 +46,8 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
     retention: postgresRetention(pool),
     onboarding: postgresOnboarding(pool),
     mappings: postgresMappings(pool),
+    codeMappings: postgresCodeMappings(pool),
+    capabilities: postgresCapabilities(pool),
     audit: {
       async append(a, at) {
         await appendAudit(pool, at, a);

@@ -5,6 +5,8 @@ import { sqliteTramites } from './tramites-sqlite.ts';
 import { sqliteRetention } from './retention-sqlite.ts';
 import { sqliteOnboarding } from './onboarding-sqlite.ts';
 import { sqliteMappings } from './mappings-sqlite.ts';
+import { sqliteCodeMappings } from './code-mappings-sqlite.ts';
+import { sqliteCapabilities } from './capabilities-sqlite.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
 import type { AuditEntry } from '../index.ts';
@@ -41,6 +43,8 @@ export function openSqliteStore(file: string): Store & { db: Db } {
     retention: sqliteRetention(db),
     onboarding: sqliteOnboarding(db),
     mappings: sqliteMappings(db),
+    codeMappings: sqliteCodeMappings(db),
+    capabilities: sqliteCapabilities(db),
     audit: {
       async append(a, at) {
         audited(at, a);
