@@ -29,7 +29,7 @@ export function nativeFace(deps: AppDeps, gate: LargeBodyGate): Hono<AppEnv> {
   app.post('/preflight', async (c) => {
     const { raw, done } = await readStartBody(c, { limit: deps.services.limits.maxJsonBytes, smallBytes: INLINE_START_BODY_BYTES, gate });
     try {
-      const { problems } = await deps.services.start.preflight({ caller: c.get('caller'), rawBody: raw });
+      const { problems } = await deps.services.preflight.check({ caller: c.get('caller'), rawBody: raw });
       return json({ aceitaria: problems.length === 0, problemas: problems });
     } finally {
       done();
