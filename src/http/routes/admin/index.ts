@@ -8,6 +8,8 @@ import { ADMIN, allow, FEDERATION_READERS, READERS } from './roles.ts';
 import { registerAdminParticipants } from './participants.ts';
 import { registerAdminSystems } from './systems.ts';
 import { registerAdminOnboarding } from './onboarding.ts';
+import { registerAdminCapabilities } from './capabilities.ts';
+import { registerAdminCodeMappings } from './code-mappings.ts';
 
 /**
  * Administration face (`/admin/api/…`, bearer token, role admin; ARCHITECTURE "Faces"). The
@@ -64,6 +66,8 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
   registerAdminParticipants(app, deps);
   registerAdminSystems(app, deps);
   registerAdminOnboarding(app, deps);
+  registerAdminCapabilities(app, deps);
+  registerAdminCodeMappings(app, deps);
   // generated from the same zod schemas the services validate with
   const document = adminOpenApi();
   app.get('/openapi.json', (c) => {

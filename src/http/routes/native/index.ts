@@ -6,6 +6,7 @@ import type { AppDeps, AppEnv } from '../../env.ts';
 import type { LargeBodyGate } from '../../large-body-gate.ts';
 import { systemAdmission } from '../../middleware/system-admission.ts';
 import { json } from '../../wire.ts';
+import { registerNativeCapabilities } from './capabilities.ts';
 
 /**
  * The native face (`/api/v1`, ARCHITECTURE "Faces"): Elo's own operations for systems, with the
@@ -35,5 +36,6 @@ export function nativeFace(deps: AppDeps, gate: LargeBodyGate): Hono<AppEnv> {
       done();
     }
   });
+  registerNativeCapabilities(app, deps);
   return app;
 }
