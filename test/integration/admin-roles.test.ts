@@ -38,12 +38,12 @@ const POLICY: Record<string, readonly Who[]> = {
   'GET /admin/api/openapi.json': ['admin', 'monitor', 'participante'],
   'GET /admin/api/sistemas/:id/capacidades': ['admin', 'monitor', 'participante'],
   'PUT /admin/api/sistemas/:id/capacidades': ['admin', 'participante'],
-  'GET /admin/api/sistemas/:id/mapeamentos/:lista{especies|hipoteses}': ['admin', 'monitor', 'participante'],
-  'POST /admin/api/sistemas/:id/mapeamentos/:lista{especies|hipoteses}': ['admin', 'participante'],
-  'GET /admin/api/sistemas/:id/mapeamentos/:lista{especies|hipoteses}/sugestoes': ['admin', 'monitor', 'participante'],
-  'GET /admin/api/sistemas/:id/mapeamentos/:lista{especies|hipoteses}/cobertura': ['admin', 'monitor', 'participante'],
-  'PUT /admin/api/sistemas/:id/mapeamentos/:lista{especies|hipoteses}/codigos/:codigo': ['admin', 'participante'],
-  'GET /admin/api/sistemas/:id/mapeamentos/:lista{especies|hipoteses}/codigos/:codigo/historico': ['admin', 'monitor', 'participante'],
+  'GET /admin/api/sistemas/:id/mapeamentos/:lista': ['admin', 'monitor', 'participante'],
+  'POST /admin/api/sistemas/:id/mapeamentos/:lista': ['admin', 'participante'],
+  'GET /admin/api/sistemas/:id/mapeamentos/:lista/sugestoes': ['admin', 'monitor', 'participante'],
+  'GET /admin/api/sistemas/:id/mapeamentos/:lista/cobertura': ['admin', 'monitor', 'participante'],
+  'PUT /admin/api/sistemas/:id/mapeamentos/:lista/codigos/:codigo': ['admin', 'participante'],
+  'GET /admin/api/sistemas/:id/mapeamentos/:lista/codigos/:codigo/historico': ['admin', 'monitor', 'participante'],
 };
 
 const MUNICIPIO = '11111111000191';
@@ -94,7 +94,7 @@ describe('administration API: who may do what', () => {
       .replace(':acao{aprovacao|suspensao|reativacao|desligamento}', 'suspensao')
       .replace(':id{[0-9]+}', '999999')
       .replace(':id', 'sei-municipio')
-      .replace(':lista{especies|hipoteses}', 'especies')
+      .replace(':lista', 'especies')
       .replace(':codigo', '10');
 
   const adminRoutes = () => t.hub.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/admin/api/'));

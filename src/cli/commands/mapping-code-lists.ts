@@ -19,11 +19,11 @@ const service = (store: Store) => codeListMappingService({ store, clock: { now: 
 export const LISTA_HELP = `--lista unidades (padrão), especies (tipos de documento do sistema → espécies documentais) ou
 hipoteses (hipóteses de restrição do sistema → hipóteses legais).`;
 
-/** The list named by `--lista`, or null for units; a string: why not. */
-export function codeListOption(v: unknown): CodeListName | null | string {
-  if (v === undefined || v === 'unidades') return null;
-  if (v === 'especies' || v === 'hipoteses') return v;
-  return `--lista "${String(v)}" não existe: use unidades, especies ou hipoteses.`;
+/** The list named by `--lista` (null: units), or why it is not one. */
+export function codeListOption(v: unknown): { lista: CodeListName | null } | { error: string } {
+  if (v === undefined || v === 'unidades') return { lista: null };
+  if (v === 'especies' || v === 'hipoteses') return { lista: v };
+  return { error: `--lista "${String(v)}" não existe: use unidades, especies ou hipoteses.` };
 }
 
 export const codeListCommands = {

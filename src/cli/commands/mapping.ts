@@ -15,11 +15,12 @@ const service = (store: Store) => unitMappingService({ store, clock: { now: () =
 const byList =
   (verb: keyof typeof codeListCommands, units: (ctx: DataDirContext) => Promise<number>) =>
   async (ctx: DataDirContext): Promise<number> => {
-    const lista = codeListOption(ctx.values.lista);
-    if (typeof lista === 'string') {
-      ctx.io.err(lista);
+    const option = codeListOption(ctx.values.lista);
+    if ('error' in option) {
+      ctx.io.err(option.error);
       return EXIT_USAGE;
     }
+    const { lista } = option;
     if (!lista) return units(ctx);
     if (!ctx.values.sistema || (verb === 'import' && ctx.positionals.length !== 1)) {
       ctx.io.err(verb === 'import' ? 'Informe o arquivo e --sistema ID.' : 'Informe --sistema ID.');

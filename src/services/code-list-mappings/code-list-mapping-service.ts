@@ -108,7 +108,8 @@ export function codeListMappingService(deps: Pick<ServiceDeps, 'store' | 'clock'
         .map((c) => ({
           codigo: c,
           sugestoes: free
-            .map((f) => ({ f, score: similarity(c.nome, f.nome) }))
+            // hipóteses carry their legal basis in parentheses, which the system's own names rarely repeat
+            .map((f) => ({ f, score: Math.max(similarity(c.nome, f.nome), similarity(c.nome, f.nome.replace(/\([^)]*\)/g, ' '))) }))
             .filter((x) => x.score >= MIN_SCORE)
             .sort((a, b) => b.score - a.score || a.f.codigo - b.f.codigo)
             .slice(0, 3)

@@ -10,7 +10,8 @@ import { allow, READERS } from './roles.ts';
 /** A system's file of codes is small (at most 10 000 lines): 2 MB is plenty. */
 const MAX_CODE_LIST_BYTES = 2 * 1_048_576;
 
-export const LISTA = ':lista{especies|hipoteses}';
+/** `especies` or `hipoteses`, checked by the handler (a `{especies|hipoteses}` pattern here sent `especies/cobertura` to the list route). */
+export const LISTA = ':lista';
 
 /**
  * A system's code lists mapped to espécies and hipóteses legais (README "Mapeamento de espécies e
