@@ -67,12 +67,12 @@ export function recipientProblems(outline: ProcessoOutline, f: RecipientFacts): 
             ([k, w]) =>
               new EloError(
                 code,
-                `A ${what} ${k}${list.names.has(k) ? ` (${list.names.get(k)})` : ''}, usada em ${places(w)}, não está mapeada para nenhum ${local} de ${to}: ele recusaria o processo. Peça à administração do órgão de destino que mapeie a ${what} ${k} ("elo mapping set --lista ${code === 'especie_unmapped' ? 'especies' : 'hipoteses'}") ou use outra.`,
+                `A ${what} ${k}${list.names.has(k) ? ` (${list.names.get(k)})` : ''}, usada em ${places(w)}, não está mapeada para ${local} do sistema destinatário "${f.recipient}": ele recusaria o processo. Peça à administração do órgão de destino que mapeie a ${what} ${k} ("elo mapping set --lista ${code === 'especie_unmapped' ? 'especies' : 'hipoteses'}") ou use outra.`,
                 { [code === 'especie_unmapped' ? 'especie' : 'hipoteseLegal']: k, sistema: f.recipient },
               ),
           );
-  out.push(...capped(unmapped(f.especies, especies, 'especie_unmapped', 'espécie documental', 'tipo de documento')));
-  out.push(...capped(unmapped(f.hipoteses, hipoteses, 'hipotese_unmapped', 'hipótese legal', 'hipótese de restrição')));
+  out.push(...capped(unmapped(f.especies, especies, 'especie_unmapped', 'espécie documental', 'nenhum tipo de documento')));
+  out.push(...capped(unmapped(f.hipoteses, hipoteses, 'hipotese_unmapped', 'hipótese legal', 'nenhuma hipótese de restrição')));
 
   if (f.caps.mimeTypesAceitos) {
     const refused = new Map<string, Where[]>();
