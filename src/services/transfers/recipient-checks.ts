@@ -67,7 +67,7 @@ export function recipientProblems(outline: ProcessoOutline, f: RecipientFacts): 
             ([k, w]) =>
               new EloError(
                 code,
-                `A ${what} ${k}${list.names.has(k) ? ` (${list.names.get(k)})` : ''}, usada em ${places(w)}, não está mapeada para ${local} do sistema destinatário "${f.recipient}": ele recusaria o processo. Peça à administração do órgão de destino que mapeie a ${what} ${k} ("elo mapping set --lista ${code === 'especie_unmapped' ? 'especies' : 'hipoteses'}") ou use outra.`,
+                `A ${what} ${k}${list.names.has(k) ? ` (${list.names.get(k)})` : ''}, usada em ${places(w)}, não está mapeada para ${local} do sistema destinatário "${f.recipient}": ele pode recusar o processo (um SEI recusa quando não tem tipo padrão para o que não mapeou). Peça à administração do órgão de destino que mapeie a ${what} ${k} ("elo mapping set --lista ${code === 'especie_unmapped' ? 'especies' : 'hipoteses'}") ou use outra.`,
                 { [code === 'especie_unmapped' ? 'especie' : 'hipoteseLegal']: k, sistema: f.recipient },
               ),
           );
