@@ -28,19 +28,27 @@ export const NOT_DECLARED: Capabilities = { mimeTypesAceitos: null, tamanhoMaxim
 
 /** spec §3.3/§8.1: a mimeType has at most 100 characters. */
 const mimeType = z
-  .string()
+  .string({ error: 'cada tipo deve ser um texto' })
   .trim()
   .toLowerCase()
   .min(1, 'tipo em branco')
   .max(100, 'mimeType com mais de 100 caracteres (spec §8.1)')
   .regex(/^(outro|[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*)$/, 'use tipo/subtipo, p. ex. application/pdf, ou outro');
 
+export const CAPABILITY_FIELDS = ['mimeTypesAceitos', 'tamanhoMaximoEmBytes', 'envioParcial'] as const;
+
 /** A declaration as a system or administrator sends it; a field left out (or null) is not declared. */
 export const capabilitiesInputSchema = z
   .object({
-    mimeTypesAceitos: z.array(mimeType).max(500, 'no máximo 500 tipos').nullable().optional(),
-    tamanhoMaximoEmBytes: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable().optional(),
-    envioParcial: z.boolean().nullable().optional(),
+    mimeTypesAceitos: z.array(mimeType, { error: 'deve ser uma lista de tipos, p. ex. ["application/pdf"]' }).max(500, 'no máximo 500 tipos').nullable().optional(),
+    tamanhoMaximoEmBytes: z
+      .number({ error: 'deve ser um número de bytes' })
+      .int('deve ser um número inteiro de bytes')
+      .positive('deve ser maior que zero')
+      .max(Number.MAX_SAFE_INTEGER, 'grande demais')
+      .nullable()
+      .optional(),
+    envioParcial: z.boolean({ error: 'deve ser true ou false' }).nullable().optional(),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { capabilitiesInputSchema, NOT_DECLARED, toCapabilities, type Capabilities, type DeclaredCapabilities } from '../domain/capabilities.ts';
+import { CAPABILITY_FIELDS, capabilitiesInputSchema, NOT_DECLARED, toCapabilities, type Capabilities, type DeclaredCapabilities } from '../domain/capabilities.ts';
 import { validationFailed } from '../domain/tramita/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import { systemInScope } from './system-scope.ts';
@@ -38,7 +38,14 @@ export function capabilityService(deps: Pick<ServiceDeps, 'store' | 'clock'>) {
     async declare(systemId: string, input: unknown, by: { source: 'sistema' | 'administracao'; actor: string; onlyFor?: string | null }): Promise<CapabilitiesView> {
       await systemInScope(registry, systemId, by.onlyFor);
       const parsed = capabilitiesInputSchema.safeParse(input);
-      if (!parsed.success) throw validationFailed(parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'corpo', message: i.message })));
+      if (!parsed.success)
+        throw validationFailed(
+          parsed.error.issues.map((i) =>
+            i.code === 'unrecognized_keys'
+              ? { path: i.keys.join(', '), message: `não é campo de capacidades (os campos são ${CAPABILITY_FIELDS.join(', ')})` }
+              : { path: i.path.join('.') || 'corpo', message: i.message },
+          ),
+        );
       const declared: DeclaredCapabilities = { systemId, ...toCapabilities(parsed.data), declaradoPor: by.source, at: deps.clock.now().toISOString(), actor: by.actor };
       await capabilities.setCapabilities(declared, {
         kind: 'sistema.capacidades',

@@ -61,8 +61,8 @@ describe('capabilities of systems', () => {
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ codigoErro: '0001' });
     expect(r.text).toContain('mimeTypesAceitos.0 use tipo/subtipo');
-    expect(r.text).toContain('tamanhoMaximoEmBytes');
-    expect(r.text).toContain('extensoes');
+    expect(r.text).toContain('tamanhoMaximoEmBytes deve ser maior que zero');
+    expect(r.text).toContain('extensoes não é campo de capacidades');
     expect(t.snapshot()).toEqual(before);
   });
 

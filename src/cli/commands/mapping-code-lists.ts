@@ -77,7 +77,7 @@ export const codeListCommands = {
   async history({ values, io, store }: DataDirContext, lista: CodeListName): Promise<number> {
     const h = await service(store).history(values.sistema, lista, values.codigo);
     if (values.json) io.out(JSON.stringify(h, null, 2));
-    else for (const x of h) io.out(`${x.at}  ${x.actor}  ${x.mapped === null ? 'sem mapeamento' : x.mapped}`);
+    else for (const x of h) io.out(`${x.at}  ${x.actor}  ${x.mapped === null ? 'sem mapeamento' : `mapeado para ${x.mapped}`}`);
     return EXIT_OK;
   },
 };

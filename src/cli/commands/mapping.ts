@@ -160,7 +160,7 @@ ${LISTA_HELP}`,
     return byList('history', async () => {
       const h = await service(store).history(values.sistema, values.codigo);
       if (values.json) io.out(JSON.stringify(h, null, 2));
-      else for (const x of h) io.out(`${x.at}  ${x.actor}  ${x.mapped ? unitLabel(x.mapped) : 'sem mapeamento'}`);
+      else for (const x of h) io.out(`${x.at}  ${x.actor}  ${x.mapped ? `mapeada para ${unitLabel(x.mapped)}` : 'sem mapeamento'}`);
       return EXIT_OK;
     })(ctx);
   },
