@@ -22,5 +22,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Files share each worker's module cache instead of importing (and transforming) Elo's whole
+    // source tree once per file: the suite ran in 157 s instead of 246 s. Tests hold no global
+    // state between files (each starts its own hub, store and folders; process-wide settings such
+    // as the umask are restored where a test changes them).
+    isolate: false,
   },
 });

@@ -85,6 +85,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'lista os sistemas, seus participantes e estruturas',
     load: async () => (await import('./commands/system.ts')).runSystemList,
   },
+  'system capabilities': {
+    summary: 'mostra ou define o que um sistema aceita (tipos, tamanho, envio parcial): só para a pré-verificação',
+    load: async () => (await import('./commands/system-capabilities.ts')).runSystemCapabilities,
+  },
   'structures import': {
     summary: 'importa a árvore de unidades de um participante (CSV ou JSON)',
     load: async () => (await import('./commands/structures.ts')).runStructuresImport,
@@ -110,15 +114,15 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     load: async () => (await import('./commands/onboarding.ts')).runOnboardingRefuse,
   },
   'mapping import': {
-    summary: 'importa a lista de unidades de um sistema (para mapeamento)',
+    summary: 'importa as unidades de um sistema (ou, com --lista, seus tipos de documento ou hipóteses) para mapeamento',
     load: async () => (await import('./commands/mapping.ts')).runMappingImport,
   },
   'mapping suggest': {
-    summary: 'sugere estruturas para as unidades de um sistema ainda sem mapeamento',
+    summary: 'sugere estruturas (ou espécies e hipóteses legais) para o que um sistema ainda não mapeou',
     load: async () => (await import('./commands/mapping.ts')).runMappingSuggest,
   },
   'mapping set': {
-    summary: 'confirma (ou remove) o mapeamento de uma unidade de um sistema',
+    summary: 'confirma (ou remove) o mapeamento de uma unidade ou código de um sistema',
     load: async () => (await import('./commands/mapping.ts')).runMappingSet,
   },
   'mapping coverage': {
@@ -144,6 +148,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
   'codelist history': {
     summary: 'mostra o histórico de mudanças de uma lista de códigos',
     load: async () => (await import('./commands/codelist.ts')).runCodeListHistory,
+  },
+  'mapping history': {
+    summary: 'mostra o histórico do mapeamento de uma unidade ou código de um sistema',
+    load: async () => (await import('./commands/mapping.ts')).runMappingHistory,
   },
   'token create': {
     summary: 'cria um token da API de administração (admin, participante ou monitor)',

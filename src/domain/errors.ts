@@ -46,6 +46,12 @@ export const errorCatalogue = {
   codelist_entry_kept: { status: 409, codigoErro: '9028' },
   codelist_append_only: { status: 409, codigoErro: '9029' },
   codelist_name_taken: { status: 409, codigoErro: '9030' },
+  // Preflight only (README "Pré-verificação"): what the recipient system declared or mapped; never refused at start
+  especie_unmapped: { status: 400, codigoErro: '9032' },
+  hipotese_unmapped: { status: 400, codigoErro: '9033' },
+  mime_type_not_accepted: { status: 400, codigoErro: '9034' },
+  component_above_recipient_limit: { status: 400, codigoErro: '9035' },
+  envio_parcial_unsupported: { status: 400, codigoErro: '9036' },
   unavailable: { status: 503, codigoErro: '9998' },
   internal_error: { status: 500, codigoErro: '9999' },
 } as const satisfies Record<string, { status: number; codigoErro: string }>;

@@ -6,12 +6,17 @@ export interface DocumentoOutline {
   especie: { codigo: number };
   retirado: boolean;
   protocoloDoProcessoAnexado?: string;
-  componentesDigitais: { ordem: number; hash: { conteudo: string }; tamanhoEmBytes: number }[];
+  /** Read by preflight only (the recipient's hipótese mappings). */
+  hipoteseLegal?: { identificacao: number };
+  /** `mimeType` and `dadosComplementaresDoTipoDeArquivo`: read by preflight only (the recipient's declared types). */
+  componentesDigitais: { ordem: number; hash: { conteudo: string }; tamanhoEmBytes: number; mimeType?: string; dadosComplementaresDoTipoDeArquivo?: string }[];
 }
 
 /** What the NRE rules read of a process and its apensados: a Processo (§3.1) fits it. */
 export interface ProcessoOutline {
   protocolo: string;
+  /** Read by preflight only (the recipient's hipótese mappings). */
+  hipoteseLegal?: { identificacao: number };
   documentos: DocumentoOutline[];
   processoApensado: ProcessoOutline[];
 }

@@ -14,6 +14,9 @@ import { tokenService } from './tokens.ts';
 import { structureTreeService } from './structures-import/structure-tree-service.ts';
 import { onboardingService } from './onboarding.ts';
 import { unitMappingService } from './unit-mappings.ts';
+import { capabilityService } from './capabilities.ts';
+import { codeListMappingService } from './code-list-mappings/code-list-mapping-service.ts';
+import { preflightService } from './transfers/preflight.ts';
 import { structureService } from './structures.ts';
 import { autoCancelService } from './transfers/auto-cancel.ts';
 import { deliveryService } from './transfers/delivery.ts';
@@ -57,6 +60,9 @@ export function createServices(serviceDeps: ServiceDeps) {
   const participants = participantService(deps);
   const systems = systemService(deps, participants);
   const structureTrees = structureTreeService(deps, participants);
+  const capabilities = capabilityService(deps);
+  // the code lists as they are now; the one place that says where they are read from
+  const codeListMappings = codeListMappingService(deps, () => codeLists.current());
   return {
     identity: identityService(deps),
     admission: admissionService(deps),
@@ -87,6 +93,9 @@ export function createServices(serviceDeps: ServiceDeps) {
     structureTrees,
     onboarding: onboardingService(deps, participants, structureTrees, systems),
     unitMappings: unitMappingService(deps),
+    capabilities,
+    codeListMappings,
+    preflight: preflightService(deps, start, { capabilities, codes: codeListMappings }),
   };
 }
 

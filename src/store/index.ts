@@ -5,6 +5,8 @@
  */
 import type { CodeListsData } from '../domain/codelists.ts';
 import type { CodeListChange, CodeListEntry, CodeListKind } from '../domain/codelist-entries.ts';
+import type { DeclaredCapabilities } from '../domain/capabilities.ts';
+import type { CodeListName } from '../domain/code-list-mapping.ts';
 import type {
   Participant,
   Repository,
@@ -503,6 +505,52 @@ export interface CodeListChangeBy {
   reason: string;
 }
 
+/** A system's own code (a document type, a restriction hypothesis) and the federation code it maps to. */
+export interface LocalCode {
+  systemId: string;
+  lista: CodeListName;
+  codigo: string;
+  nome: string;
+  /** The espécie's `codigo` or the hipótese's `identificacao`; null: not mapped. */
+  mapped: number | null;
+  mappedAt: string | null;
+  mappedBy: string | null;
+}
+
+export type LocalCodeImport =
+  | { ok: true; created: number; updated: number; remapped: number }
+  /** After the import two local codes would map to one federation code: nothing was written. */
+  | { ok: false; reason: 'taken'; conflicts: { federacao: number; codigos: string[] }[] };
+
+/** Each system's own codes of the federation's code lists and their one-to-one mapping, with history. */
+export interface CodeMappingStore {
+  listLocalCodes(systemId: string, lista: CodeListName): Promise<LocalCode[]>;
+  /**
+   * Adds or renames local codes and, for rows with `mapped` given (null: no mapping), sets their
+   * mapping with a history row when it changes, in one transaction with the audit event; refused
+   * whole when the result is not one to one.
+   */
+  importLocalCodes(systemId: string, lista: CodeListName, rows: { codigo: string; nome: string; mapped?: number | null }[], at: string, actor: string, audit: AuditEntry): Promise<LocalCodeImport>;
+  /** Maps (or, with null, unmaps) one local code, with its history row and audit event. */
+  mapLocalCode(
+    systemId: string,
+    lista: CodeListName,
+    codigo: string,
+    to: number | null,
+    at: string,
+    actor: string,
+    audit: AuditEntry,
+  ): Promise<{ ok: true } | { ok: false; reason: 'unknown_code' } | { ok: false; reason: 'taken'; by: string }>;
+  codeMappingHistory(systemId: string, lista: CodeListName, codigo: string): Promise<{ mapped: number | null; at: string; actor: string }[]>;
+}
+
+/** What each system declared it accepts (domain/capabilities.ts): read by preflight only. */
+export interface CapabilityStore {
+  getCapabilities(systemId: string): Promise<DeclaredCapabilities | null>;
+  /** Replaces the system's declaration, with the audit event, in one transaction. */
+  setCapabilities(c: DeclaredCapabilities, audit: AuditEntry): Promise<void>;
+}
+
 /** Mutual exclusion per key across every process sharing the store (several hub nodes). */
 export interface KeyLocks {
   /** Runs `fn` while no other holder of `key`, on any node, runs. */
@@ -518,6 +566,8 @@ export interface Store {
   onboarding: OnboardingStore;
   mappings: MappingStore;
   codeLists: CodeListStore;
+  codeMappings: CodeMappingStore;
+  capabilities: CapabilityStore;
   /**
    * Locks held across the nodes sharing this store; absent when one process owns the store
    * (SQLite), where the services' in-process locks already exclude each other.

@@ -40,6 +40,14 @@ const POLICY: Record<string, readonly Who[]> = {
   'PATCH /admin/api/listas/:lista{(?:especies|hipoteses|motivos)}/:codigo{[0-9]+}': ['admin'],
   'GET /admin/api/listas/:lista{(?:especies|hipoteses|motivos)}/historico': ['admin', 'monitor', 'participante'],
   'GET /admin/api/openapi.json': ['admin', 'monitor', 'participante'],
+  'GET /admin/api/sistemas/:id/capacidades': ['admin', 'monitor', 'participante'],
+  'PUT /admin/api/sistemas/:id/capacidades': ['admin', 'participante'],
+  'GET /admin/api/sistemas/:id/mapeamentos/:lista': ['admin', 'monitor', 'participante'],
+  'POST /admin/api/sistemas/:id/mapeamentos/:lista': ['admin', 'participante'],
+  'GET /admin/api/sistemas/:id/mapeamentos/:lista/sugestoes': ['admin', 'monitor', 'participante'],
+  'GET /admin/api/sistemas/:id/mapeamentos/:lista/cobertura': ['admin', 'monitor', 'participante'],
+  'PUT /admin/api/sistemas/:id/mapeamentos/:lista/codigos/:codigo': ['admin', 'participante'],
+  'GET /admin/api/sistemas/:id/mapeamentos/:lista/codigos/:codigo/historico': ['admin', 'monitor', 'participante'],
 };
 
 const MUNICIPIO = '11111111000191';
@@ -90,7 +98,10 @@ describe('administration API: who may do what', () => {
       .replace(':acao{aprovacao|suspensao|reativacao|desligamento}', 'suspensao')
       .replace(':id{[0-9]+}', '999999')
       .replace(':lista{(?:especies|hipoteses|motivos)}', 'especies')
-      .replace(':codigo{[0-9]+}', '999999');
+      .replace(':codigo{[0-9]+}', '999999')
+      .replace(':id', 'sei-municipio')
+      .replace(':lista', 'especies')
+      .replace(':codigo', '10');
 
   const adminRoutes = () => t.hub.app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/admin/api/'));
 
@@ -172,6 +183,19 @@ describe('administration API: who may do what', () => {
     expect(await own.json()).toMatchObject({ simulacao: true, criadas: 1, ausentes: 5 });
     const exported = await fetch(`${t.hub.url}/admin/api/participantes/${MUNICIPIO}/estruturas?repositorio=200&formato=json`, { dispatcher: agent, headers: { authorization: `Bearer ${token}` } });
     expect(((await exported.json()) as { estruturas: unknown[] }).estruturas).toHaveLength(5);
+  });
+
+  it('lets a participant’s administrator set the capabilities and code mappings of its own systems only', async () => {
+    const before = t.snapshot();
+    expect((await call('participante', 'PUT', '/admin/api/sistemas/sei-estado/capacidades', { envioParcial: false })).status).toBe(403);
+    expect((await call('participante', 'GET', '/admin/api/sistemas/sei-estado/capacidades')).status).toBe(403);
+    expect((await call('participante', 'GET', '/admin/api/sistemas/sei-estado/mapeamentos/especies')).status).toBe(403);
+    expect((await call('participante', 'PUT', '/admin/api/sistemas/sei-estado/mapeamentos/hipoteses/codigos/1', { federacao: 1 })).status).toBe(403);
+    expect((await call('monitor', 'PUT', '/admin/api/sistemas/sei-municipio/capacidades', { envioParcial: false })).status).toBe(403);
+    expect(t.snapshot()).toEqual(before);
+    const own = await call('participante', 'PUT', '/admin/api/sistemas/sei-municipio/capacidades', { tamanhoMaximoEmBytes: 1000 });
+    expect(own.status, own.body.detail).toBe(200);
+    expect(own.body).toMatchObject({ sistema: 'sei-municipio', tamanhoMaximoEmBytes: 1000, declaradoPor: 'administracao', actor: 'participante:11111111000191' });
   });
 
   it('lets a participant’s administrator register a system of its own participant', async () => {

@@ -13,7 +13,7 @@ import { processoBody } from '../harness/packages.ts';
  * system that is not a party — and nothing a refused caller does changes the store. A route
  * added later without a class here makes this test fail.
  */
-type RouteClass = 'open' | 'admin' | 'invitation' | 'preflight' | 'directory' | 'list' | 'start' | 'tramite';
+type RouteClass = 'open' | 'admin' | 'invitation' | 'preflight' | 'self' | 'directory' | 'list' | 'start' | 'tramite';
 
 function classify(method: string, path: string): RouteClass | null {
   if (path === '/healthz' || path.startsWith('/pki/') || path.endsWith('/healthcheck')) return 'open';
@@ -22,6 +22,8 @@ function classify(method: string, path: string): RouteClass | null {
   if (path.startsWith('/api/v1/adesao')) return 'invitation';
   // any registered system may ask; the answer is about its own package and stores nothing
   if (path === '/api/v1/preflight') return 'preflight';
+  // a system's own declaration (README "Capacidades dos sistemas"): the caller reads and writes only its own
+  if (path === '/api/v1/capacidades') return 'self';
   if (/\/(repositorios-de-estruturas|especies|hipoteses|motivosUrgencia)/.test(path)) return 'directory';
   if (path.endsWith('/tramites') || path.endsWith('/tramites/pendentes') || path === '/interoperabilidade/pendencias') return 'list';
   if (method === 'POST' && /\/tramites\/(processo|documento)$/.test(path)) return 'start';
@@ -101,13 +103,14 @@ describe('every route against every kind of caller', () => {
     if (path.endsWith('/recibo')) return { dataDeRecebimento: '2026-01-01T00:00:00.000Z', hashDaAssinatura: 'AAAA' };
     if (path.endsWith('/recusa')) return { motivo: '99', justificativa: 'x' };
     if (path.endsWith('reproducoes-de-tramite')) return [];
+    if (path.endsWith('/capacidades')) return { envioParcial: true };
     return { hashDoComponenteDigital: hash, protocolo: '44.1/2026' };
   }
 
   async function send(caller: TramitaClient, method: string, path: string) {
     const component = { bytes: new Uint8Array([7, 7, 7]), hash, protocolo: '44.1/2026' };
-    if (method === 'PUT') return path.includes('/partes/') ? caller.enviarParte(ticket, 0, 3, component) : caller.enviarComponente(ticket, component);
-    return caller.call(method, `../../..${concrete(path)}`, method === 'POST' ? { json: bodyFor(path) } : {});
+    if (method === 'PUT' && path.includes(':ticket')) return path.includes('/partes/') ? caller.enviarParte(ticket, 0, 3, component) : caller.enviarComponente(ticket, component);
+    return caller.call(method, `../../..${concrete(path)}`, method === 'POST' || method === 'PUT' ? { json: bodyFor(path) } : {});
   }
 
   it('classifies every route of the router', () => {
@@ -144,7 +147,12 @@ describe('every route against every kind of caller', () => {
         expect(res.status, what).toBe(200);
         expect(res.text, what).not.toContain(String(idt));
       } else if (cls === 'start') expect(res.status, what).toBe(403); // acts for a structure it does not own
-      else if (cls === 'preflight') {
+      else if (cls === 'self') {
+        // its own declaration, and only its own: the answer names the caller
+        expect(res.status, what).toBe(200);
+        expect((res.body as { sistema: string }).sistema, what).toBe('sei-terceiro');
+        if (r.method === 'PUT') continue;
+      } else if (cls === 'preflight') {
         // the same refusal as its start would get, as an answer, and nothing stored
         expect(res.status, what).toBe(200);
         expect(res.text, what).toContain('"aceitaria":false');

@@ -99,6 +99,9 @@ beforeAll(async () => {
   expect(started.status, started.text).toBe(200);
   open = { idt: Number(started.body.IDT), ticket: String(started.body.ticketParaEnvioDeComponentesDigitais), component: p.components[0]! };
   receiptBefore = (await estado.recibo(done[0]!.idt)).body;
+  // a declaration (a boolean false and a JSON list) and mapped local codes with history, copied like the rest
+  await t.hub.services.capabilities.declare('sei-municipio', { mimeTypesAceitos: ['application/pdf'], envioParcial: false }, { source: 'sistema', actor: 'sei-municipio' });
+  await t.hub.services.codeListMappings.importFile('sei-municipio', 'especies', new TextEncoder().encode('codigo;nome;federacao\nDESP;Despacho;42\nOF;Ofício;\n'), 'teste');
   // the embedded hub is stopped before it is moved (its folder stays: blobs, keys, admin token)
   await t.hub.close();
   source = t.paths.database;
@@ -121,7 +124,7 @@ describe('elo db copy: moving an embedded hub to PostgreSQL', () => {
       expect(report.tabelas.map((x: { tabela: string }) => x.tabela)).toEqual(sqliteTables(source));
       const rows = Object.fromEntries(report.tabelas.map((x: { tabela: string; origem: { linhas: number } }) => [x.tabela, x.origem.linhas]));
       expect(rows).toMatchObject({ tramites: 3, send_receipts: 2, completion_receipts: 2, admin_tokens: 1 });
-      for (const table of ['participants', 'structures', 'systems', 'system_certificates', 'counters', 'nres', 'tramite_history', 'tramite_components', 'component_blobs', 'nre_documents', 'nre_holders', 'audit_events'])
+      for (const table of ['participants', 'structures', 'systems', 'system_certificates', 'counters', 'nres', 'tramite_history', 'tramite_components', 'component_blobs', 'nre_documents', 'nre_holders', 'audit_events', 'system_capabilities', 'local_codes', 'local_code_mapping_history'])
         expect(rows[table], table).toBeGreaterThan(0);
       for (const x of report.tabelas) expect(x.destino, x.tabela).toEqual(x.origem);
 

@@ -44,7 +44,7 @@ describe('analyseStartBody: what the start needs from the exact bytes (spec §2.
     expect('propriedadesAdicionais' in a.cabecalho).toBe(false);
     const outline = JSON.parse(a.processoOutline) as ProcessoOutline;
     expect(outline.documentos.map((d) => d.ordem)).toEqual([1, 2]);
-    expect(Object.keys(outline.documentos[0]!.componentesDigitais[0]!)).toEqual(['ordem', 'hash', 'tamanhoEmBytes']);
+    expect(Object.keys(outline.documentos[0]!.componentesDigitais[0]!)).toEqual(['ordem', 'hash', 'tamanhoEmBytes', 'mimeType']);
   });
 
   it('refuses a body that starts with a UTF-8 byte order mark, saying so (RFC 8259 §8.1)', () => {

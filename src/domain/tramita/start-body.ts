@@ -93,19 +93,31 @@ const malformed = (mensagem: string): StartBodyAnalysis => ({ ok: false, code: '
 
 const formatCount = (n: number) => n.toLocaleString('pt-BR');
 
-/** The parts of a process the NRE rules (spec §6.1) need; signatures, names and texts stay out. */
+/** The parts of a process the NRE rules (spec §6.1) and preflight's recipient checks need; signatures, names and texts stay out. */
 function outlineDocumento(d: Documento): DocumentoOutline {
   return {
     ordem: d.ordem,
     especie: { codigo: d.especie.codigo },
     retirado: d.retirado,
     ...(d.protocoloDoProcessoAnexado !== undefined && { protocoloDoProcessoAnexado: d.protocoloDoProcessoAnexado }),
-    componentesDigitais: d.componentesDigitais.map((c) => ({ ordem: c.ordem, hash: { conteudo: c.hash.conteudo }, tamanhoEmBytes: c.tamanhoEmBytes })),
+    ...(d.hipoteseLegal && { hipoteseLegal: { identificacao: d.hipoteseLegal.identificacao } }),
+    componentesDigitais: d.componentesDigitais.map((c) => ({
+      ordem: c.ordem,
+      hash: { conteudo: c.hash.conteudo },
+      tamanhoEmBytes: c.tamanhoEmBytes,
+      mimeType: c.mimeType,
+      ...(c.dadosComplementaresDoTipoDeArquivo !== undefined && { dadosComplementaresDoTipoDeArquivo: c.dadosComplementaresDoTipoDeArquivo }),
+    })),
   };
 }
 
 export function outlineProcesso(p: Processo): ProcessoOutline {
-  return { protocolo: p.protocolo, documentos: p.documentos.map(outlineDocumento), processoApensado: p.processoApensado.map(outlineProcesso) };
+  return {
+    protocolo: p.protocolo,
+    ...(p.hipoteseLegal && { hipoteseLegal: { identificacao: p.hipoteseLegal.identificacao } }),
+    documentos: p.documentos.map(outlineDocumento),
+    processoApensado: p.processoApensado.map(outlineProcesso),
+  };
 }
 
 function spansOf(raw: Uint8Array, kind: StartKind): { packageSpan: Span | null; propsSpan: Span | null } {

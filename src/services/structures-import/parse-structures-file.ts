@@ -117,7 +117,7 @@ function readRow(line: number, where: string, get: (c: Column) => unknown, probl
 }
 
 /** `;` or `,`, whichever the header line uses (outside quotes); `;` when it has neither. */
-function detectDelimiter(text: string): ';' | ',' {
+export function detectDelimiter(text: string): ';' | ',' {
   let semicolons = 0;
   let commas = 0;
   let quoted = false;

@@ -2,7 +2,7 @@ import { unpackPlan, type ComponentPlan } from '../../domain/component-plan.ts';
 import { EloError } from '../../domain/errors.ts';
 import { participantLabel, participantStatusLabel, participantTransfers } from '../../domain/participant.ts';
 import type { Caller } from '../../domain/identity.ts';
-import { checkNreRules, type ProcessoOutline } from '../../domain/nre-rules.ts';
+import { checkNreRules, type NreRegistration, type ProcessoOutline } from '../../domain/nre-rules.ts';
 import { unitLabel, type UnitKey } from '../../domain/registry.ts';
 import type { UnidadeRef } from '../../domain/tramita/index.ts';
 import type { CodeListsSnapshot } from '../code-lists.ts';
@@ -134,6 +134,28 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
   }
 
   /**
+   * The NRE's registration, when the caller may send the process on (spec §6.1). Once a trâmite
+   * of the NRE reached 5 (spec §6: its documents are registered there), or its holdings were
+   * imported or reassigned, only the systems bound to it may send it on; anyone else learns
+   * nothing of it (not its protocolo, hashes or open trâmite) and is answered as for a missing
+   * NRE. An adopted NRE with nothing bound stays open to any sender (§4.1), so a failed attempt
+   * by a third system locks nobody out. `outline` is read only when the NRE is registered: the
+   * rules are its only reader.
+   */
+  async function checkNre(caller: Caller, nre: string, outline: () => ProcessoOutline): Promise<NreRegistration | null> {
+    const registration = await tramites.nreRegistration(nre);
+    if (registration && (await tramites.nreHolders(nre)).length > 0 && !(await tramites.isNreParty(nre, caller.system.id))) throw nreNotFound(nre);
+    if (registration) {
+      const violation = checkNreRules(registration, outline());
+      if (violation) throw violation;
+    }
+    return registration;
+  }
+
+  /** spec §6.2 envio parcial: the hashes the destination system already holds for the NRE (not asked again). */
+  const heldByRecipient = (nre: string, receiverSystemId: string) => tramites.heldHashes(nre, receiverSystemId, workflow.wf.concluded);
+
+  /**
    * Keeps the exact body before any trâmite refers to it (a trâmite never exists without its
    * package), then runs `create`; if nothing was created, a body that nothing refers to is
    * removed again, so a refusal leaves the store as it was.
@@ -175,6 +197,9 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
   return {
     requireSender,
     resolveDestination,
+    requireDeclaredSizes,
+    checkNre,
+    heldByRecipient,
     createOrConflict,
     requireRoom: capacity.requireRoom,
     analyse,
@@ -200,25 +225,12 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
         let held = new Set<string>();
         let expectedNreVersion: number | undefined;
         if (cabecalho.NRE) {
-          const registration = await tramites.nreRegistration(cabecalho.NRE);
-          // Once a trâmite of the NRE reached 5 (spec §6: its documents are registered there), or
-          // its holdings were imported or reassigned, only the systems bound to it may send it
-          // on; anyone else learns nothing of it (not its protocolo, hashes or open trâmite) and
-          // is answered as for a missing NRE. An adopted NRE with nothing bound stays open to
-          // any sender (§4.1), so a failed attempt by a third system locks nobody out.
-          if (registration && (await tramites.nreHolders(cabecalho.NRE)).length > 0 && !(await tramites.isNreParty(cabecalho.NRE, input.caller.system.id))) {
-            throw nreNotFound(cabecalho.NRE);
-          }
-          if (registration) {
-            outline ??= JSON.parse(analysis.processoOutline) as ProcessoOutline;
-            const violation = checkNreRules(registration, outline);
-            if (violation) throw violation;
-          }
+          const registration = await checkNre(input.caller, cabecalho.NRE, () => (outline ??= JSON.parse(analysis.processoOutline) as ProcessoOutline));
           // compare-and-set also when the NRE is unknown (version 0): an import that binds it
           // meanwhile makes this start check again
           expectedNreVersion = registration?.version ?? 0;
           // spec §6.2 envio parcial: ask only for what the destination system does not hold yet.
-          if (cabecalho.enviarApenasComponentesDigitaisPendentes) held = await tramites.heldHashes(cabecalho.NRE, receiverSystemId, workflow.wf.concluded);
+          if (cabecalho.enviarApenasComponentesDigitaisPendentes) held = await heldByRecipient(cabecalho.NRE, receiverSystemId);
         }
         const needed = (hash: string) => !held.has(hash);
         try {
@@ -257,49 +269,6 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
             throw new EloError('concurrent_update', `O processo do NRE ${cabecalho.NRE} mudou durante o envio (outro trâmite dele foi concluído). Envie de novo.`);
         }
       }
-    },
-
-    /**
-     * Preflight (README "Pré-verificação"): every reason `startProcesso` would refuse this
-     * package from this caller now, each with its code and Portuguese message, and nothing
-     * stored. A body that does not parse or validate is the one reason (nothing else can be
-     * checked without it); otherwise sender, destination (unit, participant, successor), sizes,
-     * the hub's storage, the NRE's rules and an open trâmite of the NRE are all checked.
-     */
-    async preflight(input: { caller: Caller; rawBody: Uint8Array }): Promise<{ problems: { codigo: string; codigoErro: string; mensagem: string }[] }> {
-      const problems: { codigo: string; codigoErro: string; mensagem: string }[] = [];
-      const check = async (fn: () => Promise<unknown> | unknown) => {
-        try {
-          await fn();
-        } catch (e) {
-          if (!(e instanceof EloError)) throw e;
-          problems.push({ codigo: e.code, codigoErro: e.codigoErro, mensagem: e.mensagem });
-        }
-      };
-      const analyseProcesso = () => analyse(input.rawBody, 'processo');
-      let analysed: Awaited<ReturnType<typeof analyseProcesso>> | null = null;
-      await check(async () => (analysed = await analyseProcesso()));
-      if (!analysed) return { problems };
-      const { raw, analysis } = analysed as Awaited<ReturnType<typeof analyseProcesso>>;
-      const { cabecalho } = analysis;
-      await check(() => requireSender(input.caller, toUnit(cabecalho.remetente)));
-      await check(() => resolveDestination(toUnit(cabecalho.destinatario)));
-      await check(() => requireDeclaredSizes(analysis.largestComponent));
-      await check(() => capacity.requireRoom(raw.byteLength, 'tramite'));
-      if (cabecalho.NRE) {
-        const nre = cabecalho.NRE;
-        await check(async () => {
-          const registration = await tramites.nreRegistration(nre);
-          if (registration && (await tramites.nreHolders(nre)).length > 0 && !(await tramites.isNreParty(nre, input.caller.system.id))) throw nreNotFound(nre);
-          if (registration) {
-            const violation = checkNreRules(registration, JSON.parse(analysis.processoOutline) as ProcessoOutline);
-            if (violation) throw violation;
-          }
-          const open = (await tramites.query({ nre })).find((t) => workflow.wf.open.includes(t.situacao));
-          if (open) throw openTramiteError({ idt: open.idt, situacao: open.situacao, nre });
-        });
-      }
-      return { problems };
     },
 
     /** `POST tramites/documento` (spec §2.9): one trâmite per destinatário, one shared ticket. */

@@ -7,6 +7,8 @@ import { postgresRetention } from './retention-postgres.ts';
 import { postgresOnboarding } from './onboarding-postgres.ts';
 import { postgresMappings } from './mappings-postgres.ts';
 import { postgresCodeLists } from './codelists-postgres.ts';
+import { postgresCodeMappings } from './code-mappings-postgres.ts';
+import { postgresCapabilities } from './capabilities-postgres.ts';
 import { postgresTramites } from './tramites-postgres.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
@@ -46,6 +48,8 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
     onboarding: postgresOnboarding(pool),
     mappings: postgresMappings(pool),
     codeLists: postgresCodeLists(pool),
+    codeMappings: postgresCodeMappings(pool),
+    capabilities: postgresCapabilities(pool),
     audit: {
       async append(a, at) {
         await appendAudit(pool, at, a);

@@ -231,4 +231,20 @@ export const migrations: readonly string[] = [
   CREATE TRIGGER code_list_changes_truncate_kept BEFORE TRUNCATE ON code_list_changes
     FOR EACH STATEMENT EXECUTE FUNCTION elo_code_lists_kept('code list history is append-only');
   `,
+  /* 11: each system's declared capabilities (preflight only) and its code lists mapped to espécies and hipóteses, with history (SQLite 19) */ `
+  CREATE TABLE system_capabilities (
+    system_id ${T} PRIMARY KEY REFERENCES systems(id), mime_types ${T}, max_component_bytes BIGINT, envio_parcial BOOLEAN,
+    declared_by ${T} NOT NULL, at ${T} NOT NULL, actor ${T} NOT NULL
+  );
+  CREATE TABLE local_codes (
+    system_id ${T} NOT NULL REFERENCES systems(id), lista ${T} NOT NULL, codigo ${T} NOT NULL, nome ${T} NOT NULL,
+    federation_code BIGINT, mapped_at ${T}, mapped_by ${T},
+    PRIMARY KEY (system_id, lista, codigo)
+  );
+  CREATE UNIQUE INDEX local_codes_one_to_one ON local_codes(system_id, lista, federation_code) WHERE federation_code IS NOT NULL;
+  CREATE TABLE local_code_mapping_history (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, system_id ${T} NOT NULL, lista ${T} NOT NULL, codigo ${T} NOT NULL,
+    federation_code BIGINT, at ${T} NOT NULL, actor ${T} NOT NULL
+  );
+  `,
 ];

@@ -6,6 +6,8 @@ import { sqliteRetention } from './retention-sqlite.ts';
 import { sqliteOnboarding } from './onboarding-sqlite.ts';
 import { sqliteMappings } from './mappings-sqlite.ts';
 import { sqliteCodeLists } from './codelists-sqlite.ts';
+import { sqliteCodeMappings } from './code-mappings-sqlite.ts';
+import { sqliteCapabilities } from './capabilities-sqlite.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
 import type { AuditEntry } from '../index.ts';
@@ -43,6 +45,8 @@ export function openSqliteStore(file: string): Store & { db: Db } {
     onboarding: sqliteOnboarding(db),
     mappings: sqliteMappings(db),
     codeLists: sqliteCodeLists(db),
+    codeMappings: sqliteCodeMappings(db),
+    capabilities: sqliteCapabilities(db),
     audit: {
       async append(a, at) {
         audited(at, a);

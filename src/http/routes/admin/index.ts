@@ -9,6 +9,8 @@ import { registerAdminParticipants } from './participants.ts';
 import { registerAdminSystems } from './systems.ts';
 import { registerAdminOnboarding } from './onboarding.ts';
 import { registerAdminCodeLists } from './code-lists.ts';
+import { registerAdminCapabilities } from './capabilities.ts';
+import { registerAdminCodeMappings } from './code-mappings.ts';
 
 /**
  * Administration face (`/admin/api/…`, bearer token, role admin; ARCHITECTURE "Faces"). The
@@ -66,6 +68,8 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
   registerAdminSystems(app, deps);
   registerAdminOnboarding(app, deps);
   registerAdminCodeLists(app, deps);
+  registerAdminCapabilities(app, deps);
+  registerAdminCodeMappings(app, deps);
   // generated from the same zod schemas the services validate with
   const document = adminOpenApi();
   app.get('/openapi.json', (c) => {

@@ -4,6 +4,7 @@ import { participantInputSchema } from '../../../domain/participant.ts';
 import { systemInputSchema } from '../../../services/systems.ts';
 import { codeListAddSchema, codeListChangeSchema } from '../../../services/code-lists.ts';
 import { LISTA } from './code-lists.ts';
+import { capabilitiesInputSchema } from '../../../domain/capabilities.ts';
 import { ADMIN, FEDERATION_READERS, READERS } from './roles.ts';
 
 /** Bodies of the administration API that are not a registry record of their own. */
@@ -19,10 +20,12 @@ export const adminBodies = {
   reatribuicao: z.object({ sistema: z.string().min(1), motivo: z.string().max(500).optional() }),
   entradaDeLista: codeListAddSchema,
   alteracaoDeLista: codeListChangeSchema,
+  capacidades: capabilitiesInputSchema,
+  mapeamento: z.object({ federacao: z.number().int().positive().nullable().describe('Código da espécie ou identificação da hipótese legal; null remove o mapeamento') }),
 } as const;
 
 interface Operation {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** As the router declares it (Hono syntax). */
   route: string;
   summary: string;
@@ -66,6 +69,14 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   { method: 'GET', route: '/participantes/:cnpj/estruturas', summary: 'Exporta a árvore de unidades do participante (?repositorio=, &formato=csv|json)', roles: READERS },
   { method: 'GET', route: '/sistemas', summary: 'Sistemas e as estruturas de cada um', roles: READERS },
   { method: 'POST', route: '/sistemas', summary: 'Cadastra um sistema (o papel participante: só do seu participante)', roles: ['admin', 'participante'], body: adminBodies.sistema },
+  { method: 'GET', route: '/sistemas/:id/capacidades', summary: 'O que o sistema declarou aceitar (só para a pré-verificação)', roles: READERS },
+  { method: 'PUT', route: '/sistemas/:id/capacidades', summary: 'Define as capacidades do sistema (o papel participante: só dos seus)', roles: ['admin', 'participante'], body: adminBodies.capacidades },
+  { method: 'GET', route: '/sistemas/:id/mapeamentos/:lista', summary: 'Códigos locais do sistema (lista: especies ou hipoteses) e o mapeamento de cada um (?formato=csv)', roles: READERS },
+  { method: 'POST', route: '/sistemas/:id/mapeamentos/:lista', summary: 'Importa os códigos locais do sistema (CSV codigo;nome[;federacao])', roles: ['admin', 'participante'], bodyMedia: 'text/csv' },
+  { method: 'GET', route: '/sistemas/:id/mapeamentos/:lista/sugestoes', summary: 'Sugestões por semelhança do nome para os códigos sem mapeamento', roles: READERS },
+  { method: 'GET', route: '/sistemas/:id/mapeamentos/:lista/cobertura', summary: 'Códigos locais sem mapeamento e códigos da federação sem código local', roles: READERS },
+  { method: 'PUT', route: '/sistemas/:id/mapeamentos/:lista/codigos/:codigo', summary: 'Confirma ou remove o mapeamento de um código local (um para um)', roles: ['admin', 'participante'], body: adminBodies.mapeamento },
+  { method: 'GET', route: '/sistemas/:id/mapeamentos/:lista/codigos/:codigo/historico', summary: 'Histórico do mapeamento de um código local', roles: READERS },
   { method: 'POST', route: '/convites', summary: 'Cria um convite de adesão de uso único', roles: ADMIN, body: adminBodies.convite },
   { method: 'GET', route: '/adesoes', summary: 'Pedidos de adesão (?situacao=)', roles: FEDERATION_READERS },
   { method: 'GET', route: '/adesoes/:id{[0-9]+}', summary: 'Um pedido de adesão', roles: FEDERATION_READERS },

@@ -6,6 +6,7 @@ import type { AppDeps, AppEnv } from '../../env.ts';
 import type { LargeBodyGate } from '../../large-body-gate.ts';
 import { systemAdmission } from '../../middleware/system-admission.ts';
 import { json } from '../../wire.ts';
+import { registerNativeCapabilities } from './capabilities.ts';
 
 /**
  * The native face (`/api/v1`, ARCHITECTURE "Faces"): Elo's own operations for systems, with the
@@ -29,11 +30,12 @@ export function nativeFace(deps: AppDeps, gate: LargeBodyGate): Hono<AppEnv> {
   app.post('/preflight', async (c) => {
     const { raw, done } = await readStartBody(c, { limit: deps.services.limits.maxJsonBytes, smallBytes: INLINE_START_BODY_BYTES, gate });
     try {
-      const { problems } = await deps.services.start.preflight({ caller: c.get('caller'), rawBody: raw });
+      const { problems } = await deps.services.preflight.check({ caller: c.get('caller'), rawBody: raw });
       return json({ aceitaria: problems.length === 0, problemas: problems });
     } finally {
       done();
     }
   });
+  registerNativeCapabilities(app, deps);
   return app;
 }
