@@ -53,6 +53,16 @@ describe('directory cache (services/directory-cache.ts)', () => {
     expect([state.searches, state.ancestorReads]).toEqual([1, 1]);
   });
 
+  it('answers a search that differs only in case and accents from the page already read, but keeps short terms apart', async () => {
+    const { state, deps } = fakeRegistry();
+    const dir = directoryService(deps);
+    for (const nome of ['Saúde', 'saude', ' SAUDE ', 'saúde']) await dir.searchStructures({ ...q, nome });
+    expect(state.searches).toBe(1);
+    // below three characters the stores' LIKE is not accent-insensitive: "sé" and "se" differ
+    for (const nome of ['sé', 'se']) await dir.searchStructures({ ...q, nome });
+    expect(state.searches).toBe(3);
+  });
+
   it('reads again once the version moved', async () => {
     const { state, deps } = fakeRegistry();
     const dir = directoryService(deps);

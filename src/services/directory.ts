@@ -8,6 +8,19 @@ import type { ServiceDeps } from './deps.ts';
  * The federation directory as the Tramita face shows it (spec §2.2–§2.4): repositories and their
  * structures, read only.
  */
+/**
+ * The form of a name or sigla term under which a page is remembered: "Saúde", "SAUDE" and
+ * "saude" are one search, since the stores match terms of three characters or more ignoring
+ * case and accents (SQLite FTS5 trigram with diacritics removed; PostgreSQL pg_trgm over
+ * unaccent). Shorter terms, and terms that are not plain Latin once folded, are kept as typed:
+ * there the stores' folding is not this one.
+ */
+function searchKey(term: string): string {
+  const t = term.trim();
+  const folded = t.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return [...t].length >= 3 && /^[\x20-\x7e]*$/.test(folded) ? folded : t;
+}
+
 export function directoryService(deps: Pick<ServiceDeps, 'store'>, cache: DirectoryCache = directoryCache()) {
   const { registry } = deps.store;
   /** Statuses whose units receive: an active participant's (domain/participant.ts). */
@@ -106,7 +119,7 @@ export function directoryService(deps: Pick<ServiceDeps, 'store'>, cache: Direct
     ): Promise<{ items: { structure: Structure; ancestors: Structure[]; successor: Structure | null }[]; total: number; estimated: boolean }> {
       const v = await seen();
       const query = q.permiteRecebimento ? { ...q, participantStatuses: RECEIVING } : q;
-      const key = JSON.stringify(query);
+      const key = JSON.stringify({ ...query, ...(query.nome ? { nome: searchKey(query.nome) } : {}), ...(query.sigla ? { sigla: searchKey(query.sigla) } : {}) });
       let page = cache.pages.get(key);
       if (!page) {
         page = await registry.searchStructures(query);
