@@ -64,9 +64,9 @@ export function monitoringService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'l
     if (participante !== undefined) {
       const p = await findParticipant(store, participante);
       if (!p) throw badFilter('participante', `não é um participante registrado (recebido: "${clip(participante)}")`);
+      // both hold: a participant's token naming another participant reads its trâmites with that one
       sets.push(scope.systemsOf(p.id));
-      if (only !== null && only !== p.id) sets.push([]); // a participant's token asking about another: nothing
-      only = p.id;
+      only ??= p.id;
     }
     return { scope, sets, only };
   }
