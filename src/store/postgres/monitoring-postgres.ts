@@ -76,8 +76,12 @@ export function postgresMonitoring(pool: pg.Pool): MonitoringStore {
   };
 
   return {
+    /** Driven by the first set of systems when there is one, as on SQLite: one bounded index walk per system and side, merged. */
     async search(q: TramiteSearch) {
       const b = builder();
+      const [driving, ...rest] = q.partySystems ?? [];
+      // the driving system is always $1, so every statement of one shape is one named statement
+      const system = driving ? b.p('') : '';
       if (q.idt !== undefined) b.where.push(`idt = ${b.p(q.idt)}`);
       if (q.nre !== undefined) b.where.push(`nre = ${b.p(q.nre)}`);
       if (q.protocolo !== undefined) b.where.push(`protocolo = ${b.p(q.protocolo)}`);
@@ -92,9 +96,16 @@ export function postgresMonitoring(pool: pg.Pool): MonitoringStore {
       if (q.createdFrom !== undefined) b.where.push(`created_at >= ${b.p(q.createdFrom)}`);
       if (q.createdBefore !== undefined) b.where.push(`created_at < ${b.p(q.createdBefore)}`);
       if (q.beforeIdt !== undefined) b.where.push(`idt < ${b.p(q.beforeIdt)}`);
-      b.parties(q.partySystems ?? []);
+      b.parties(rest);
       const limit = b.p(q.limit);
-      return (await query<TramiteRow>(`SELECT * FROM tramites ${b.clause()} ORDER BY idt DESC LIMIT ${limit}`, b.params)).map(toTramite);
+      if (!driving) return (await query<TramiteRow>(`SELECT * FROM tramites ${b.clause()} ORDER BY idt DESC LIMIT ${limit}`, b.params)).map(toTramite);
+      const found = new Map<number, TramiteRow>();
+      for (const id of new Set(driving))
+        for (const side of ['sender_system_id', 'receiver_system_id']) {
+          const text = `SELECT * FROM tramites WHERE ${[`${side} = ${system}`, ...b.where].join(' AND ')} ORDER BY idt DESC LIMIT ${limit}`;
+          for (const row of await query<TramiteRow>(text, [id, ...b.params.slice(1)])) found.set(Number(row.idt), row);
+        }
+      return [...found.values()].sort((x, y) => Number(y.idt) - Number(x.idt)).slice(0, q.limit).map(toTramite);
     },
 
     async idleIn(situacao, before, partySystems, limit) {

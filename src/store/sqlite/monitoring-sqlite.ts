@@ -75,6 +75,11 @@ export function sqliteMonitoring(db: Db): MonitoringStore {
   });
 
   return {
+    /**
+     * Driven by the first set of systems when there is one (a participant's scope): one walk down
+     * the (system, idt) index per system and side, each stopping after `limit` rows, merged; so a
+     * page costs the page, not every trâmite of the participant.
+     */
     async search(q: TramiteSearch) {
       const where: string[] = [];
       const params: unknown[] = [];
@@ -91,9 +96,15 @@ export function sqliteMonitoring(db: Db): MonitoringStore {
       if (q.createdFrom !== undefined) add('created_at >= ?', q.createdFrom);
       if (q.createdBefore !== undefined) add('created_at < ?', q.createdBefore);
       if (q.beforeIdt !== undefined) add('idt < ?', q.beforeIdt);
-      parties(q.partySystems ?? [], where, params);
-      const st = prepared<TramiteRow>(`SELECT * FROM tramites ${clause(where)} ORDER BY idt DESC LIMIT ?`);
-      return st.all(...params, q.limit).map(toTramite);
+      const [driving, ...rest] = q.partySystems ?? [];
+      parties(rest, where, params);
+      if (!driving) return prepared<TramiteRow>(`SELECT * FROM tramites ${clause(where)} ORDER BY idt DESC LIMIT ?`).all(...params, q.limit).map(toTramite);
+      const found = new Map<number, TramiteRow>();
+      for (const system of new Set(driving))
+        for (const side of ['sender_system_id', 'receiver_system_id'])
+          for (const row of prepared<TramiteRow>(`SELECT * FROM tramites ${clause([`${side} = ?`, ...where])} ORDER BY idt DESC LIMIT ?`).all(system, ...params, q.limit))
+            found.set(row.idt, row);
+      return [...found.values()].sort((a, b) => b.idt - a.idt).slice(0, q.limit).map(toTramite);
     },
 
     async idleIn(situacao, before, partySystems, limit) {
