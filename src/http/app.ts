@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { EloError } from '../domain/errors.ts';
+import { EloError, isEloError } from '../domain/errors.ts';
+import type { Caller } from '../domain/identity.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { renderError } from './errors.ts';
 import { requestId } from './middleware/request-id.ts';
@@ -43,6 +44,21 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       new EloError('not_found', `Recurso não encontrado: ${c.req.method} ${c.req.path}. Confira o endereço configurado no sistema.`),
     ),
   );
-  app.onError((e, c) => renderError(c, e, deps.services.log));
+  app.onError(async (e, c) => {
+    // A refused request of a system (or a refused certificate) is kept for its administrator
+    // (README "Monitorando"): most such failures (0001, 0047, 0044) never got an IDT to search by.
+    // Only here, on the error path: the happy path pays nothing.
+    if (isEloError(e)) {
+      const caller = c.get('caller') as Caller | undefined;
+      if (caller || e.code === 'certificate_refused' || e.code === 'participant_inactive')
+        await deps.services.monitoring.recordRefusal({
+          systemId: caller?.system.id ?? null,
+          method: c.req.method,
+          path: c.req.path,
+          error: { code: e.code, codigoErro: e.codigoErro, status: e.status, mensagem: e.mensagem, ...(e.details ? { details: e.details } : {}) },
+        });
+    }
+    return renderError(c, e, deps.services.log);
+  });
   return app;
 }

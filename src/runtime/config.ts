@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseNetwork } from './forwarded-client.ts';
+import { DEFAULT_STUCK_MINUTES } from '../services/monitoring/index.ts';
+import type { Situacao } from '../domain/situacao.ts';
 
 /**
  * The one configuration schema (issue: Foundation §2). Sources, later ones winning: defaults,
@@ -80,6 +82,14 @@ export const configSchema = z.object({
    * Tramita.GOV.BR already holds, so a new one never collides (README "Vindo do Tramita.GOV.BR").
    */
   idtFloor: z.number().int().min(0).max(9_000_000_000_000).default(0),
+  /**
+   * Minutes in a situação after which the monitor lists a trâmite as stuck, per situação
+   * (`{"2": 60}`; env `2=60,3=90`). Situações not given keep their default (services/monitoring).
+   */
+  monitorStuckMinutes: z
+    .record(z.string().regex(/^(?:[1-9]|10)$/, 'use o número da situação, de 1 a 10'), z.number().positive().max(525_600))
+    .default({})
+    .transform((r) => ({ ...DEFAULT_STUCK_MINUTES, ...Object.fromEntries(Object.entries(r).map(([k, v]) => [Number(k), v])) }) as Partial<Record<Situacao, number>>),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -114,6 +124,10 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_DATABASE_URL: { field: 'databaseUrl', parse: (v) => v },
   ELO_DATABASE_POOL_SIZE: { field: 'databasePoolSize', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   ELO_IDT_FLOOR: { field: 'idtFloor', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_MONITOR_STUCK_MINUTES: {
+    field: 'monitorStuckMinutes',
+    parse: (v) => Object.fromEntries(v.split(',').filter((e) => e.trim()).map((e) => { const [k, m] = e.split('=').map((x) => x.trim()); return [k ?? '', /^\d+(\.\d+)?$/.test(m ?? '') ? Number(m) : m]; })),
+  },
 };
 
 export class ConfigError extends Error {

@@ -141,6 +141,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     ...(notifier ? { notifier } : {}),
     // an onboarding approval signs the partner's CSR with the federation CA of the data folder
     certificateIssuer: { issueFromCsr: (systemId, csrPem, at) => caAdmin(config, store).issueFromCsr(systemId, csrPem, at) },
+    monitoring: { stuckMinutes: config.monitorStuckMinutes },
   });
   try {
     // the store's code lists are seeded from federation/codelists the first time (an empty

@@ -1,7 +1,7 @@
 import type { Clock, Ids, Timers } from '../domain/clock.ts';
 import type { CodeListsData } from '../domain/codelists.ts';
 import type { StartBodyAnalyser } from '../domain/tramita/index.ts';
-import type { Workflow } from '../domain/situacao.ts';
+import type { Situacao, Workflow } from '../domain/situacao.ts';
 import type { Signer } from '../pki/signer.ts';
 import type { CertInput, CrlInput, PkiPolicy } from '../pki/verify/index.ts';
 import type { BlobStore, Store } from '../store/index.ts';
@@ -96,4 +96,6 @@ export interface ServiceDeps {
   certificateIssuer?: CertificateIssuer;
   /** The trâmite workflow the services decide every move by; the protocol's (domain/situacao.ts WORKFLOW) by default. */
   workflow?: Workflow;
+  /** Thresholds of the monitor's stuck list (services/monitoring); its defaults when not given. */
+  monitoring?: { stuckMinutes?: Partial<Record<Situacao, number>> };
 }

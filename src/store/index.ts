@@ -557,6 +557,98 @@ export interface KeyLocks {
   run<T>(key: string, fn: () => Promise<T>): Promise<T>;
 }
 
+/** Search of trâmites for monitors (services/monitoring): every given field must hold. */
+export interface TramiteSearch {
+  idt?: number;
+  nre?: string;
+  protocolo?: string;
+  /** Each set: the sender or the receiver system is in it (a participant's systems); every set must hold. */
+  partySystems?: readonly (readonly string[])[];
+  /** The sender's or the recipient's unit (its número; the repository when given). */
+  unit?: { numero: string; repositoryId?: number };
+  situacoes?: readonly Situacao[];
+  /** Started at or after. */
+  createdFrom?: string;
+  /** Started before. */
+  createdBefore?: string;
+  /** The cursor: only IDTs below this one (the order is IDT descending, stable while paging). */
+  beforeIdt?: number;
+  limit: number;
+}
+
+/** One trâmite of a period, as figures need it. */
+export interface PeriodRow {
+  senderSystemId: string;
+  receiverSystemId: string;
+  situacao: Situacao;
+  refusalMotivo: string | null;
+  createdAt: string;
+  /** When it first reached one of the concluded situações asked for, if it did. */
+  concludedAt: string | null;
+}
+
+/** Trâmites waiting, per pair of systems and situação. */
+export interface BacklogRow {
+  senderSystemId: string;
+  receiverSystemId: string;
+  situacao: Situacao;
+  count: number;
+  oldestCreatedAt: string;
+}
+
+/** A refused request of a system on a transfer face, or a refused certificate (README "Monitorando"). */
+export interface RefusedRequest {
+  at: string;
+  /** Null: a certificate no registered system owns. */
+  systemId: string | null;
+  participantId: string | null;
+  method: string;
+  route: string;
+  status: number;
+  code: string;
+  codigoErro: string;
+  nre: string | null;
+  idt: number | null;
+  mensagem: string;
+  /** Facts of the refusal (ordem and both hashes for 0047, the open IDT for 0044, the certificate's reason); never document content. */
+  details: Record<string, unknown>;
+}
+
+/**
+ * What monitors read (services/monitoring): searches served from indexes, figures aggregated over
+ * a period, and the bounded log of refused requests. Every set of situações comes from the services.
+ */
+export interface MonitoringStore {
+  /** Trâmites matching the search, newest IDT first. */
+  search(q: TramiteSearch): Promise<TramiteRecord[]>;
+  /** Trâmites in `situacao` whose last transition is before `before`, oldest first. */
+  idleIn(situacao: Situacao, before: string, partySystems: readonly (readonly string[])[], limit: number): Promise<TramiteRecord[]>;
+  /** Trâmites started in [from, before): at most `limit` rows, and whether more were left out. */
+  periodRows(q: { from: string; before: string; concluded: readonly Situacao[]; partySystems: readonly (readonly string[])[]; limit: number }): Promise<{ rows: PeriodRow[]; truncated: boolean }>;
+  /** Trâmites now in `situacoes`, counted per pair of systems and situação. */
+  backlog(situacoes: readonly Situacao[], partySystems: readonly (readonly string[])[]): Promise<BacklogRow[]>;
+  /** How many trâmites are in each situação now. */
+  countsBySituacao(partySystems: readonly (readonly string[])[]): Promise<{ situacao: Situacao; count: number }[]>;
+  /** Transitions made in [from, before), oldest first, at most `limit`. */
+  transitionsIn(q: { from: string; before: string; partySystems: readonly (readonly string[])[]; limit: number }): Promise<{ rows: { situacao: Situacao; at: string }[]; truncated: boolean }>;
+  /**
+   * Appends a refused request and drops, in the same transaction, rows older than `keepAfter` and
+   * rows of the same system beyond the newest `keepPerSystem` (README "Monitorando": bounded).
+   */
+  recordRefusal(r: RefusedRequest, retention: { keepAfter: string; keepPerSystem: number }): Promise<void>;
+  /** Refused requests, newest first; `beforeSeq` is the cursor. */
+  refusals(q: {
+    participantId?: string;
+    systemId?: string;
+    codigoErro?: string;
+    nre?: string;
+    from?: string;
+    before?: string;
+    beforeSeq?: number;
+    limit: number;
+  }): Promise<(RefusedRequest & { seq: number })[]>;
+}
+
 export interface Store {
   registry: RegistryReader & RegistryWriter;
   tramites: TramiteReader & TramiteWriter;
@@ -568,6 +660,7 @@ export interface Store {
   codeLists: CodeListStore;
   codeMappings: CodeMappingStore;
   capabilities: CapabilityStore;
+  monitoring: MonitoringStore;
   /**
    * Locks held across the nodes sharing this store; absent when one process owns the store
    * (SQLite), where the services' in-process locks already exclude each other.

@@ -16,7 +16,14 @@ type Who = 'anonimo' | 'revogado' | 'monitor' | 'participante' | 'admin';
 const POLICY: Record<string, readonly Who[]> = {
   'GET /admin/api/eventos': ['admin', 'monitor'],
   'GET /admin/api/certificados': ['admin', 'monitor'],
-  'GET /admin/api/tramites/:idt{[0-9]+}': ['admin', 'monitor'],
+  'GET /admin/api/tramites': ['admin', 'monitor', 'participante'],
+  'GET /admin/api/tramites/parados': ['admin', 'monitor', 'participante'],
+  'GET /admin/api/tramites/:idt{[0-9]+}': ['admin', 'monitor', 'participante'],
+  'GET /admin/api/indicadores': ['admin', 'monitor', 'participante'],
+  'GET /admin/api/indicadores/situacoes': ['admin', 'monitor', 'participante'],
+  'GET /admin/api/indicadores/vazao': ['admin', 'monitor', 'participante'],
+  'GET /admin/api/recusas': ['admin', 'monitor', 'participante'],
+  'GET /admin/api/nres/:nre{[0-9]+}/documentos': ['admin', 'monitor', 'participante'],
   'DELETE /admin/api/tramites/:idt{[0-9]+}': ['admin'],
   'POST /admin/api/nres/importacao': ['admin'],
   'GET /admin/api/nres/:nre': ['admin', 'monitor'],
@@ -93,6 +100,7 @@ describe('administration API: who may do what', () => {
   const concrete = (path: string, cnpj = MUNICIPIO) =>
     path
       .replace(':idt{[0-9]+}', '999999')
+      .replace(':nre{[0-9]+}', '0000000000000999')
       .replace(':nre', '0000000000000999')
       .replace(':cnpj', cnpj)
       .replace(':acao{aprovacao|suspensao|reativacao|desligamento}', 'suspensao')

@@ -9,6 +9,7 @@ import { postgresMappings } from './mappings-postgres.ts';
 import { postgresCodeLists } from './codelists-postgres.ts';
 import { postgresCodeMappings } from './code-mappings-postgres.ts';
 import { postgresCapabilities } from './capabilities-postgres.ts';
+import { postgresMonitoring } from './monitoring-postgres.ts';
 import { postgresTramites } from './tramites-postgres.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
@@ -50,6 +51,7 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
     codeLists: postgresCodeLists(pool),
     codeMappings: postgresCodeMappings(pool),
     capabilities: postgresCapabilities(pool),
+    monitoring: postgresMonitoring(pool),
     audit: {
       async append(a, at) {
         await appendAudit(pool, at, a);

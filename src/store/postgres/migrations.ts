@@ -247,4 +247,21 @@ export const migrations: readonly string[] = [
     federation_code BIGINT, at ${T} NOT NULL, actor ${T} NOT NULL
   );
   `,
+  /* 12: monitoring: search of trâmites by unit and period, transitions by time, and the log of refused transfer-face requests (SQLite 20) */ `
+  CREATE INDEX tramites_rem_unit ON tramites(rem_num, idt);
+  CREATE INDEX tramites_dest_unit ON tramites(dest_num, idt);
+  CREATE INDEX tramites_created ON tramites(created_at, idt);
+  CREATE INDEX tramites_sender_idt ON tramites(sender_system_id, idt);
+  CREATE INDEX tramites_receiver_idt ON tramites(receiver_system_id, idt);
+  CREATE INDEX tramite_history_at ON tramite_history(at);
+  CREATE TABLE refused_requests (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at ${T} NOT NULL, system_key ${T} NOT NULL, system_id ${T}, participant_id ${T},
+    method ${T} NOT NULL, route ${T} NOT NULL, status INTEGER NOT NULL, code ${T} NOT NULL, codigo_erro ${T} NOT NULL,
+    nre ${T}, idt BIGINT, mensagem ${T} NOT NULL, details_json ${T} NOT NULL
+  );
+  CREATE INDEX refused_requests_system ON refused_requests(system_key, seq);
+  CREATE INDEX refused_requests_participant ON refused_requests(participant_id, seq);
+  CREATE INDEX refused_requests_at ON refused_requests(at);
+  CREATE INDEX refused_requests_nre ON refused_requests(nre, seq);
+  `,
 ];

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { situacaoNome } from '../../../domain/situacao.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { json, parsePositiveInt } from '../../wire.ts';
 import { registerAdminNres } from './nres.ts';
+import { registerAdminMonitoring } from './monitoring.ts';
 import { adminOpenApi } from './openapi.ts';
 import { ADMIN, allow, FEDERATION_READERS, READERS } from './roles.ts';
 import { registerAdminParticipants } from './participants.ts';
@@ -44,25 +44,13 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
     return json({ certificados: list.map(({ pem: _pem, ...c }) => c) });
   });
 
-  app.get('/tramites/:idt{[0-9]+}', async (c) => {
-    allow(c, FEDERATION_READERS);
-    const idt = parsePositiveInt(c.req.param('idt'), 'IDT');
-    const { tramite: t, nextActor: actor, history, components, events } = await deps.services.audit.tramiteStory(idt);
-    return json({
-      tramite: { ...t, situacaoNome: situacaoNome[t.situacao] },
-      quemDeveAgir: actor === 'sender' ? t.senderSystemId : actor === 'receiver' ? t.receiverSystemId : null,
-      mudancasDeSituacao: history,
-      componentes: components,
-      eventos: events,
-    });
-  });
-
   app.delete('/tramites/:idt{[0-9]+}', async (c) => {
     allow(c, ADMIN);
     const r = await deps.services.lifecycle.cancel(null, parsePositiveInt(c.req.param('idt'), 'IDT'), c.get('operator'));
     return json({ cancelado: true, alterado: r.changed });
   });
 
+  registerAdminMonitoring(app, deps);
   registerAdminNres(app, deps);
   registerAdminParticipants(app, deps);
   registerAdminSystems(app, deps);
