@@ -254,6 +254,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     freeSpace,
     minFreeBytes: config.minFreeDiskMb * 1_048_576,
     sweep: sweepHealth,
+    log,
   });
   const timer = setInterval(() => void sweep(), config.sweepIntervalSeconds * 1000);
   timer.unref();

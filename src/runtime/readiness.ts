@@ -1,4 +1,4 @@
-import type { FreeSpace } from '../services/deps.ts';
+import type { FreeSpace, Log } from '../services/deps.ts';
 import type { Signer } from '../pki/signer.ts';
 import type { BlobStore, Store } from '../store/index.ts';
 
@@ -17,6 +17,8 @@ export interface ReadinessSources {
   minFreeBytes: number;
   /** Whether the periodic sweep runs on some node, and why it is said to (runtime/hub.ts). */
   sweep(): Promise<{ ok: boolean; detalhe: string }>;
+  /** Where a failed check's full message goes. */
+  log?: Log;
   /** How long one check may take before it counts as failed (a hung disk or database). */
   timeoutMs?: number;
 }
@@ -39,8 +41,12 @@ export function readiness(src: ReadinessSources): () => Promise<{ pronto: boolea
       });
       return { nome, ...(await Promise.race([run(), timeout])) };
     } catch (e) {
-      // the message says what failed (ENOTDIR, read-only database), never a path's contents or a secret
-      return { nome, ok: false, detalhe: `falhou: ${e instanceof Error ? e.message.slice(0, 300) : String(e).slice(0, 300)}` };
+      // `/readyz` is open: the answer says what failed (ENOTDIR, SQLITE_READONLY), never a path
+      // of the data folder; the full message goes to the log, for operators
+      const code = (e as { code?: unknown } | null)?.code;
+      const message = e instanceof Error ? e.message : String(e);
+      src.log?.({ level: 'warn', event: 'prontidao.falhou', data: { verificacao: nome, mensagem: message.slice(0, 500) } });
+      return { nome, ok: false, detalhe: `falhou: ${typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? code : message.replace(/(['"])\/[^'"]*\1/g, '$1…$1').slice(0, 200)}` };
     } finally {
       clearTimeout(timer);
     }
