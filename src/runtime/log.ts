@@ -11,7 +11,7 @@ export interface RequestLogContext {
 /** Keys whose values never reach a log line, whatever event carries them. */
 const SECRET_KEY = /^(authorization|token|tokens|senha|password|segredo|secret|chave(privada)?|privatekey|pem|certificadopem|cpf|conteudo|documento)$/i;
 /** A PEM block (certificate or key) or a bearer credential inside any string. */
-const PEM = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
+const PEM = /-{5}BEGIN [A-Z0-9 ]+-{5}[\s\S]*?(?:-{5}END [A-Z0-9 ]+-{5}|$)/g;
 const BEARER = /\bBearer\s+\S+/gi;
 /** A punctuated CPF inside free text (a bare CPF is caught by its key, `cpf`). */
 const CPF = /\b\d{3}\.\d{3}\.\d{3}-\d{2}\b/g;
