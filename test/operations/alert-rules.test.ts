@@ -20,7 +20,7 @@ describe('the example Prometheus alert rules', () => {
   let rules: Rule[];
   beforeAll(async () => {
     t = await startTestHub({ env: { ELO_SWEEP_INTERVAL_SECONDS: '86400' } });
-    const doc = parseYamlSubset(readFileSync(FILE, 'utf8')) as { groups: { name: string; rules: Rule[] }[] };
+    const doc = parseYamlSubset(readFileSync(FILE, 'utf8')) as unknown as { groups: { name: string; rules: Rule[] }[] };
     rules = doc.groups.flatMap((g) => g.rules);
   });
   afterAll(async () => t?.close());
