@@ -25,13 +25,12 @@ import { assertDataDirOwner, loosenedPermissions, openConfiguredStore } from './
 import { dataPaths } from './data-dir.ts';
 import { loadCodeLists } from './federation-files.ts';
 import { nodePeerAddress, nodePeerCertificate } from './node-peer.ts';
-import { forwardedClient } from './forwarded-client.ts';
+import { forwardedClient, trustedProxyMatcher } from './forwarded-client.ts';
 import { startBodyWorker } from './start-body-analyser.ts';
 import { fileTrustSource } from './trust-files.ts';
 import { hubLog } from './log.ts';
 import { hubMetrics, type HubMetrics } from './metrics.ts';
 import { readiness } from './readiness.ts';
-import { trustedProxyMatcher } from './forwarded-client.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -232,7 +231,8 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     return running;
   };
   // `/readyz` "varredura": with several nodes, someone holds the sweep lock; alone, this node's
-  // sweep began within three periods (a sweep that hangs or a stopped timer shows here)
+  // sweep began within three periods (a sweep that hangs, or a timer that stopped, shows here:
+  // ticks join a running sweep, so the last start is that of the one that hangs)
   const sweepHealth = async (): Promise<{ ok: boolean; detalhe: string }> => {
     if (closed) return { ok: false, detalhe: 'hub encerrando' };
     if (leader) {
@@ -240,7 +240,6 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
       return held ? { ok: true, detalhe: 'a trava da varredura está com um nó' } : { ok: false, detalhe: 'nenhum nó detém a trava da varredura' };
     }
     const limitMs = config.sweepIntervalSeconds * 3000 + 5000;
-    if (running) return { ok: true, detalhe: 'varredura em andamento neste nó' };
     if (lastSweepAt === null) return { ok: false, detalhe: 'a varredura ainda não rodou neste nó' };
     const ago = performance.now() - lastSweepAt;
     return ago <= limitMs
