@@ -1,8 +1,9 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FixedClock } from '../../src/domain/clock.ts';
 import { startConformanceHub, type Ctx } from '../conformance/support/context.ts';
-import { driveTo, smallDoc } from '../conformance/support/flow.ts';
+import { driveTo, signReceipt, smallDoc } from '../conformance/support/flow.ts';
 import { parseExposition } from '../harness/prometheus-text.ts';
 
 const GB = 1024 ** 3;
@@ -15,6 +16,7 @@ describe('operations: readiness, metrics and the log', () => {
   let monitorToken = '';
   let participantToken = '';
   let free = 100 * GB;
+  const clock = new FixedClock(new Date());
   const get = async (path: string, token?: string | null) => {
     const res = await fetch(`${ctx.t.hub.url}${path}`, { dispatcher: agent, headers: token ? { authorization: `Bearer ${token}` } : {} });
     return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
@@ -26,7 +28,7 @@ describe('operations: readiness, metrics and the log', () => {
   };
 
   beforeAll(async () => {
-    ctx = await startConformanceHub({ freeSpace: async () => free });
+    ctx = await startConformanceHub({ clock, freeSpace: async () => free });
     agent = new Agent({ connect: { ca: ctx.t.caPem } });
     adminToken = readFileSync(ctx.t.paths.adminToken, 'utf8').trim();
     const services = ctx.t.hub.services;
@@ -142,12 +144,36 @@ describe('operations: readiness, metrics and the log', () => {
     expect([...rotas].filter((r) => r.includes(String(tr.idt)))).toEqual([]);
   });
 
+  it('counts a rejected completion receipt', async () => {
+    const before = (await metrics()).value('elo_recibos_conclusao_recusados_total') ?? 0;
+    const tr = await driveTo(ctx, 4);
+    // signed with the sender's key instead of the receiver's (spec §7.2)
+    const s = await signReceipt(ctx, tr, { keyOf: tr.sender });
+    const r = await ctx.client(tr.receiver).enviarRecibo(tr.idt, { dataDeRecebimento: s.dataDeRecebimento, hashDaAssinatura: s.hashDaAssinatura });
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect((await metrics()).value('elo_recibos_conclusao_recusados_total')).toBe(before + 1);
+  });
+
   it('keeps label values bounded: raw paths, unknown methods and missing routes collapse into templates', async () => {
     for (let i = 0; i < 20; i++) await get(`/nada/${i}/${'x'.repeat(i)}`);
     const m = await metrics();
     const rotas = new Set(m.samples.filter((s) => s.name === 'elo_http_requisicoes_total').map((s) => s.labels.rota));
     expect([...rotas].filter((r) => r!.startsWith('/nada'))).toEqual([]);
     expect(m.value('elo_http_requisicoes_total', { rota: '/*', metodo: 'GET', status: '404' })).toBeGreaterThanOrEqual(20);
+  });
+
+  it('counts open trâmites without a transition for more than 60 and 90 minutes as stuck', async () => {
+    const stuck = async () => {
+      const m = await metrics();
+      return [m.value('elo_tramites_parados', { limite_minutos: '60' }), m.value('elo_tramites_parados', { limite_minutos: '90' })];
+    };
+    const open = (await metrics()).samples.filter((x) => x.name === 'elo_tramites' && Number(x.labels.situacao) <= 4).reduce((n, x) => n + x.value, 0);
+    expect(await stuck()).toEqual([0, 0]);
+    await driveTo(ctx, 1);
+    clock.advance(61 * 60_000);
+    expect(await stuck()).toEqual([open + 1, 0]);
+    clock.advance(30 * 60_000);
+    expect(await stuck()).toEqual([open + 1, open + 1]);
   });
 
   it('logs a whole trâmite as JSON lines with the request id on each, one line per request and per transition, and no secret', async () => {

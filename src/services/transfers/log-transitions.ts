@@ -1,32 +1,24 @@
+import type { Situacao } from '../../domain/situacao.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { Store } from '../../store/index.ts';
 import type { Log } from '../deps.ts';
 
 type Tramites = Store['tramites'];
 
-/** Writes that create a trâmite or change its situação or what is pending in it (as notify-transitions.ts). */
+/** Writes that create a trâmite or may change its situação (as notify-transitions.ts). */
 const WRITES = ['create', 'transition', 'markReceived', 'recordDownload', 'advance', 'completeWithReceipt'] as const;
 
-/** The moment a write is made at, where each write takes it (src/store/index.ts TramiteWriter). */
-const AT: Record<(typeof WRITES)[number], (args: unknown[]) => unknown> = {
-  create: (a) => a[1],
-  markReceived: (a) => a[4],
-  recordDownload: (a) => a[4],
-  transition: (a) => (a[0] as { at?: unknown }).at,
-  advance: (a) => (a[0] as { at?: unknown }).at,
-  completeWithReceipt: (a) => (a[0] as { at?: unknown }).at,
-};
-
 /**
- * The trâmites whose situação a committed write changed: the store stamps `lastTransitionAt`
- * only when the situação moves (or the trâmite is created), so a write that only recorded a
- * component or a range, or repeated a move, leaves an older stamp and logs nothing.
+ * The trâmites whose situação a committed write moved. A create always does; the writes that
+ * answer a TransitionResult say so in `changed` (a repeat, or a component recorded without its
+ * follow-up move, changes nothing); `markReceived` answers bare records, so their situação is
+ * compared with the one read before the write.
  */
-function moved(result: unknown, at: unknown): TramiteRecord[] {
-  const touched = Array.isArray(result) ? (result as TramiteRecord[]) : [];
-  const r = result as { ok?: boolean; tramite?: TramiteRecord } | null;
-  if (!Array.isArray(result) && r?.ok && r.tramite) touched.push(r.tramite);
-  return touched.filter((t) => t.lastTransitionAt === at);
+function moved(name: (typeof WRITES)[number], result: unknown, before: Map<number, Situacao>): TramiteRecord[] {
+  if (Array.isArray(result)) return (result as TramiteRecord[]).filter((t) => before.get(t.idt) !== t.situacao);
+  const r = result as { ok?: boolean; tramite?: TramiteRecord; changed?: boolean } | null;
+  if (!r?.ok || !r.tramite) return [];
+  return name === 'create' || r.changed ? [r.tramite] : [];
 }
 
 /**
@@ -40,8 +32,15 @@ export function loggingTramites(tramites: Tramites, log: Log): Tramites {
   for (const name of WRITES) {
     const write = tramites[name] as (...args: unknown[]) => Promise<unknown>;
     (wrapped as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      const before = new Map<number, Situacao>();
+      if (name === 'markReceived') {
+        for (const idt of args[0] as number[]) {
+          const t = await tramites.get(idt);
+          if (t) before.set(idt, t.situacao);
+        }
+      }
       const result = await write.apply(tramites, args);
-      for (const t of moved(result, AT[name](args))) {
+      for (const t of moved(name, result, before)) {
         log({ level: 'info', event: 'tramite.transicao', data: { idt: t.idt, situacao: t.situacao, operacao: name } });
       }
       return result;
