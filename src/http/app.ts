@@ -4,6 +4,7 @@ import type { Caller } from '../domain/identity.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { renderError } from './errors.ts';
 import { requestId } from './middleware/request-id.ts';
+import { observeRequests, registerOps } from './routes/ops.ts';
 import { routedPath } from './routed-path.ts';
 import { adminFace } from './routes/admin/index.ts';
 import { onboardingFace } from './routes/native/onboarding.ts';
@@ -19,11 +20,13 @@ export { routedPath };
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ getPath: routedPath });
   app.use('*', requestId(() => deps.services.newId()));
+  app.use('*', observeRequests(deps));
   app.use('*', async function markDefaultFace(c, next) {
     c.set('face', [...TRAMITA_BASES, LONG_POLL_PATH].some((b) => c.req.path.startsWith(b)) ? 'tramita' : 'other');
     await next();
   });
   app.get('/healthz', (c) => c.json({ status: 'ok', hub: deps.hubName ?? 'Elo' }));
+  registerOps(app, deps);
   // CRLs of the federation CA at a stable path, open like any CRL distribution point (RFC 5280 §4.2.1.13).
   app.get('/pki/:name{[a-z-]+\\.crl}', async (c) => {
     const bytes = await deps.publishedCrl?.(c.req.param('name'));

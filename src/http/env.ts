@@ -2,6 +2,7 @@ import type { AdminPrincipal } from '../domain/admin-roles.ts';
 import type { Context } from 'hono';
 import type { Caller, PeerCertificate } from '../domain/identity.ts';
 import type { Services } from '../services/index.ts';
+import type { OpsPorts } from './routes/ops.ts';
 
 /** Runtime facts the core cannot read itself: the adapter of each runtime supplies them (STYLE: hono). */
 export type PeerCertificateSource = (c: Context) => PeerCertificate | null;
@@ -15,6 +16,8 @@ export interface AppDeps {
   publishedCrl?: (name: string) => Promise<Uint8Array | null>;
   /** Human-readable hub name, shown in health answers. */
   hubName?: string;
+  /** Readiness, metrics, request timing and the log's request scope (README "Operação"); the runtime supplies them. */
+  ops?: OpsPorts;
 }
 
 export type AppEnv = {

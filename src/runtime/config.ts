@@ -59,6 +59,10 @@ export const configSchema = z.object({
   maxJsonWaiting: z.number().int().min(0).max(100).default(2),
   /** Proxies (addresses or CIDR blocks, IPv4/IPv6) whose forwarded client certificate and address are believed. */
   trustedProxies: z.array(z.string().min(1).refine((e) => parseNetwork(e) !== null, 'endereço ou bloco CIDR inválido')).default([]),
+  /** Addresses or CIDR blocks that may read /metrics (the monitor/admin token is required anyway); empty: any address. */
+  metricsAllow: z.array(z.string().min(1).refine((e) => parseNetwork(e) !== null, 'endereço ou bloco CIDR inválido')).default([]),
+  /** Lowest level of the operational log written to stderr. */
+  logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Header a trusted proxy writes the client certificate in: nginx's escaped PEM, or RFC 9440 `Client-Cert`. */
   clientCertHeader: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'nome de cabeçalho HTTP inválido').default('X-SSL-Client-Cert'),
   /** Plain-HTTP listener for the proxy (`host:port`), started only with trustedProxies; empty: none. */
@@ -128,6 +132,8 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
     field: 'monitorStuckMinutes',
     parse: (v) => Object.fromEntries(v.split(',').filter((e) => e.trim()).map((e) => { const [k, m] = e.split('=').map((x) => x.trim()); return [k ?? '', /^\d+(\.\d+)?$/.test(m ?? '') ? Number(m) : m]; })),
   },
+  ELO_METRICS_ALLOW: { field: 'metricsAllow', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
+  ELO_LOG_LEVEL: { field: 'logLevel', parse: (v) => v },
 };
 
 export class ConfigError extends Error {

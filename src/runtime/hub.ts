@@ -25,9 +25,12 @@ import { assertDataDirOwner, loosenedPermissions, openConfiguredStore } from './
 import { dataPaths } from './data-dir.ts';
 import { loadCodeLists } from './federation-files.ts';
 import { nodePeerAddress, nodePeerCertificate } from './node-peer.ts';
-import { forwardedClient } from './forwarded-client.ts';
+import { forwardedClient, trustedProxyMatcher } from './forwarded-client.ts';
 import { startBodyWorker } from './start-body-analyser.ts';
 import { fileTrustSource } from './trust-files.ts';
+import { hubLog } from './log.ts';
+import { hubMetrics, type HubMetrics } from './metrics.ts';
+import { readiness } from './readiness.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -50,6 +53,8 @@ export interface Hub {
   peer: ReturnType<typeof forwardedClient>;
   /** Runs the periodic sweep now, or waits for the one in progress. */
   sweep(): Promise<void>;
+  /** The prom-client registry behind `/metrics` (README "Operação"). */
+  metrics: HubMetrics;
   bootstrap: BootstrapReport;
   /** Parts of the data folder other users may read, found at start (empty when private). */
   permissionWarnings: string[];
@@ -89,7 +94,23 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   // Large start bodies are analysed in a thread of their own (spec §1.5.9, 50 MB and more).
   const analyser = startBodyWorker();
   const blobs = fsBlobStore(paths.blobs);
-  const log: Log = (entry) => process.stderr.write(`${JSON.stringify({ at: clock.now().toISOString(), ...entry })}\n`);
+  const hubSigner = cryptoKeySigner(signingKey, readFileSync(paths.signingCert, 'utf8'));
+  // pino, one JSON line per event, the request id on every line of a request (README "Operação")
+  const logging = hubLog(clock, config.logLevel);
+  const log: Log = logging.log;
+  const freeSpace = opts.freeSpace ?? dataDirFreeSpace(paths.root);
+  const metrics = hubMetrics({
+    store,
+    clock,
+    log,
+    freeSpace,
+    minFreeBytes: config.minFreeDiskMb * 1_048_576,
+    certExpiryWarningMs: config.certExpiryWarningDays * 86_400_000,
+    hubCertificateFiles: [
+      { tipo: 'hub_tls', file: paths.tlsCert },
+      { tipo: 'hub_assinatura', file: paths.signingCert },
+    ],
+  });
   // Several nodes on one PostgreSQL database wake each other's held long-polls (LISTEN/NOTIFY);
   // one process signals in memory (createServices' default).
   const notifier = config.databaseUrl
@@ -116,7 +137,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
       [paths.intermediateCert],
       config.crlSoftFailAnchorFiles,
     ),
-    hubSigner: cryptoKeySigner(signingKey, readFileSync(paths.signingCert, 'utf8')),
+    hubSigner,
     log,
     settings: {
       maxJsonBytes: config.maxJsonMb * 1_048_576,
@@ -135,7 +156,8 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
       cancelledRetentionMs: config.cancelledRetentionDays * 86_400_000,
       purgeComponentsAfterMs: config.purgeComponentsAfterDays * 86_400_000,
     },
-    freeSpace: opts.freeSpace ?? dataDirFreeSpace(paths.root),
+    freeSpace,
+    metrics: metrics.metrics,
     timers: opts.timers ?? systemTimers,
     ...(opts.workflow ? { workflow: opts.workflow } : {}),
     ...(notifier ? { notifier } : {}),
@@ -170,6 +192,16 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
       const file = { 'federacao-ac.crl': paths.rootCrl, 'federacao-ac-intermediaria.crl': paths.intermediateCrl }[name];
       return file && existsSync(file) ? new Uint8Array(readFileSync(file)) : null;
     },
+    ops: {
+      readiness: () => ready(),
+      metricsText: () => metrics.render(),
+      ...(config.metricsAllow.length ? { metricsAllowed: trustedProxyMatcher(config.metricsAllow) } : {}),
+      withRequest: logging.withRequest,
+      stopwatch: () => {
+        const start = process.hrtime.bigint();
+        return () => Number(process.hrtime.bigint() - start) / 1e9;
+      },
+    },
   });
   // spec §5.4: the sweep runs at start (catching up after a restart) and then periodically.
   const ca = caAdmin(config, store);
@@ -177,9 +209,12 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     log({ level: 'error', event, data: e instanceof Error ? { mensagem: e.message, pilha: e.stack } : { valor: String(e) } });
   // several nodes on one PostgreSQL database: only the one holding the sweep lock sweeps
   const leader = config.databaseUrl ? postgresSweepLeader(config.databaseUrl) : null;
+  // when this node last began a sweep (monotonic, real time: the injected clock may stand still)
+  let lastSweepAt: number | null = null;
   const sweepOnce = async () => {
     const inicio = clock.now().toISOString();
     if (leader && !(await leader.isLeader())) return;
+    lastSweepAt = performance.now();
     await services.autoCancel.sweep().catch(failed('varredura.cancelamento_automatico_falhou'));
     await services.certificates.expiryScan().catch(failed('varredura.validade_de_certificados_falhou'));
     // CRLs are valid for 7 days: keep them fresh, or every client of the CA would be refused.
@@ -196,6 +231,31 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     running ??= sweepOnce().finally(() => (running = null));
     return running;
   };
+  // `/readyz` "varredura": with several nodes, someone holds the sweep lock; alone, this node's
+  // sweep began within three periods (a sweep that hangs, or a timer that stopped, shows here:
+  // ticks join a running sweep, so the last start is that of the one that hangs)
+  const sweepHealth = async (): Promise<{ ok: boolean; detalhe: string }> => {
+    if (closed) return { ok: false, detalhe: 'hub encerrando' };
+    if (leader) {
+      const held = await leader.heldBySomeone();
+      return held ? { ok: true, detalhe: 'a trava da varredura está com um nó' } : { ok: false, detalhe: 'nenhum nó detém a trava da varredura' };
+    }
+    const limitMs = config.sweepIntervalSeconds * 3000 + 5000;
+    if (lastSweepAt === null) return { ok: false, detalhe: 'a varredura ainda não rodou neste nó' };
+    const ago = performance.now() - lastSweepAt;
+    return ago <= limitMs
+      ? { ok: true, detalhe: `última varredura há ${Math.round(ago / 1000)} s neste nó` }
+      : { ok: false, detalhe: `última varredura há ${Math.round(ago / 1000)} s, mais que 3 períodos (${config.sweepIntervalSeconds} s)` };
+  };
+  const ready = readiness({
+    store,
+    blobs,
+    signer: hubSigner,
+    freeSpace,
+    minFreeBytes: config.minFreeDiskMb * 1_048_576,
+    sweep: sweepHealth,
+    log,
+  });
   const timer = setInterval(() => void sweep(), config.sweepIntervalSeconds * 1000);
   timer.unref();
   void sweep();
@@ -209,6 +269,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     bootstrap,
     permissionWarnings,
     sweep,
+    metrics,
     close: async () => {
       if (closed) return;
       closed = true;

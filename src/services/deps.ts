@@ -6,6 +6,7 @@ import type { Signer } from '../pki/signer.ts';
 import type { CertInput, CrlInput, PkiPolicy } from '../pki/verify/index.ts';
 import type { BlobStore, Store } from '../store/index.ts';
 import type { TransitionNotifier } from '../domain/notifier.ts';
+import type { Metrics } from './metrics.ts';
 
 /** Where trust comes from: anchors and CRLs are configuration, re-read as they change (issue: Trust §6). */
 export interface TrustSource {
@@ -98,4 +99,6 @@ export interface ServiceDeps {
   workflow?: Workflow;
   /** Thresholds of the monitor's stuck list (services/monitoring); its defaults when not given. */
   monitoring?: { stuckMinutes?: Partial<Record<Situacao, number>> };
+  /** Operational counters (runtime: prom-client, src/runtime/metrics.ts); none counted when not given. */
+  metrics?: Metrics;
 }

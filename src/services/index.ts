@@ -23,6 +23,8 @@ import { deliveryService } from './transfers/delivery.ts';
 import { lifecycleService } from './transfers/lifecycle.ts';
 import { longPollService } from './transfers/long-poll.ts';
 import { notifyingTramites } from './transfers/notify-transitions.ts';
+import { loggingTramites } from './transfers/log-transitions.ts';
+import { noMetrics } from './metrics.ts';
 import { replayService } from './transfers/replay.ts';
 import { queryService } from './transfers/query.ts';
 import { receiptService } from './transfers/receipts.ts';
@@ -49,9 +51,9 @@ export function createServices(serviceDeps: ServiceDeps) {
   const notifier = serviceDeps.notifier ?? inProcessNotifier();
   // Every trâmite write of every service signals the notifier once committed.
   const store = Object.assign(Object.create(serviceDeps.store) as ServiceDeps['store'], {
-    tramites: notifyingTramites(serviceDeps.store.tramites, notifier),
+    tramites: notifyingTramites(loggingTramites(serviceDeps.store.tramites, serviceDeps.log), notifier),
   });
-  const deps: ServiceDeps = { ...serviceDeps, store, notifier };
+  const deps: ServiceDeps = { ...serviceDeps, store, notifier, metrics: serviceDeps.metrics ?? noMetrics };
   // the lists as they stand in the store at each use (seeded from deps.codeLists the first time)
   const codeLists = codeListService(deps);
   const lists = codeLists.snapshot;
@@ -77,6 +79,8 @@ export function createServices(serviceDeps: ServiceDeps) {
     newId: (): string => deps.ids.uuid(),
     /** The operational log (unexpected errors are reported here, not on the console). */
     log: deps.log,
+    /** Operational counters (README "Operação"); http/ counts each request here. */
+    metrics: deps.metrics ?? noMetrics,
     start,
     replay: replayService(deps, start),
     lifecycle: lifecycleService(deps),
@@ -104,3 +108,4 @@ export function createServices(serviceDeps: ServiceDeps) {
 export type Services = ReturnType<typeof createServices>;
 export type { ServiceDeps, TrustSource, TransferSettings } from './deps.ts';
 export type { TransitionNotifier } from '../domain/notifier.ts';
+export type { Metrics } from './metrics.ts';

@@ -310,6 +310,11 @@ export interface TramiteReader {
   longPollDeliveries(systemId: string, since: string): Promise<{ recent: Set<string>; lastStatus: Map<number, number>; recentAt?: Map<string, string> }>;
   /** Pendências already returned to a system by `todas=0` (spec §2.14). */
   deliveredPendencias(systemId: string): Promise<Set<string>>;
+  /**
+   * How many trâmites are in each situação (absent: none), only those whose last transition is
+   * older than `idleBefore` when given: the operational metrics (README "Operação").
+   */
+  countBySituacao(idleBefore?: string): Promise<Map<Situacao, number>>;
 }
 
 export interface TramiteWriter {

@@ -18,6 +18,9 @@ type RouteClass = 'open' | 'admin' | 'invitation' | 'preflight' | 'self' | 'dire
 function classify(method: string, path: string): RouteClass | null {
   if (path === '/healthz' || path.startsWith('/pki/') || path.endsWith('/healthcheck')) return 'open';
   if (path.startsWith('/admin/api/')) return 'admin';
+  // readiness is open like /healthz (a load balancer asks it); metrics need a monitor or admin token (README "Operação")
+  if (path === '/readyz') return 'open';
+  if (path === '/metrics') return 'admin';
   // onboarding: the invitation is the only credential (README "Adesão por convite")
   if (path.startsWith('/api/v1/adesao')) return 'invitation';
   // any registered system may ask; the answer is about its own package and stores nothing

@@ -145,7 +145,9 @@ export function deliveryService(deps: ServiceDeps) {
         { kind: 'componente.entregue', actor: actorOf(caller), data: { hash } },
         componentsDelivered(),
       );
-      return { stream: await deps.blobs.read(blobKey, { ini, fim }), length: fim - ini };
+      const stream = await deps.blobs.read(blobKey, { ini, fim });
+      deps.metrics?.componentBytes('saida', fim - ini);
+      return { stream, length: fim - ini };
     },
   };
 }

@@ -173,6 +173,7 @@ export function receiptService(deps: ServiceDeps, lists: () => Promise<CodeLists
         ...(posted === undefined ? {} : { dataDeRecebimento: clip(posted) }),
       };
       deps.log({ level: 'warn', event: 'recibo_conclusao_rejeitado', data: { ...data, strings: tried } });
+      deps.metrics?.completionReceiptRejected();
       await deps.store.audit.append({ kind: 'recibo.rejeitado', actor: 'hub', idt, data }, deps.clock.now().toISOString());
     } catch (e) {
       // the caller still gets the refusal it earned; the lost alert is reported instead

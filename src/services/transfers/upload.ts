@@ -252,6 +252,7 @@ export function uploadService(deps: ServiceDeps) {
         // Commit and refer under the blob's lock: the retention sweep may be removing the same bytes.
         return await locks.run(staged.key, async () => {
           const key = await deps.blobs.commit(staged);
+          deps.metrics?.componentBytes('entrada', staged.size);
           return tramites.markReceived(
             owners.map((o) => o.t.idt),
             hash,

@@ -10,7 +10,12 @@ const SWEEP_LOCK = 0x456c6f53;
  * connection breaks, PostgreSQL releases it and another node takes it at its next tick. The moves
  * the sweep makes are compare-and-set anyway: a second sweeper could only repeat warnings.
  */
-export function postgresSweepLeader(url: string): { isLeader(): Promise<boolean>; close(): Promise<void> } {
+export function postgresSweepLeader(url: string): {
+  isLeader(): Promise<boolean>;
+  /** Whether some session (this node's or another's) holds the sweep lock now (`/readyz`). */
+  heldBySomeone(): Promise<boolean>;
+  close(): Promise<void>;
+} {
   let client: pg.Client | null = null;
   let leading = false;
   let closed = false;
@@ -41,6 +46,22 @@ export function postgresSweepLeader(url: string): { isLeader(): Promise<boolean>
       } catch {
         drop();
         return false;
+      }
+    },
+    async heldBySomeone() {
+      if (leading && client) return true;
+      // a short connection of its own: the leader's may be broken, and reading pg_locks takes no lock
+      const c = new pg.Client({ connectionString: url });
+      c.on('error', () => undefined);
+      try {
+        await c.connect();
+        const r = await c.query<{ held: boolean }>(
+          "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND classid::bigint = 0 AND objid::bigint = $1 AND objsubid = 1 AND granted) AS held",
+          [SWEEP_LOCK],
+        );
+        return r.rows[0]?.held === true;
+      } finally {
+        await c.end().catch(() => undefined);
       }
     },
     async close() {

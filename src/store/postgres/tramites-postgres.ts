@@ -151,6 +151,9 @@ const s = {
   listForSender: stmt<[string, number[]], TramiteRow>('SELECT * FROM tramites WHERE sender_system_id = $1 AND situacao = ANY($2::int[]) ORDER BY idt'),
   listForReceiver: stmt<[string, number[]], TramiteRow>('SELECT * FROM tramites WHERE receiver_system_id = $1 AND situacao = ANY($2::int[]) ORDER BY idt'),
   idle: stmt<[number[], string], TramiteRow>('SELECT * FROM tramites WHERE situacao = ANY($1::int[]) AND last_transition_at < $2 ORDER BY idt'),
+  countBySituacao: stmt<[string | null], { situacao: number; n: string }>(
+    'SELECT situacao, COUNT(*) AS n FROM tramites WHERE $1::text IS NULL OR last_transition_at < $1::text GROUP BY situacao',
+  ),
   bodyReferenced: stmt<[string], { one: number }>('SELECT 1 AS one FROM tramites WHERE metadata_blob_key = $1 LIMIT 1'),
   blobReferenced: stmt<[string], { one: number }>('SELECT 1 AS one FROM component_blobs WHERE blob_key = $1 LIMIT 1'),
   blobKeyOf: stmt<[string], { blob_key: string }>('SELECT blob_key FROM component_blobs WHERE hash = $1'),
@@ -511,6 +514,9 @@ export function postgresTramites(pool: pg.Pool): TramiteReader & TramiteWriter {
     },
     async listIdle(situacoes, before) {
       return (await rows(pool, s.idle, situacaoSet(situacoes), before)).map(toTramite);
+    },
+    async countBySituacao(idleBefore) {
+      return new Map((await rows(pool, s.countBySituacao, idleBefore ?? null)).map((r) => [r.situacao as Situacao, Number(r.n)]));
     },
     async nreHolders(nre) {
       return (await rows(pool, s.holders, nre)).map(toNreHolder);

@@ -149,6 +149,7 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
     listForSender: db.prepare<[string, string], TramiteRow>(`SELECT * FROM tramites WHERE sender_system_id = ? AND situacao ${IN_SET} ORDER BY idt`),
     listForReceiver: db.prepare<[string, string], TramiteRow>(`SELECT * FROM tramites WHERE receiver_system_id = ? AND situacao ${IN_SET} ORDER BY idt`),
     idle: db.prepare<[string, string], TramiteRow>(`SELECT * FROM tramites WHERE situacao ${IN_SET} AND last_transition_at < ? ORDER BY idt`),
+    countBySituacao: db.prepare<[string], { situacao: number; n: number }>('SELECT situacao, COUNT(*) AS n FROM tramites WHERE last_transition_at < ? GROUP BY situacao'),
     bodyReferenced: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM tramites WHERE metadata_blob_key = ? LIMIT 1'),
     blobReferenced: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM component_blobs WHERE blob_key = ? LIMIT 1'),
     blobKeyOf: db.prepare<[string], { blob_key: string }>('SELECT blob_key FROM component_blobs WHERE hash = ?'),
@@ -513,6 +514,10 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
     },
     async listIdle(situacoes, before) {
       return s.idle.all(situacaoSet(situacoes), before).map(toTramite);
+    },
+    async countBySituacao(idleBefore) {
+      // '~' sorts after every ISO timestamp: without a bound, every trâmite counts
+      return new Map(s.countBySituacao.all(idleBefore ?? '~').map((r) => [r.situacao as Situacao, r.n]));
     },
     async nreHolders(nre) {
       return s.holders.all(nre).map(toNreHolder);
