@@ -15,6 +15,8 @@ export interface AppDeps {
   publishedCrl?: (name: string) => Promise<Uint8Array | null>;
   /** Human-readable hub name, shown in health answers. */
   hubName?: string;
+  /** The hub's clock (the dashboard's sessions and idle times); the system clock when absent. */
+  now?: () => Date;
 }
 
 export type AppEnv = {

@@ -80,6 +80,14 @@ export const configSchema = z.object({
    * Tramita.GOV.BR already holds, so a new one never collides (README "Vindo do Tramita.GOV.BR").
    */
   idtFloor: z.number().int().min(0).max(9_000_000_000_000).default(0),
+  /**
+   * A separate HTTPS listener (no client certificate asked) for the administration API and the
+   * dashboard, which the main port then stops serving, so they can stay on an internal network.
+   * Unset: both are served on the main port.
+   */
+  adminPort: z.number().int().min(0).max(65535).optional(),
+  /** Address of the separate administration listener (only with adminPort). */
+  adminHost: z.string().min(1).default('127.0.0.1'),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -114,6 +122,8 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_DATABASE_URL: { field: 'databaseUrl', parse: (v) => v },
   ELO_DATABASE_POOL_SIZE: { field: 'databasePoolSize', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   ELO_IDT_FLOOR: { field: 'idtFloor', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_ADMIN_PORT: { field: 'adminPort', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_ADMIN_HOST: { field: 'adminHost', parse: (v) => v },
 };
 
 export class ConfigError extends Error {
