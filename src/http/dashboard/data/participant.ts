@@ -24,10 +24,13 @@ export const PARTICIPANT_RECENT = 20;
  * where `services.monitoring.figures({ de, ate, participante }, principal)` (numeros) and
  * `services.monitoring.search({ participante }, principal)` (recentes) plug in.
  */
-export async function participantData(services: Services, who: AdminPrincipal, cnpj: string): Promise<ParticipantView> {
-  const p = await services.participants.find(cnpj);
-  if (who.role === 'participante' && who.participantId !== p.id)
-    throw new EloError('not_found', `Participante ${cnpj} não encontrado.`, { participante: cnpj });
+export async function participantData(services: Services, who: AdminPrincipal, key: string): Promise<ParticipantView> {
+  // named by its id or its CNPJ (formatted or not)
+  const digits = key.replace(/[./-]/g, '');
+  const p = (await services.participants.list()).find((x) => x.id === key || x.cnpj === digits);
+  // another participant's page is answered as an unknown one
+  if (!p || (who.role === 'participante' && who.participantId !== p.id))
+    throw new EloError('not_found', `Participante ${key} não encontrado.`, { participante: key });
   const sistemas = (await services.systems.list()).filter((s) => s.participantId === p.id);
   const own = new Set(sistemas.map((s) => s.id));
   const certificados = (await services.certificates.list())
