@@ -30,7 +30,9 @@ const HEADERS: Record<string, string> = {
   'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  // same-origin: addresses (IDTs) never leak to other sites, and form posts keep their Origin
+  // (with no-referrer Chromium sends "Origin: null", which the CSRF check refuses)
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
 
