@@ -250,6 +250,44 @@ describe('dashboard', () => {
       }
     }
   });
+
+  it('lets only the federation administrator send a dead notification again, with the CSRF token', async () => {
+    const replayed: string[] = [];
+    const app = new Hono().route(
+      '/monitor',
+      dashboardFace(
+        { services: t.hub.services, peerCertificate: () => null, now: () => clock.now() },
+        {
+          data: {
+            tramite: async (s, who, idt) => ({
+              ...(await tramiteData(s, who, idt)),
+              notificacoesMortas: [{ id: 'n-1', destino: 'https://sei.exemplo/webhook', falhouEm: clock.now().toISOString(), erro: 'HTTP 502' }],
+            }),
+            replayNotification: async (_s, who, idt, id) => void replayed.push(`${who.role}:${idt}:${id}`),
+          },
+        },
+      ),
+    );
+    const enter = async (token: string) => {
+      const r = await app.request('/monitor/entrar', { method: 'POST', body: `token=${encodeURIComponent(token)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const cookie = r.headers.get('set-cookie')!.split(';')[0]!;
+      const html = await (await app.request(`/monitor/tramites/${shared}`, { headers: { cookie } })).text();
+      return { cookie, html, csrf: /name="_csrf" value="([^"]+)"/.exec(html)![1]! };
+    };
+    const post = (cookie: string, body: string) =>
+      app.request(`/monitor/tramites/${shared}/notificacoes/n-1/reenvio`, { method: 'POST', body, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
+    const monitor = await enter(tokens.monitor);
+    expect(monitor.html).toContain('Notificações não entregues');
+    expect(monitor.html).not.toContain('Reenviar');
+    expect((await post(monitor.cookie, `_csrf=${monitor.csrf}`)).status).toBe(403);
+    const admin = await enter(tokens.admin);
+    expect(admin.html).toContain('Reenviar');
+    expect((await post(admin.cookie, '')).status).toBe(403);
+    expect(replayed).toEqual([]);
+    const done = await post(admin.cookie, `_csrf=${admin.csrf}`);
+    expect(done.status).toBe(303);
+    expect(replayed).toEqual([`admin:${shared}:n-1`]);
+  });
 });
 
 describe('dashboard on the internal listener (ELO_ADMIN_PORT)', () => {

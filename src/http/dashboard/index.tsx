@@ -19,7 +19,7 @@ export const MAX_CANCEL_REASON = 500;
 /** Largest login or action form read (a token, a reason and a CSRF token fit many times). */
 const MAX_FORM_BYTES = 8 * 1024;
 
-type Env = AppEnv & { Variables: { session: DashboardSession; sessionId: string } };
+type Env = { Variables: AppEnv['Variables'] & { session: DashboardSession; sessionId: string; form: URLSearchParams } };
 type Page = { toString(): string | Promise<string> };
 
 /**
@@ -125,14 +125,14 @@ export function dashboardFace(deps: AppDeps, opts: { data?: Partial<DashboardDat
       const sent = form.get('_csrf') ?? '';
       if (!sameOrigin(c) || !sameSecret(sent, session.csrf))
         throw new EloError('dashboard_csrf_invalid', 'Formulário sem o código de segurança desta sessão (ou vindo de outra origem). Recarregue a página e envie de novo.');
-      c.set('form' as never, form as never);
+      c.set('form', form);
     }
     await next();
   });
 
   const who = (c: Context<Env>) => c.get('session').principal;
   const csrf = (c: Context<Env>) => c.get('session').csrf;
-  const form = (c: Context<Env>) => c.get('form' as never) as URLSearchParams;
+  const form = (c: Context<Env>) => c.get('form');
 
   app.get('/', async (c) => html(c, <OverviewPage view={await data.overview(services, who(c), now())} who={who(c)} csrf={csrf(c)} />));
 
@@ -146,7 +146,8 @@ export function dashboardFace(deps: AppDeps, opts: { data?: Partial<DashboardDat
     const view = await data.tramite(services, who(c), idt);
     // who viewed which trâmite (issue: monitoring), after the scope check let the view through
     await services.audit.viewed(idt, `painel:${who(c).label}`);
-    const aviso = c.req.query('cancelado') === '1' ? 'Trâmite cancelado pelo operador.' : null;
+    const aviso =
+      c.req.query('cancelado') === '1' ? 'Trâmite cancelado pelo operador.' : c.req.query('reenviada') === '1' ? 'Notificação reenviada.' : null;
     return html(c, <TramitePage view={view} who={who(c)} csrf={csrf(c)} aviso={aviso} />);
   });
 
@@ -164,6 +165,16 @@ export function dashboardFace(deps: AppDeps, opts: { data?: Partial<DashboardDat
     }
     await services.lifecycle.cancel(null, idt, `painel:${principal.label}`, motivo);
     return c.redirect(`/monitor/tramites/${idt}?cancelado=1`, 303);
+  });
+
+  app.post('/tramites/:idt{[0-9]{1,15}}/notificacoes/:id{[A-Za-z0-9_-]{1,64}}/reenvio', async (c) => {
+    const principal = who(c);
+    if (principal.role !== 'admin')
+      throw new EloError('not_authorised', 'Só a administração da federação reenvia notificações pelo painel.');
+    const idt = Number(c.req.param('idt'));
+    await data.tramite(services, principal, idt);
+    await data.replayNotification(services, principal, idt, c.req.param('id'));
+    return c.redirect(`/monitor/tramites/${idt}?reenviada=1`, 303);
   });
 
   app.get('/participantes/:cnpj{[0-9A-Za-z./-]{1,30}}', async (c) =>

@@ -62,3 +62,11 @@ export function reduceForSigilo(c: TramiteContent | null): TramiteContent | null
   if (!c || c.nivelDeSigilo === 1) return c;
   return { nivelDeSigilo: c.nivelDeSigilo, interessados: [], documentos: c.documentos.map((d) => ({ ordem: d.ordem, descricao: '', nomes: [] })) };
 }
+
+/**
+ * Sends a dead notification of the trâmite again (operator action). TEMPORARY — where
+ * `services.webhooks.replay(id, actor)` plugs in; until then no notification is ever dead here.
+ */
+export async function replayNotification(_services: Services, _who: AdminPrincipal, idt: number, id: string): Promise<void> {
+  throw new EloError('not_found', `Notificação ${id} do trâmite ${idt} não encontrada.`, { idt, notificacao: id });
+}
