@@ -97,7 +97,7 @@ describe('dashboard', () => {
     expect(r.status).toBe(303);
     expect(r.headers.get('location')).toBe('/monitor/');
     const cookie = r.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/^elo_painel=[A-Za-z0-9_-]{43};/);
+    expect(cookie).toMatch(/^elo_painel=[0-9a-f]{64};/);
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('Secure');
     expect(cookie).toContain('SameSite=Strict');
@@ -172,7 +172,7 @@ describe('dashboard', () => {
     const none = await postForm(`/monitor/tramites/${internal}/cancelamento`, { motivo: 'sem código' }, cookie);
     expect(none.status).toBe(403);
     expect(await none.text()).toContain('código de segurança');
-    const wrong = await postForm(`/monitor/tramites/${internal}/cancelamento`, { motivo: 'código alheio', _csrf: 'x'.repeat(43) }, cookie);
+    const wrong = await postForm(`/monitor/tramites/${internal}/cancelamento`, { motivo: 'código alheio', _csrf: 'f'.repeat(64) }, cookie);
     expect(wrong.status).toBe(403);
     const crossSite = await postForm(`/monitor/tramites/${internal}/cancelamento`, { motivo: 'outra origem', _csrf: csrf }, cookie, { origin: 'https://atacante.exemplo' });
     expect(crossSite.status).toBe(403);
