@@ -220,6 +220,18 @@ describe('dashboard', () => {
     expect(await r.text()).toContain('o token foi revogado');
   });
 
+  it("keeps a live session through a lockout of its address, which only someone else's guessing caused", async () => {
+    const { cookie } = await login(tokens.monitor);
+    for (let i = 0; i < TOKEN_FAILURE_LIMIT.max; i++) await postForm('/monitor/entrar', { token: `adivinhando-${i}` });
+    const locked = await request('/monitor/', { cookie });
+    expect(locked.status).toBe(429);
+    expect(await locked.text()).toContain('Muitas tentativas');
+    clock.advance(TOKEN_FAILURE_LIMIT.windowMs + 1);
+    const back = await request('/monitor/', { cookie });
+    expect(back.status).toBe(200);
+    expect(await back.text()).toContain('<h1>Visão geral</h1>');
+  });
+
   it('reduces a restricted or secret trâmite to what monitoring needs: no interessados, no document descriptions', async () => {
     const content = (nivel: 1 | 2 | 3): TramiteView['conteudo'] => ({
       nivelDeSigilo: nivel,

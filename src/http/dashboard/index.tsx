@@ -112,7 +112,9 @@ export function dashboardFace(deps: AppDeps, opts: { data?: Partial<DashboardDat
     try {
       session.principal = await services.identity.authenticateToken(`Bearer ${session.token}`, origin(c));
     } catch (e) {
-      if (!(e instanceof EloError)) throw e;
+      // a lockout of the address (someone else guessing behind the same NAT) is shown, but does
+      // not end the session; only a token no longer valid does
+      if (!(e instanceof EloError) || e.code !== 'admin_token_invalid') throw e;
       sessions.close(id);
       deleteCookie(c, SESSION_COOKIE, { path: '/monitor', secure: true });
       return html(c, <LoginPage erro="A sessão terminou: o token foi revogado. Entre com um token válido." />, 401);
