@@ -5,7 +5,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Load-shaped tests (floods, hostile bodies, memory ceilings) run alone in their own tier,
     // `npm run test:reliability`, so that other test files never share the cores with them.
-    exclude: ['test/reliability/**', '**/node_modules/**'],
+    // The browser tier (Debian's Chromium) is `npm run test:browser`, vitest.browser.config.ts.
+    exclude: ['test/reliability/**', 'test/browser/**', '**/node_modules/**'],
     // Integration tests start real HTTPS servers and generate keys: give them room on a
     // shared 2-core machine, but keep a ceiling so a hang fails instead of stalling CI.
     testTimeout: 60_000,

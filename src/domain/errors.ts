@@ -52,6 +52,7 @@ export const errorCatalogue = {
   mime_type_not_accepted: { status: 400, codigoErro: '9034' },
   component_above_recipient_limit: { status: 400, codigoErro: '9035' },
   envio_parcial_unsupported: { status: 400, codigoErro: '9036' },
+  dashboard_csrf_invalid: { status: 403, codigoErro: '9050' },
   unavailable: { status: 503, codigoErro: '9998' },
   internal_error: { status: 500, codigoErro: '9999' },
 } as const satisfies Record<string, { status: number; codigoErro: string }>;

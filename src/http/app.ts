@@ -7,6 +7,7 @@ import { requestId } from './middleware/request-id.ts';
 import { observeRequests, registerOps } from './routes/ops.ts';
 import { routedPath } from './routed-path.ts';
 import { adminFace } from './routes/admin/index.ts';
+import { dashboardFace } from './dashboard/index.tsx';
 import { onboardingFace } from './routes/native/onboarding.ts';
 import { nativeFace } from './routes/native/index.ts';
 import { largeBodyGate } from './large-body-gate.ts';
@@ -16,8 +17,15 @@ export const TRAMITA_BASES = ['/interoperabilidade/rest/v3', '/interoperabilidad
 export const LONG_POLL_PATH = '/interoperabilidade/pendencias';
 export { routedPath };
 
+/**
+ * Which faces one listener serves: all of them (one port), the transfer faces only (the main
+ * port when an internal listener exists), or the internal ones only (administration API and
+ * dashboard on `ELO_ADMIN_PORT`, so they can stay on an internal network).
+ */
+export type FaceSet = 'all' | 'transfer' | 'internal';
+
 /** The whole HTTP surface of Elo, runtime-independent (ARCHITECTURE "http/"). */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(deps: AppDeps, faces: FaceSet = 'all'): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ getPath: routedPath });
   app.use('*', requestId(() => deps.services.newId()));
   app.use('*', observeRequests(deps));
@@ -35,12 +43,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   // one large start body at a time per hub, whichever route it comes by (spec §1.5.9)
   const gate = largeBodyGate({ maxWaiting: deps.services.limits.maxJsonWaiting });
-  const tramita = tramitaFace(deps, gate);
-  for (const base of TRAMITA_BASES) app.route(base, tramita);
-  app.route(LONG_POLL_PATH, longPollFace(deps));
-  app.route('/admin/api', adminFace(deps));
-  app.route('/api/v1/adesao', onboardingFace(deps));
-  app.route('/api/v1', nativeFace(deps, gate));
+  if (faces !== 'internal') {
+    const tramita = tramitaFace(deps, gate);
+    for (const base of TRAMITA_BASES) app.route(base, tramita);
+    app.route(LONG_POLL_PATH, longPollFace(deps));
+  }
+  if (faces !== 'transfer') {
+    app.route('/admin/api', adminFace(deps));
+    app.route('/monitor', dashboardFace(deps));
+  }
+  if (faces !== 'internal') {
+    app.route('/api/v1/adesao', onboardingFace(deps));
+    app.route('/api/v1', nativeFace(deps, gate));
+  }
   app.notFound((c) =>
     renderError(
       c,

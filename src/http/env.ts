@@ -18,6 +18,8 @@ export interface AppDeps {
   hubName?: string;
   /** Readiness, metrics, request timing and the log's request scope (README "Operação"); the runtime supplies them. */
   ops?: OpsPorts;
+  /** The hub's clock (the dashboard's sessions and idle times); the system clock when absent. */
+  now?: () => Date;
 }
 
 export type AppEnv = {

@@ -94,6 +94,14 @@ export const configSchema = z.object({
     .record(z.string().regex(/^(?:[1-9]|10)$/, 'use o número da situação, de 1 a 10'), z.number().positive().max(525_600))
     .default({})
     .transform((r) => ({ ...DEFAULT_STUCK_MINUTES, ...Object.fromEntries(Object.entries(r).map(([k, v]) => [Number(k), v])) }) as Partial<Record<Situacao, number>>),
+  /**
+   * A separate HTTPS listener (no client certificate asked) for the administration API and the
+   * dashboard, which the main port then stops serving, so they can stay on an internal network.
+   * Unset: both are served on the main port.
+   */
+  adminPort: z.number().int().min(0).max(65535).optional(),
+  /** Address of the separate administration listener (only with adminPort). */
+  adminHost: z.string().min(1).default('127.0.0.1'),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -134,6 +142,8 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   },
   ELO_METRICS_ALLOW: { field: 'metricsAllow', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_LOG_LEVEL: { field: 'logLevel', parse: (v) => v },
+  ELO_ADMIN_PORT: { field: 'adminPort', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_ADMIN_HOST: { field: 'adminHost', parse: (v) => v },
 };
 
 export class ConfigError extends Error {

@@ -49,6 +49,8 @@ export interface Hub {
   store: Store;
   blobs: BlobStore;
   app: ReturnType<typeof createApp>;
+  /** The administration API and dashboard, when they have their own listener (config adminPort). */
+  adminApp: ReturnType<typeof createApp> | null;
   /** Trusted-proxy ports (README "Atrás de um balanceador (nginx)"). */
   peer: ReturnType<typeof forwardedClient>;
   /** Runs the periodic sweep now, or waits for the one in progress. */
@@ -184,7 +186,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     log,
     clock,
   });
-  const app = createApp({
+  const appDeps: Parameters<typeof createApp>[0] = {
     services,
     peerCertificate: peer.peerCertificate,
     peerAddress: peer.peerAddress,
@@ -202,7 +204,11 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
         return () => Number(process.hrtime.bigint() - start) / 1e9;
       },
     },
-  });
+    now: () => clock.now(),
+  };
+  // With ELO_ADMIN_PORT the administration API and the dashboard leave the main port for their own.
+  const app = createApp(appDeps, config.adminPort === undefined ? 'all' : 'transfer');
+  const adminApp = config.adminPort === undefined ? null : createApp(appDeps, 'internal');
   // spec §5.4: the sweep runs at start (catching up after a restart) and then periodically.
   const ca = caAdmin(config, store);
   const failed = (event: string) => (e: unknown) =>
@@ -265,6 +271,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     store,
     blobs,
     app,
+    adminApp,
     peer,
     bootstrap,
     permissionWarnings,
@@ -297,6 +304,8 @@ export interface RunningHub extends Hub {
   port: number;
   /** The plain-HTTP listener for the trusted proxy (config proxyListen), or null. */
   proxy: { server: PlainServer; url: string; port: number } | null;
+  /** The HTTPS listener of the administration API and dashboard (config adminPort), or null. */
+  admin: { server: Server; url: string; port: number } | null;
 }
 
 /**
@@ -337,14 +346,14 @@ export async function startNodeHub(config: EloConfig, opts: HubOptions = {}): Pr
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let proxy: RunningHub['proxy'] = null;
-  if (config.proxyListen) {
-    try {
-      proxy = await startProxyListener(config, hub);
-    } catch (e) {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await hub.close();
-      throw e;
-    }
+  let admin: RunningHub['admin'] = null;
+  try {
+    if (config.proxyListen) proxy = await startProxyListener(config, hub);
+    if (hub.adminApp) admin = await startAdminListener(config, hub.adminApp);
+  } catch (e) {
+    await Promise.all([server, ...(proxy ? [proxy.server] : [])].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await hub.close();
+    throw e;
   }
   return {
     ...hub,
@@ -352,9 +361,10 @@ export async function startNodeHub(config: EloConfig, opts: HubOptions = {}): Pr
     port,
     url: `https://${host}:${port}`,
     proxy,
+    admin,
     async close() {
       await Promise.all(
-        [server, ...(proxy ? [proxy.server] : [])].map(
+        [server, ...(proxy ? [proxy.server] : []), ...(admin ? [admin.server] : [])].map(
           (s) =>
             new Promise<void>((resolve) => {
               s.close(() => resolve());
@@ -391,4 +401,26 @@ async function startProxyListener(config: EloConfig, hub: Hub): Promise<NonNulla
   });
   const port = (server.address() as AddressInfo).port;
   return { server, port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+}
+
+/**
+ * The internal listener of the administration API and the dashboard (config adminPort): HTTPS
+ * with the hub's certificate, no client certificate asked (these faces take a token), bound to
+ * adminHost so that an installation keeps them on its internal network.
+ */
+async function startAdminListener(config: EloConfig, app: ReturnType<typeof createApp>): Promise<NonNullable<RunningHub['admin']>> {
+  const paths = dataPaths(config.dataDir);
+  const server = createServer(
+    { key: readFileSync(paths.tlsKey), cert: readFileSync(paths.tlsCert), requestTimeout: 60_000, headersTimeout: 30_000, keepAliveTimeout: 65_000 },
+    getRequestListener(app.fetch, { overrideGlobalObjects: false }),
+  );
+  server.maxConnections = config.maxConnections;
+  server.on('secureConnection', (socket) => socket.disableRenegotiation());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.adminPort, config.adminHost, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.adminHost.includes(':') ? `[${config.adminHost}]` : config.adminHost;
+  return { server, port, url: `https://${host}:${port}` };
 }

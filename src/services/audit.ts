@@ -4,7 +4,7 @@ import type { AuditEntry } from '../store/index.ts';
 import type { ServiceDeps } from './deps.ts';
 
 /** What administrators and monitors read of the hub's records (ARCHITECTURE "Faces"), read only. */
-export function auditService(deps: Pick<ServiceDeps, 'store' | 'workflow'>) {
+export function auditService(deps: Pick<ServiceDeps, 'store' | 'workflow' | 'clock'>) {
   const { tramites, audit } = deps.store;
   const wf = deps.workflow ?? WORKFLOW;
   return {
@@ -25,6 +25,14 @@ export function auditService(deps: Pick<ServiceDeps, 'store' | 'workflow'>) {
         components: await tramites.components(idt),
         events: (await audit.list({ idt })).reverse(),
       };
+    },
+
+    /**
+     * Who looked at which trâmite on the dashboard (issue: monitoring, "who viewed which trâmite
+     * is logged"): an audit event per page view, named by the token's label (never the token).
+     */
+    async viewed(idt: number, viewer: string): Promise<void> {
+      await audit.append({ kind: 'painel.tramite_consultado', actor: viewer, idt }, deps.clock.now().toISOString());
     },
   };
 }

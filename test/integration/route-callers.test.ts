@@ -13,7 +13,7 @@ import { processoBody } from '../harness/packages.ts';
  * system that is not a party — and nothing a refused caller does changes the store. A route
  * added later without a class here makes this test fail.
  */
-type RouteClass = 'open' | 'admin' | 'invitation' | 'preflight' | 'self' | 'directory' | 'list' | 'start' | 'tramite';
+type RouteClass = 'open' | 'admin' | 'invitation' | 'preflight' | 'self' | 'directory' | 'list' | 'start' | 'tramite' | 'dashboard';
 
 function classify(method: string, path: string): RouteClass | null {
   if (path === '/healthz' || path.startsWith('/pki/') || path.endsWith('/healthcheck')) return 'open';
@@ -21,6 +21,8 @@ function classify(method: string, path: string): RouteClass | null {
   // readiness is open like /healthz (a load balancer asks it); metrics need a monitor or admin token (README "Operação")
   if (path === '/readyz') return 'open';
   if (path === '/metrics') return 'admin';
+  // the dashboard's session comes from a token posted on its login form, never from a certificate
+  if (path === '/monitor' || path.startsWith('/monitor/')) return 'dashboard';
   // onboarding: the invitation is the only credential (README "Adesão por convite")
   if (path.startsWith('/api/v1/adesao')) return 'invitation';
   // any registered system may ask; the answer is about its own package and stores nothing
@@ -93,7 +95,10 @@ describe('every route against every kind of caller', () => {
       .replace(':id', '2002')
       .replace(':faixa{[0-9]+-[0-9]+}', '0-3')
       .replace(':faixa', '0-3')
-      .replace(':name{[a-z-]+\\.crl}', 'federacao-ac.crl');
+      .replace(':name{[a-z-]+\\.crl}', 'federacao-ac.crl')
+      .replace(':idt{[0-9]{1,15}}', String(idt))
+      .replace(':id{[A-Za-z0-9_-]{1,64}}', 'n-1')
+      .replace(':cnpj{[0-9A-Za-z./-]{1,30}}', 'estado-exemplo');
 
   function bodyFor(path: string): unknown {
     const pkg = processoBody({ protocolo: '44.2/2026', remetente: [100, '1002'], destinatario: [200, '2002'], documentos: [{ bytes: [new Uint8Array([1])] }] });
@@ -116,6 +121,17 @@ describe('every route against every kind of caller', () => {
     return caller.call(method, `../../..${concrete(path)}`, method === 'POST' || method === 'PUT' ? { json: bodyFor(path) } : {});
   }
 
+  /**
+   * What the dashboard answers a caller without a session, whatever its certificate: a login
+   * post that is not its form is refused (400); every page sends to the login form (the client
+   * follows the 303), which shows no data; only the stylesheet is served as is.
+   */
+  const dashboardStatus = (method: string, path: string) => (method === 'POST' && path === '/monitor/entrar' ? 400 : 200);
+  const expectDashboardRefusal = (method: string, path: string, res: { status: number; text: string }, what: string) => {
+    expect(res.status, what).toBe(dashboardStatus(method, path));
+    if (path !== '/monitor/estilo.css' && res.status === 200) expect(res.text, what).toContain('<h1>Entrar</h1>');
+  };
+
   it('classifies every route of the router', () => {
     const routes = t.hub.app.routes.filter((r) => r.method !== 'ALL');
     expect(routes.length).toBeGreaterThan(40);
@@ -131,8 +147,9 @@ describe('every route against every kind of caller', () => {
       if (cls === 'open') continue;
       for (const who of ['none', 'foreign', 'revoked'] as const) {
         const res = await send(callers[who]!, r.method, r.path);
-        const expected = cls === 'admin' || cls === 'invitation' || who === 'none' ? 401 : 403;
+        const expected = cls === 'dashboard' ? dashboardStatus(r.method, r.path) : cls === 'admin' || cls === 'invitation' || who === 'none' ? 401 : 403;
         expect(res.status, `${who} ${r.method} ${r.path}: ${res.text}`).toBe(expected);
+        if (cls === 'dashboard') expectDashboardRefusal(r.method, r.path, res, `${who} ${r.method} ${r.path}`);
         expect(t.snapshot(), `${who} ${r.method} ${r.path}`).toEqual(before);
       }
     }
@@ -145,6 +162,7 @@ describe('every route against every kind of caller', () => {
       const res = await send(callers.third!, r.method, r.path);
       const what = `${r.method} ${r.path}: ${res.status} ${res.text.slice(0, 200)}`;
       if (cls === 'open' || cls === 'directory') expect(res.status, what).toBe(200);
+      else if (cls === 'dashboard') expectDashboardRefusal(r.method, r.path, res, what);
       else if (cls === 'admin' || cls === 'invitation') expect(res.status, what).toBe(401);
       else if (cls === 'list') {
         expect(res.status, what).toBe(200);

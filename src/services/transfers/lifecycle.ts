@@ -77,8 +77,11 @@ export function lifecycleService(deps: ServiceDeps) {
       return { changed: r.changed };
     },
 
-    /** `DELETE tramites/{idt}`: 1–4 → 7; a call in 7 changes nothing (spec §2.24). */
-    async cancel(caller: Caller | null, idt: number, operator?: string): Promise<{ changed: boolean }> {
+    /**
+     * `DELETE tramites/{idt}`: 1–4 → 7; a call in 7 changes nothing (spec §2.24). An operator
+     * (caller null) may give the reason, kept in the audit event.
+     */
+    async cancel(caller: Caller | null, idt: number, operator?: string, motivo?: string): Promise<{ changed: boolean }> {
       const t = await loadTramite(tramites, idt);
       if (caller) requireParty(caller, t, ['sender']);
       const move = rule('cancelamento');
@@ -91,7 +94,7 @@ export function lifecycleService(deps: ServiceDeps) {
           from: move.from,
           to: move.to,
           at: now(),
-          audit: { kind: 'tramite.cancelado', actor: caller?.system.id ?? `operador:${operator ?? '?'}` },
+          audit: { kind: 'tramite.cancelado', actor: caller?.system.id ?? `operador:${operator ?? '?'}`, ...(motivo ? { data: { motivo } } : {}) },
         }),
         t,
         what,
