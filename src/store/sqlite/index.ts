@@ -8,6 +8,7 @@ import { sqliteMappings } from './mappings-sqlite.ts';
 import { sqliteCodeLists } from './codelists-sqlite.ts';
 import { sqliteCodeMappings } from './code-mappings-sqlite.ts';
 import { sqliteCapabilities } from './capabilities-sqlite.ts';
+import { sqliteWebhooks } from './webhooks-sqlite.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
 import type { AuditEntry } from '../index.ts';
@@ -47,6 +48,7 @@ export function openSqliteStore(file: string): Store & { db: Db } {
     codeLists: sqliteCodeLists(db),
     codeMappings: sqliteCodeMappings(db),
     capabilities: sqliteCapabilities(db),
+    webhooks: sqliteWebhooks(db),
     audit: {
       async append(a, at) {
         audited(at, a);
