@@ -52,6 +52,10 @@ export const errorCatalogue = {
   mime_type_not_accepted: { status: 400, codigoErro: '9034' },
   component_above_recipient_limit: { status: 400, codigoErro: '9035' },
   envio_parcial_unsupported: { status: 400, codigoErro: '9036' },
+  // Webhooks (README "Notificações por webhook")
+  webhook_url_refused: { status: 400, codigoErro: '9045' },
+  webhook_not_dead: { status: 409, codigoErro: '9046' },
+  webhooks_unavailable: { status: 503, codigoErro: '9047' },
   unavailable: { status: 503, codigoErro: '9998' },
   internal_error: { status: 500, codigoErro: '9999' },
 } as const satisfies Record<string, { status: number; codigoErro: string }>;

@@ -28,6 +28,9 @@ import { nodePeerAddress, nodePeerCertificate } from './node-peer.ts';
 import { forwardedClient } from './forwarded-client.ts';
 import { startBodyWorker } from './start-body-analyser.ts';
 import { fileTrustSource } from './trust-files.ts';
+import { nodeWebhookTransport } from './webhook-transport.ts';
+import { startWebhookWorker } from './webhook-worker.ts';
+import type { WebhookDeliveryResult, WebhookTransport } from '../services/webhooks.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -50,11 +53,22 @@ export interface Hub {
   peer: ReturnType<typeof forwardedClient>;
   /** Runs the periodic sweep now, or waits for the one in progress. */
   sweep(): Promise<void>;
+  /** The webhook delivery worker: its round in progress, if any. */
+  webhookWorker: { current(): Promise<void> | null };
   bootstrap: BootstrapReport;
   /** Parts of the data folder other users may read, found at start (empty when private). */
   permissionWarnings: string[];
   close(): Promise<void>;
 }
+
+/** Real-time timers that do not keep the process alive on their own (background work such as webhook rounds). */
+const backgroundTimers: Timers = {
+  after(ms, fn) {
+    const handle = setTimeout(fn, ms);
+    handle.unref();
+    return () => clearTimeout(handle);
+  },
+};
 
 /** Free bytes for unprivileged writers on the volume of the data folder (statfs). */
 export const dataDirFreeSpace =
@@ -74,6 +88,12 @@ export interface HubOptions {
   startBodyAnalyser?: StartBodyAnalyser;
   /** Replaces the protocol's workflow (tests show the store follows whatever table it is given). */
   workflow?: Workflow;
+  /** Timers of the webhook delivery worker (tests fire its rounds by hand); real timers by default. */
+  webhookTimers?: Timers;
+  /** Replaces parts of the webhook network port (tests: a resolver that answers a private address). */
+  webhookTransport?: Partial<WebhookTransport>;
+  /** Called after each webhook delivery attempt (metrics). */
+  onWebhookDelivery?: (r: WebhookDeliveryResult) => void;
 }
 
 /** Composition root of the embedded default: SQLite, filesystem blobs, file-backed keys. */
@@ -141,6 +161,25 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     ...(notifier ? { notifier } : {}),
     // an onboarding approval signs the partner's CSR with the federation CA of the data folder
     certificateIssuer: { issueFromCsr: (systemId, csrPem, at) => caAdmin(config, store).issueFromCsr(systemId, csrPem, at) },
+    // push notifications (README "Notificações por webhook"): the network port and the retry policy
+    webhooks: {
+      transport: {
+        ...nodeWebhookTransport({ extraCaPem: config.webhookCaFiles.map((f) => readFileSync(f, 'utf8')), timers: systemTimers }),
+        ...opts.webhookTransport,
+      },
+      settings: {
+        allowHttp: config.webhookAllowHttp,
+        allow: config.webhookAllow,
+        maxAttempts: config.webhookMaxAttempts,
+        baseDelayMs: config.webhookRetryBaseSeconds * 1000,
+        maxDelayMs: config.webhookRetryMaxSeconds * 1000,
+        timeoutMs: config.webhookTimeoutSeconds * 1000,
+        batch: 20,
+        breakerFailures: config.webhookBreakerFailures,
+        breakerOpenMs: config.webhookBreakerSeconds * 1000,
+      },
+      ...(opts.onWebhookDelivery ? { onDelivery: opts.onWebhookDelivery } : {}),
+    },
   });
   try {
     // the store's code lists are seeded from federation/codelists the first time (an empty
@@ -198,6 +237,13 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   const timer = setInterval(() => void sweep(), config.sweepIntervalSeconds * 1000);
   timer.unref();
   void sweep();
+  // every node delivers webhooks: claims in the store keep two nodes off one event
+  const webhookWorker = startWebhookWorker({
+    timers: opts.webhookTimers ?? backgroundTimers,
+    intervalMs: config.webhookIntervalSeconds * 1000,
+    run: () => services.webhooks.deliverDue(),
+    onError: failed('webhook.rodada_falhou'),
+  });
   return {
     config,
     services,
@@ -208,10 +254,12 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     bootstrap,
     permissionWarnings,
     sweep,
+    webhookWorker,
     close: async () => {
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      await webhookWorker.stop();
       // a sweep in progress finishes before the database closes under it
       await running;
       await analyser.close();

@@ -6,6 +6,7 @@ import type { Signer } from '../pki/signer.ts';
 import type { CertInput, CrlInput, PkiPolicy } from '../pki/verify/index.ts';
 import type { BlobStore, Store } from '../store/index.ts';
 import type { TransitionNotifier } from '../domain/notifier.ts';
+import type { WebhookDeps } from './webhooks.ts';
 
 /** Where trust comes from: anchors and CRLs are configuration, re-read as they change (issue: Trust §6). */
 export interface TrustSource {
@@ -96,4 +97,6 @@ export interface ServiceDeps {
   certificateIssuer?: CertificateIssuer;
   /** The trâmite workflow the services decide every move by; the protocol's (domain/situacao.ts WORKFLOW) by default. */
   workflow?: Workflow;
+  /** Push notifications (services/webhooks.ts): the network port, the retry settings and the `onDelivery` hook for metrics. */
+  webhooks?: WebhookDeps;
 }

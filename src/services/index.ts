@@ -28,6 +28,7 @@ import { queryService } from './transfers/query.ts';
 import { receiptService } from './transfers/receipts.ts';
 import { startService } from './transfers/start.ts';
 import { uploadService } from './transfers/upload.ts';
+import { webhookService } from './webhooks.ts';
 
 export { codeListsOf } from './code-lists.ts';
 
@@ -96,6 +97,8 @@ export function createServices(serviceDeps: ServiceDeps) {
     capabilities,
     codeListMappings,
     preflight: preflightService(deps, start, { capabilities, codes: codeListMappings }),
+    /** Push notifications: webhook URLs, delivery rounds, dead letters and their replay (README "Notificações por webhook"). */
+    webhooks: webhookService(deps),
   };
 }
 
