@@ -28,7 +28,7 @@ import { nodePeerAddress, nodePeerCertificate } from './node-peer.ts';
 import { forwardedClient } from './forwarded-client.ts';
 import { startBodyWorker } from './start-body-analyser.ts';
 import { fileTrustSource } from './trust-files.ts';
-import { nodeWebhookTransport } from './webhook-transport.ts';
+import { webhookDepsFromConfig } from './webhook-transport.ts';
 import { startWebhookWorker } from './webhook-worker.ts';
 import type { WebhookDeliveryResult, WebhookTransport } from '../services/webhooks.ts';
 
@@ -162,24 +162,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     // an onboarding approval signs the partner's CSR with the federation CA of the data folder
     certificateIssuer: { issueFromCsr: (systemId, csrPem, at) => caAdmin(config, store).issueFromCsr(systemId, csrPem, at) },
     // push notifications (README "Notificações por webhook"): the network port and the retry policy
-    webhooks: {
-      transport: {
-        ...nodeWebhookTransport({ extraCaPem: config.webhookCaFiles.map((f) => readFileSync(f, 'utf8')), timers: systemTimers }),
-        ...opts.webhookTransport,
-      },
-      settings: {
-        allowHttp: config.webhookAllowHttp,
-        allow: config.webhookAllow,
-        maxAttempts: config.webhookMaxAttempts,
-        baseDelayMs: config.webhookRetryBaseSeconds * 1000,
-        maxDelayMs: config.webhookRetryMaxSeconds * 1000,
-        timeoutMs: config.webhookTimeoutSeconds * 1000,
-        batch: 20,
-        breakerFailures: config.webhookBreakerFailures,
-        breakerOpenMs: config.webhookBreakerSeconds * 1000,
-      },
-      ...(opts.onWebhookDelivery ? { onDelivery: opts.onWebhookDelivery } : {}),
-    },
+    webhooks: webhookDepsFromConfig(config, systemTimers, { transport: opts.webhookTransport, onDelivery: opts.onWebhookDelivery }),
   });
   try {
     // the store's code lists are seeded from federation/codelists the first time (an empty

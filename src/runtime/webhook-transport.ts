@@ -4,7 +4,9 @@ import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import type { Timers } from '../domain/clock.ts';
-import type { WebhookRequest, WebhookResponse, WebhookTransport } from '../services/webhooks.ts';
+import { readFileSync } from 'node:fs';
+import type { WebhookDeps, WebhookRequest, WebhookResponse, WebhookTransport } from '../services/webhooks.ts';
+import type { EloConfig } from './config.ts';
 
 /**
  * The webhook port on Node (services/webhooks.ts): DNS through the system resolver, one POST per
@@ -69,5 +71,28 @@ export function nodeWebhookTransport(opts: { extraCaPem?: string[]; timers: Time
         req.end(r.body);
       });
     },
+  };
+}
+
+/** The webhook deps of the services from the configuration (the hub and `elo system webhook`). */
+export function webhookDepsFromConfig(
+  config: EloConfig,
+  timers: Timers,
+  opts: { transport?: Partial<WebhookTransport>; onDelivery?: WebhookDeps['onDelivery'] } = {},
+): WebhookDeps {
+  return {
+    transport: { ...nodeWebhookTransport({ extraCaPem: config.webhookCaFiles.map((f) => readFileSync(f, 'utf8')), timers }), ...opts.transport },
+    settings: {
+      allowHttp: config.webhookAllowHttp,
+      allow: config.webhookAllow,
+      maxAttempts: config.webhookMaxAttempts,
+      baseDelayMs: config.webhookRetryBaseSeconds * 1000,
+      maxDelayMs: config.webhookRetryMaxSeconds * 1000,
+      timeoutMs: config.webhookTimeoutSeconds * 1000,
+      batch: 20,
+      breakerFailures: config.webhookBreakerFailures,
+      breakerOpenMs: config.webhookBreakerSeconds * 1000,
+    },
+    ...(opts.onDelivery ? { onDelivery: opts.onDelivery } : {}),
   };
 }

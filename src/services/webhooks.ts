@@ -126,22 +126,13 @@ interface Circuit {
 }
 
 /**
- * Push notifications (README "Notificações por webhook"). The outbox is written by the store in
- * the transaction of each transition; this service decides which of those events are new
- * pendências (domain/situacao.ts, the same rule as `tramites/pendentes`), delivers them signed by
- * the hub, retries with exponential backoff and jitter within a budget, keeps a circuit per
- * destination, and turns what is left into dead letters an administrator may replay.
+ * Registration of webhook URLs (the administration API and `elo system webhook`): narrow deps,
+ * since registering needs the resolver and the allow-list but never the signer.
  */
-export function webhookService(deps: ServiceDeps) {
+export function webhookRegistration(deps: Pick<ServiceDeps, 'store' | 'clock' | 'webhooks'>) {
   const { registry, webhooks } = deps.store;
-  const { wf } = workflowDecisions(deps);
   const config = deps.webhooks;
   const allowed = allowList(config?.settings.allow ?? []).networks;
-  // Per node: each node of a cluster learns a destination is down on its own (README).
-  const circuits = new Map<string, Circuit>();
-  const owner = deps.ids.uuid();
-  let running: Promise<DeliveryRound> | null = null;
-
   const refuse = (mensagem: string, url?: string) => new EloError('webhook_url_refused', mensagem, url ? { url } : undefined);
 
   /**
@@ -182,6 +173,51 @@ export function webhookService(deps: ServiceDeps) {
     }
     return { url, address: addresses[0]! };
   }
+
+  return {
+    checkDestination,
+
+    /** A system's webhook (null url: none), within the caller's reach. */
+    async get(systemId: string, onlyFor?: string | null): Promise<{ sistema: string; url: string | null; at: string | null; actor: string | null }> {
+      await systemInScope(registry, systemId, onlyFor);
+      const w = await webhooks.getWebhook(systemId);
+      return { sistema: systemId, url: w?.url ?? null, at: w?.at ?? null, actor: w?.actor ?? null };
+    },
+
+    /** Sets (`{url}`) or removes (`{url: null}`) a system's webhook, checked against SSRF, with an audit event. */
+    async set(systemId: string, input: unknown, actor: string, onlyFor?: string | null) {
+      await systemInScope(registry, systemId, onlyFor);
+      const parsed = webhookInputSchema.safeParse(input);
+      if (!parsed.success) throw validationFailed(parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'corpo', message: i.message })));
+      const at = deps.clock.now().toISOString();
+      const url = parsed.data.url === null ? null : (await checkDestination(parsed.data.url.trim())).url.href;
+      await webhooks.setWebhook(systemId, url, at, actor, {
+        kind: url ? 'webhook.definido' : 'webhook.removido',
+        actor,
+        data: { sistema: systemId, ...(url ? { url } : {}) },
+      });
+      return { sistema: systemId, url, at, actor };
+    },
+  };
+}
+
+/**
+ * Push notifications (README "Notificações por webhook"). The outbox is written by the store in
+ * the transaction of each transition; this service decides which of those events are new
+ * pendências (domain/situacao.ts, the same rule as `tramites/pendentes`), delivers them signed by
+ * the hub, retries with exponential backoff and jitter within a budget, keeps a circuit per
+ * destination, and turns what is left into dead letters an administrator may replay.
+ */
+export function webhookService(deps: ServiceDeps) {
+  const { registry, webhooks } = deps.store;
+  const { wf } = workflowDecisions(deps);
+  const config = deps.webhooks;
+  const registration = webhookRegistration(deps);
+  const { checkDestination } = registration;
+  // Per node: each node of a cluster learns a destination is down on its own (README).
+  const circuits = new Map<string, Circuit>();
+  const owner = deps.ids.uuid();
+  let running: Promise<DeliveryRound> | null = null;
 
   const randomFraction = (): number => {
     const b = deps.ids.randomBytes(4);
@@ -318,27 +354,7 @@ export function webhookService(deps: ServiceDeps) {
   }
 
   return {
-    /** A system's webhook (null url: none), within the caller's reach. */
-    async get(systemId: string, onlyFor?: string | null): Promise<{ sistema: string; url: string | null; at: string | null; actor: string | null }> {
-      await systemInScope(registry, systemId, onlyFor);
-      const w = await webhooks.getWebhook(systemId);
-      return { sistema: systemId, url: w?.url ?? null, at: w?.at ?? null, actor: w?.actor ?? null };
-    },
-
-    /** Sets (`{url}`) or removes (`{url: null}`) a system's webhook, checked against SSRF, with an audit event. */
-    async set(systemId: string, input: unknown, actor: string, onlyFor?: string | null) {
-      await systemInScope(registry, systemId, onlyFor);
-      const parsed = webhookInputSchema.safeParse(input);
-      if (!parsed.success) throw validationFailed(parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'corpo', message: i.message })));
-      const at = deps.clock.now().toISOString();
-      const url = parsed.data.url === null ? null : (await checkDestination(parsed.data.url.trim())).url.href;
-      await webhooks.setWebhook(systemId, url, at, actor, {
-        kind: url ? 'webhook.definido' : 'webhook.removido',
-        actor,
-        data: { sistema: systemId, ...(url ? { url } : {}) },
-      });
-      return { sistema: systemId, url, at, actor };
-    },
+    ...registration,
 
     /** Dead letters: every system's for the federation's readers, its own systems' for a participant's administrator. */
     async deadLetters(principal: AdminPrincipal): Promise<DeadLetterView[]> {
