@@ -87,6 +87,8 @@ export interface WebhookDeps {
 const MAX_URL_LENGTH = 2048;
 const MAX_RESPONSE_BYTES = 4096;
 const DEAD_LETTERS_LISTED = 500;
+/** Delivered events are kept this long (a receiver's questions about a notification), then forgotten. */
+export const DELIVERED_KEPT_MS = 7 * 86_400_000;
 
 export const webhookInputSchema = z
   .object({
@@ -350,6 +352,7 @@ export function webhookService(deps: ServiceDeps) {
         }
       }),
     );
+    await webhooks.pruneDelivered(new Date(now.getTime() - DELIVERED_KEPT_MS).toISOString(), 500);
     return done;
   }
 

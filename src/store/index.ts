@@ -599,6 +599,8 @@ export interface WebhookStore {
   list(filter: { systemIds?: readonly string[]; state?: WebhookState; limit: number }): Promise<WebhookEvent[]>;
   /** Puts a dead event back to pending, due at `at`, with a fresh retry budget and the audit event (false: not dead). */
   replay(id: string, at: string, audit: AuditEntry): Promise<boolean>;
+  /** Forgets delivered events last scheduled before `before` (at most `limit`); returns how many. */
+  pruneDelivered(before: string, limit: number): Promise<number>;
 }
 
 export interface Store {

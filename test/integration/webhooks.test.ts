@@ -192,6 +192,21 @@ describe('webhooks: push notifications of new pendências', () => {
     await setWebhook(null);
   });
 
+  it('sets, shows and removes a webhook with elo system webhook, refusing a private address the same way', async () => {
+    const cli = inProcessCli(() => ctx.t.env, () => ctx.t.dir);
+    const refused = await cli('system', 'webhook', '--id', MUNICIPIO, '--url', 'https://192.168.0.10/notificacoes');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/192\.168\.0\.10 é rede privada/);
+    const set = await cli('system', 'webhook', '--id', MUNICIPIO, '--url', 'https://200.130.0.1/elo');
+    expect(set.code, set.err).toBe(0);
+    expect(set.out).toContain('https://200.130.0.1/elo');
+    expect((await admin('admin', 'GET', `/sistemas/${MUNICIPIO}/webhook`)).body).toMatchObject({ url: 'https://200.130.0.1/elo', actor: 'cli' });
+    const removed = await cli('system', 'webhook', '--id', MUNICIPIO, '--remover');
+    expect(removed.code, removed.err).toBe(0);
+    expect((await cli('system', 'webhook', '--id', MUNICIPIO)).out).toMatch(/não tem webhook/);
+    expect((await cli('system', 'webhook', '--id', MUNICIPIO, '--url', 'https://200.130.0.1/elo', '--remover')).code).toBe(2);
+  });
+
   it('delivers a small signed notification of each new pendência, verified by the receiver with node:crypto and with openssl, without process content', async () => {
     const r = await receiver();
     await setWebhook(r.url());
@@ -406,6 +421,24 @@ describe('webhooks: push notifications of new pendências', () => {
     // the lease ends: the events are due again and delivered
     clock.advance(60_001);
     expect((await deliver()).entregues).toBeGreaterThanOrEqual(4);
+    await setWebhook(null);
+  });
+
+  it('forgets delivered notifications a week after delivery, and keeps dead letters', async () => {
+    const r = await receiver();
+    await setWebhook(r.url());
+    const tr = await pendencia();
+    await deliver();
+    const [delivered] = (await outbox()).filter((e) => e.idt === tr.idt && e.situacao === 2);
+    expect(delivered!.state).toBe('entregue');
+    const dead = (await outbox()).filter((e) => e.state === 'morta').length;
+    clock.advance(7 * 86_400_000 - 1);
+    await deliver();
+    expect(await ctx.t.hub.services.webhooks.event(delivered!.id)).not.toBeNull();
+    clock.advance(2);
+    await deliver();
+    expect(await ctx.t.hub.services.webhooks.event(delivered!.id)).toBeNull();
+    expect((await outbox()).filter((e) => e.state === 'morta').length).toBe(dead);
     await setWebhook(null);
   });
 });

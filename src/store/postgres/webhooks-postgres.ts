@@ -41,6 +41,9 @@ const s = {
     `UPDATE webhook_outbox SET state = 'morta', last_attempt_at = $1, attempts = $2, last_error = $3, lease_owner = NULL, lease_until = NULL
      WHERE id = $4 AND lease_owner = $5 AND state = 'pendente'`,
   ),
+  prune: stmt<[string, number]>(
+    `DELETE FROM webhook_outbox WHERE id IN (SELECT id FROM webhook_outbox WHERE state = 'entregue' AND next_attempt_at < $1 LIMIT $2)`,
+  ),
   discard: stmt<[string, string]>('DELETE FROM webhook_outbox WHERE id = $1 AND lease_owner = $2'),
   event: stmt<[string], WebhookEventRow>('SELECT * FROM webhook_outbox WHERE id = $1'),
   replay: stmt<[string, string]>(
@@ -101,6 +104,9 @@ export function postgresWebhooks(pool: pg.Pool): WebhookStore {
         await appendAudit(c, at, audit);
         return true;
       });
+    },
+    async pruneDelivered(before, limit) {
+      return run(pool, s.prune, before, limit);
     },
   };
 }

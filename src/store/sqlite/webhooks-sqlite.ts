@@ -43,6 +43,9 @@ export function sqliteWebhooks(db: Db): WebhookStore {
       `UPDATE webhook_outbox SET state = 'morta', last_attempt_at = @at, attempts = @attempts, last_error = @error, lease_owner = NULL, lease_until = NULL
        WHERE id = @id AND lease_owner = @owner AND state = 'pendente'`,
     ),
+    prune: db.prepare<[string, number]>(
+      `DELETE FROM webhook_outbox WHERE id IN (SELECT id FROM webhook_outbox WHERE state = 'entregue' AND next_attempt_at < ? LIMIT ?)`,
+    ),
     discard: db.prepare<[string, string]>('DELETE FROM webhook_outbox WHERE id = ? AND lease_owner = ?'),
     event: db.prepare<[string], WebhookEventRow>('SELECT * FROM webhook_outbox WHERE id = ?'),
     replay: db.prepare<[string, string]>(
@@ -110,6 +113,9 @@ export function sqliteWebhooks(db: Db): WebhookStore {
     },
     async replay(id, at, audit) {
       return replay(id, at, audit);
+    },
+    async pruneDelivered(before, limit) {
+      return q.prune.run(before, limit).changes;
     },
   };
 }
