@@ -88,7 +88,7 @@ export interface HubOptions {
   startBodyAnalyser?: StartBodyAnalyser;
   /** Replaces the protocol's workflow (tests show the store follows whatever table it is given). */
   workflow?: Workflow;
-  /** Timers of the webhook delivery worker (tests fire its rounds by hand); real timers by default. */
+  /** Timers of the webhook delivery worker and of each attempt's timeout (tests fire them by hand); real timers by default. */
   webhookTimers?: Timers;
   /** Replaces parts of the webhook network port (tests: a resolver that answers a private address). */
   webhookTransport?: Partial<WebhookTransport>;
@@ -162,7 +162,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     // an onboarding approval signs the partner's CSR with the federation CA of the data folder
     certificateIssuer: { issueFromCsr: (systemId, csrPem, at) => caAdmin(config, store).issueFromCsr(systemId, csrPem, at) },
     // push notifications (README "Notificações por webhook"): the network port and the retry policy
-    webhooks: webhookDepsFromConfig(config, systemTimers, { transport: opts.webhookTransport, onDelivery: opts.onWebhookDelivery }),
+    webhooks: webhookDepsFromConfig(config, opts.webhookTimers ?? systemTimers, { transport: opts.webhookTransport, onDelivery: opts.onWebhookDelivery }),
   });
   try {
     // the store's code lists are seeded from federation/codelists the first time (an empty

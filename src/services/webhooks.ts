@@ -344,6 +344,8 @@ export function webhookService(deps: ServiceDeps) {
             continue;
           }
           await webhooks.finish(e.id, owner, outcome);
+          if (outcome.state === 'morta')
+            deps.log({ level: 'warn', event: 'webhook.morto', data: { evento: e.id, sistema: e.systemId, IDT: e.idt, tentativas: outcome.attempts, erro: outcome.error } });
           if (result) report(result);
           if (result?.resultado === 'entregue') done.entregues++;
           else if (result?.resultado === 'adiada') done.adiadas++;

@@ -31,7 +31,7 @@ interface Received {
   verified: boolean;
 }
 
-type Mode = 'ok' | 'fail' | 'accept-then-fail' | 'redirect';
+type Mode = 'ok' | 'fail' | 'accept-then-fail' | 'redirect' | 'silent' | 'endless';
 
 /** A webhook receiver as a partner would write one: verifies the signature, deduplicates by event id. */
 async function startReceiver(tls: { key: string; cert: string }, hubCertPem: string) {
@@ -50,6 +50,14 @@ async function startReceiver(tls: { key: string; cert: string }, hubCertPem: str
       state.received.push({ path: req.url ?? '', event, t, signature, body, verified });
       if (state.mode === 'fail') return void res.writeHead(500).end('indisponível');
       if (state.mode === 'redirect') return void res.writeHead(302, { location: `https://127.0.0.1:${port}/outro-lugar` }).end();
+      // never answers
+      if (state.mode === 'silent') return;
+      // accepts, then sends a body that never ends
+      if (state.mode === 'endless') {
+        res.writeHead(200);
+        const more = () => res.write(Buffer.alloc(64 * 1024, 0x61), () => void (state.mode === 'endless' && !res.destroyed && setImmediate(more)));
+        return void more();
+      }
       if (!verified) return void res.writeHead(401).end();
       // at-least-once delivery: the receiver acts once per event id
       if (state.processed.has(event)) state.duplicates.push(event);
@@ -349,6 +357,28 @@ describe('webhooks: push notifications of new pendências', () => {
     clock.advance(40_001);
     await deliver();
     expect(r.state.received.map((x) => x.path)).toEqual(['/elo/notificacoes', '/elo/notificacoes']);
+    await setWebhook(null);
+  });
+
+  it('gives up on a receiver that does not answer within the timeout, and never reads an endless answer beyond a few KB', async () => {
+    const r = await receiver();
+    await setWebhook(r.url());
+    r.state.mode = 'silent';
+    const tr = await pendencia();
+    const round = deliver();
+    for (let i = 0; i < 400 && r.state.received.length === 0; i++) await new Promise((done) => setTimeout(done, 10));
+    expect(r.state.received).toHaveLength(1);
+    // the attempt's timeout runs on the timer port: 5 s
+    workerTimers.advance(4_999);
+    workerTimers.advance(1);
+    expect(await round).toMatchObject({ falhas: 1 });
+    const [e] = (await outbox()).filter((x) => x.idt === tr.idt && x.situacao === 2);
+    expect(e!.lastError).toMatch(/sem resposta em 5000 ms/);
+    // a 2xx whose body never ends is a delivery: the hub stops reading after 4 KB and closes
+    r.state.mode = 'endless';
+    clock.advance(40_001);
+    expect(await deliver()).toMatchObject({ entregues: 1 });
+    r.state.mode = 'ok';
     await setWebhook(null);
   });
 
