@@ -85,6 +85,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'lista os sistemas, seus participantes e estruturas',
     load: async () => (await import('./commands/system.ts')).runSystemList,
   },
+  'system webhook': {
+    summary: 'mostra, define ou remove a URL de webhook (notificações de pendências) de um sistema',
+    load: async () => (await import('./commands/system-webhook.ts')).runSystemWebhook,
+  },
   'system capabilities': {
     summary: 'mostra ou define o que um sistema aceita (tipos, tamanho, envio parcial): só para a pré-verificação',
     load: async () => (await import('./commands/system-capabilities.ts')).runSystemCapabilities,

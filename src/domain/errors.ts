@@ -53,6 +53,10 @@ export const errorCatalogue = {
   component_above_recipient_limit: { status: 400, codigoErro: '9035' },
   envio_parcial_unsupported: { status: 400, codigoErro: '9036' },
   dashboard_csrf_invalid: { status: 403, codigoErro: '9050' },
+  // Webhooks (README "Notificações por webhook")
+  webhook_url_refused: { status: 400, codigoErro: '9045' },
+  webhook_not_dead: { status: 409, codigoErro: '9046' },
+  webhooks_unavailable: { status: 503, codigoErro: '9047' },
   unavailable: { status: 503, codigoErro: '9998' },
   internal_error: { status: 500, codigoErro: '9999' },
 } as const satisfies Record<string, { status: number; codigoErro: string }>;

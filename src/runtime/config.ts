@@ -102,6 +102,24 @@ export const configSchema = z.object({
   adminPort: z.number().int().min(0).max(65535).optional(),
   /** Address of the separate administration listener (only with adminPort). */
   adminHost: z.string().min(1).default('127.0.0.1'),
+  /** Webhook URLs may use http: (development only); otherwise https only (README "Notificações por webhook"). */
+  webhookAllowHttp: z.boolean().default(false),
+  /** Blocks (CIDR) a webhook may reach even inside loopback, link-local, private, CGNAT or ULA ranges. */
+  webhookAllow: z.array(z.string().min(1).refine((e) => parseNetwork(e) !== null, 'endereço ou bloco CIDR inválido')).default([]),
+  /** Extra CA certificates (PEM files) trusted for webhook receivers, besides the system's roots. */
+  webhookCaFiles: z.array(z.string().min(1)).default([]),
+  /** Attempts of one notification before it becomes a dead letter. */
+  webhookMaxAttempts: z.number().int().min(1).max(100).default(10),
+  /** First retry delay; each next one doubles (with jitter), up to webhookRetryMaxSeconds. */
+  webhookRetryBaseSeconds: z.number().positive().max(3600).default(30),
+  webhookRetryMaxSeconds: z.number().positive().max(86_400).default(3600),
+  /** Connection plus answer of one attempt. */
+  webhookTimeoutSeconds: z.number().positive().max(60).default(5),
+  /** How often each node looks for notifications due. */
+  webhookIntervalSeconds: z.number().positive().max(3600).default(5),
+  /** Consecutive failures of a destination that open its circuit, and how long it stays open. */
+  webhookBreakerFailures: z.number().int().min(1).max(1000).default(5),
+  webhookBreakerSeconds: z.number().positive().max(86_400).default(60),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -144,6 +162,16 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_LOG_LEVEL: { field: 'logLevel', parse: (v) => v },
   ELO_ADMIN_PORT: { field: 'adminPort', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   ELO_ADMIN_HOST: { field: 'adminHost', parse: (v) => v },
+  ELO_WEBHOOK_ALLOW_HTTP: { field: 'webhookAllowHttp', parse: (v) => (v === 'true' ? true : v === 'false' ? false : v) },
+  ELO_WEBHOOK_ALLOW: { field: 'webhookAllow', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
+  ELO_WEBHOOK_CA_FILES: { field: 'webhookCaFiles', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
+  ELO_WEBHOOK_MAX_ATTEMPTS: { field: 'webhookMaxAttempts', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_WEBHOOK_RETRY_BASE_SECONDS: { field: 'webhookRetryBaseSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
+  ELO_WEBHOOK_RETRY_MAX_SECONDS: { field: 'webhookRetryMaxSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
+  ELO_WEBHOOK_TIMEOUT_SECONDS: { field: 'webhookTimeoutSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
+  ELO_WEBHOOK_INTERVAL_SECONDS: { field: 'webhookIntervalSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
+  ELO_WEBHOOK_BREAKER_FAILURES: { field: 'webhookBreakerFailures', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_WEBHOOK_BREAKER_SECONDS: { field: 'webhookBreakerSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
 };
 
 export class ConfigError extends Error {
@@ -211,5 +239,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
     trustAnchorFiles: config.trustAnchorFiles.map(abs),
     crlFiles: config.crlFiles.map(abs),
     crlSoftFailAnchorFiles: config.crlSoftFailAnchorFiles.map(abs),
+    webhookCaFiles: config.webhookCaFiles.map(abs),
   };
 }

@@ -30,7 +30,11 @@ import { startBodyWorker } from './start-body-analyser.ts';
 import { fileTrustSource } from './trust-files.ts';
 import { hubLog } from './log.ts';
 import { hubMetrics, type HubMetrics } from './metrics.ts';
+import type { Metrics } from '../services/metrics.ts';
 import { readiness } from './readiness.ts';
+import { webhookDepsFromConfig } from './webhook-transport.ts';
+import { startWebhookWorker } from './webhook-worker.ts';
+import type { WebhookDeliveryResult, WebhookTransport } from '../services/webhooks.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -57,11 +61,22 @@ export interface Hub {
   sweep(): Promise<void>;
   /** The prom-client registry behind `/metrics` (README "Operação"). */
   metrics: HubMetrics;
+  /** The webhook delivery worker: its round in progress, if any. */
+  webhookWorker: { current(): Promise<void> | null };
   bootstrap: BootstrapReport;
   /** Parts of the data folder other users may read, found at start (empty when private). */
   permissionWarnings: string[];
   close(): Promise<void>;
 }
+
+/** Real-time timers that do not keep the process alive on their own (background work such as webhook rounds). */
+const backgroundTimers: Timers = {
+  after(ms, fn) {
+    const handle = setTimeout(fn, ms);
+    handle.unref();
+    return () => clearTimeout(handle);
+  },
+};
 
 /** Free bytes for unprivileged writers on the volume of the data folder (statfs). */
 export const dataDirFreeSpace =
@@ -81,6 +96,12 @@ export interface HubOptions {
   startBodyAnalyser?: StartBodyAnalyser;
   /** Replaces the protocol's workflow (tests show the store follows whatever table it is given). */
   workflow?: Workflow;
+  /** Timers of the webhook delivery worker and of each attempt's timeout (tests fire them by hand); real timers by default. */
+  webhookTimers?: Timers;
+  /** Replaces parts of the webhook network port (tests: a resolver that answers a private address). */
+  webhookTransport?: Partial<WebhookTransport>;
+  /** Called after each webhook delivery attempt (metrics). */
+  onWebhookDelivery?: (r: WebhookDeliveryResult) => void;
 }
 
 /** Composition root of the embedded default: SQLite, filesystem blobs, file-backed keys. */
@@ -166,6 +187,14 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     // an onboarding approval signs the partner's CSR with the federation CA of the data folder
     certificateIssuer: { issueFromCsr: (systemId, csrPem, at) => caAdmin(config, store).issueFromCsr(systemId, csrPem, at) },
     monitoring: { stuckMinutes: config.monitorStuckMinutes },
+    // push notifications (README "Notificações por webhook"): the network port and the retry policy
+    webhooks: webhookDepsFromConfig(config, opts.webhookTimers ?? systemTimers, {
+      transport: opts.webhookTransport,
+      onDelivery: (r) => {
+        countWebhookDelivery(metrics.metrics, r);
+        opts.onWebhookDelivery?.(r);
+      },
+    }),
   });
   try {
     // the store's code lists are seeded from federation/codelists the first time (an empty
@@ -265,6 +294,13 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   const timer = setInterval(() => void sweep(), config.sweepIntervalSeconds * 1000);
   timer.unref();
   void sweep();
+  // every node delivers webhooks: claims in the store keep two nodes off one event
+  const webhookWorker = startWebhookWorker({
+    timers: opts.webhookTimers ?? backgroundTimers,
+    intervalMs: config.webhookIntervalSeconds * 1000,
+    run: () => services.webhooks.deliverDue(),
+    onError: failed('webhook.rodada_falhou'),
+  });
   return {
     config,
     services,
@@ -277,10 +313,12 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     permissionWarnings,
     sweep,
     metrics,
+    webhookWorker,
     close: async () => {
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      await webhookWorker.stop();
       // a sweep in progress finishes before the database closes under it
       await running;
       await analyser.close();
@@ -423,4 +461,17 @@ async function startAdminListener(config: EloConfig, app: ReturnType<typeof crea
   const port = (server.address() as AddressInfo).port;
   const host = config.adminHost.includes(':') ? `[${config.adminHost}]` : config.adminHost;
   return { server, port, url: `https://${host}:${port}` };
+}
+
+/**
+ * A webhook attempt in the metrics (README "Operação"): every attempt but a postponed one (the
+ * circuit breaker open) is an attempt; a failed one counts by its kind; a given-up one is a
+ * dead letter.
+ */
+function countWebhookDelivery(m: Metrics, r: WebhookDeliveryResult): void {
+  if (r.resultado === 'adiada') return;
+  m.webhookAttempt();
+  if (r.resultado === 'entregue') return;
+  m.webhookFailure(r.status !== null ? 'http' : /sem resposta em/.test(r.erro ?? '') ? 'tempo' : r.erro ? 'rede' : 'outro');
+  if (r.resultado === 'morta') m.webhookDeadLetter();
 }

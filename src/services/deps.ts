@@ -7,6 +7,7 @@ import type { CertInput, CrlInput, PkiPolicy } from '../pki/verify/index.ts';
 import type { BlobStore, Store } from '../store/index.ts';
 import type { TransitionNotifier } from '../domain/notifier.ts';
 import type { Metrics } from './metrics.ts';
+import type { WebhookDeps } from './webhooks.ts';
 
 /** Where trust comes from: anchors and CRLs are configuration, re-read as they change (issue: Trust §6). */
 export interface TrustSource {
@@ -101,4 +102,6 @@ export interface ServiceDeps {
   monitoring?: { stuckMinutes?: Partial<Record<Situacao, number>> };
   /** Operational counters (runtime: prom-client, src/runtime/metrics.ts); none counted when not given. */
   metrics?: Metrics;
+  /** Push notifications (services/webhooks.ts): the network port, the retry settings and the `onDelivery` hook for metrics. */
+  webhooks?: WebhookDeps;
 }

@@ -31,6 +31,7 @@ import { receiptService } from './transfers/receipts.ts';
 import { startService } from './transfers/start.ts';
 import { uploadService } from './transfers/upload.ts';
 import { monitoringService } from './monitoring/index.ts';
+import { webhookService } from './webhooks.ts';
 
 export { codeListsOf } from './code-lists.ts';
 
@@ -102,6 +103,8 @@ export function createServices(serviceDeps: ServiceDeps) {
     codeListMappings,
     preflight: preflightService(deps, start, { capabilities, codes: codeListMappings }),
     monitoring: monitoringService(deps),
+    /** Push notifications: webhook URLs, delivery rounds, dead letters and their replay (README "Notificações por webhook"). */
+    webhooks: webhookService(deps),
   };
 }
 

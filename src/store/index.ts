@@ -22,6 +22,7 @@ import type { AdminRole, AdminTokenInfo } from '../domain/admin-roles.ts';
 import type { Invitation, OnboardingData, OnboardingRequest, OnboardingStatus } from '../domain/onboarding.ts';
 import type { ParticipantStatus, ParticipantStatusChange } from '../domain/participant.ts';
 import type { Situacao } from '../domain/situacao.ts';
+import type { WebhookEvent, WebhookState } from '../domain/webhooks.ts';
 import type {
   CompletionReceipt,
   HistoryEntry,
@@ -654,6 +655,51 @@ export interface MonitoringStore {
   }): Promise<(RefusedRequest & { seq: number })[]>;
 }
 
+/** A system's webhook URL (README "Notificações por webhook"), as registered. */
+export interface SystemWebhook {
+  systemId: string;
+  url: string;
+  at: string;
+  actor: string;
+}
+
+/** What one delivery attempt of a claimed event ended in, and the attempts counted so far; the services decide it. */
+export type WebhookOutcome =
+  | { state: 'entregue'; at: string; attempts: number }
+  /** Failed (or not tried: an open circuit): tried again at `nextAttemptAt`. */
+  | { state: 'pendente'; at: string; attempts: number; nextAttemptAt: string; error: string }
+  /** Out of retries (or nowhere to deliver): listed as a dead letter, with the audit event. */
+  | { state: 'morta'; at: string; attempts: number; error: string; audit: AuditEntry };
+
+/**
+ * Webhook URLs and the outbox of notifications. Events are written by the trâmite writers in the
+ * transaction of each transition (one per party system with a webhook, whatever the situação:
+ * which ones are new pendências is the services' decision, made when an event is claimed). Several
+ * nodes deliver from one outbox: an event is claimed with a lease, so only one delivers it at a time.
+ */
+export interface WebhookStore {
+  getWebhook(systemId: string): Promise<SystemWebhook | null>;
+  listWebhooks(): Promise<SystemWebhook[]>;
+  /** Sets (url) or removes (null) a system's webhook, with the audit event, in one transaction. */
+  setWebhook(systemId: string, url: string | null, at: string, actor: string, audit: AuditEntry): Promise<void>;
+  /**
+   * Claims up to `limit` events due at `now` (pending, next attempt reached, no live lease) for
+   * `owner` until `leaseUntil`, oldest first; no other claimer gets them while the lease holds.
+   */
+  claimDue(now: string, owner: string, leaseUntil: string, limit: number): Promise<WebhookEvent[]>;
+  /** Records the end of an attempt, only while `owner` still holds the event's lease (false otherwise). */
+  finish(id: string, owner: string, outcome: WebhookOutcome): Promise<boolean>;
+  /** Forgets a claimed event that is no notification (not a new pendência for its system). */
+  discard(id: string, owner: string): Promise<boolean>;
+  get(id: string): Promise<WebhookEvent | null>;
+  /** Events of the systems (all when undefined), newest first. */
+  list(filter: { systemIds?: readonly string[]; state?: WebhookState; limit: number }): Promise<WebhookEvent[]>;
+  /** Puts a dead event back to pending, due at `at`, with a fresh retry budget and the audit event (false: not dead). */
+  replay(id: string, at: string, audit: AuditEntry): Promise<boolean>;
+  /** Forgets delivered events last scheduled before `before` (at most `limit`); returns how many. */
+  pruneDelivered(before: string, limit: number): Promise<number>;
+}
+
 export interface Store {
   registry: RegistryReader & RegistryWriter;
   tramites: TramiteReader & TramiteWriter;
@@ -666,6 +712,7 @@ export interface Store {
   codeMappings: CodeMappingStore;
   capabilities: CapabilityStore;
   monitoring: MonitoringStore;
+  webhooks: WebhookStore;
   /**
    * Locks held across the nodes sharing this store; absent when one process owns the store
    * (SQLite), where the services' in-process locks already exclude each other.

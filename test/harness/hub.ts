@@ -6,6 +6,7 @@ import type { StartBodyAnalyser } from '../../src/domain/tramita/index.ts';
 import type { Clock, Timers } from '../../src/domain/clock.ts';
 import type { Workflow } from '../../src/domain/situacao.ts';
 import type { FreeSpace } from '../../src/services/deps.ts';
+import type { WebhookTransport } from '../../src/services/webhooks.ts';
 import { loadConfig } from '../../src/runtime/config.ts';
 import { dataPaths } from '../../src/runtime/data-dir.ts';
 import { startNodeHub } from '../../src/runtime/hub.ts';
@@ -27,6 +28,9 @@ export async function startTestHub(
     workflow?: Workflow;
     /** The store kind, when a test needs one whatever the run's (e.g. an embedded hub to move to PostgreSQL). */
     store?: StoreKind;
+    /** Timers of the webhook worker and parts of its network port (test/integration/webhooks.test.ts). */
+    webhookTimers?: Timers;
+    webhookTransport?: Partial<WebhookTransport>;
   } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'elo-test-'));
@@ -40,6 +44,8 @@ export async function startTestHub(
     ...(opts.timers ? { timers: opts.timers } : {}),
     ...(opts.startBodyAnalyser ? { startBodyAnalyser: opts.startBodyAnalyser } : {}),
     ...(opts.workflow ? { workflow: opts.workflow } : {}),
+    ...(opts.webhookTimers ? { webhookTimers: opts.webhookTimers } : {}),
+    ...(opts.webhookTransport ? { webhookTransport: opts.webhookTransport } : {}),
   });
   // The sweep at start (spec §5.4) finishes before the test begins, so it never lands between
   // a test's before/after snapshots.

@@ -55,6 +55,10 @@ const POLICY: Record<string, readonly Who[]> = {
   'GET /admin/api/sistemas/:id/mapeamentos/:lista/cobertura': ['admin', 'monitor', 'participante'],
   'PUT /admin/api/sistemas/:id/mapeamentos/:lista/codigos/:codigo': ['admin', 'participante'],
   'GET /admin/api/sistemas/:id/mapeamentos/:lista/codigos/:codigo/historico': ['admin', 'monitor', 'participante'],
+  'GET /admin/api/sistemas/:id/webhook': ['admin', 'monitor', 'participante'],
+  'PUT /admin/api/sistemas/:id/webhook': ['admin', 'participante'],
+  'GET /admin/api/webhooks/mortos': ['admin', 'monitor', 'participante'],
+  'POST /admin/api/webhooks/mortos/:id/reenvio': ['admin', 'participante'],
 };
 
 const MUNICIPIO = '11111111000191';

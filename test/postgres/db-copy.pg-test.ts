@@ -77,6 +77,9 @@ function sourceCopy(name: string): string {
 
 beforeAll(async () => {
   t = await startTestHub({ store: 'sqlite' });
+  // a webhook, so that its outbox rows (a boolean among them) are copied like the rest; loopback is
+  // refused at delivery, so no notification leaves the machine
+  await t.hub.store.webhooks.setWebhook('sei-municipio', 'https://127.0.0.1:9/notificacoes', new Date().toISOString(), 'teste', { kind: 'webhook.definido', actor: 'teste' });
   const estado = t.client('sei-estado');
   const municipio = t.client('sei-municipio');
   for (const [i, [from, to, key]] of ([
@@ -124,7 +127,7 @@ describe('elo db copy: moving an embedded hub to PostgreSQL', () => {
       expect(report.tabelas.map((x: { tabela: string }) => x.tabela)).toEqual(sqliteTables(source));
       const rows = Object.fromEntries(report.tabelas.map((x: { tabela: string; origem: { linhas: number } }) => [x.tabela, x.origem.linhas]));
       expect(rows).toMatchObject({ tramites: 3, send_receipts: 2, completion_receipts: 2, admin_tokens: 1 });
-      for (const table of ['participants', 'structures', 'systems', 'system_certificates', 'counters', 'nres', 'tramite_history', 'tramite_components', 'component_blobs', 'nre_documents', 'nre_holders', 'audit_events', 'system_capabilities', 'local_codes', 'local_code_mapping_history'])
+      for (const table of ['participants', 'structures', 'systems', 'system_certificates', 'counters', 'nres', 'tramite_history', 'tramite_components', 'component_blobs', 'nre_documents', 'nre_holders', 'audit_events', 'system_capabilities', 'local_codes', 'local_code_mapping_history', 'system_webhooks', 'webhook_outbox'])
         expect(rows[table], table).toBeGreaterThan(0);
       for (const x of report.tabelas) expect(x.destino, x.tabela).toEqual(x.origem);
 

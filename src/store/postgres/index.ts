@@ -14,6 +14,7 @@ import { postgresTramites } from './tramites-postgres.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
 import { appendAudit } from './audit.ts';
+import { postgresWebhooks } from './webhooks-postgres.ts';
 
 
 const s = {
@@ -52,6 +53,7 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
     codeMappings: postgresCodeMappings(pool),
     capabilities: postgresCapabilities(pool),
     monitoring: postgresMonitoring(pool),
+    webhooks: postgresWebhooks(pool),
     audit: {
       async append(a, at) {
         await appendAudit(pool, at, a);

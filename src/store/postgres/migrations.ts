@@ -264,4 +264,17 @@ export const migrations: readonly string[] = [
   CREATE INDEX refused_requests_at ON refused_requests(at);
   CREATE INDEX refused_requests_nre ON refused_requests(nre, seq);
   `,
+  /* 13: webhooks: each system's notification URL and the outbox of new-pendência events, written in the transaction of the transition (SQLite 21) */ `
+  CREATE TABLE system_webhooks (
+    system_id ${T} PRIMARY KEY REFERENCES systems(id), url ${T} NOT NULL, at ${T} NOT NULL, actor ${T} NOT NULL
+  );
+  CREATE TABLE webhook_outbox (
+    id ${T} PRIMARY KEY, system_id ${T} NOT NULL, side ${T} NOT NULL, idt BIGINT NOT NULL, nre ${T} NOT NULL,
+    situacao INTEGER NOT NULL, is_replay BOOLEAN NOT NULL, created_at ${T} NOT NULL, state ${T} NOT NULL,
+    attempts INTEGER NOT NULL, next_attempt_at ${T} NOT NULL, last_error ${T}, last_attempt_at ${T},
+    delivered_at ${T}, lease_owner ${T}, lease_until ${T}
+  );
+  CREATE INDEX webhook_outbox_due ON webhook_outbox(state, next_attempt_at);
+  CREATE INDEX webhook_outbox_system ON webhook_outbox(system_id, state);
+  `,
 ];

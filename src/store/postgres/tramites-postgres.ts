@@ -15,6 +15,7 @@ import type {
 } from '../index.ts';
 import { one, pgCode, rows, run, stmt, tx, UNIQUE_VIOLATION, type Conn } from './db.ts';
 import { postgresQuota } from './retention-postgres.ts';
+import { postgresOutboxInsert } from './webhooks-postgres.ts';
 import {
   situacaoOf,
   situacaoSet,
@@ -205,7 +206,11 @@ export function postgresTramites(pool: pg.Pool): TramiteReader & TramiteWriter {
   };
   const lock = (c: Conn, idts: number[]) => rows(c, s.lock, idts);
   const nextCounter = async (c: Conn, name: string, start: number): Promise<number> => (await one(c, s.counter, name, start))!.value;
-  const appendHistory = (c: Conn, idt: number, situacao: Situacao, at: string) => run(c, s.history, idt, situacao, at);
+  // each history row also writes the webhook outbox events of that situação, in the same transaction
+  const appendHistory = async (c: Conn, idt: number, situacao: Situacao, at: string) => {
+    await run(c, s.history, idt, situacao, at);
+    return run(c, postgresOutboxInsert, idt, situacao, at);
+  };
 
   /** The compare-and-set core: moves only from an expected situação, with history and audit. */
   const casMove = async (

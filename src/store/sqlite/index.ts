@@ -9,6 +9,7 @@ import { sqliteCodeLists } from './codelists-sqlite.ts';
 import { sqliteCodeMappings } from './code-mappings-sqlite.ts';
 import { sqliteCapabilities } from './capabilities-sqlite.ts';
 import { sqliteMonitoring } from './monitoring-sqlite.ts';
+import { sqliteWebhooks } from './webhooks-sqlite.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
 import type { AuditEntry } from '../index.ts';
@@ -49,6 +50,7 @@ export function openSqliteStore(file: string): Store & { db: Db } {
     codeMappings: sqliteCodeMappings(db),
     capabilities: sqliteCapabilities(db),
     monitoring: sqliteMonitoring(db),
+    webhooks: sqliteWebhooks(db),
     audit: {
       async append(a, at) {
         audited(at, a);

@@ -31,6 +31,7 @@ import {
   type TramiteRow,
 } from './rows.ts';
 import { auditAppender } from './audit.ts';
+import { SQLITE_OUTBOX_INSERT } from './webhooks-sqlite.ts';
 
 /** Whether sorted-or-not half-open ranges cover [0, size) without a gap. */
 export function rangesCover(ranges: { ini: number; fim: number }[], size: number): boolean {
@@ -182,7 +183,12 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
   };
   const nextCounter = (name: string, start: number): number => s.counter.get(name, start)!.value;
   const appendAudit = auditAppender(db);
-  const appendHistory = (idt: number, situacao: Situacao, at: string) => s.history.run(idt, idt, situacao, at);
+  // each history row also writes the webhook outbox events of that situação, in the same transaction
+  const outbox = db.prepare<[{ situacao: number; at: string; idt: number }]>(SQLITE_OUTBOX_INSERT);
+  const appendHistory = (idt: number, situacao: Situacao, at: string) => {
+    s.history.run(idt, idt, situacao, at);
+    outbox.run({ situacao, at, idt });
+  };
 
   /** The compare-and-set core: moves only from an expected situação, with history and audit. */
   const casMove = (

@@ -34,7 +34,7 @@ export interface Ctx {
 }
 
 export async function startConformanceHub(
-  opts: { clock?: Clock; timers?: Timers; env?: Record<string, string>; freeSpace?: FreeSpace; workflow?: Workflow } = {},
+  opts: { clock?: Clock; timers?: Timers; env?: Record<string, string>; freeSpace?: FreeSpace; workflow?: Workflow } & Pick<Parameters<typeof startTestHub>[0] & {}, 'webhookTimers' | 'webhookTransport'> = {},
 ): Promise<Ctx> {
   // No periodic background sweep during a test file (spec §5.4 sweeps are driven explicitly),
   // so that before/after snapshots only see what the request under test did.

@@ -11,6 +11,7 @@ import { registerAdminOnboarding } from './onboarding.ts';
 import { registerAdminCodeLists } from './code-lists.ts';
 import { registerAdminCapabilities } from './capabilities.ts';
 import { registerAdminCodeMappings } from './code-mappings.ts';
+import { registerAdminWebhooks } from './webhooks.ts';
 
 /**
  * Administration face (`/admin/api/…`, bearer token, role admin; ARCHITECTURE "Faces"). The
@@ -58,6 +59,7 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
   registerAdminCodeLists(app, deps);
   registerAdminCapabilities(app, deps);
   registerAdminCodeMappings(app, deps);
+  registerAdminWebhooks(app, deps);
   // generated from the same zod schemas the services validate with
   const document = adminOpenApi();
   app.get('/openapi.json', (c) => {

@@ -5,6 +5,7 @@ import { systemInputSchema } from '../../../services/systems.ts';
 import { codeListAddSchema, codeListChangeSchema } from '../../../services/code-lists.ts';
 import { LISTA } from './code-lists.ts';
 import { capabilitiesInputSchema } from '../../../domain/capabilities.ts';
+import { webhookInputSchema } from '../../../services/webhooks.ts';
 import { ADMIN, FEDERATION_READERS, READERS } from './roles.ts';
 
 /** Bodies of the administration API that are not a registry record of their own. */
@@ -22,6 +23,7 @@ export const adminBodies = {
   alteracaoDeLista: codeListChangeSchema,
   capacidades: capabilitiesInputSchema,
   mapeamento: z.object({ federacao: z.number().int().positive().nullable().describe('Código da espécie ou identificação da hipótese legal; null remove o mapeamento') }),
+  webhook: webhookInputSchema,
 } as const;
 
 interface Operation {
@@ -84,6 +86,10 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   { method: 'GET', route: '/sistemas/:id/mapeamentos/:lista/cobertura', summary: 'Códigos locais sem mapeamento e códigos da federação sem código local', roles: READERS },
   { method: 'PUT', route: '/sistemas/:id/mapeamentos/:lista/codigos/:codigo', summary: 'Confirma ou remove o mapeamento de um código local (um para um)', roles: ['admin', 'participante'], body: adminBodies.mapeamento },
   { method: 'GET', route: '/sistemas/:id/mapeamentos/:lista/codigos/:codigo/historico', summary: 'Histórico do mapeamento de um código local', roles: READERS },
+  { method: 'GET', route: '/sistemas/:id/webhook', summary: 'A URL de webhook do sistema (notificações de pendências)', roles: READERS },
+  { method: 'PUT', route: '/sistemas/:id/webhook', summary: 'Define ou remove (url null) a URL de webhook do sistema; conferida contra SSRF', roles: ['admin', 'participante'], body: adminBodies.webhook },
+  { method: 'GET', route: '/webhooks/mortos', summary: 'Notificações não entregues depois de todas as tentativas (o papel participante: só dos seus sistemas)', roles: READERS },
+  { method: 'POST', route: '/webhooks/mortos/:id/reenvio', summary: 'Reenvia uma notificação morta, com novas tentativas', roles: ['admin', 'participante'] },
   { method: 'POST', route: '/convites', summary: 'Cria um convite de adesão de uso único', roles: ADMIN, body: adminBodies.convite },
   { method: 'GET', route: '/adesoes', summary: 'Pedidos de adesão (?situacao=)', roles: FEDERATION_READERS },
   { method: 'GET', route: '/adesoes/:id{[0-9]+}', summary: 'Um pedido de adesão', roles: FEDERATION_READERS },
