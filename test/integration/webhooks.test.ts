@@ -9,6 +9,7 @@ import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock, ManualTimers } from '../../src/domain/clock.ts';
 import { inProcessCli } from '../harness/cli.ts';
+import { parseExposition } from '../harness/prometheus-text.ts';
 import { MUNICIPIO, startConformanceHub, type Ctx } from '../conformance/support/context.ts';
 import { driveTo, fetchMetadata, type Tramite } from '../conformance/support/flow.ts';
 
@@ -305,6 +306,12 @@ describe('webhooks: push notifications of new pendências', () => {
   });
 
   it('dead-letters an event after the retry budget, lists it for the dashboard and replays it', async () => {
+    const metrics = async () => {
+      const res = await fetch(`${ctx.t.hub.url}/metrics`, { dispatcher: agent, headers: { authorization: `Bearer ${tokens.monitor}` } });
+      const e = parseExposition(await res.text());
+      return [e.value('elo_webhook_tentativas_total'), e.value('elo_webhook_falhas_total', { motivo: 'http' }) ?? 0, e.value('elo_webhook_cartas_mortas_total')];
+    };
+    const [attempts0, failures0, dead0] = await metrics();
     const r = await receiver();
     await setWebhook(r.url());
     r.state.mode = 'fail';
@@ -316,6 +323,8 @@ describe('webhooks: push notifications of new pendências', () => {
     const [dead] = (await outbox()).filter((e) => e.idt === tr.idt && e.situacao === 2);
     expect(dead).toMatchObject({ state: 'morta', attempts: 4 });
     expect(r.state.received).toHaveLength(4);
+    // the four attempts, their HTTP failures and the dead letter show in /metrics (README "Operação")
+    expect(await metrics()).toEqual([attempts0! + 4, failures0 + 4, dead0! + 1]);
     expect(await deliver()).toMatchObject({ falhas: 0, mortas: 0 });
 
     const listed = await admin('monitor', 'GET', '/webhooks/mortos');
