@@ -324,7 +324,7 @@ describe('webhooks: push notifications of new pendências', () => {
     expect(dead).toMatchObject({ state: 'morta', attempts: 4 });
     expect(r.state.received).toHaveLength(4);
     // the four attempts, their HTTP failures and the dead letter show in /metrics (README "Operação")
-    expect(await metrics()).toEqual([attempts0! + 4, failures0 + 4, dead0! + 1]);
+    expect(await metrics()).toEqual([attempts0! + 4, failures0! + 4, dead0! + 1]);
     expect(await deliver()).toMatchObject({ falhas: 0, mortas: 0 });
 
     const listed = await admin('monitor', 'GET', '/webhooks/mortos');
