@@ -36,7 +36,8 @@ export async function startTestHub(
   const dir = mkdtempSync(join(tmpdir(), 'elo-test-'));
   // with ELO_TEST_DATABASE_URL, the hub's store is a PostgreSQL database of its own
   const database = (opts.store ?? testStoreKind()) === 'postgres' ? await freshDatabase() : null;
-  const config = loadConfig({ ELO_DATA_DIR: dir, ELO_PORT: '0', ELO_HOST: '127.0.0.1', ...(database ? { ELO_DATABASE_URL: database.url } : {}), ...opts.env }, dir);
+  // the hub's info lines (one per request) are noise in a test run: a test that reads them asks for them
+  const config = loadConfig({ ELO_DATA_DIR: dir, ELO_PORT: '0', ELO_HOST: '127.0.0.1', ELO_LOG_LEVEL: 'warn', ...(database ? { ELO_DATABASE_URL: database.url } : {}), ...opts.env }, dir);
   const seed = await seedDemo(config, new Date(), opts.federationFile);
   const hub = await startNodeHub(config, {
     ...(opts.clock ? { clock: opts.clock } : {}),

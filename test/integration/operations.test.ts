@@ -28,7 +28,8 @@ describe('operations: readiness, metrics and the log', () => {
   };
 
   beforeAll(async () => {
-    ctx = await startConformanceHub({ clock, freeSpace: async () => free });
+    // this file reads the hub's info lines (one per request, one per transition)
+    ctx = await startConformanceHub({ clock, freeSpace: async () => free, env: { ELO_LOG_LEVEL: 'info' } });
     agent = new Agent({ connect: { ca: ctx.t.caPem } });
     adminToken = readFileSync(ctx.t.paths.adminToken, 'utf8').trim();
     const services = ctx.t.hub.services;
