@@ -171,7 +171,7 @@ describe('dashboard', () => {
     expect(html).toContain('<td>sistema remetente (sei-estado)</td>');
     expect(html).toContain('PUT tickets-de-envio-de-componente/');
     expect(html).toContain('Recibo de envio');
-    expect(html).toContain('ainda não emitido');
+    expect(html).toContain('<th scope="row">Emitido</th><td>ainda não</td>');
     const views = await t.hub.services.audit.events({ kind: 'painel.tramite_consultado' });
     expect(views[0]).toMatchObject({ idt: internal, actor: 'painel:monitor de plantão' });
   });

@@ -201,8 +201,8 @@ export function TramitePage(props: { view: TramiteView; who: AdminPrincipal; csr
               </>
             ) : (
               <tr>
-                <th scope="row">Situação</th>
-                <td>ainda não emitido</td>
+                <th scope="row">Emitido</th>
+                <td>ainda não</td>
               </tr>
             )}
           </tbody>
@@ -235,8 +235,8 @@ export function TramitePage(props: { view: TramiteView; who: AdminPrincipal; csr
               </>
             ) : (
               <tr>
-                <th scope="row">Situação</th>
-                <td>ainda não recebido</td>
+                <th scope="row">Recebido</th>
+                <td>ainda não</td>
               </tr>
             )}
           </tbody>
