@@ -343,6 +343,28 @@ describe('dashboard', () => {
     }
   });
 
+  it('pages the search with a next-page link that keeps the filters, and explains a bad filter on the page', async () => {
+    // 50 more, inside the state: with `shared` and `internal`, 52 trâmites of the state
+    const more: number[] = [];
+    for (let i = 0; i < 50; i++) more.push(await start(`88.${i}/2026`, [100, '1003']));
+    const { cookie } = await login(tokens.monitor);
+    const first = await (await request('/monitor/busca?participante=estado-exemplo&de=2000-01-01', { cookie })).text();
+    expect(first).toContain('50 trâmites encontrados nesta página');
+    expect(first).toContain(`href="/monitor/tramites/${more[49]}"`);
+    const next = /<a href="([^"]+)" rel="next">Próxima página<\/a>/.exec(first)?.[1]?.replaceAll('&amp;', '&');
+    expect(next).toBe(`/monitor/busca?participante=estado-exemplo&de=2000-01-01&cursor=${more[0]}`);
+    const second = await (await request(next!, { cookie })).text();
+    // the two started first, newest first
+    expect([...second.matchAll(/<td><a href="\/monitor\/tramites\/(\d+)">/g)].map((m) => Number(m[1]))).toEqual([internal, shared]);
+    expect(second).not.toContain('rel="next"');
+    const bad = await request('/monitor/busca?NRE=123', { cookie });
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toContain('NRE');
+    expect(html).toContain('16 dígitos');
+    expect(html).toContain('value="123"');
+  });
+
   it('lets only the federation administrator send a dead notification again, with the CSRF token', async () => {
     const replayed: string[] = [];
     const app = new Hono().route(

@@ -58,7 +58,7 @@ export function quem(s: { quemDeveAgir: string; sistema: string | null }): strin
 /** The time left before the hub cancels it for inactivity (spec §5.4), in words. */
 export function cancelamento(s: { cancelamentoAutomaticoEm: string | null; minutosAteCancelamentoAutomatico: number | null }): string {
   if (s.cancelamentoAutomaticoEm === null || s.minutosAteCancelamentoAutomatico === null) return 'não se aplica a esta situação';
-  if (s.minutosAteCancelamentoAutomatico === 0) return `vencido em ${dataHora(s.cancelamentoAutomaticoEm)}`;
+  if (s.minutosAteCancelamentoAutomatico === 0) return `vencido ou a vencer em menos de 1 min (${dataHora(s.cancelamentoAutomaticoEm)})`;
   return `em ${duracao(s.minutosAteCancelamentoAutomatico * 60_000)} (${dataHora(s.cancelamentoAutomaticoEm)})`;
 }
 
