@@ -11,7 +11,7 @@ import { processoBody } from '../harness/packages.ts';
 /**
  * The dashboard in a real browser (issue: monitoring, item 2): Debian's Chromium driven by
  * playwright-core logs in, reads the overview, searches an IDT, opens a stuck trâmite and its
- * timeline, cancels it as the operator, and reads a participant's page; axe-core runs on every
+ * timeline, cancels it as the operator, reads a participant's page and the refused requests; axe-core runs on every
  * page and no serious or critical violation is allowed (eMAG follows WCAG). Screenshots go to
  * test/.tmp/painel/; with ELO_DOCS_SCREENSHOT=1 the overview's also replaces the README's
  * (docs/painel-visao-geral.png).
@@ -111,7 +111,7 @@ describe('dashboard in Chromium', () => {
     await expect(page.locator('td[data-situacao="6"]').textContent()).resolves.toBe('0');
     const stuck = page.locator('section[aria-labelledby="parados"] tbody tr');
     await expect(stuck.count()).resolves.toBe(3);
-    await expect(stuck.first().textContent()).resolves.toMatch(/sei-estado3 h \d+ min/);
+    await expect(stuck.first().textContent()).resolves.toMatch(/3 h \d+ min \(desde [^)]+; limite 2 h 0 min\)sistema remetente \(sei-estado\)PUT tickets-de-envio-de-componente\/.*em 7 d 2\d h/);
     await expect(page.locator('svg[role="img"] title').textContent()).resolves.toBe('Trâmites iniciados e concluídos por dia, últimos 14 dias');
     await expect(page.locator('section[aria-labelledby="vazao"] tbody tr').last().locator('td').nth(1).textContent()).resolves.toBe('3');
     await check('03-visao-geral');
@@ -121,7 +121,7 @@ describe('dashboard in Chromium', () => {
   it('searches a trâmite by its IDT', async () => {
     await page.getByRole('link', { name: 'Busca' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Busca de trâmites');
-    await page.getByLabel('IDT, NRE ou protocolo').fill(String(idts[1]));
+    await page.getByLabel('IDT', { exact: true }).fill(String(idts[1]));
     await page.getByRole('button', { name: 'Buscar' }).click();
     await expect(page.getByText('1 trâmite encontrado.').count()).resolves.toBe(1);
     await expect(page.locator('tbody tr td').nth(2).textContent()).resolves.toBe('12.0002/2026');
@@ -134,7 +134,9 @@ describe('dashboard in Chromium', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe(`Trâmite ${idts[0]}`);
     const row = (name: string) => page.locator('tr', { has: page.locator('th', { hasText: name }) }).locator('td');
     await expect(row('Situação').textContent()).resolves.toBe('1 — Aguardando o envio dos arquivos digitais');
-    await expect(row('Quem deve agir').textContent()).resolves.toBe('sei-estado');
+    await expect(row('Quem deve agir').textContent()).resolves.toBe('sistema remetente (sei-estado)');
+    await expect(row('Próxima ação').textContent()).resolves.toMatch(/^PUT tickets-de-envio-de-componente\//);
+    await expect(row('Cancelamento automático').textContent()).resolves.toMatch(/^em 7 d 2\d h/);
     await expect(row('Protocolo').textContent()).resolves.toBe('12.0001/2026');
     await expect(page.getByRole('heading', { name: 'Linha do tempo' }).count()).resolves.toBe(1);
     await expect(page.getByText('Trâmite iniciado pelo remetente').count()).resolves.toBe(1);
@@ -158,10 +160,37 @@ describe('dashboard in Chromium', () => {
     await expect(page.locator('h1').textContent()).resolves.toMatch(/^Participante /);
     await expect(page.locator('section[aria-labelledby="sistemas"] tbody td').first().textContent()).resolves.toBe('sei-estado');
     await expect(page.locator('section[aria-labelledby="recentes"] tbody tr').count()).resolves.toBe(3);
+    // figures of services.monitoring.figures: three sent, one of them to its own unit 1003
+    await expect(page.locator('td[data-numero="enviados"]').textContent()).resolves.toBe('3');
+    await expect(page.locator('td[data-numero="recebidos"]').textContent()).resolves.toBe('1');
+    await expect(page.locator('td[data-numero="cancelados"]').textContent()).resolves.toBe('1');
+    await expect(page.locator('td[data-numero="pendentes"]').textContent()).resolves.toBe('2');
     await check('07-participante');
     await page.goto(`${t.hub.url}/monitor/`);
     await expect(page.locator('td[data-situacao="1"]').textContent()).resolves.toBe('2');
     await expect(page.locator('td[data-situacao="7"]').textContent()).resolves.toBe('1');
+  });
+
+  it("lists the refused requests with a 0047's ordem and both hashes", async () => {
+    await t.hub.services.monitoring.recordRefusal({
+      systemId: 'sei-estado',
+      method: 'PUT',
+      path: '/interoperabilidade/rest/v3/tickets-de-envio-de-componente/9/protocolos/componentes-a-enviar',
+      error: {
+        code: 'document_hash_mismatch',
+        codigoErro: '0047',
+        status: 422,
+        mensagem: 'O hash do componente diverge do registrado para o documento.',
+        details: { nre: '0000000000000047', ordem: 2, componente: 1, registrado: 'A'.repeat(44), recebido: 'B'.repeat(44), idt: idts[1] },
+      },
+    });
+    await page.getByRole('link', { name: 'Recusas' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Recusas');
+    const row = page.locator('tr[data-codigo="0047"]');
+    await expect(row.count()).resolves.toBe(1);
+    await expect(row.textContent()).resolves.toContain(`hash registrado: ${'A'.repeat(44)}`);
+    await expect(row.textContent()).resolves.toContain(`hash recebido: ${'B'.repeat(44)}`);
+    await check('08-recusas');
   });
 
   it('logs out, after which the pages send back to the login form', async () => {

@@ -57,11 +57,24 @@ describe('dashboard', () => {
     tokens.hostil = (await created('--role', 'monitor', '--rotulo', '<img src=x onerror=alert(1)>')).token;
     shared = await start('<script>alert(1)</script>', [200, '2002']);
     internal = await start('77.1/2026', [100, '1003']);
-    // both are now idle for two hours: "parados" on the overview
-    clock.advance(2 * 3_600_000);
+    // idle for one hour: under the 2 h threshold of situação 1 (DEFAULT_STUCK_MINUTES)
+    clock.advance(3_600_000);
   });
   afterAll(async () => {
     await t?.close();
+  });
+
+  it("lists no trâmite as parado before its situação's threshold, and both once it has passed", async () => {
+    const early = await (await request('/monitor/', { cookie: (await login(tokens.monitor)).cookie })).text();
+    expect(early).toMatch(/<td class="num" data-situacao="1">2<\/td>/);
+    expect(early).toContain('Nenhum trâmite parado.');
+    expect(early).not.toContain('Baseado nos');
+    // three hours idle in situação 1: above its 120 minutes
+    clock.advance(2 * 3_600_000);
+    const late = await (await request('/monitor/', { cookie: (await login(tokens.monitor)).cookie })).text();
+    expect(late).not.toContain('Nenhum trâmite parado.');
+    expect(late).toContain(`href="/monitor/tramites/${shared}"`);
+    expect(late).toContain(`href="/monitor/tramites/${internal}"`);
   });
 
   it('shows the login form in Portuguese and sends a page without a session to it', async () => {
@@ -71,7 +84,7 @@ describe('dashboard', () => {
     expect(html).toMatch(/^<!DOCTYPE html><html lang="pt-BR">/);
     expect(html).toContain('Token de acesso');
     expect(form.headers.get('content-security-policy')).toContain("default-src 'none'");
-    for (const path of ['/monitor/', '/monitor/busca?q=1', `/monitor/tramites/${shared}`]) {
+    for (const path of ['/monitor/', '/monitor/busca?IDT=1', '/monitor/recusas', `/monitor/tramites/${shared}`]) {
       const r = await request(path);
       expect(r.status, path).toBe(303);
       expect(r.headers.get('location')).toBe('/monitor/entrar');
@@ -106,21 +119,25 @@ describe('dashboard', () => {
     expect((await postForm('/monitor/entrar', { token: tokens.monitor }, undefined, { origin: 'https://outro.exemplo' })).status).toBe(403);
   });
 
-  it('shows the overview with counts by situação, the stuck trâmites and who must act, and the throughput chart', async () => {
+  it('shows the overview with counts by situação, the stuck trâmites with who must act, the call expected and the time to automatic cancellation, and the throughput', async () => {
     const { cookie } = await login(tokens.monitor);
     const html = await (await request('/monitor/', { cookie })).text();
     expect(html).toContain('<h1>Visão geral</h1>');
     expect(html).toMatch(/<td class="num" data-situacao="1">2<\/td>/);
     expect(html).toContain('Trâmites parados');
     expect(html).toContain(`href="/monitor/tramites/${shared}"`);
-    expect(html).toMatch(/<td>2 h \d+ min \(desde /);
+    expect(html).toMatch(/<td>3 h \d+ min \(desde [^<]+; limite 2 h 0 min\)<\/td>/);
+    expect(html).toContain('<td>sistema remetente (sei-estado)</td>');
+    expect(html).toContain('PUT tickets-de-envio-de-componente/');
+    // ELO_AUTO_CANCEL_DAYS 8: about 7 d 20 h left
+    expect(html).toMatch(/<td>em 7 d 2\d h \(/);
     expect(html).toContain('<svg');
-    expect(html).toContain('sei-estado');
+    expect(html).toMatch(/<th scope="col">Recusados<\/th>/);
   });
 
   it('escapes what it shows: a hostile protocolo and a hostile token label stay text', async () => {
     const { cookie } = await login(tokens.hostil);
-    for (const path of ['/monitor/', `/monitor/tramites/${shared}`, `/monitor/busca?q=${encodeURIComponent('<script>')}`]) {
+    for (const path of ['/monitor/', `/monitor/tramites/${shared}`, `/monitor/busca?protocolo=${encodeURIComponent('<script>alert(1)</script>')}`, '/monitor/recusas']) {
       const html = await (await request(path, { cookie })).text();
       expect(html, path).not.toContain('<script>alert(1)</script>');
       expect(html, path).not.toContain('<img src=x');
@@ -130,19 +147,31 @@ describe('dashboard', () => {
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
-  it('finds a trâmite by IDT and by protocolo, and logs who viewed which trâmite', async () => {
+  it('finds a trâmite by IDT, by protocolo, by participant and by situação, and logs who viewed which trâmite', async () => {
     const { cookie } = await login(tokens.monitor);
-    const byIdt = await (await request(`/monitor/busca?q=${internal}`, { cookie })).text();
+    const byIdt = await (await request(`/monitor/busca?IDT=${internal}`, { cookie })).text();
     expect(byIdt).toContain('1 trâmite encontrado.');
     expect(byIdt).toContain('77.1/2026');
-    const byProtocolo = await (await request(`/monitor/busca?q=${encodeURIComponent('77.1')}`, { cookie })).text();
+    expect(byIdt).toContain(`<input id="IDT" name="IDT" type="text" value="${internal}"/>`);
+    const byProtocolo = await (await request(`/monitor/busca?protocolo=${encodeURIComponent('77.1/2026')}`, { cookie })).text();
     expect(byProtocolo).toContain(`href="/monitor/tramites/${internal}"`);
+    expect(byProtocolo).not.toContain(`href="/monitor/tramites/${shared}"`);
+    const byParticipant = await (await request('/monitor/busca?participante=municipio-exemplopolis&situacao=1', { cookie })).text();
+    expect(byParticipant).toContain(`href="/monitor/tramites/${shared}"`);
+    expect(byParticipant).not.toContain(`href="/monitor/tramites/${internal}"`);
+    expect(byParticipant).toContain('<option value="1" selected="">');
+    const nothing = await (await request('/monitor/busca?situacao=6', { cookie })).text();
+    expect(nothing).toContain('Nenhum trâmite encontrado.');
     const page = await request(`/monitor/tramites/${internal}`, { cookie });
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('Linha do tempo');
     expect(html).toContain('Aguardando o envio dos arquivos digitais');
     expect(html).toContain('Trâmite iniciado pelo remetente');
+    expect(html).toContain('<td>sistema remetente (sei-estado)</td>');
+    expect(html).toContain('PUT tickets-de-envio-de-componente/');
+    expect(html).toContain('Recibo de envio');
+    expect(html).toContain('<th scope="row">Emitido</th><td>ainda não</td>');
     const views = await t.hub.services.audit.events({ kind: 'painel.tramite_consultado' });
     expect(views[0]).toMatchObject({ idt: internal, actor: 'painel:monitor de plantão' });
   });
@@ -153,7 +182,11 @@ describe('dashboard', () => {
     const other = await request(`/monitor/tramites/${internal}`, { cookie });
     expect(other.status).toBe(404);
     expect(await other.text()).not.toContain('77.1/2026');
-    expect(await (await request(`/monitor/busca?q=${internal}`, { cookie })).text()).toContain('Nenhum trâmite encontrado.');
+    expect(await (await request(`/monitor/busca?IDT=${internal}`, { cookie })).text()).toContain('Nenhum trâmite encontrado.');
+    // naming the other participant narrows to the trâmites of both: never the state's own
+    const withOther = await (await request('/monitor/busca?participante=estado-exemplo', { cookie })).text();
+    expect(withOther).toContain(`href="/monitor/tramites/${shared}"`);
+    expect(withOther).not.toContain(`href="/monitor/tramites/${internal}"`);
     const overview = await (await request('/monitor/', { cookie })).text();
     expect(overview).toMatch(/<td class="num" data-situacao="1">1<\/td>/);
     expect(overview).not.toContain(`href="/monitor/tramites/${internal}"`);
@@ -161,9 +194,56 @@ describe('dashboard', () => {
     const own = await (await request('/monitor/participantes/municipio-exemplopolis', { cookie })).text();
     expect(own).toContain('sei-municipio');
     expect(own).not.toContain('77.1/2026');
+    expect(own).toContain(`href="/monitor/tramites/${shared}"`);
+    expect(own).toMatch(/<td class="num" data-numero="recebidos">1<\/td>/);
+    expect(own).toMatch(/<td class="num" data-numero="enviados">0<\/td>/);
+    expect(own).toMatch(/<td class="num" data-numero="pendentes">1<\/td>/);
     // the refusal is audited as nothing: no view event for the trâmite it could not see
     const views = await t.hub.services.audit.events({ kind: 'painel.tramite_consultado' });
     expect(views.some((v) => v.idt === internal && v.actor === 'painel:adm município')).toBe(false);
+  });
+
+  it("lists refused requests with 0047's ordem and both hashes and 0044's open IDT, a participant only its own systems'", async () => {
+    const monitoring = t.hub.services.monitoring;
+    const hash = (c: string) => c.repeat(44);
+    await monitoring.recordRefusal({
+      systemId: 'sei-estado',
+      method: 'PUT',
+      path: '/interoperabilidade/rest/v3/tickets-de-envio-de-componente/9/protocolos/componentes-a-enviar',
+      error: {
+        code: 'document_hash_mismatch',
+        codigoErro: '0047',
+        status: 422,
+        mensagem: 'Hash do componente diverge do registrado <b>',
+        details: { nre: '0000000000000047', protocolo: '47.1/2026', ordem: 2, componente: 1, registrado: hash('A'), recebido: hash('B'), idt: shared },
+      },
+    });
+    await monitoring.recordRefusal({
+      systemId: 'sei-estado',
+      method: 'POST',
+      path: '/interoperabilidade/rest/v3/processos/tramites',
+      error: { code: 'tramite_already_open', codigoErro: '0044', status: 409, mensagem: 'Já há um trâmite aberto para o NRE.', details: { open: { idt: internal, situacao: 1, nre: '0000000000000044' } } },
+    });
+    const monitor = await login(tokens.monitor);
+    const html = await (await request('/monitor/recusas', { cookie: monitor.cookie })).text();
+    expect(html).toContain('<h1>Recusas</h1>');
+    expect(html).toContain('<a href="/monitor/recusas">Recusas</a>');
+    expect(html).toContain('documento de ordem 2, componente 1 (protocolo 47.1/2026)');
+    expect(html).toContain(`hash registrado: <code>${hash('A')}</code>`);
+    expect(html).toContain(`hash recebido: <code>${hash('B')}</code>`);
+    expect(html).toContain(`trâmite já aberto para o NRE: IDT <a href="/monitor/tramites/${internal}">${internal}</a>`);
+    expect(html).toContain('diverge do registrado &lt;b&gt;');
+    const only47 = await (await request('/monitor/recusas?codigoErro=0047', { cookie: monitor.cookie })).text();
+    expect(only47).toContain('hash registrado');
+    expect(only47).not.toContain('trâmite já aberto para o NRE: IDT');
+    const bad = await request('/monitor/recusas?codigoErro=47', { cookie: monitor.cookie });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('codigoErro');
+    // the municipality's administrator: not the state's systems' refusals
+    const municipio = await login(tokens.municipio);
+    const theirs = await (await request('/monitor/recusas', { cookie: municipio.cookie })).text();
+    expect(theirs).toContain('Nenhuma recusa encontrada.');
+    expect(theirs).not.toContain(hash('A'));
   });
 
   it('refuses a form without the session CSRF token, or from another origin, and changes nothing', async () => {
@@ -261,6 +341,28 @@ describe('dashboard', () => {
         expect(html).toContain(shared.toString());
       }
     }
+  });
+
+  it('pages the search with a next-page link that keeps the filters, and explains a bad filter on the page', async () => {
+    // 50 more, inside the state: with `shared` and `internal`, 52 trâmites of the state
+    const more: number[] = [];
+    for (let i = 0; i < 50; i++) more.push(await start(`88.${i}/2026`, [100, '1003']));
+    const { cookie } = await login(tokens.monitor);
+    const first = await (await request('/monitor/busca?participante=estado-exemplo&de=2000-01-01', { cookie })).text();
+    expect(first).toContain('50 trâmites encontrados nesta página');
+    expect(first).toContain(`href="/monitor/tramites/${more[49]}"`);
+    const next = /<a href="([^"]+)" rel="next">Próxima página<\/a>/.exec(first)?.[1]?.replaceAll('&amp;', '&');
+    expect(next).toBe(`/monitor/busca?participante=estado-exemplo&de=2000-01-01&cursor=${more[0]}`);
+    const second = await (await request(next!, { cookie })).text();
+    // the two started first, newest first
+    expect([...second.matchAll(/<td><a href="\/monitor\/tramites\/(\d+)">/g)].map((m) => Number(m[1]))).toEqual([internal, shared]);
+    expect(second).not.toContain('rel="next"');
+    const bad = await request('/monitor/busca?NRE=123', { cookie });
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toContain('NRE');
+    expect(html).toContain('16 dígitos');
+    expect(html).toContain('value="123"');
   });
 
   it('lets only the federation administrator send a dead notification again, with the CSRF token', async () => {

@@ -9,6 +9,7 @@ import { ErrorPage } from './pages/error.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { ParticipantPage } from './pages/participant.tsx';
+import { RefusalsPage } from './pages/refusals.tsx';
 import { SearchPage } from './pages/search.tsx';
 import { TramitePage } from './pages/tramite.tsx';
 import { SESSION_COOKIE, SESSION_MAX_MS, sameSecret, sessionStore, type DashboardSession } from './session.ts';
@@ -139,8 +140,13 @@ export function dashboardFace(deps: AppDeps, opts: { data?: Partial<DashboardDat
   app.get('/', async (c) => html(c, <OverviewPage view={await data.overview(services, who(c), now())} who={who(c)} csrf={csrf(c)} />));
 
   app.get('/busca', async (c) => {
-    const q = (c.req.query('q') ?? '').slice(0, 200);
-    return html(c, <SearchPage view={q ? await data.search(services, who(c), q) : null} who={who(c)} csrf={csrf(c)} />);
+    const view = await data.search(services, who(c), c.req.query());
+    return html(c, <SearchPage view={view} who={who(c)} csrf={csrf(c)} />, view.erro ? 400 : 200);
+  });
+
+  app.get('/recusas', async (c) => {
+    const view = await data.refusals(services, who(c), c.req.query());
+    return html(c, <RefusalsPage view={view} who={who(c)} csrf={csrf(c)} />, view.erro ? 400 : 200);
   });
 
   app.get('/tramites/:idt{[0-9]{1,15}}', async (c) => {
@@ -180,7 +186,7 @@ export function dashboardFace(deps: AppDeps, opts: { data?: Partial<DashboardDat
   });
 
   app.get('/participantes/:cnpj{[0-9A-Za-z./-]{1,30}}', async (c) =>
-    html(c, <ParticipantPage view={await data.participant(services, who(c), c.req.param('cnpj'))} who={who(c)} csrf={csrf(c)} />),
+    html(c, <ParticipantPage view={await data.participant(services, who(c), c.req.param('cnpj'), now())} who={who(c)} csrf={csrf(c)} />),
   );
 
   app.post('/sair', (c) => {

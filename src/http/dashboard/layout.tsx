@@ -31,6 +31,9 @@ export function Layout(props: { title: string; who?: AdminPrincipal | null; csrf
                 <li>
                   <a href="/monitor/busca">Busca</a>
                 </li>
+                <li>
+                  <a href="/monitor/recusas">Recusas</a>
+                </li>
                 {props.who.role === 'participante' && props.who.participantId ? (
                   <li>
                     <a href={`/monitor/participantes/${props.who.participantId}`}>Meu participante</a>

@@ -21,8 +21,9 @@ td.num{text-align:right}
 .erro{background:#fdecea;border-left:4px solid #a4161a;padding:.5rem 1rem}
 .ok{background:#e8f5e9;border-left:4px solid #1b5e20;padding:.5rem 1rem}
 form.linha{display:flex;gap:.5rem;flex-wrap:wrap;align-items:end}
+form.filtros{display:flex;gap:.75rem;flex-wrap:wrap;align-items:end;margin-bottom:1rem}
 label{display:block;font-weight:600}
-input,textarea,button{font:inherit;padding:.35rem .5rem}
+input,select,textarea,button{font:inherit;padding:.35rem .5rem}
 button{background:#0b4f9c;color:#fff;border:0;cursor:pointer}
 button.perigo{background:#a4161a}
 header button{background:#fff;color:#0b2e59}

@@ -3,7 +3,7 @@ import { EloError } from '../../../domain/errors.ts';
 import type { HistoryEntry, TramiteComponent, TramiteRecord } from '../../../domain/tramite.ts';
 import type { AuditEntry } from '../../../store/index.ts';
 import type { Services } from '../../../services/index.ts';
-import { tramiteScope } from './scope.ts';
+import type { NextAction } from '../../../services/monitoring/index.ts';
 
 /** What a trâmite carries besides its record: shown only when its nível de sigilo allows. */
 export interface TramiteContent {
@@ -21,9 +21,15 @@ export interface DeadNotification {
   erro: string;
 }
 
+/** The service's answer for one trâmite (README "Monitorando"). */
+type Detail = Awaited<ReturnType<Services['monitoring']['detail']>>;
+
 export interface TramiteView {
   tramite: TramiteRecord;
-  quemDeveAgir: string | null;
+  /** Who must act next, with what call and until when the hub cancels it (null: final situação). */
+  proximaAcao: NextAction | null;
+  /** The send receipt (spec §5.3, all components in the hub) and the completion receipt. */
+  recibos: Detail['recibos'];
   history: HistoryEntry[];
   components: TramiteComponent[];
   events: (AuditEntry & { at: string })[];
@@ -33,21 +39,21 @@ export interface TramiteView {
 }
 
 /**
- * Data of a trâmite's page. A trâmite the principal may not see is answered exactly as an
- * unknown one (its existence is not revealed). TEMPORARY — where `services.monitoring.detail(idt,
- * principal)` plugs in (it also brings the content and nível de sigilo, `conteudo`), and
- * `services.webhooks.deadLetters(principal)` for `notificacoesMortas`.
+ * Data of a trâmite's page, from `services.monitoring.detail(idt, principal)`: a trâmite the
+ * principal may not see is answered exactly as an unknown one (its existence is not revealed).
+ * The service brings no content (interessados, documents); `conteudo` stays null, and the page
+ * reduces whatever a data source gives by nível de sigilo (reduceForSigilo). TEMPORARY — where
+ * `services.webhooks.deadLetters(principal)` plugs in for `notificacoesMortas`.
  */
 export async function tramiteData(services: Services, who: AdminPrincipal, idt: number): Promise<TramiteView> {
-  const story = await services.audit.tramiteStory(idt);
-  if (!(await tramiteScope(services, who))(story.tramite)) throw new EloError('not_found', `Trâmite ${idt} não encontrado.`, { idt });
-  const t = story.tramite;
+  const d = await services.monitoring.detail(idt, who);
   return {
-    tramite: t,
-    quemDeveAgir: story.nextActor === 'sender' ? t.senderSystemId : story.nextActor === 'receiver' ? t.receiverSystemId : null,
-    history: story.history,
-    components: story.components,
-    events: story.events,
+    tramite: d.record,
+    proximaAcao: d.proximaAcao,
+    recibos: d.recibos,
+    history: d.history,
+    components: d.components,
+    events: d.events,
     conteudo: null,
     notificacoesMortas: [],
   };

@@ -50,13 +50,22 @@ export function ThroughputChart(props: { buckets: ThroughputBucket[] }) {
   );
 }
 
+/** Who must act, with the system when it is one (services/monitoring/who-acts.ts). */
+export function quem(s: { quemDeveAgir: string; sistema: string | null }): string {
+  return s.sistema ? `${s.quemDeveAgir} (${s.sistema})` : s.quemDeveAgir;
+}
+
+/** The time left before the hub cancels it for inactivity (spec §5.4), in words. */
+export function cancelamento(s: { cancelamentoAutomaticoEm: string | null; minutosAteCancelamentoAutomatico: number | null }): string {
+  if (s.cancelamentoAutomaticoEm === null || s.minutosAteCancelamentoAutomatico === null) return 'não se aplica a esta situação';
+  if (s.minutosAteCancelamentoAutomatico === 0) return `vencido ou a vencer em menos de 1 min (${dataHora(s.cancelamentoAutomaticoEm)})`;
+  return `em ${duracao(s.minutosAteCancelamentoAutomatico * 60_000)} (${dataHora(s.cancelamentoAutomaticoEm)})`;
+}
+
 export function OverviewPage(props: { view: OverviewView; who: AdminPrincipal; csrf: string }) {
   const v = props.view;
   return (
     <Layout title="Visão geral" who={props.who} csrf={props.csrf}>
-      <p>
-        Baseado nos {v.amostra.tramites} trâmites mais recentes (até {v.amostra.limite}).
-      </p>
       <section aria-labelledby="situacoes">
         <h2 id="situacoes">Trâmites por situação</h2>
         <table>
@@ -82,6 +91,7 @@ export function OverviewPage(props: { view: OverviewView; who: AdminPrincipal; c
       </section>
       <section aria-labelledby="parados">
         <h2 id="parados">Trâmites parados</h2>
+        <p>Abertos há mais tempo que o limite da sua situação (configurável em ELO_MONITOR_STUCK_MINUTES), os mais antigos primeiro.</p>
         {v.stuck.length === 0 ? (
           <p>Nenhum trâmite parado.</p>
         ) : (
@@ -91,8 +101,10 @@ export function OverviewPage(props: { view: OverviewView; who: AdminPrincipal; c
                 <th scope="col">IDT</th>
                 <th scope="col">Protocolo</th>
                 <th scope="col">Situação</th>
-                <th scope="col">Quem deve agir</th>
                 <th scope="col">Parado há</th>
+                <th scope="col">Quem deve agir</th>
+                <th scope="col">Chamada esperada</th>
+                <th scope="col">Cancelamento automático</th>
               </tr>
             </thead>
             <tbody>
@@ -103,10 +115,17 @@ export function OverviewPage(props: { view: OverviewView; who: AdminPrincipal; c
                   </td>
                   <td>{s.protocolo}</td>
                   <td>{`${s.situacao} — ${situacaoNome[s.situacao]}`}</td>
-                  <td>{s.quemDeveAgir ?? 'ninguém'}</td>
                   <td>
-                    {duracao(s.paradoHaMs)} (desde {dataHora(s.paradoDesde)})
+                    {duracao(s.minutosNaSituacao * 60_000)} (desde {dataHora(s.paradoDesde)}; limite {duracao(s.limiteMinutos * 60_000)})
                   </td>
+                  <td>
+                    {quem(s)}
+                    {s.motivo ? ` — ${s.motivo}` : ''}
+                  </td>
+                  <td>
+                    <code>{s.chamadaEsperada}</code>
+                  </td>
+                  <td>{cancelamento(s)}</td>
                 </tr>
               ))}
             </tbody>
@@ -119,6 +138,7 @@ export function OverviewPage(props: { view: OverviewView; who: AdminPrincipal; c
           <ThroughputChart buckets={v.throughput} />
           <figcaption>Trâmites iniciados (azul) e concluídos (verde) por dia.</figcaption>
         </figure>
+        {v.vazaoTruncada ? <p class="aviso">O período tem mais mudanças de situação do que o painel lê: a vazão está incompleta.</p> : null}
         <table>
           <caption>Vazão por dia</caption>
           <thead>
@@ -126,6 +146,8 @@ export function OverviewPage(props: { view: OverviewView; who: AdminPrincipal; c
               <th scope="col">Dia</th>
               <th scope="col">Iniciados</th>
               <th scope="col">Concluídos</th>
+              <th scope="col">Recusados</th>
+              <th scope="col">Cancelados</th>
             </tr>
           </thead>
           <tbody>
@@ -134,6 +156,8 @@ export function OverviewPage(props: { view: OverviewView; who: AdminPrincipal; c
                 <td>{`${b.dia.slice(8, 10)}/${b.dia.slice(5, 7)}/${b.dia.slice(0, 4)}`}</td>
                 <td class="num">{b.iniciados}</td>
                 <td class="num">{b.concluidos}</td>
+                <td class="num">{b.recusados}</td>
+                <td class="num">{b.cancelados}</td>
               </tr>
             ))}
           </tbody>

@@ -3,6 +3,20 @@ import type { AdminPrincipal } from '../../../domain/admin-roles.ts';
 import { OPEN_SITUACOES, situacaoNome } from '../../../domain/situacao.ts';
 import { reduceForSigilo, type TramiteView } from '../data/index.ts';
 import { dataHora, Layout } from '../layout.tsx';
+import { cancelamento, quem } from './overview.tsx';
+
+function Hashes(props: { hashes: readonly string[] }) {
+  if (props.hashes.length === 0) return <>—</>;
+  return (
+    <ul>
+      {props.hashes.map((h) => (
+        <li>
+          <code>{h}</code>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 const SIGILO: Record<1 | 2 | 3, string> = { 1: 'público', 2: 'restrito', 3: 'sigiloso' };
 
@@ -24,7 +38,7 @@ const EVENTO: Record<string, string> = {
 };
 
 export function TramitePage(props: { view: TramiteView; who: AdminPrincipal; csrf: string; aviso?: string | null; erro?: string | null }) {
-  const { tramite: t, history, components, events, quemDeveAgir, notificacoesMortas } = props.view;
+  const { tramite: t, history, components, events, proximaAcao: acao, recibos, notificacoesMortas } = props.view;
   const conteudo = reduceForSigilo(props.view.conteudo);
   const operador = props.who.role === 'admin';
   return (
@@ -48,8 +62,22 @@ export function TramitePage(props: { view: TramiteView; who: AdminPrincipal; csr
           </tr>
           <tr>
             <th scope="row">Quem deve agir</th>
-            <td>{quemDeveAgir ?? 'ninguém (trâmite encerrado)'}</td>
+            <td>{acao ? `${quem(acao)}${acao.motivo ? ` — ${acao.motivo}` : ''}` : 'ninguém (trâmite encerrado)'}</td>
           </tr>
+          {acao ? (
+            <tr>
+              <th scope="row">Próxima ação</th>
+              <td>
+                <code>{acao.chamadaEsperada}</code>
+              </td>
+            </tr>
+          ) : null}
+          {acao ? (
+            <tr>
+              <th scope="row">Cancelamento automático</th>
+              <td>{cancelamento(acao)}</td>
+            </tr>
+          ) : null}
           <tr>
             <th scope="row">NRE</th>
             <td>{t.nre}</td>
@@ -143,6 +171,74 @@ export function TramitePage(props: { view: TramiteView; who: AdminPrincipal; csr
                   <td>{e.actor}</td>
                 </tr>
               ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section aria-labelledby="recibos">
+        <h2 id="recibos">Recibos</h2>
+        <table>
+          <caption>Recibo de envio (todos os componentes no hub)</caption>
+          <tbody>
+            {recibos.envio ? (
+              <>
+                <tr>
+                  <th scope="row">Último componente recebido em</th>
+                  <td>{dataHora(recibos.envio.data)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Hashes dos componentes</th>
+                  <td>
+                    <Hashes hashes={recibos.envio.hashes} />
+                  </td>
+                </tr>
+                <tr>
+                  <th scope="row">Hash da assinatura</th>
+                  <td>
+                    <code>{recibos.envio.hashDaAssinatura || '—'}</code>
+                  </td>
+                </tr>
+              </>
+            ) : (
+              <tr>
+                <th scope="row">Emitido</th>
+                <td>ainda não</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+        <table>
+          <caption>Recibo de conclusão (enviado pelo destinatário)</caption>
+          <tbody>
+            {recibos.conclusao ? (
+              <>
+                <tr>
+                  <th scope="row">Data de recebimento (informada)</th>
+                  <td>{dataHora(recibos.conclusao.dataDeRecebimento)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Recebido pelo hub em</th>
+                  <td>{dataHora(recibos.conclusao.recebidoEm)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Hashes dos componentes</th>
+                  <td>
+                    <Hashes hashes={recibos.conclusao.hashes} />
+                  </td>
+                </tr>
+                <tr>
+                  <th scope="row">Hash da assinatura</th>
+                  <td>
+                    <code>{recibos.conclusao.hashDaAssinatura || '—'}</code>
+                  </td>
+                </tr>
+              </>
+            ) : (
+              <tr>
+                <th scope="row">Recebido</th>
+                <td>ainda não</td>
+              </tr>
+            )}
           </tbody>
         </table>
       </section>
