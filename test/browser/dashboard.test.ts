@@ -193,6 +193,13 @@ describe('dashboard in Chromium', () => {
     await check('08-recusas');
   });
 
+  it('lists the webhook notifications that were never delivered (none here), from the navigation', async () => {
+    await page.getByRole('link', { name: 'Notificações' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Notificações não entregues');
+    await expect(page.getByText('Nenhuma notificação morta.').count()).resolves.toBe(1);
+    await check('09-notificacoes');
+  });
+
   it('logs out, after which the pages send back to the login form', async () => {
     await page.getByRole('button', { name: 'Sair' }).click();
     await expect(page.getByText('Sessão encerrada.').count()).resolves.toBe(1);

@@ -375,7 +375,7 @@ describe('dashboard', () => {
           data: {
             tramite: async (s, who, idt) => ({
               ...(await tramiteData(s, who, idt)),
-              notificacoesMortas: [{ id: 'n-1', destino: 'https://sei.exemplo/webhook', falhouEm: clock.now().toISOString(), erro: 'HTTP 502' }],
+              notificacoesMortas: [{ id: 'n-1', sistema: 'sei-municipio', tentativas: 4, falhouEm: clock.now().toISOString(), erro: 'HTTP 502' }],
             }),
             replayNotification: async (_s, who, idt, id) => void replayed.push(`${who.role}:${idt}:${id}`),
           },

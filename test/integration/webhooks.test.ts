@@ -353,6 +353,54 @@ describe('webhooks: push notifications of new pendências', () => {
     await setWebhook(null);
   });
 
+  it('lists a dead notification on the trâmite page of the dashboard and replays it from there, with the session’s CSRF token', async () => {
+    const r = await receiver();
+    await setWebhook(r.url());
+    r.state.mode = 'fail';
+    const tr = await pendencia();
+    for (let i = 0; i < 4; i++) {
+      await deliver();
+      clock.advance(40_001);
+    }
+    const [dead] = (await outbox()).filter((e) => e.idt === tr.idt && e.state === 'morta');
+    expect(dead).toBeDefined();
+    const origin = new URL(ctx.t.hub.url).origin;
+    const page = async (path: string, init: { method?: string; body?: string; cookie?: string } = {}) =>
+      fetch(`${ctx.t.hub.url}${path}`, {
+        method: init.method ?? 'GET',
+        dispatcher: agent,
+        redirect: 'manual',
+        headers: { origin, ...(init.cookie ? { cookie: init.cookie } : {}), ...(init.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        body: init.body,
+      });
+    const entered = await page('/monitor/entrar', { method: 'POST', body: `token=${encodeURIComponent(tokens.admin)}` });
+    const cookie = entered.headers.get('set-cookie')!.split(';')[0]!;
+    // the dead-letter list of the dashboard links the trâmite and offers the replay
+    const list = await (await page('/monitor/notificacoes', { cookie })).text();
+    expect(list).toContain(`data-notificacao="${dead!.id}"`);
+    expect(list).toContain(`href="/monitor/tramites/${tr.idt}"`);
+    const html = await (await page(`/monitor/tramites/${tr.idt}`, { cookie })).text();
+    expect(html).toContain('Notificações não entregues');
+    expect(html).toContain(MUNICIPIO);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const form = `/monitor/tramites/${tr.idt}/notificacoes/${dead!.id}/reenvio`;
+    expect(html).toContain(`action="${form}"`);
+
+    // without the session's token nothing is replayed
+    expect((await page(form, { method: 'POST', cookie, body: '_csrf=' + 'f'.repeat(64) })).status).toBe(403);
+    expect((await ctx.t.hub.services.webhooks.event(dead!.id))?.state).toBe('morta');
+
+    r.state.mode = 'ok';
+    const replayed = await page(form, { method: 'POST', cookie, body: `_csrf=${csrf}` });
+    expect(replayed.status).toBe(303);
+    expect(replayed.headers.get('location')).toBe(`/monitor/tramites/${tr.idt}?reenviada=1`);
+    expect(await deliver()).toMatchObject({ entregues: 1 });
+    expect(r.state.received.at(-1)!.event).toBe(dead!.id);
+    expect(await (await page(`/monitor/tramites/${tr.idt}`, { cookie })).text()).not.toContain('Notificações não entregues');
+    expect(await (await page('/monitor/notificacoes', { cookie })).text()).not.toContain(`data-notificacao="${dead!.id}"`);
+    await setWebhook(null);
+  });
+
   it('does not follow a redirect: the attempt fails and the other location is never called', async () => {
     const r = await receiver();
     await setWebhook(r.url());

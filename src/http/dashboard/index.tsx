@@ -10,6 +10,7 @@ import { LoginPage } from './pages/login.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { ParticipantPage } from './pages/participant.tsx';
 import { RefusalsPage } from './pages/refusals.tsx';
+import { NotificationsPage } from './pages/notifications.tsx';
 import { SearchPage } from './pages/search.tsx';
 import { TramitePage } from './pages/tramite.tsx';
 import { SESSION_COOKIE, SESSION_MAX_MS, sameSecret, sessionStore, type DashboardSession } from './session.ts';
@@ -148,6 +149,9 @@ export function dashboardFace(deps: AppDeps, opts: { data?: Partial<DashboardDat
     const view = await data.refusals(services, who(c), c.req.query());
     return html(c, <RefusalsPage view={view} who={who(c)} csrf={csrf(c)} />, view.erro ? 400 : 200);
   });
+
+  // the webhook dead letters in the principal's reach (README "Notificações por webhook")
+  app.get('/notificacoes', async (c) => html(c, <NotificationsPage mortas={await services.webhooks.deadLetters(who(c))} who={who(c)} csrf={csrf(c)} />));
 
   app.get('/tramites/:idt{[0-9]{1,15}}', async (c) => {
     const idt = Number(c.req.param('idt'));

@@ -34,6 +34,9 @@ export function Layout(props: { title: string; who?: AdminPrincipal | null; csrf
                 <li>
                   <a href="/monitor/recusas">Recusas</a>
                 </li>
+                <li>
+                  <a href="/monitor/notificacoes">Notificações</a>
+                </li>
                 {props.who.role === 'participante' && props.who.participantId ? (
                   <li>
                     <a href={`/monitor/participantes/${props.who.participantId}`}>Meu participante</a>

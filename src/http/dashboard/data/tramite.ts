@@ -14,11 +14,21 @@ export interface TramiteContent {
 }
 
 /** A dead notification of the trâmite, which an operator may send again. */
+/** A webhook notification of this trâmite given up after every attempt (README "Notificações por webhook"). */
 export interface DeadNotification {
   id: string;
-  destino: string;
+  /** The system it was for (its webhook URL is the system's). */
+  sistema: string;
+  tentativas: number;
   falhouEm: string;
   erro: string;
+}
+
+/** The dead notifications of one trâmite the principal may see. */
+async function deadNotifications(services: Services, who: AdminPrincipal, idt: number): Promise<DeadNotification[]> {
+  return (await services.webhooks.deadLetters(who))
+    .filter((d) => d.IDT === idt)
+    .map((d) => ({ id: d.id, sistema: d.sistema, tentativas: d.tentativas, falhouEm: d.ultimaTentativaEm ?? d.criadoEm, erro: d.ultimoErro ?? '' }));
 }
 
 /** The service's answer for one trâmite (README "Monitorando"). */
@@ -42,8 +52,8 @@ export interface TramiteView {
  * Data of a trâmite's page, from `services.monitoring.detail(idt, principal)`: a trâmite the
  * principal may not see is answered exactly as an unknown one (its existence is not revealed).
  * The service brings no content (interessados, documents); `conteudo` stays null, and the page
- * reduces whatever a data source gives by nível de sigilo (reduceForSigilo). TEMPORARY — where
- * `services.webhooks.deadLetters(principal)` plugs in for `notificacoesMortas`.
+ * reduces whatever a data source gives by nível de sigilo (reduceForSigilo); its dead
+ * notifications come from `services.webhooks.deadLetters`.
  */
 export async function tramiteData(services: Services, who: AdminPrincipal, idt: number): Promise<TramiteView> {
   const d = await services.monitoring.detail(idt, who);
@@ -55,7 +65,7 @@ export async function tramiteData(services: Services, who: AdminPrincipal, idt: 
     components: d.components,
     events: d.events,
     conteudo: null,
-    notificacoesMortas: [],
+    notificacoesMortas: await deadNotifications(services, who, idt),
   };
 }
 
@@ -70,9 +80,11 @@ export function reduceForSigilo(c: TramiteContent | null): TramiteContent | null
 }
 
 /**
- * Sends a dead notification of the trâmite again (operator action). TEMPORARY — where
- * `services.webhooks.replay(id, actor)` plugs in; until then no notification is ever dead here.
+ * Sends a dead notification of the trâmite again (operator action): only one of this trâmite's
+ * that the principal sees, with a fresh retry budget (services/webhooks.ts `replay`).
  */
-export async function replayNotification(_services: Services, _who: AdminPrincipal, idt: number, id: string): Promise<void> {
-  throw new EloError('not_found', `Notificação ${id} do trâmite ${idt} não encontrada.`, { idt, notificacao: id });
+export async function replayNotification(services: Services, who: AdminPrincipal, idt: number, id: string): Promise<void> {
+  if (!(await deadNotifications(services, who, idt)).some((n) => n.id === id))
+    throw new EloError('not_found', `Notificação ${id} do trâmite ${idt} não encontrada entre as não entregues.`, { idt, notificacao: id });
+  await services.webhooks.replay(id, who);
 }

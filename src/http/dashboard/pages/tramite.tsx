@@ -279,8 +279,9 @@ export function TramitePage(props: { view: TramiteView; who: AdminPrincipal; csr
           <table>
             <thead>
               <tr>
-                <th scope="col">Destino</th>
-                <th scope="col">Falhou em</th>
+                <th scope="col">Sistema</th>
+                <th scope="col">Tentativas</th>
+                <th scope="col">Última tentativa</th>
                 <th scope="col">Erro</th>
                 {operador ? <th scope="col">Ação</th> : null}
               </tr>
@@ -288,7 +289,8 @@ export function TramitePage(props: { view: TramiteView; who: AdminPrincipal; csr
             <tbody>
               {notificacoesMortas.map((n) => (
                 <tr>
-                  <td>{n.destino}</td>
+                  <td>{n.sistema}</td>
+                  <td>{n.tentativas}</td>
                   <td>{dataHora(n.falhouEm)}</td>
                   <td>{n.erro}</td>
                   {operador ? (
