@@ -1,39 +1,8 @@
 import type pg from 'pg';
-import type { MonitoringStore, RefusedRequest, TramiteSearch } from '../index.ts';
+import type { MonitoringStore, TramiteSearch } from '../index.ts';
 import { rows, run, stmt, tx, type Stmt } from './db.ts';
 import { situacaoOf, situacaoSet, toTramite, type TramiteRow } from './rows.ts';
-
-interface RefusalRow {
-  seq: number;
-  at: string;
-  system_id: string | null;
-  participant_id: string | null;
-  method: string;
-  route: string;
-  status: number;
-  code: string;
-  codigo_erro: string;
-  nre: string | null;
-  idt: number | null;
-  mensagem: string;
-  details_json: string;
-}
-
-const toRefusal = (r: RefusalRow): RefusedRequest & { seq: number } => ({
-  seq: r.seq,
-  at: r.at,
-  systemId: r.system_id,
-  participantId: r.participant_id,
-  method: r.method,
-  route: r.route,
-  status: r.status,
-  code: r.code,
-  codigoErro: r.codigo_erro,
-  nre: r.nre,
-  idt: r.idt,
-  mensagem: r.mensagem,
-  details: JSON.parse(r.details_json) as Record<string, unknown>,
-});
+import { toRefusal, type RefusalRow } from '../monitoring-rows.ts';
 
 const s = {
   insertRefusal: stmt<[string, string, string | null, string | null, string, string, number, string, string, string | null, number | null, string, string]>(

@@ -2,40 +2,9 @@ import type Database from 'better-sqlite3';
 import type { MonitoringStore, RefusedRequest, TramiteSearch } from '../index.ts';
 import type { Db } from './open.ts';
 import { situacaoOf, situacaoSet, toTramite, type TramiteRow } from './rows.ts';
+import { toRefusal, type RefusalRow } from '../monitoring-rows.ts';
 
 const IN_SET = 'IN (SELECT value FROM json_each(?))';
-
-interface RefusalRow {
-  seq: number;
-  at: string;
-  system_id: string | null;
-  participant_id: string | null;
-  method: string;
-  route: string;
-  status: number;
-  code: string;
-  codigo_erro: string;
-  nre: string | null;
-  idt: number | null;
-  mensagem: string;
-  details_json: string;
-}
-
-export const toRefusal = (r: RefusalRow): RefusedRequest & { seq: number } => ({
-  seq: r.seq,
-  at: r.at,
-  systemId: r.system_id,
-  participantId: r.participant_id,
-  method: r.method,
-  route: r.route,
-  status: r.status,
-  code: r.code,
-  codigoErro: r.codigo_erro,
-  nre: r.nre,
-  idt: r.idt,
-  mensagem: r.mensagem,
-  details: JSON.parse(r.details_json) as Record<string, unknown>,
-});
 
 /**
  * What monitors read, on SQLite. Searches filter on any combination of fields: one statement per
