@@ -32,7 +32,7 @@ const POLICY: Record<string, readonly Who[]> = {
   'GET /admin/api/participantes': ['admin', 'monitor', 'participante'],
   'POST /admin/api/participantes': ['admin'],
   'GET /admin/api/participantes/:cnpj': ['admin', 'monitor', 'participante'],
-  'POST /admin/api/participantes/:cnpj/:acao{aprovacao|suspensao|reativacao|desligamento}': ['admin'],
+  'POST /admin/api/participantes/:cnpj/:acao{(?:aprovacao|suspensao|reativacao|desligamento)}': ['admin'],
   'GET /admin/api/sistemas': ['admin', 'monitor', 'participante'],
   'POST /admin/api/participantes/:cnpj/estruturas': ['admin', 'participante'],
   'GET /admin/api/participantes/:cnpj/estruturas': ['admin', 'monitor', 'participante'],
@@ -107,7 +107,7 @@ describe('administration API: who may do what', () => {
       .replace(':nre{[0-9]+}', '0000000000000999')
       .replace(':nre', '0000000000000999')
       .replace(':cnpj', cnpj)
-      .replace(':acao{aprovacao|suspensao|reativacao|desligamento}', 'suspensao')
+      .replace(':acao{(?:aprovacao|suspensao|reativacao|desligamento)}', 'suspensao')
       .replace(':id{[0-9]+}', '999999')
       .replace(':lista{(?:especies|hipoteses|motivos)}', 'especies')
       .replace(':codigo{[0-9]+}', '999999')

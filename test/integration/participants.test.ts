@@ -170,6 +170,13 @@ describe('participants: registration and lifecycle through the administration AP
     expect(t.snapshot()).toEqual(before);
   });
 
+  it('answers 404 to an action that only starts like a lifecycle action (the route pattern is anchored), changing nothing', async () => {
+    const before = t.snapshot();
+    for (const acao of ['suspensaoXYZ', 'aprovacao/extra', 'xreativacao'])
+      expect((await admin('POST', `/participantes/${encodeURIComponent(MUNICIPIO_CNPJ)}/${acao}`, { motivo: 'teste' })).status, acao).toBe(404);
+    expect(t.snapshot()).toEqual(before);
+  });
+
   it('answers 404 naming the CNPJ for a participant nobody registered, and 0001 for something that is not a CNPJ', async () => {
     const missing = await admin('GET', '/participantes/46395000000139');
     expect(refusal(missing)).toEqual({ status: 404, codigoErro: '9003' });

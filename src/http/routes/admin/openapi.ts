@@ -63,7 +63,7 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   { method: 'GET', route: '/participantes/:cnpj', summary: 'Um participante e o histórico da situação dele', roles: READERS },
   {
     method: 'POST',
-    route: '/participantes/:cnpj/:acao{aprovacao|suspensao|reativacao|desligamento}',
+    route: '/participantes/:cnpj/:acao{(?:aprovacao|suspensao|reativacao|desligamento)}',
     summary: 'Aprova, suspende, reativa ou desliga um participante',
     roles: ADMIN,
     body: adminBodies.motivo,

@@ -87,7 +87,7 @@ export function registerAdminParticipants(app: Hono<AppEnv>, deps: AppDeps): voi
   });
 
   /** Body: `{"motivo": "…"}` (required: it stays in the history and is shown to the refused systems). */
-  app.post('/participantes/:cnpj/:acao{aprovacao|suspensao|reativacao|desligamento}', async (c) => {
+  app.post('/participantes/:cnpj/:acao{(?:aprovacao|suspensao|reativacao|desligamento)}', async (c) => {
     allow(c, ADMIN);
     const body = await optionalObject(c);
     const r = await service.act(c.req.param('cnpj'), ACTIONS[c.req.param('acao')]!, body.motivo, c.get('operator'));
