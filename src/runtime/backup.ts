@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './data-dir-access.ts';
 import { dataPaths } from './data-dir.ts';
@@ -161,6 +161,10 @@ export interface BackupOptions {
 export async function backupDataDir(dataDir: string, dest: string, opts: BackupOptions): Promise<BackupManifest> {
   const { now, onRetry, afterSnapshot } = opts;
   const paths = dataPaths(dataDir);
+  const inside = relative(resolve(dataDir), resolve(dest));
+  // a copy inside the folder it copies would copy itself, and travel with the disk it protects against
+  if (!inside.startsWith('..') && !isAbsolute(inside))
+    throw new BackupError(`O destino ${dest} fica dentro da pasta de dados ${dataDir}. Grave a cópia de segurança fora dela (de preferência em outro disco).`);
   if (!(await isEmptyOrAbsent(dest))) throw new BackupError(`O destino ${dest} já existe e não está vazio. Informe uma pasta nova (ou vazia) para a cópia de segurança.`);
   try {
     await stat(paths.database);
@@ -276,7 +280,7 @@ export async function verifyBackup(src: string): Promise<BackupManifest> {
   const safe = (rel: string): string => {
     const path = join(src, rel);
     // a manifest naming ../ would make restore write outside the target
-    if (rel.startsWith('/') || relative(src, path).startsWith('..') || rel === MANIFEST) throw new BackupError(`O manifesto nomeia um caminho inválido: ${rel}.`);
+    if (rel.startsWith('/') || relative(src, path).startsWith('..') || [MANIFEST, DATABASE].includes(rel) || rel.startsWith('blobs/')) throw new BackupError(`O manifesto nomeia um caminho inválido: ${rel}.`);
     return path;
   };
   const bad = (what: string, why: string) => new BackupError(`A cópia de segurança em ${src} está danificada: ${what} ${why}. Nada foi restaurado.`);

@@ -243,6 +243,13 @@ describe('elo backup and elo restore', () => {
     expect(tree(dest)).toEqual(['/outro.txt']);
   });
 
+  it('refuses a destination inside the data folder it copies', async () => {
+    const r = await elo(['backup', join(t.dir, 'copia')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('dentro da pasta de dados');
+    expect(existsSync(join(t.dir, 'copia'))).toBe(false);
+  });
+
   it('refuses to restore into a folder that is not empty', async () => {
     const target = join(work, 'pasta-usada');
     mkdirSync(target);
