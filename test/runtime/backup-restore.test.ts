@@ -279,6 +279,19 @@ describe('elo backup and elo restore', () => {
     expect(readdirSync(work).filter((n) => n.startsWith('nunca'))).toEqual([]);
   });
 
+  it('refuses a manifest naming a path outside the backup and writes nothing', async () => {
+    const bad = join(work, 'copia-adulterada');
+    cpSync(backup, bad, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(bad, MANIFEST), 'utf8'));
+    manifest.arquivos[0].caminho = '../../etc/elo-intruso';
+    writeFileSync(join(bad, MANIFEST), JSON.stringify(manifest));
+    const target = join(work, 'nunca-2');
+    const r = await elo(['restore', bad, '--data-dir', target]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('caminho inválido: ../../etc/elo-intruso');
+    expect(existsSync(target)).toBe(false);
+  });
+
   it('takes a new snapshot when the retention sweep removes a blob after the snapshot, and refuses when a blob the hub still references is missing', async () => {
     // the restored folder (its hub stopped) plays the live hub here
     const live = new Database(join(restored, 'elo.sqlite'));
