@@ -181,6 +181,14 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'copia um hub embutido (SQLite) para um banco PostgreSQL novo e confere tudo',
     load: async () => (await import('./commands/db.ts')).runDbCopy,
   },
+  backup: {
+    summary: 'tira uma cópia de segurança consistente (banco, arquivos, pki) com o hub no ar',
+    load: async () => (await import('./commands/backup.ts')).runBackup,
+  },
+  restore: {
+    summary: 'restaura uma cópia de segurança numa pasta de dados nova, conferindo cada hash antes',
+    load: async () => (await import('./commands/backup.ts')).runRestore,
+  },
 };
 
 const width = Math.max(...Object.keys(commands).map((name) => name.length)) + 1;
