@@ -17,7 +17,7 @@ export interface BadInputCase {
   /** Absolute path; placeholders `{IDT}`, `{ticket}`... are filled by the runner (see `Placeholders`). */
   caminho: string;
   /** Who sends it: a registered system's certificate, the admin token, an invitation, or nobody. */
-  cliente: 'sei-estado' | 'sei-municipio' | 'admin' | 'convite';
+  cliente: 'sei-estado' | 'sei-municipio' | 'admin' | 'convite' | 'nenhum';
   corpo?: unknown;
   corpoBase64?: string;
   corpoGerado?: { gerador: keyof typeof generators; [k: string]: unknown };
