@@ -12,6 +12,11 @@ import { onboardingFace } from './routes/native/onboarding.ts';
 import { nativeFace } from './routes/native/index.ts';
 import { largeBodyGate } from './large-body-gate.ts';
 import { longPollFace, tramitaFace } from './routes/tramita/index.ts';
+import { z } from 'zod';
+
+// Messages of a schema without its own (a missing field, a wrong type) reach people verbatim
+// (spec §1.5.7): they are Portuguese like every other refusal, never zod's English default.
+z.config(z.locales.ptBR());
 
 export const TRAMITA_BASES = ['/interoperabilidade/rest/v3', '/interoperabilidade/rest/v4'] as const;
 export const LONG_POLL_PATH = '/interoperabilidade/pendencias';
