@@ -144,6 +144,13 @@ describe.skipIf(!strace)('durable before acknowledged, on the hub\'s system call
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('answers an IDT only after the stored package, its name and the commit that records the trâmite are synced', () => {
+    // the first blob named in the store is the package of the trâmite just started
+    const first = calls.find((c) => RENAME.has(c.name) && (quoted(c)[1] ?? '').startsWith(join(blobs, 'sha256') + '/'));
+    expect(first, 'no package blob renamed into the store').toBeDefined();
+    orderFor(calls, quoted(first!)[1]!, 0, true);
+  });
+
   it('answers a whole component only after its bytes, its new directories, its name and the commit that refers to it are synced', () => {
     const h = hex(whole);
     const finalPath = join(blobs, 'sha256', h.slice(0, 2), h.slice(2, 4), h);
