@@ -82,12 +82,15 @@ export function fsBlobStore(root: string): BlobStore {
   async function keep(tmp: string, hex: string): Promise<string> {
     const key = `sha256/${hex}`;
     const final = pathOf(key);
-    try {
-      await stat(final);
+    const present = await stat(final).then(
+      () => true,
+      () => false,
+    );
+    if (present) {
       await rm(tmp, { force: true }); // identical bytes already stored once
-      // its name may still be in flight (renamed by another process that has not synced yet)
+      // its name may still be in flight (renamed by another node that has not synced yet)
       await syncDir(dirname(final));
-    } catch {
+    } else {
       await renameDurably(tmp, final);
     }
     return key;
