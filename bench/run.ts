@@ -360,7 +360,7 @@ async function benchNodes() {
       concurrency: NODES.concurrency,
       measureSeconds: NODES.measureMs / 1000,
       repetitions: NODES.repetitions,
-      postgres: pgServer ? { settings: 'fsync=on, full_page_writes=on, synchronous_commit=off (crash-safe like SQLite WAL + synchronous=NORMAL)' } : { skipped },
+      postgres: pgServer ? { settings: 'fsync=on, full_page_writes=on, synchronous_commit=on (durable like SQLite WAL + synchronous=FULL)' } : { skipped },
       setups: setups.map((s, i) => {
         const ms = runs[i]!;
         const cps = median(ms.map((m) => m.cyclesPerSecond));

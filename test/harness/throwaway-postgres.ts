@@ -48,10 +48,10 @@ export interface ThrowawayPostgres {
 
 /**
  * Starts the cluster. `durability: 'none'` (tests) turns fsync, synchronous commit and full page
- * writes off: speed is the point. `durability: 'crash-safe'` (benchmarks) keeps fsync and full page
- * writes on and only synchronous_commit off: a power loss may lose the last commits but never
- * corrupts the database, the same promise as SQLite's WAL with synchronous=NORMAL that the
- * embedded store uses (src/store/sqlite/open.ts), so both stores are compared like with like.
+ * writes off: speed is the point. `durability: 'crash-safe'` (benchmarks) keeps fsync, full page
+ * writes and synchronous_commit on (PostgreSQL's defaults): a commit is on disk before it is
+ * answered, the same promise as SQLite's WAL with synchronous=FULL that the embedded store uses
+ * (src/store/sqlite/open.ts), so both stores are compared like with like.
  * Throws with a Portuguese message when PostgreSQL is missing or fails to start.
  */
 export async function startThrowawayPostgres(o: { durability: 'none' | 'crash-safe'; maxConnections?: number }): Promise<ThrowawayPostgres> {
@@ -86,7 +86,7 @@ export async function startThrowawayPostgres(o: { durability: 'none' | 'crash-sa
   const durability =
     o.durability === 'none'
       ? '-c fsync=off -c synchronous_commit=off -c full_page_writes=off'
-      : '-c fsync=on -c synchronous_commit=off -c full_page_writes=on';
+      : '-c fsync=on -c synchronous_commit=on -c full_page_writes=on';
   const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${durability} -c max_connections=${o.maxConnections ?? 300}`;
   try {
     execFileSync(...asOwner(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']), {

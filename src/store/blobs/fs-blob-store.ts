@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { BlobStore } from '../index.ts';
 
@@ -11,6 +11,12 @@ import type { BlobStore } from '../index.ts';
  * cut or wrong upload never leaves anything visible (spec §2.10; ARCHITECTURE "Streams").
  * Folders are created 0700 and files 0600 whatever the process umask: blobs are the documents
  * themselves, sigilosos included.
+ *
+ * Durable before acknowledged: the database commit that refers to a blob (and the answer after it)
+ * comes only once the blob's bytes and its name are on disk. The temporary file is fsynced before
+ * its rename, and the directory that receives the name is fsynced after it (a rename lives in the
+ * directory, not in the file: without that sync a power loss may undo it), as is the parent of
+ * every directory created on the way. `commit` and `keepPart` return only then.
  */
 export function fsBlobStore(root: string): BlobStore {
   const tmpDir = join(root, 'tmp');
@@ -61,7 +67,7 @@ export function fsBlobStore(root: string): BlobStore {
         hash.update(value);
         await fh.write(value);
       }
-      await fh.sync();
+      await fh.datasync(); // the bytes (and size) on disk before the rename that names them
     } catch (e) {
       await reader.cancel(e).catch(() => undefined);
       await fh.close();
@@ -76,14 +82,38 @@ export function fsBlobStore(root: string): BlobStore {
   async function keep(tmp: string, hex: string): Promise<string> {
     const key = `sha256/${hex}`;
     const final = pathOf(key);
-    try {
-      await stat(final);
+    const present = await stat(final).then(
+      () => true,
+      () => false,
+    );
+    if (present) {
       await rm(tmp, { force: true }); // identical bytes already stored once
-    } catch {
-      await mkdir(join(final, '..'), { recursive: true, mode: 0o700 });
-      await rename(tmp, final);
+      // its name may still be in flight (renamed by another node that has not synced yet)
+      await syncDir(dirname(final));
+    } else {
+      await renameDurably(tmp, final);
     }
     return key;
+  }
+
+  /**
+   * Renames a synced temporary file to `to` and makes the new name durable: the directories
+   * created for it are fsynced in their parents, and the destination directory after the rename.
+   */
+  async function renameDurably(from: string, to: string): Promise<void> {
+    const dir = dirname(to);
+    const first = await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (first !== undefined) {
+      // every new directory, from the outermost: its entry lives in its parent
+      const created: string[] = [];
+      for (let d = dir; ; d = dirname(d)) {
+        created.unshift(d);
+        if (d === first || dirname(d) === d) break;
+      }
+      for (const d of created) await syncDir(dirname(d));
+    }
+    await rename(from, to);
+    await syncDir(dir);
   }
 
   const partsDir = (upload: string): string => {
@@ -120,10 +150,9 @@ export function fsBlobStore(root: string): BlobStore {
       const held = staged.get(s.id);
       if (!held) throw new TypeError(`blob ${s.id} is not staged`);
       staged.delete(s.id);
-      const dir = partsDir(upload);
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      // rename is atomic: a re-sent part replaces the old one whole (spec §2.11)
-      await rename(held.tmp, join(dir, `${range.ini}-${range.fim}`));
+      // rename is atomic: a re-sent part replaces the old one whole (spec §2.11); the part is
+      // acknowledged only once its bytes and name are on disk
+      await renameDurably(held.tmp, join(partsDir(upload), `${range.ini}-${range.fim}`));
     },
     async listParts(upload) {
       let names: string[] = [];
@@ -213,4 +242,14 @@ export function fsBlobStore(root: string): BlobStore {
       }
     },
   };
+}
+
+/** fsyncs a directory, so the names created, renamed or removed in it survive a power loss. */
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
 }

@@ -10,7 +10,12 @@ export type Db = Database.Database;
 export function openDatabase(file: string): Db {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  // Durable before acknowledged: an IDT, an accepted component or a receipt is answered only after
+  // its commit is on disk. In WAL mode `synchronous = NORMAL` syncs the WAL only at checkpoints, so
+  // "a transaction committed in WAL mode with synchronous=NORMAL might roll back following a power
+  // loss"; `FULL` syncs the WAL at every commit ("WAL mode with synchronous=FULL" is durable).
+  // https://www.sqlite.org/pragma.html#pragma_synchronous and https://www.sqlite.org/wal.html
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
