@@ -161,6 +161,20 @@ describe('webhooks: push notifications of new pendências', () => {
   /** The notifications a new pendência of the municipio made (situação 2: it must receive). */
   const pendencia = async (): Promise<Tramite> => driveTo(ctx, 2);
 
+  /** A pendência whose notification a failing receiver let die (4 attempts, the test's budget). */
+  const deadLetter = async () => {
+    const r = await receiver();
+    await setWebhook(r.url());
+    r.state.mode = 'fail';
+    const tr = await pendencia();
+    for (let i = 0; i < 4; i++) {
+      await deliver();
+      clock.advance(40_001);
+    }
+    const [dead] = (await outbox()).filter((e) => e.idt === tr.idt && e.situacao === 2);
+    return { r, tr, dead };
+  };
+
   it('refuses webhook URLs into private, link-local and loopback ranges, plain http and embedded credentials, in Portuguese, and keeps the store as it was', async () => {
     const before = ctx.t.snapshot();
     const cases: [string, RegExp][] = [
@@ -312,15 +326,7 @@ describe('webhooks: push notifications of new pendências', () => {
       return [e.value('elo_webhook_tentativas_total'), e.value('elo_webhook_falhas_total', { motivo: 'http' }) ?? 0, e.value('elo_webhook_cartas_mortas_total')];
     };
     const [attempts0, failures0, dead0] = await metrics();
-    const r = await receiver();
-    await setWebhook(r.url());
-    r.state.mode = 'fail';
-    const tr = await pendencia();
-    for (let i = 0; i < 4; i++) {
-      await deliver();
-      clock.advance(40_001);
-    }
-    const [dead] = (await outbox()).filter((e) => e.idt === tr.idt && e.situacao === 2);
+    const { r, tr, dead } = await deadLetter();
     expect(dead).toMatchObject({ state: 'morta', attempts: 4 });
     expect(r.state.received).toHaveLength(4);
     // the four attempts, their HTTP failures and the dead letter show in /metrics (README "Operação")
@@ -354,16 +360,8 @@ describe('webhooks: push notifications of new pendências', () => {
   });
 
   it('lists a dead notification on the trâmite page of the dashboard and replays it from there, with the session’s CSRF token', async () => {
-    const r = await receiver();
-    await setWebhook(r.url());
-    r.state.mode = 'fail';
-    const tr = await pendencia();
-    for (let i = 0; i < 4; i++) {
-      await deliver();
-      clock.advance(40_001);
-    }
-    const [dead] = (await outbox()).filter((e) => e.idt === tr.idt && e.state === 'morta');
-    expect(dead).toBeDefined();
+    const { r, tr, dead } = await deadLetter();
+    expect(dead).toMatchObject({ state: 'morta' });
     const origin = new URL(ctx.t.hub.url).origin;
     const page = async (path: string, init: { method?: string; body?: string; cookie?: string } = {}) =>
       fetch(`${ctx.t.hub.url}${path}`, {
