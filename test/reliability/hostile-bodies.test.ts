@@ -193,12 +193,14 @@ describe('hostile start bodies against the hub as a separate process', () => {
     expect(peakMb).toBeLessThan(500);
   });
 
-  it('refuses three concurrent bodies of the costliest shape the bounds let through to parsing, the hub staying under 640 MB', async () => {
+  it('refuses three concurrent bodies of the costliest shape the bounds let through to parsing, the hub staying under 700 MB', async () => {
     // As many objects and values as the shape bounds allow and a long string filling up to
     // 64 MB: parsed in full, then refused by the bound on fields the protocol does not define.
     // Parsing needs the bytes, their text and the parsed copy (about three times the body):
     // measured 521 MB for one such body, 560 MB for three (one at a time), against 2.1 GB for
-    // one and 3.85 GB for three of the plain `{"x":[{},…]}` before the bounds.
+    // one and 3.85 GB for three of the plain `{"x":[{},…]}` before the bounds. Across fresh-clone
+    // CI runs the peak varied from 574 to 641 MB with the collector's timing: the bound leaves
+    // room for that spread and still fails on anything near the unbounded 2–4 GB.
     const objects = `${'{},'.repeat(jsonShapeLimits.containers - 4)}{}`; // with the body, x and y: the bound exactly
     const numbers = `${'1,'.repeat(jsonShapeLimits.values - jsonShapeLimits.containers - 10)}1`;
     const head = `{"x":[${objects}],"y":[${numbers}],"z":"`;
@@ -217,6 +219,6 @@ describe('hostile start bodies against the hub as a separate process', () => {
     }
     expect(w.failures).toBe(0);
     expect(w.worstHealthMs).toBeLessThan(500);
-    expect(peakMb).toBeLessThan(640);
+    expect(peakMb).toBeLessThan(700);
   });
 });
