@@ -1,4 +1,5 @@
-import type { RefusedRequest } from './index.ts';
+import type { PeriodRow, RefusedRequest } from './index.ts';
+import { situacaoOf } from './rows.ts';
 
 /** A row of `refused_requests`, the same in both stores (README "Monitorando": requests refused before any IDT). */
 export interface RefusalRow {
@@ -31,4 +32,27 @@ export const toRefusal = (r: RefusalRow): RefusedRequest & { seq: number } => ({
   idt: r.idt === null ? null : Number(r.idt),
   mensagem: r.mensagem,
   details: JSON.parse(r.details_json) as Record<string, unknown>,
+});
+
+/** A trâmite of a figures period as both stores select it (`s`, `r`, `motivo`: short aliases). */
+export interface PeriodSqlRow {
+  s: string;
+  r: string;
+  situacao: number;
+  motivo: string | null;
+  created_at: string;
+  concluded_at: string | null;
+}
+
+/** The first `limit` rows of a period read with `limit + 1`, and whether there were more. */
+export const toPeriodRows = (found: PeriodSqlRow[], limit: number): { truncated: boolean; rows: PeriodRow[] } => ({
+  truncated: found.length > limit,
+  rows: found.slice(0, limit).map((r) => ({
+    senderSystemId: r.s,
+    receiverSystemId: r.r,
+    situacao: situacaoOf(r.situacao),
+    refusalMotivo: r.motivo,
+    createdAt: r.created_at,
+    concludedAt: r.concluded_at,
+  })),
 });

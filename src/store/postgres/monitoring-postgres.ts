@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { MonitoringStore, TramiteSearch } from '../index.ts';
 import { rows, run, stmt, tx, type Stmt } from './db.ts';
 import { situacaoOf, situacaoSet, toTramite, type TramiteRow } from './rows.ts';
-import { toRefusal, type RefusalRow } from '../monitoring-rows.ts';
+import { toPeriodRows, toRefusal, type PeriodSqlRow, type RefusalRow } from '../monitoring-rows.ts';
 
 const s = {
   insertRefusal: stmt<[string, string, string | null, string | null, string, string, number, string, string, string | null, number | null, string, string]>(
@@ -91,23 +91,13 @@ export function postgresMonitoring(pool: pg.Pool): MonitoringStore {
       b.where.push(`t.created_at >= ${b.p(q.from)}`, `t.created_at < ${b.p(q.before)}`);
       b.parties(q.partySystems, 't.');
       const l = b.p(q.limit + 1);
-      const found = await query<{ s: string; r: string; situacao: number; motivo: string | null; created_at: string; concluded_at: string | null }>(
+      const found = await query<PeriodSqlRow>(
         `SELECT t.sender_system_id AS s, t.receiver_system_id AS r, t.situacao, t.refusal_motivo AS motivo, t.created_at,
            (SELECT min(h.at) FROM tramite_history h WHERE h.idt = t.idt AND h.situacao = ANY(${concluded}::int[])) AS concluded_at
          FROM tramites t ${b.clause()} ORDER BY t.created_at, t.idt LIMIT ${l}`,
         b.params,
       );
-      return {
-        truncated: found.length > q.limit,
-        rows: found.slice(0, q.limit).map((r) => ({
-          senderSystemId: r.s,
-          receiverSystemId: r.r,
-          situacao: situacaoOf(r.situacao),
-          refusalMotivo: r.motivo,
-          createdAt: r.created_at,
-          concludedAt: r.concluded_at,
-        })),
-      };
+      return toPeriodRows(found, q.limit);
     },
 
     async backlog(situacoes, partySystems) {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { MonitoringStore, RefusedRequest, TramiteSearch } from '../index.ts';
 import type { Db } from './open.ts';
 import { situacaoOf, situacaoSet, toTramite, type TramiteRow } from './rows.ts';
-import { toRefusal, type RefusalRow } from '../monitoring-rows.ts';
+import { toPeriodRows, toRefusal, type PeriodSqlRow, type RefusalRow } from '../monitoring-rows.ts';
 
 const IN_SET = 'IN (SELECT value FROM json_each(?))';
 
@@ -89,22 +89,12 @@ export function sqliteMonitoring(db: Db): MonitoringStore {
       const where = ['t.created_at >= ?', 't.created_at < ?'];
       const params: unknown[] = [situacaoSet(q.concluded), q.from, q.before];
       parties(q.partySystems, where, params, 't.');
-      const rows = prepared<{ s: string; r: string; situacao: number; motivo: string | null; created_at: string; concluded_at: string | null }>(
+      const rows = prepared<PeriodSqlRow>(
         `SELECT t.sender_system_id AS s, t.receiver_system_id AS r, t.situacao, t.refusal_motivo AS motivo, t.created_at,
            (SELECT min(h.at) FROM tramite_history h WHERE h.idt = t.idt AND h.situacao ${IN_SET}) AS concluded_at
          FROM tramites t ${clause(where)} ORDER BY t.created_at, t.idt LIMIT ?`,
       ).all(...params, q.limit + 1);
-      return {
-        truncated: rows.length > q.limit,
-        rows: rows.slice(0, q.limit).map((r) => ({
-          senderSystemId: r.s,
-          receiverSystemId: r.r,
-          situacao: situacaoOf(r.situacao),
-          refusalMotivo: r.motivo,
-          createdAt: r.created_at,
-          concludedAt: r.concluded_at,
-        })),
-      };
+      return toPeriodRows(rows, q.limit);
     },
 
     async backlog(situacoes, partySystems) {
