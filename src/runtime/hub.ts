@@ -110,6 +110,9 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   const paths = dataPaths(config.dataDir);
   assertDataDirOwner(config.dataDir);
   const permissionWarnings = existsSync(paths.root) ? loosenedPermissions(config.dataDir) : [];
+  // pino, one JSON line per event, the request id on every line of a request (README "Operação")
+  const logging = hubLog(clock, config.logLevel);
+  const log: Log = logging.log;
   const store = await openConfiguredStore(config);
   const bootstrap = await bootstrapDataDir(config, store, clock.now());
   const signingKey = await importRsaPrivateKeyPem(readFileSync(paths.signingKey, 'utf8'));
@@ -118,9 +121,6 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   const analyser = startBodyWorker();
   const blobs = fsBlobStore(paths.blobs);
   const hubSigner = cryptoKeySigner(signingKey, readFileSync(paths.signingCert, 'utf8'));
-  // pino, one JSON line per event, the request id on every line of a request (README "Operação")
-  const logging = hubLog(clock, config.logLevel);
-  const log: Log = logging.log;
   const freeSpace = opts.freeSpace ?? dataDirFreeSpace(paths.root);
   const metrics = hubMetrics({
     store,
@@ -369,7 +369,7 @@ export async function startNodeHub(config: EloConfig, opts: HubOptions = {}): Pr
       headersTimeout: 60_000,
       keepAliveTimeout: 65_000,
     },
-    getRequestListener(hub.app.fetch, { overrideGlobalObjects: false }),
+    listenerOf(hub.app.fetch),
   );
   // One hub serves a whole federation: past this many connections new ones are dropped, so that
   // a flood cannot exhaust the process's file descriptors (security test, finding 9).
@@ -416,6 +416,16 @@ export async function startNodeHub(config: EloConfig, opts: HubOptions = {}): Pr
 }
 
 /**
+ * The Node listener of a Hono app. `overrideGlobalObjects` gives the process @hono/node-server's
+ * light Request and Response: a request is read from Node's own object only as far as a route
+ * asks, and a response made of a string is written as that string, without a WHATWG stream to
+ * pull it through (half of `/healthz`'s CPU on this machine, `npm run bench -- registry`). They
+ * stand in for the global classes (`instanceof Response` holds for both), so `fetch` and the
+ * code that builds responses are unchanged.
+ */
+const listenerOf = (fetch: Parameters<typeof getRequestListener>[0]) => getRequestListener(fetch, { overrideGlobalObjects: true });
+
+/**
  * The listener a TLS-terminating proxy reaches Elo on: plain HTTP, because the proxy has already
  * done TLS and asked for the client certificate, which it forwards in a header that is believed
  * only from trustedProxies. Bind it only where the proxy reaches (loopback, a private network):
@@ -424,7 +434,7 @@ export async function startNodeHub(config: EloConfig, opts: HubOptions = {}): Pr
 async function startProxyListener(config: EloConfig, hub: Hub): Promise<NonNullable<RunningHub['proxy']>> {
   const at = config.proxyListen.lastIndexOf(':');
   const host = config.proxyListen.slice(0, at).replace(/^\[(.*)\]$/, '$1');
-  const serve = getRequestListener(hub.app.fetch, { overrideGlobalObjects: false });
+  const serve = listenerOf(hub.app.fetch);
   const server = createPlainServer({ requestTimeout: 330_000, headersTimeout: 60_000, keepAliveTimeout: 65_000 }, (req, res) => {
     if (hub.peer.trusts(req.socket.remoteAddress)) return void serve(req, res);
     // anyone else reaching this plain-HTTP port is refused before anything is read (not even a token)
@@ -450,7 +460,7 @@ async function startAdminListener(config: EloConfig, app: ReturnType<typeof crea
   const paths = dataPaths(config.dataDir);
   const server = createServer(
     { key: readFileSync(paths.tlsKey), cert: readFileSync(paths.tlsCert), requestTimeout: 60_000, headersTimeout: 30_000, keepAliveTimeout: 65_000 },
-    getRequestListener(app.fetch, { overrideGlobalObjects: false }),
+    listenerOf(app.fetch),
   );
   server.maxConnections = config.maxConnections;
   server.on('secureConnection', (socket) => socket.disableRenegotiation());

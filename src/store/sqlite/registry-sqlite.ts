@@ -113,6 +113,8 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     ),
     lastStructureRowid: db.prepare<[], { r: number | null }>('SELECT max(rowid) AS r FROM structures'),
     directoryVersion: db.prepare<[], { v: number }>('SELECT v FROM directory_version'),
+    /** The repositories units belong to, at both ends (the primary key's index answers it). */
+    repositoryRange: db.prepare<[], { lo: number | null; hi: number | null }>('SELECT min(repository_id) AS lo, max(repository_id) AS hi FROM structures'),
     /** Units stored since `rowid`, added to the search index in one statement (see migration 14). */
     indexNewStructures: db.prepare<[number]>('INSERT INTO structures_busca(rowid, nome, sigla) SELECT rowid, nome, sigla FROM structures WHERE rowid > ?'),
     /**
@@ -190,6 +192,20 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
    * were first stored (rowid), so FTS results need no sort and a page stops early.
    */
   const searches = new Map<string, ReturnType<typeof db.prepare>>();
+  /**
+   * Whether every unit stored belongs to `repositoryId`, as of the directory version it was read
+   * at: then a count over the search index alone needs no unit row to test the repository. A
+   * federation's directory is usually one repository, and the count reads up to 1,001 matches.
+   */
+  let soleRepository: { version: number; id: number | null } | null = null;
+  const holdsEveryUnit = (repositoryId: number): boolean => {
+    const version = q.directoryVersion.get()!.v;
+    if (soleRepository?.version !== version) {
+      const r = q.repositoryRange.get()!;
+      soleRepository = { version, id: r.lo !== null && r.lo === r.hi ? r.lo : null };
+    }
+    return soleRepository.id === repositoryId;
+  };
   function searchStatement(q: StructureSearch) {
     const where: string[] = ['s.repository_id = @repositoryId'];
     const params: Record<string, unknown> = { repositoryId: q.repositoryId };
@@ -217,6 +233,10 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
       params.root = q.root;
     }
     const body = `FROM ${from} WHERE ${where.join(' AND ')}`;
+    // the repository is the only condition besides the index's own: counted on the index alone
+    const indexOnly = indexed.length > 0 && where.length === 2 && holdsEveryUnit(q.repositoryId);
+    const countBody = indexOnly ? 'FROM structures_busca f WHERE structures_busca MATCH @match' : body;
+    const countParams = indexOnly ? { match: params.match } : params;
     const get = (sql: string) => {
       let st = searches.get(sql);
       if (!st) searches.set(sql, (st = db.prepare(sql)));
@@ -224,7 +244,7 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     };
     return {
       page: () => get(`SELECT s.* ${body} ORDER BY ${indexed.length ? 'f.rowid' : 's.rowid'} LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset }) as StructureRow[],
-      count: (upTo: number) => (get(`SELECT count(*) AS n FROM (SELECT 1 ${body} LIMIT @upTo)`).get({ ...params, upTo }) as { n: number }).n,
+      count: (upTo: number) => (get(`SELECT count(*) AS n FROM (SELECT 1 ${countBody} LIMIT @upTo)`).get({ ...countParams, upTo }) as { n: number }).n,
     };
   }
 

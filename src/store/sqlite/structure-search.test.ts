@@ -95,6 +95,20 @@ describe.each([testStoreKind()])('%s directory search', (kind) => {
     expect(await store.registry.searchStructures({ repositoryId: 7, nome: 'escola', offset: 20, limit: 5, countUpTo: 10 })).toMatchObject({ total: 25, estimated: true });
   });
 
+  it('counts only its own repository once another repository holds matching units, also after counting a sole repository', async () => {
+    const count = (repositoryId: number) => store.registry.searchStructures({ repositoryId, nome: 'escola', offset: 0, limit: 5, countUpTo: 1000 });
+    expect(await count(7)).toMatchObject({ total: 31, estimated: false });
+    const at = '2026-02-01T00:00:00.000Z';
+    const other = Array.from({ length: 8 }, (_, i) => unit(String(500 + i), `Escola Municipal ${i}`, `EM${i}`, null, { repositoryId: 8 }));
+    const r = await store.registry.applyStructureImport(
+      { repositoryId: 8, repositoryName: 'Outro', participantId: 'p1', expectedVersion: 0, effectiveAt: at, at, actor: 't', fileSha256: 'w', created: other.length, updated: 0, deactivated: 0, upserts: other, deactivate: [] },
+      { kind: 't', actor: 't' },
+    );
+    expect(r.ok).toBe(true);
+    expect(await count(7)).toMatchObject({ total: 31, estimated: false });
+    expect(await count(8)).toMatchObject({ total: 8, estimated: false });
+  });
+
   it('gives each structure its ancestors, nearest first', async () => {
     const a = await store.registry.ancestorsOf(7, ['6', '1', '999']);
     expect(a.get('6')!.map((s) => s.numero)).toEqual(['3', '2', '1']);
