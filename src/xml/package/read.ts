@@ -7,7 +7,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { EloError } from '../../domain/errors.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
-import { pacoteFields, type Field } from './fields.ts';
+import { cabecalhoFields, pacoteFields, type Field } from './fields.ts';
 import { PACOTE_NS, type Pacote } from './model.ts';
 import { NOT_XML_CHAR, unescapeText } from './xml-text.ts';
 
@@ -159,13 +159,15 @@ function readRoot(xml: string): Pacote {
     return invalid('/pacote', `deve declarar o namespace xmlns="${PACOTE_NS}"`);
   const { ['@xmlns']: _ns, ...rest } = root as Record<string, unknown>;
   const content = withoutSignature(rest);
-  const pacote = readFields(pacoteFields, content, '/pacote') as Record<string, unknown>;
-  const tipo = (pacote.cabecalho as { tipo: string }).tipo;
+  // The cabeçalho's tipo says which body follows; a missing or repeated one is reported as such.
+  if (content.cabecalho === undefined || Array.isArray(content.cabecalho)) readFields(pacoteFields, content, '/pacote');
+  const cabecalho = readFields(cabecalhoFields, content.cabecalho, '/pacote/cabecalho');
+  const tipo = cabecalho.tipo as string;
   const body = tipo === 'processo' ? 'processo' : 'documento';
   const other = tipo === 'processo' ? 'documento' : 'processo';
-  if (!(body in pacote)) invalid(`/pacote/${body}`, `é obrigatório num pacote do tipo "${tipo}"`);
-  if (other in pacote) invalid(`/pacote/${other}`, `não cabe num pacote do tipo "${tipo}"`);
-  return pacote as unknown as Pacote;
+  if (!(body in content)) invalid(`/pacote/${body}`, `é obrigatório num pacote do tipo "${tipo}"`);
+  if (other in content) invalid(`/pacote/${other}`, `não cabe num pacote do tipo "${tipo}"`);
+  return readFields(pacoteFields, content, '/pacote') as unknown as Pacote;
 }
 
 /**
