@@ -178,6 +178,11 @@ describe('readPackageXml refusals', () => {
     expect(readOk(edited('</pacote>', `${sig}</pacote>`))).toEqual(readOk(golden()));
   });
 
+  it('reads text around a comment as a canonicaliser without comments does', () => {
+    const p = readOk(edited('<nomeNoProdutor>Despacho', '<nomeNoProdutor>Desp<!-- nota -->acho'));
+    expect(p).toEqual(readOk(golden()));
+  });
+
   it('accepts indentation between elements (a pretty-printed package) and keeps spaces inside text', () => {
     const pretty = golden().replace(/></g, '>\n  <');
     expect(readOk(pretty)).toEqual(readOk(golden()));
@@ -189,6 +194,7 @@ describe('readPackageXml refusals', () => {
     ['an undeclared entity', ['<nomeNoProdutor>Despacho', '<nomeNoProdutor>&e;Despacho'], '&e;'],
     ['a reference to a character XML cannot carry', ['<nomeNoProdutor>Despacho', '<nomeNoProdutor>&#1;Despacho'], '&#1;'],
     ['a second root', ['</pacote>', '</pacote><pacote/>'], 'único elemento raiz'],
+    ['a CDATA section', ['<nomeNoProdutor>Despacho', '<nomeNoProdutor><![CDATA[&amp;]]>Despacho'], 'CDATA'],
     ['a control character', ['<nomeNoProdutor>Despacho', '<nomeNoProdutor>\u0002Despacho'], 'U+0002'],
   ])('refuses %s as malformed (9063)', (_case, [from, to], said) => {
     const e = refusal(edited(from!, to!));

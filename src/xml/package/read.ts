@@ -135,6 +135,9 @@ function readList(f: Field & { kind: 'list' }, raw: unknown, path: string): unkn
 function readRoot(xml: string): Pacote {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml))
     throw new Refusal('package_xml_malformed', `Pacote XML recusado: contém uma declaração DOCTYPE ou ENTITY, que o pacote não admite. ${ACTION}`);
+  // The builder never writes CDATA, and the parser would hand its text over undecoded.
+  if (xml.includes('<![CDATA['))
+    throw new Refusal('package_xml_malformed', `Pacote XML recusado: contém uma seção CDATA, que o pacote não usa; escreva o texto com as referências &amp; &lt; &gt;. ${ACTION}`);
   const badChar = NOT_XML_CHAR.exec(xml);
   if (badChar)
     throw new Refusal(
