@@ -4,6 +4,7 @@
  * (federation/schemas/pacote.xsd) states the same shapes for other tools; a test checks every
  * built package against it.
  */
+import { ALGORITMO_DO_HASH, SHA256_BASE64 } from '../../domain/tramita/limits.ts';
 
 /** A leaf's lexical kind. `integer`: a safe integer ≥ 0; `boolean`: `true` | `false`. */
 export type LeafKind = 'text' | 'integer' | 'boolean';
@@ -26,11 +27,10 @@ const text = (name: string, optional = false): Field => ({ name, kind: 'text', o
 const integer = (name: string, optional = false): Field => ({ name, kind: 'integer', optional });
 const boolean = (name: string): Field => ({ name, kind: 'boolean' });
 
-/** Standard base64 of 32 bytes (spec §3.3, §8.1). */
-export const SHA256_BASE64 = /^[A-Za-z0-9+/]{43}=$/;
 
+/** A SHA-256 in canonical base64 of 32 bytes (spec §3.3, §8.1), as the Tramita face accepts it. */
 const sha256Hash: readonly Field[] = [
-  { name: 'algoritmo', kind: 'text', pattern: /^SHA256$/, patternText: '"SHA256"' },
+  { name: 'algoritmo', kind: 'text', pattern: new RegExp(`^${ALGORITMO_DO_HASH}$`), patternText: `"${ALGORITMO_DO_HASH}"` },
   {
     name: 'conteudo',
     kind: 'text',

@@ -207,6 +207,7 @@ describe('readPackageXml refusals', () => {
     ['a missing NRE', ['<NRE>0000025656262025</NRE>', ''], '/pacote/cabecalho/NRE é obrigatório'],
     ['an NRE of 15 digits', ['<NRE>0000025656262025</NRE>', '<NRE>000002565626202</NRE>'], '16 dígitos'],
     ['a hash of the wrong length', ['lR1WYZc8lsHIi8qKOaAr1YXg1GOQm9CNRLIH2OW6bNM=', 'lR1WYZc8lsHIi8qKOaAr1YXg1GOQm9CNRLIH2OW6bNM'], 'componenteDigital[1]/hash/conteudo'],
+    ['a hash that is not the base64 of 32 bytes', ['lR1WYZc8lsHIi8qKOaAr1YXg1GOQm9CNRLIH2OW6bNM=', 'lR1WYZc8lsHIi8qKOaAr1YXg1GOQm9CNRLIH2OW6bNN='], 'hash/conteudo deve ser'],
     ['a repeated element', ['<IDT>1000000123</IDT>', '<IDT>1000000123</IDT><IDT>1000000124</IDT>'], 'aparece mais de uma vez'],
     ['an unknown element', ['<IDT>1000000123</IDT>', '<IDT>1000000123</IDT><extra>1</extra>'], '/pacote/cabecalho/extra não é um elemento'],
     ['documents out of order', ['<ordem>2</ordem><descricao>345/2026', '<ordem>3</ordem><descricao>345/2026'], 'documento[2]/ordem deve ser 2'],

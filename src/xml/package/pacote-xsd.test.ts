@@ -37,6 +37,7 @@ describe('pacote.xsd', () => {
   it.each([
     ['a missing NRE', '<NRE>0000025656262025</NRE>', '', 'IDT'],
     ['a hash of 43 characters', 'lR1WYZc8lsHIi8qKOaAr1YXg1GOQm9CNRLIH2OW6bNM=', 'lR1WYZc8lsHIi8qKOaAr1YXg1GOQm9CNRLIH2OW6bNM', 'conteudo'],
+    ['a hash that is not the base64 of 32 bytes', 'lR1WYZc8lsHIi8qKOaAr1YXg1GOQm9CNRLIH2OW6bNM=', 'lR1WYZc8lsHIi8qKOaAr1YXg1GOQm9CNRLIH2OW6bNN=', 'conteudo'],
     ['elements out of order', '<NRE>0000025656262025</NRE><IDT>1000000123</IDT>', '<IDT>1000000123</IDT><NRE>0000025656262025</NRE>', 'IDT'],
     ['a signature before the processo', '</cabecalho>', '</cabecalho><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>', 'Signature'],
     ['an empty optional list', '<interessados><interessado><nome>Secretaria Municipal de Obras</nome></interessado></interessados>', '<interessados/>', 'interessados'],
