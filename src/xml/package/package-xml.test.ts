@@ -195,6 +195,8 @@ describe('readPackageXml refusals', () => {
     ['a reference to a character XML cannot carry', ['<nomeNoProdutor>Despacho', '<nomeNoProdutor>&#1;Despacho'], '&#1;'],
     ['a second root', ['</pacote>', '</pacote><pacote/>'], 'único elemento raiz'],
     ['a CDATA section', ['<nomeNoProdutor>Despacho', '<nomeNoProdutor><![CDATA[&amp;]]>Despacho'], 'CDATA'],
+    ['an element named constructor', ['<IDT>', '<constructor>1</constructor><IDT>'], 'constructor'],
+    ['an element named __proto__', ['<NRE>0000025656262025</NRE>', '<__proto__><NRE>0000025656262025</NRE></__proto__>'], '__proto__'],
     ['a control character', ['<nomeNoProdutor>Despacho', '<nomeNoProdutor>\u0002Despacho'], 'U+0002'],
   ])('refuses %s as malformed (9063)', (_case, [from, to], said) => {
     const e = refusal(edited(from!, to!));

@@ -101,7 +101,8 @@ function readFields(fields: readonly Field[], raw: unknown, path: string): Recor
     if (k !== '#text' && !known.has(k)) invalid(`${path}/${k}`, 'não é um elemento do pacote');
   const out: Record<string, unknown> = {};
   for (const f of fields) {
-    const v = o[f.name];
+    // Own members only: an inherited `constructor` or the like is never an element.
+    const v = Object.hasOwn(o, f.name) ? o[f.name] : undefined;
     const at = `${path}/${f.name}`;
     if (v === undefined) {
       if (!f.optional) invalid(at, 'é obrigatório e está ausente');
@@ -119,7 +120,7 @@ function readList(f: Field & { kind: 'list' }, raw: unknown, path: string): unkn
   const o = children(raw, path);
   for (const k of Object.keys(o))
     if (k !== '#text' && k !== f.item) invalid(`${path}/${k}`, `não cabe aqui: a lista só contém elementos ${f.item}`);
-  const items = o[f.item];
+  const items = Object.hasOwn(o, f.item) ? o[f.item] : undefined;
   // An empty list is written as no list at all (model.ts).
   if (!Array.isArray(items) || items.length === 0) return invalid(path, `deve conter ao menos um ${f.item}`);
   const fields = f.fields();
@@ -150,7 +151,16 @@ function readRoot(xml: string): Pacote {
       'package_xml_malformed',
       `Pacote XML malformado na linha ${valid.err.line}, coluna ${valid.err.col}: ${valid.err.msg} Envie um XML bem formado.`,
     );
-  const doc = parser.parse(xml) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(xml) as Record<string, unknown>;
+  } catch (e) {
+    // The parser refuses names such as __proto__ (prototype pollution) by throwing.
+    throw new Refusal(
+      'package_xml_malformed',
+      `Pacote XML recusado pelo leitor: ${e instanceof Error ? e.message : String(e)}. ${ACTION}`,
+    );
+  }
   const roots = Object.keys(doc).filter((k) => !(k === '#text' && isWhitespace(doc[k])));
   if (roots.length !== 1 || roots[0] !== 'pacote' || Array.isArray(doc.pacote))
     throw new Refusal(
