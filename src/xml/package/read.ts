@@ -213,7 +213,8 @@ function withoutSignature(root: Record<string, unknown>): Record<string, unknown
  *
  * @example
  * const r = readPackageXml(text);
- * if (!r.ok) throw r.error; else console.log(r.value.cabecalho.NRE);
+ * if (!r.ok) throw r.error;
+ * const nre = r.value.cabecalho.NRE;
  */
 export function readPackageXml(xml: string): Result<Pacote, EloError> {
   try {
