@@ -57,6 +57,11 @@ export const errorCatalogue = {
   webhook_url_refused: { status: 400, codigoErro: '9045' },
   webhook_not_dead: { status: 409, codigoErro: '9046' },
   webhooks_unavailable: { status: 503, codigoErro: '9047' },
+  // Package XML (docs/pacote-xml.md)
+  package_xml_malformed: { status: 400, codigoErro: '9063' },
+  package_xml_invalid: { status: 400, codigoErro: '9064' },
+  package_model_invalid: { status: 500, codigoErro: '9065' },
+  stored_package_unreadable: { status: 500, codigoErro: '9066' },
   unavailable: { status: 503, codigoErro: '9998' },
   internal_error: { status: 500, codigoErro: '9999' },
 } as const satisfies Record<string, { status: number; codigoErro: string }>;
