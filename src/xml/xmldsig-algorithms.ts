@@ -1,6 +1,7 @@
 import type { SignerAlgorithm } from '../pki/signer.ts';
 import { toBase64 } from '../pki/encoding.ts';
-import type { X509Certificate } from '../pki/x509.ts';
+import { X509Certificate } from '../pki/x509.ts';
+import { fromBase64 } from '../pki/encoding.ts';
 
 /**
  * The only XMLDSig algorithms Elo writes or accepts (issue 11, items 2–3): enveloped signature
@@ -70,4 +71,28 @@ export function verificationKey(cert: X509Certificate, algorithm: SignerAlgorith
     keyCache.set(id, key);
   }
   return key;
+}
+
+/**
+ * Certificates read from KeyInfo, by their base64 text: parsing one costs several milliseconds
+ * (ASN.1 in JavaScript), more than verifying a small package, and the same chains come back on
+ * every document. Bounded like the key cache; undefined for text that is not a certificate.
+ */
+const certificateCache = new Map<string, X509Certificate>();
+
+export function parseCertificate(base64: string): X509Certificate | undefined {
+  const b64 = base64.replace(/\s+/g, '');
+  const hit = certificateCache.get(b64);
+  if (hit) return hit;
+  const der = fromBase64(b64);
+  if (!der) return undefined;
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(der);
+  } catch {
+    return undefined;
+  }
+  if (certificateCache.size >= KEY_CACHE_SIZE) certificateCache.delete(certificateCache.keys().next().value!);
+  certificateCache.set(b64, cert);
+  return cert;
 }

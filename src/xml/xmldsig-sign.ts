@@ -1,9 +1,10 @@
-import { SignedXml } from 'xml-crypto';
+import { DOMParser } from '@xmldom/xmldom';
+import { ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
 import { EloError } from '../domain/errors.ts';
 import { pemBlocks, toBase64 } from '../pki/encoding.ts';
 import type { Signer } from '../pki/signer.ts';
 import { guardXml, type XmlLimits } from './guard.ts';
-import { algorithmUri, ENVELOPED, EXC_C14N, SHA256 } from './xmldsig-algorithms.ts';
+import { algorithmUri, DSIG_NS, ENVELOPED, EXC_C14N, SHA256 } from './xmldsig-algorithms.ts';
 
 export interface SignOptions {
   /** Namespace prefix for the Signature elements (`ds` gives `<ds:Signature>`); none by default. */
@@ -19,9 +20,13 @@ export interface SignOptions {
  * certificate of the signer's chain, leaf first. The Signature is the root's last child, so
  * `xmlsec1 --verify --trusted-pem <CA>` verifies the result with no other option.
  *
- * The private key never leaves the Signer: xml-crypto canonicalises SignedInfo and hands it to a
- * per-call SignatureAlgorithm whose callback form awaits `signer.sign` (xml-crypto's
- * computeSignature callback flow), so an HSM or a KMS can sign.
+ * The document is parsed once and canonicalised once with xml-crypto's ExclusiveCanonicalization;
+ * the canonical SignedInfo goes to `signer.sign`, so the private key never leaves the Signer (an
+ * HSM or a KMS can sign). xml-crypto's computeSignature can call an asynchronous signer too (a
+ * SignatureAlgorithm with the callback form of getSignature), but it re-parses the document,
+ * re-serialises all of it and runs XPath over it several times: about 2 s for a 5,000-document
+ * package, against the issue's 2 s budget for the whole seal. The document's own bytes are kept:
+ * the Signature is inserted before the root's end tag, so nothing the sender wrote is re-encoded.
  *
  * The document is guarded first (guard.ts): a comment or a processing instruction in it would be
  * left out of, or turned into text by, the canonical form, and the signature would then cover
@@ -33,32 +38,56 @@ export interface SignOptions {
 export async function signEnveloped(xml: string, signer: Signer, opts: SignOptions = {}): Promise<string> {
   const guarded = guardXml(xml, opts.limits);
   if (!guarded.ok) throw new EloError(guarded.error.code, guarded.error.message, { offset: guarded.error.offset });
+  const root = parseStrict(xml).documentElement!;
 
   const algorithm = signer.algorithm ?? 'rsa-sha256';
-  const uri = algorithmUri[algorithm];
   const certificates = chainCertificates(signer.chainPem);
+  const p = opts.prefix ? `${opts.prefix}:` : '';
+  const ns = opts.prefix ? `xmlns:${opts.prefix}="${DSIG_NS}"` : `xmlns="${DSIG_NS}"`;
+  const c14n = new ExclusiveCanonicalization();
+  const c14nOptions = () => ({ defaultNsForPrefix: SignedXml.defaultNsForPrefix, ancestorNamespaces: [] });
 
-  const sig = new SignedXml({
-    // Never used as a key: xml-crypto only checks that one is set before calling the algorithm below.
-    privateKey: 'held-by-the-signer',
-    signatureAlgorithm: uri,
-    canonicalizationAlgorithm: EXC_C14N,
-    getKeyInfoContent: ({ prefix } = {}) => {
-      const p = prefix ? `${prefix}:` : '';
-      return `<${p}X509Data>${certificates.map((c) => `<${p}X509Certificate>${c}</${p}X509Certificate>`).join('')}</${p}X509Data>`;
-    },
-  });
-  sig.SignatureAlgorithms = { [uri]: signerAlgorithm(uri, signer) };
-  sig.addReference({ xpath: '/*', transforms: [ENVELOPED, EXC_C14N], digestAlgorithm: SHA256, isEmptyUri: true });
+  // The root has no Signature yet, so the enveloped-signature transform leaves it as it is.
+  const content = c14n.process(root, c14nOptions()) as string;
+  const digest = toBase64(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(content))));
+  const signedInfo =
+    `<${p}SignedInfo><${p}CanonicalizationMethod Algorithm="${EXC_C14N}"/><${p}SignatureMethod Algorithm="${algorithmUri[algorithm]}"/>` +
+    `<${p}Reference URI=""><${p}Transforms><${p}Transform Algorithm="${ENVELOPED}"/><${p}Transform Algorithm="${EXC_C14N}"/></${p}Transforms>` +
+    `<${p}DigestMethod Algorithm="${SHA256}"/><${p}DigestValue>${digest}</${p}DigestValue></${p}Reference></${p}SignedInfo>`;
+  // The Signature declares its own namespace and exclusive c14n renders only the namespaces
+  // SignedInfo uses, so SignedInfo canonicalises the same alone as inside the document.
+  const shell = parseStrict(`<${p}Signature ${ns}>${signedInfo}</${p}Signature>`).documentElement!;
+  const signedInfoCanon = c14n.process(shell.getElementsByTagNameNS(DSIG_NS, 'SignedInfo')[0]!, c14nOptions()) as string;
+  const value = toBase64(await signer.sign(new TextEncoder().encode(signedInfoCanon)));
 
-  await new Promise<void>((resolve, reject) => {
-    sig.computeSignature(
-      xml,
-      { prefix: opts.prefix, location: { reference: '/*', action: 'append' } },
-      (error: Error | null) => (error ? reject(error) : resolve()),
-    );
-  });
-  return sig.getSignedXml();
+  const x509 = certificates.map((c) => `<${p}X509Certificate>${c}</${p}X509Certificate>`).join('');
+  const signature =
+    `<${p}Signature ${ns}>${signedInfo}<${p}SignatureValue>${value}</${p}SignatureValue>` +
+    `<${p}KeyInfo><${p}X509Data>${x509}</${p}X509Data></${p}KeyInfo></${p}Signature>`;
+  return appendToRoot(xml, root.tagName, signature);
+}
+
+/**
+ * The text with `child` as the root's last child. The guard let nothing but whitespace follow the
+ * root, so the document ends with the root's end tag, or with its empty-element tag.
+ */
+function appendToRoot(xml: string, rootName: string, child: string): string {
+  const end = xml.trimEnd().length;
+  const closing = `</${rootName}`;
+  const at = xml.lastIndexOf(closing, end);
+  if (at >= 0 && xml.slice(at + closing.length, end).trim() === '>') return xml.slice(0, at) + child + xml.slice(at);
+  if (xml.slice(end - 2, end) === '/>') return `${xml.slice(0, end - 2).trimEnd()}>${child}</${rootName}>${xml.slice(end)}`;
+  throw new TypeError('the root element of a guarded document was not found at its end');
+}
+
+function parseStrict(xml: string): Document {
+  const errors: string[] = [];
+  const onError = (m: string) => void errors.push(m);
+  const doc = new DOMParser({ errorHandler: { warning: () => {}, error: onError, fatalError: onError } }).parseFromString(xml, 'text/xml');
+  if (errors.length > 0 || !doc.documentElement) {
+    throw new EloError('xml_malformed', `O documento XML não é bem formado (${(errors[0] ?? 'sem elemento raiz').split('\n')[0]}). Corrija-o antes de assinar.`);
+  }
+  return doc;
 }
 
 /** Base64 DER of every CERTIFICATE block of the chain, in its order (leaf first, spec §7.3). */
@@ -67,23 +96,4 @@ function chainCertificates(chainPem: string): string[] {
   const certs = blocks.ok ? blocks.value.filter((b) => b.label === 'CERTIFICATE').map((b) => toBase64(b.der)) : [];
   if (certs.length === 0) throw new TypeError('the signer has no certificate chain to put in KeyInfo');
   return certs;
-}
-
-/** A SignatureAlgorithm class bound to one Signer: xml-crypto instantiates it with no arguments. */
-function signerAlgorithm(uri: string, signer: Signer) {
-  return class SignerBackedAlgorithm {
-    getSignature(signedInfo: string, _key: unknown, callback?: (error: Error | null, value?: string) => void): string | void {
-      if (!callback) throw new Error('signing goes through the Signer port, which is asynchronous');
-      signer.sign(new TextEncoder().encode(signedInfo)).then(
-        (value) => callback(null, toBase64(value)),
-        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
-      );
-    }
-    verifySignature(): boolean {
-      throw new Error('this algorithm only signs');
-    }
-    getAlgorithmName(): string {
-      return uri;
-    }
-  } as unknown as SignedXml['SignatureAlgorithms'][string];
 }

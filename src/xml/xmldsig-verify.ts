@@ -1,14 +1,15 @@
 import { DOMParser } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
+import { ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
 import { err, ok, type Result } from '../domain/result.ts';
 import { fromBase64 } from '../pki/encoding.ts';
 import type { SignerAlgorithm } from '../pki/signer.ts';
-import { X509Certificate } from '../pki/x509.ts';
+import type { X509Certificate } from '../pki/x509.ts';
 import { guardXml, type XmlLimits, type XmlRefusal } from './guard.ts';
 import {
   algorithmByUri,
   algorithmOfCertificate,
   algorithmOfKey,
+  parseCertificate,
   DSIG_NS,
   ENVELOPED,
   EXC_C14N,
@@ -75,11 +76,13 @@ const ID_ATTRIBUTES = ['Id', 'ID', 'id'];
  * 3. SignedInfo exactly: exc-c14n, RSA-SHA256 or ECDSA-SHA256, one Reference to the root
  *    (URI="" or "#" + the root's own Id), transforms exactly enveloped-signature then exc-c14n,
  *    SHA-256; no Object, no Manifest;
- * 4. xml-crypto validates the reference (its `false` means the digest differs; its throws are
- *    turned into refusals, never let through) and hands back the canonical SignedInfo, which is
- *    verified here with WebCrypto against the chosen key (cached per certificate): one code path
- *    for RSA and for ECDSA, which xml-crypto lacks;
- * 5. the result carries the canonical content xml-crypto digested, not a node of the document.
+ * 4. canonicalised once, on that same tree, with xml-crypto's ExclusiveCanonicalization (SignedInfo,
+ *    then the root without its Signature); SHA-256 and the signature checked with WebCrypto
+ *    against the chosen key (imported once per certificate): one code path for RSA and ECDSA,
+ *    which xml-crypto lacks. xml-crypto's checkSignature is not used: it re-parses the document
+ *    and runs XPath over all of it several times (most of its time on a 5,000-document package)
+ *    and needs a synchronous key, and with the shape fixed by step 3 it has nothing more to decide;
+ * 5. the result carries the canonical content that was digested, not a node of the document.
  *
  * @example
  * const v = await verifyEnveloped(xml, { certificate: senderMtlsCert });
@@ -103,7 +106,7 @@ export async function verifyEnveloped(xml: string, using: VerifyWith, opts: Veri
   const signature = scan.signatures[0]!;
   if (signature.parentNode !== root) return form('a assinatura não é filha direta do elemento raiz.');
   if (scan.signedInfoCount !== 1) return form('o documento tem mais de um elemento SignedInfo.');
-  if (scan.strayDsig) return form(`há um elemento do namespace XMLDSig (${scan.strayDsig}) fora da assinatura.`);
+  if (scan.strayDsig) return form(`há um elemento do XMLDSig, ou com o nome de um, fora da assinatura (${scan.strayDsig}).`);
 
   const shape = checkShape(signature, root);
   if (!shape.ok) return shape;
@@ -111,13 +114,9 @@ export async function verifyEnveloped(xml: string, using: VerifyWith, opts: Veri
 
   const certificates: X509Certificate[] = [];
   for (const [i, b64] of keyInfoCerts.entries()) {
-    const der = fromBase64(b64.replace(/\s+/g, ''));
-    try {
-      if (!der) throw new Error('not base64');
-      certificates.push(new X509Certificate(der));
-    } catch {
-      return form(`o certificado nº ${i + 1} de KeyInfo/X509Data não é um certificado X.509 em base64.`);
-    }
+    const cert = parseCertificate(b64);
+    if (!cert) return form(`o certificado nº ${i + 1} de KeyInfo/X509Data não é um certificado X.509 em base64.`);
+    certificates.push(cert);
   }
 
   // The key the signature must verify with, and that it fits the declared algorithm.
@@ -144,48 +143,37 @@ export async function verifyEnveloped(xml: string, using: VerifyWith, opts: Veri
     }
   }
 
-  // xml-crypto checks the reference; the SignatureValue check is captured and done below with WebCrypto.
-  let captured: { material: string; value: string } | undefined;
-  const sig = new SignedXml({ publicCert: 'verified-by-elo', getCertFromKeyInfo: () => null });
-  sig.CanonicalizationAlgorithms = { [EXC_C14N]: sig.CanonicalizationAlgorithms[EXC_C14N]!, [ENVELOPED]: sig.CanonicalizationAlgorithms[ENVELOPED]! };
-  sig.HashAlgorithms = { [SHA256]: sig.HashAlgorithms[SHA256]! };
-  sig.SignatureAlgorithms = {
-    [shape.value.algorithmUri]: class CapturingAlgorithm {
-      getSignature(): never {
-        throw new Error('verification only');
-      }
-      verifySignature(material: string, _key: unknown, value: string): boolean {
-        captured = { material, value };
-        return true;
-      }
-      getAlgorithmName(): string {
-        return shape.ok ? shape.value.algorithmUri : '';
-      }
-    } as unknown as SignedXml['SignatureAlgorithms'][string],
-  };
-  let referenceOk: boolean;
+  // Canonicalise once, on the tree parsed above, with xml-crypto's own exclusive c14n (never a
+  // hand-written one), in the order of the Reference processing model (XMLDSig §4.4.3.2):
+  // SignedInfo first (it lives inside the Signature), then the enveloped-signature transform
+  // (the Signature leaves the node-set: this DOM is ours and nothing reads it afterwards), then
+  // exc-c14n of the root. The guard has refused comments and processing instructions, the only
+  // nodes xml-crypto's c14n renders differently from xmlsec1.
+  let signedInfoCanon: string;
+  let signedXml: string;
   try {
-    sig.loadSignature(signature);
-    referenceOk = sig.checkSignature(xml) === true;
+    const c14n = new ExclusiveCanonicalization();
+    signedInfoCanon = c14n.process(shape.value.signedInfo, c14nOptions()) as string;
+    root.removeChild(signature);
+    signedXml = c14n.process(root, c14nOptions()) as string;
   } catch (e) {
-    const text = e instanceof Error ? e.message : String(e);
-    if (/same value for the ID/i.test(text)) return form('mais de um elemento tem o Id que a referência aponta (tentativa de embrulhar a assinatura).');
-    return form(`a biblioteca de assinatura recusou o documento (${text.slice(0, 200)}).`);
+    return form(`o documento não pôde ser canonicalizado (${(e instanceof Error ? e.message : String(e)).slice(0, 200)}).`);
   }
-  if (!referenceOk) {
+
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(signedXml)));
+  const declared = fromBase64(shape.value.digestValue.replace(/\s+/g, ''));
+  if (!declared || !sameBytes(digest, declared)) {
     return err({
       code: 'xml_signature_digest_mismatch',
       message: 'O conteúdo do documento mudou depois de assinado: o resumo SHA-256 não confere com o DigestValue da assinatura. Peça o documento original a quem o assinou.',
     });
   }
-  const signedXml = sig.getSignedReferences()[0];
-  if (captured === undefined || signedXml === undefined) return form('a assinatura não pôde ser conferida.');
 
-  const value = fromBase64(captured.value.replace(/\s+/g, ''));
+  const value = fromBase64(shape.value.signatureValue.replace(/\s+/g, ''));
   let valid = false;
   if (value) {
     try {
-      valid = await globalThis.crypto.subtle.verify(verifyParams[algorithm], key, value, new TextEncoder().encode(captured.material));
+      valid = await globalThis.crypto.subtle.verify(verifyParams[algorithm], key, value, new TextEncoder().encode(signedInfoCanon));
     } catch {
       valid = false;
     }
@@ -225,7 +213,10 @@ function scanDocument(root: Element): Scan {
         signedInfoCount += el.getElementsByTagNameNS('*', 'SignedInfo').length;
         descend = false;
       } else {
+        // xml-crypto's c14n reads InclusiveNamespaces from a child named CanonicalizationMethod of
+        // the element it canonicalises, in any namespace: none may sit in the content.
         if (el.localName === 'SignedInfo') signedInfoCount++;
+        if (el.localName === 'CanonicalizationMethod') strayDsig ??= el.nodeName;
         if (el.namespaceURI === DSIG_NS) strayDsig ??= el.localName ?? el.nodeName;
       }
     }
@@ -256,7 +247,10 @@ const isDsig = (el: Element | undefined, name: string): el is Element => !!el &&
 function checkShape(
   signature: Element,
   root: Element,
-): Result<{ algorithm: SignerAlgorithm; algorithmUri: string; keyInfoCerts: string[] }, XmlRefusal> {
+): Result<
+  { algorithm: SignerAlgorithm; keyInfoCerts: string[]; signedInfo: Element; signatureValue: string; digestValue: string },
+  XmlRefusal
+> {
   const parts = elementChildren(signature);
   if (!parts) return form('a assinatura tem texto ou outro conteúdo fora dos seus elementos.');
   const [signedInfo, signatureValue, keyInfo, ...rest] = parts;
@@ -289,6 +283,17 @@ function checkShape(
     if (id === undefined || !rootIds.includes(id)) {
       return form(`a referência aponta "${refUri}", que não é o elemento raiz; só o documento inteiro (URI="") ou o Id da raiz são aceitos.`);
     }
+    // Another element carrying the same Id is the classic wrapping set-up: refuse it outright.
+    const all = root.getElementsByTagName('*');
+    for (let i = 0; i < all.length; i++) {
+      const el = all.item(i)!;
+      for (let j = 0; j < el.attributes.length; j++) {
+        const attr = el.attributes.item(j)!;
+        if (ID_ATTRIBUTES.includes(attr.localName ?? attr.name) && attr.value === id) {
+          return form(`mais de um elemento tem o Id que a referência aponta ("${id}"): tentativa de embrulhar a assinatura.`);
+        }
+      }
+    }
   }
   const refParts = elementChildren(reference);
   const [transforms, digestMethod, digestValue, ...refRest] = refParts ?? [];
@@ -314,14 +319,20 @@ function checkShape(
       }
     }
   }
-  return ok({ algorithm, algorithmUri: uri, keyInfoCerts });
+  return ok({ algorithm, keyInfoCerts, signedInfo, signatureValue: signatureValue.textContent ?? '', digestValue: digestValue.textContent ?? '' });
 }
 
-function sameCertificate(a: X509Certificate, b: X509Certificate): boolean {
-  const x = new Uint8Array(a.rawData);
-  const y = new Uint8Array(b.rawData);
-  return x.length === y.length && x.every((v, i) => v === y[i]);
+const sameCertificate = (a: X509Certificate, b: X509Certificate): boolean => sameBytes(new Uint8Array(a.rawData), new Uint8Array(b.rawData));
+
+function sameBytes(x: Uint8Array, y: Uint8Array): boolean {
+  if (x.length !== y.length) return false;
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
+  return diff === 0;
 }
+
+/** What xml-crypto's own canonicalize() passes to its c14n for a reference with no ancestors. */
+const c14nOptions = () => ({ defaultNsForPrefix: SignedXml.defaultNsForPrefix, ancestorNamespaces: [] });
 
 const wrongKeyType = (algorithm: SignerAlgorithm): Refused =>
   err({

@@ -60,6 +60,19 @@ describe('Elo-signed documents checked by xmlsec1', () => {
     expect(xmlsec1Verified(r), r.output).toBe(true);
   });
 
+  it('verifies documents with an empty root, a prefixed root, CRLF line ends and namespaces declared but unused', async () => {
+    const docs = [
+      '<pacote xmlns="urn:elo:pacote:1"/>',
+      '<p:pacote xmlns:p="urn:elo:pacote:1" xmlns:q="urn:q" xml:lang="pt"><p:d q:a="1">x\r\ny</p:d></p:pacote >\r\n',
+      '<?xml version="1.0"?>\r\n<pacote xmlns="urn:elo:pacote:1"><x xmlns="urn:outro"><y xmlns="">z</y></x></pacote>',
+    ];
+    for (const [i, d] of docs.entries()) {
+      const signed = await signEnveloped(d, i === 1 ? pki.ec.signer : pki.rsa.signer, { prefix: i === 2 ? 'ds' : undefined });
+      const r = xmlsec1(['--verify', '--trusted-pem', caFile, dir.file(`shape-${i}.xml`, signed)]);
+      expect(xmlsec1Verified(r), `${d}\n${r.output}`).toBe(true);
+    }
+  });
+
   it('shows xmlsec1 refusing the processing-instruction forgery that plain xml-crypto accepts', async () => {
     const signed = await signEnveloped('<pacote xmlns="urn:elo:pacote:1"><decisao>not approved</decisao></pacote>', pki.rsa.signer);
     const forged = signed.replace('not approved', '<?x not ?>approved');

@@ -97,6 +97,34 @@ describe('signEnveloped and verifyEnveloped, the happy paths', () => {
   });
 });
 
+describe('the canonical content returned', () => {
+  const tricky = [
+    `<p:pacote xmlns:p="${NS}" xmlns:q="urn:q" xmlns:nao-usado="urn:n" xml:lang="pt-BR" z="1" a="2"><q:d q:x="&quot;&lt;&gt;&amp;" b="\t&#13;&#10;">a &gt; b &#xD; &#233;</q:d><p:e/></p:pacote>`,
+    `<pacote xmlns="${NS}"><x xmlns="urn:outro"><y xmlns="">sem namespace</y></x><![CDATA[<não é marcação> & ]]></pacote>`,
+    `<?xml version="1.0" encoding="UTF-8"?>\n<pacote xmlns="${NS}" xml:space="preserve">\n  <d>  espaços  </d>\n</pacote>\n`,
+    `<pacote xmlns="${NS}" vazio="sim"/>`,
+    `<p:pacote xmlns:p="${NS}"><p:d>x</p:d><p:pacote/></p:pacote >\r\n\n`,
+  ];
+  it('is byte for byte what plain xml-crypto reports as signed, and plain xml-crypto accepts the signature', async () => {
+    for (const xml of tricky) {
+      const signed = await signEnveloped(xml, pki.rsa.signer);
+      expect(signed.startsWith(xml.slice(0, xml.indexOf('>') - 2)), 'the sender\'s bytes are kept').toBe(true);
+      const r = await verifyEnveloped(signed, { certificate: pki.rsa.certificate });
+      expect(r.ok, xml).toBe(true);
+      const v = new SignedXml({ publicCert: pki.rsa.certPem });
+      v.loadSignature(new DOMParser().parseFromString(signed, 'text/xml').getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature')[0]!);
+      expect(v.checkSignature(signed)).toBe(true);
+      expect(r.ok && r.value.signedXml).toBe(v.getSignedReferences()[0]);
+    }
+  });
+
+  it('refuses an element named CanonicalizationMethod in the content, which xml-crypto would read as c14n options', async () => {
+    const xml = `<pacote xmlns="${NS}"><m:CanonicalizationMethod xmlns:m="urn:m"><m:InclusiveNamespaces PrefixList="m"/></m:CanonicalizationMethod></pacote>`;
+    const signed = await signEnveloped(xml, pki.rsa.signer).catch(() => plainSign(xml, { emptyUri: true }));
+    expect((await refusal(signed)).code).toBe('xml_signature_form_refused');
+  });
+});
+
 describe('tampering', () => {
   it('refuses one changed byte in the content as a digest mismatch', async () => {
     const signed = await signEnveloped(body, pki.rsa.signer);
