@@ -1,9 +1,9 @@
-import { DOMParser } from '@xmldom/xmldom';
 import { ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
 import { EloError } from '../domain/errors.ts';
 import { pemBlocks, toBase64 } from '../pki/encoding.ts';
 import type { Signer } from '../pki/signer.ts';
 import { guardXml, type XmlLimits } from './guard.ts';
+import { parseStrict } from './parse.ts';
 import { algorithmUri, DSIG_NS, ENVELOPED, EXC_C14N, SHA256 } from './xmldsig-algorithms.ts';
 
 export interface SignOptions {
@@ -38,7 +38,7 @@ export interface SignOptions {
 export async function signEnveloped(xml: string, signer: Signer, opts: SignOptions = {}): Promise<string> {
   const guarded = guardXml(xml, opts.limits);
   if (!guarded.ok) throw new EloError(guarded.error.code, guarded.error.message, { offset: guarded.error.offset });
-  const root = parseStrict(xml).documentElement!;
+  const root = parseOrThrow(xml).documentElement!;
 
   const algorithm = signer.algorithm ?? 'rsa-sha256';
   const certificates = chainCertificates(signer.chainPem);
@@ -56,7 +56,7 @@ export async function signEnveloped(xml: string, signer: Signer, opts: SignOptio
     `<${p}DigestMethod Algorithm="${SHA256}"/><${p}DigestValue>${digest}</${p}DigestValue></${p}Reference></${p}SignedInfo>`;
   // The Signature declares its own namespace and exclusive c14n renders only the namespaces
   // SignedInfo uses, so SignedInfo canonicalises the same alone as inside the document.
-  const shell = parseStrict(`<${p}Signature ${ns}>${signedInfo}</${p}Signature>`).documentElement!;
+  const shell = parseOrThrow(`<${p}Signature ${ns}>${signedInfo}</${p}Signature>`).documentElement!;
   const signedInfoCanon = c14n.process(shell.getElementsByTagNameNS(DSIG_NS, 'SignedInfo')[0]!, c14nOptions()) as string;
   const value = toBase64(await signer.sign(new TextEncoder().encode(signedInfoCanon)));
 
@@ -80,14 +80,10 @@ function appendToRoot(xml: string, rootName: string, child: string): string {
   throw new TypeError('the root element of a guarded document was not found at its end');
 }
 
-function parseStrict(xml: string): Document {
-  const errors: string[] = [];
-  const onError = (m: string) => void errors.push(m);
-  const doc = new DOMParser({ errorHandler: { warning: () => {}, error: onError, fatalError: onError } }).parseFromString(xml, 'text/xml');
-  if (errors.length > 0 || !doc.documentElement) {
-    throw new EloError('xml_malformed', `O documento XML não é bem formado (${(errors[0] ?? 'sem elemento raiz').split('\n')[0]}). Corrija-o antes de assinar.`);
-  }
-  return doc;
+function parseOrThrow(xml: string): Document {
+  const parsed = parseStrict(xml);
+  if (!parsed.ok) throw new EloError(parsed.error.code, parsed.error.message);
+  return parsed.value;
 }
 
 /** Base64 DER of every CERTIFICATE block of the chain, in its order (leaf first, spec §7.3). */

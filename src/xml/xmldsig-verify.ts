@@ -1,10 +1,10 @@
-import { DOMParser } from '@xmldom/xmldom';
 import { ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
 import { err, ok, type Result } from '../domain/result.ts';
 import { fromBase64 } from '../pki/encoding.ts';
 import type { SignerAlgorithm } from '../pki/signer.ts';
 import type { X509Certificate } from '../pki/x509.ts';
 import { guardXml, type XmlLimits, type XmlRefusal } from './guard.ts';
+import { parseStrict } from './parse.ts';
 import {
   algorithmByUri,
   algorithmOfCertificate,
@@ -92,13 +92,9 @@ export async function verifyEnveloped(xml: string, using: VerifyWith, opts: Veri
   const guarded = guardXml(xml, opts.limits);
   if (!guarded.ok) return guarded;
 
-  const parseErrors: string[] = [];
-  const onError = (m: string) => void parseErrors.push(m);
-  const doc = new DOMParser({ errorHandler: { warning: () => {}, error: onError, fatalError: onError } }).parseFromString(xml, 'text/xml');
-  const root = doc.documentElement;
-  if (parseErrors.length > 0 || !root) {
-    return err({ code: 'xml_malformed', message: `O documento XML não é bem formado (${(parseErrors[0] ?? 'sem elemento raiz').split('\n')[0]}). Corrija-o e assine de novo.` });
-  }
+  const parsed = parseStrict(xml);
+  if (!parsed.ok) return parsed;
+  const root = parsed.value.documentElement!;
 
   const scan = scanDocument(root);
   if (scan.signatures.length === 0) return form('o documento não tem assinatura (ds:Signature).');

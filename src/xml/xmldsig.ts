@@ -15,3 +15,4 @@ export {
   SHA256,
 } from './xmldsig-algorithms.ts';
 export { DEFAULT_XML_LIMITS, guardXml, type XmlGuardCode, type XmlGuardStats, type XmlLimits, type XmlRefusal } from './guard.ts';
+export { parseStrict } from './parse.ts';
