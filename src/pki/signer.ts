@@ -6,10 +6,32 @@ import { RSA_SHA256, type X509Certificate } from './x509.ts';
  * KMS can replace the file-backed one.
  */
 export interface Signer {
-  /** RSA PKCS#1 v1.5 with SHA-256 (spec §7.3). */
+  /** RSA PKCS#1 v1.5 with SHA-256 (spec §7.3); ECDSA P-256 with SHA-256, raw r||s, when `algorithm` says so. */
   sign(data: Uint8Array): Promise<Uint8Array>;
   /** Signing certificate and its intermediates, PEM, leaf first (spec §7.3). */
   readonly chainPem: string;
+  /** What `sign` produces; absent means RSA-SHA256 (every receipt signer). */
+  readonly algorithm?: SignerAlgorithm;
+}
+
+/**
+ * `ecdsa-p256-sha256` is for sender-signed packages (issue 11: systems may sign with P-256 keys);
+ * the signature is IEEE P1363 r||s, which is both what WebCrypto produces and what XMLDSig's
+ * ecdsa-sha256 SignatureValue holds (RFC 4051 §3.3).
+ */
+export type SignerAlgorithm = 'rsa-sha256' | 'ecdsa-p256-sha256';
+
+export const ECDSA_P256_SHA256: EcdsaParams & EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+
+/** A Signer over an ECDSA P-256 private key (WebCrypto); the key stays inside. */
+export function ecdsaCryptoKeySigner(privateKey: CryptoKey, chainPem: string): Signer {
+  return {
+    chainPem,
+    algorithm: 'ecdsa-p256-sha256',
+    async sign(data) {
+      return new Uint8Array(await globalThis.crypto.subtle.sign(ECDSA_P256_SHA256, privateKey, data as Uint8Array<ArrayBuffer>));
+    },
+  };
 }
 
 export function cryptoKeySigner(privateKey: CryptoKey, chainPem: string): Signer {
