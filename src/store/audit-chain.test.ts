@@ -209,13 +209,13 @@ describe('audit tampering is detected and named', () => {
   }
 
   it('names a changed field as linha_alterada at its position', async () => {
-    const b = await tampered((s, rows) => s.sql('UPDATE audit_events SET actor = ? WHERE seq = ?', ['outro', rows[2]!.seq]));
+    const b = await tampered(async (s, rows) => void (await s.sql('UPDATE audit_events SET actor = ? WHERE seq = ?', ['outro', rows[2]!.seq])));
     expect(b).toMatchObject({ tipo: 'linha_alterada', cadeia: 'teste', posicao: 3 });
     expect(b.mensagem).toMatch(/posição 3: .*linha alterada/);
   });
 
   it('names a deleted row in the middle as linha_removida at the missing position', async () => {
-    const b = await tampered((s, rows) => s.sql('DELETE FROM audit_events WHERE seq = ?', [rows[1]!.seq]));
+    const b = await tampered(async (s, rows) => void (await s.sql('DELETE FROM audit_events WHERE seq = ?', [rows[1]!.seq])));
     expect(b).toMatchObject({ tipo: 'linha_removida', cadeia: 'teste', posicao: 2 });
   });
 
@@ -229,7 +229,7 @@ describe('audit tampering is detected and named', () => {
   });
 
   it('names a row inserted outside the chains as linha_inserida by its seq', async () => {
-    const b = await tampered((s) => s.sql(`INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES ('2026-03-02T12:00:03Z', 'falso', 'hub', 7, '{}')`));
+    const b = await tampered(async (s) => void (await s.sql(`INSERT INTO audit_events (at, kind, actor, idt, data_json) VALUES ('2026-03-02T12:00:03Z', 'falso', 'hub', 7, '{}')`)));
     expect(b).toMatchObject({ tipo: 'linha_inserida', cadeia: null });
     expect(b.seq).toBeGreaterThan(0);
   });
@@ -247,8 +247,8 @@ describe('audit tampering is detected and named', () => {
   it("names two rows whose contents were swapped as linhas_reordenadas", async () => {
     const b = await tampered(async (s, rows) => {
       const [x, y] = [rows[1]!, rows[2]!];
-      const put = (to: ChainedAuditRow, from: ChainedAuditRow) =>
-        s.sql('UPDATE audit_events SET at = ?, kind = ?, actor = ?, idt = ?, data_json = ? WHERE seq = ?', [from.at, from.kind, from.actor, from.idt, from.dataJson, to.seq]);
+      const put = async (to: ChainedAuditRow, from: ChainedAuditRow) =>
+        void (await s.sql('UPDATE audit_events SET at = ?, kind = ?, actor = ?, idt = ?, data_json = ? WHERE seq = ?', [from.at, from.kind, from.actor, from.idt, from.dataJson, to.seq]));
       await put(x, y);
       await put(y, x);
     });
@@ -259,8 +259,8 @@ describe('audit tampering is detected and named', () => {
   it('names two whole rows swapped, links and all, as linhas_reordenadas by their order of writing', async () => {
     const b = await tampered(async (s, rows) => {
       const [x, y] = [rows[1]!, rows[2]!];
-      const put = (to: ChainedAuditRow, from: ChainedAuditRow) =>
-        s.sql('UPDATE audit_events SET at = ?, kind = ?, actor = ?, idt = ?, data_json = ?, position = ?, prev_hash = ?, hash = ? WHERE seq = ?', [
+      const put = async (to: ChainedAuditRow, from: ChainedAuditRow) =>
+        void await s.sql('UPDATE audit_events SET at = ?, kind = ?, actor = ?, idt = ?, data_json = ?, position = ?, prev_hash = ?, hash = ? WHERE seq = ?', [
           from.at, from.kind, from.actor, from.idt, from.dataJson, from.position, from.prevHash, from.hash, to.seq,
         ]);
       await s.sql('UPDATE audit_events SET position = -1 WHERE seq = ?', [x.seq]);
@@ -271,7 +271,7 @@ describe('audit tampering is detected and named', () => {
   });
 
   it("names a checkpoint whose hash was altered as ponto_de_controle_invalido", async () => {
-    const b = await tampered((s) => s.sql('UPDATE audit_checkpoints SET hash = ? WHERE chain = ?', ['0'.repeat(64), 'teste']));
+    const b = await tampered(async (s) => void (await s.sql('UPDATE audit_checkpoints SET hash = ? WHERE chain = ?', ['0'.repeat(64), 'teste'])));
     expect(b).toMatchObject({ tipo: 'ponto_de_controle_invalido', cadeia: 'teste', posicao: 5 });
   });
 
