@@ -189,6 +189,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'restaura uma cópia de segurança numa pasta de dados nova, conferindo cada hash antes',
     load: async () => (await import('./commands/backup.ts')).runRestore,
   },
+  'audit verify': {
+    summary: 'confere as cadeias de hash do registro de auditoria e os pontos de controle assinados',
+    load: async () => (await import('./commands/audit.ts')).runAuditVerify,
+  },
 };
 
 const width = Math.max(...Object.keys(commands).map((name) => name.length)) + 1;

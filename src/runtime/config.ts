@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseNetwork } from './forwarded-client.ts';
 import { DEFAULT_STUCK_MINUTES } from '../services/monitoring/index.ts';
 import type { Situacao } from '../domain/situacao.ts';
+import { CHAIN_ID } from '../domain/audit-chain.ts';
 
 /**
  * The one configuration schema (issue: Foundation §2). Sources, later ones winning: defaults,
@@ -120,6 +121,12 @@ export const configSchema = z.object({
   /** Consecutive failures of a destination that open its circuit, and how long it stays open. */
   webhookBreakerFailures: z.number().int().min(1).max(1000).default(5),
   webhookBreakerSeconds: z.number().positive().max(86_400).default(60),
+  /**
+   * This node's audit chain (issue 11 §7): each node appends its audit events to a hash chain of
+   * its own, so several nodes never wait on each other. Unset: `principal` on SQLite, the host
+   * name on PostgreSQL (runtime/audit-chain.ts); with several PostgreSQL nodes, give each its own.
+   */
+  nodeId: z.string().regex(CHAIN_ID, 'use até 64 letras, dígitos, ponto, hífen ou sublinhado').optional(),
 });
 
 export type EloConfig = z.infer<typeof configSchema>;
@@ -172,6 +179,7 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_WEBHOOK_INTERVAL_SECONDS: { field: 'webhookIntervalSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_WEBHOOK_BREAKER_FAILURES: { field: 'webhookBreakerFailures', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   ELO_WEBHOOK_BREAKER_SECONDS: { field: 'webhookBreakerSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
+  ELO_NODE_ID: { field: 'nodeId', parse: (v) => v },
 };
 
 export class ConfigError extends Error {

@@ -6,6 +6,7 @@ import { openPostgresStore } from '../store/postgres/index.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
 import type { EloConfig } from './config.ts';
 import { dataPaths } from './data-dir.ts';
+import { auditChainOptions } from './audit-chain.ts';
 
 /**
  * The data folder holds every document Elo carries, sigilosos included (spec §3.1
@@ -122,12 +123,12 @@ export function makePrivate(paths: string[]): void {
  * folder 0700 and, when the database is new, makes it and its -wal/-shm 0600 (SQLite gives the
  * journal files the database's mode). Every composition root and command opens it this way.
  */
-export function openDataDirStore(dataDir: string): Store {
+export function openDataDirStore(dataDir: string, nodeId?: string): Store {
   assertDataDirOwner(dataDir);
   const p = dataPaths(dataDir);
   mkdirSync(p.root, { recursive: true, mode: PRIVATE_DIR_MODE });
   const fresh = !existsSync(p.database);
-  const store = openSqliteStore(p.database);
+  const store = openSqliteStore(p.database, { audit: auditChainOptions({ nodeId }) });
   if (fresh) makePrivate([p.database, `${p.database}-wal`, `${p.database}-shm`]);
   return store;
 }
@@ -137,12 +138,12 @@ export function openDataDirStore(dataDir: string): Store {
  * keys and certificates stay in the data folder), otherwise the data folder's SQLite file, opened
  * as `openDataDirStore` does. Composition roots and data-folder commands open the store this way.
  */
-export async function openConfiguredStore(config: Pick<EloConfig, 'dataDir' | 'databaseUrl'> & Partial<Pick<EloConfig, 'databasePoolSize'>>): Promise<Store> {
-  if (!config.databaseUrl) return openDataDirStore(config.dataDir);
+export async function openConfiguredStore(config: Pick<EloConfig, 'dataDir' | 'databaseUrl'> & Partial<Pick<EloConfig, 'databasePoolSize' | 'nodeId'>>): Promise<Store> {
+  if (!config.databaseUrl) return openDataDirStore(config.dataDir, config.nodeId);
   assertDataDirOwner(config.dataDir);
   mkdirSync(dataPaths(config.dataDir).root, { recursive: true, mode: PRIVATE_DIR_MODE });
   try {
-    return await openPostgresStore(config.databaseUrl, { maxConnections: config.databasePoolSize });
+    return await openPostgresStore(config.databaseUrl, { maxConnections: config.databasePoolSize, audit: auditChainOptions(config) });
   } catch (e) {
     // the URL's password never reaches a log or a terminal
     const where = maskDatabaseUrl(config.databaseUrl);

@@ -63,6 +63,8 @@ export interface Hub {
   metrics: HubMetrics;
   /** The webhook delivery worker: its round in progress, if any. */
   webhookWorker: { current(): Promise<void> | null };
+  /** The audit checkpoints signed hourly and at shutdown (issue 11 §7): the signing in progress, if any. */
+  auditCheckpoints: { current(): Promise<void> | null };
   bootstrap: BootstrapReport;
   /** Parts of the data folder other users may read, found at start (empty when private). */
   permissionWarnings: string[];
@@ -102,7 +104,12 @@ export interface HubOptions {
   webhookTransport?: Partial<WebhookTransport>;
   /** Called after each webhook delivery attempt (metrics). */
   onWebhookDelivery?: (r: WebhookDeliveryResult) => void;
+  /** Timer of the hourly audit checkpoint (tests fire it by hand); real, unref'd timers by default. */
+  auditTimers?: Timers;
 }
+
+/** How often the hub signs a checkpoint of each audit chain that moved (issue 11 §7: at least every hour). */
+export const AUDIT_CHECKPOINT_INTERVAL_MS = 3_600_000;
 
 /** Composition root of the embedded default: SQLite, filesystem blobs, file-backed keys. */
 export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise<Hub> {
@@ -301,6 +308,27 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     run: () => services.webhooks.deliverDue(),
     onError: failed('webhook.rodada_falhou'),
   });
+  // Audit checkpoints (issue 11 §7): every chain whose head moved is signed every hour and at
+  // shutdown, so that rows written since the last one can only be rewritten in the open.
+  const auditTimers = opts.auditTimers ?? backgroundTimers;
+  let checkpointing: Promise<void> | null = null;
+  const signCheckpoints = (): Promise<void> =>
+    (checkpointing ??= services.audit
+      .checkpoint()
+      .then((made) => {
+        for (const c of made) log({ level: 'info', event: 'auditoria.ponto_de_controle', data: { cadeia: c.chain, posicao: c.position, hash: c.hash } });
+      })
+      .catch(failed('auditoria.ponto_de_controle_falhou'))
+      .finally(() => (checkpointing = null)));
+  let stopCheckpoints = () => {};
+  const armCheckpoint = () => {
+    stopCheckpoints = auditTimers.after(AUDIT_CHECKPOINT_INTERVAL_MS, () => {
+      if (closed) return;
+      armCheckpoint();
+      void signCheckpoints();
+    });
+  };
+  armCheckpoint();
   return {
     config,
     services,
@@ -314,13 +342,18 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     sweep,
     metrics,
     webhookWorker,
+    auditCheckpoints: { current: () => checkpointing },
     close: async () => {
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      stopCheckpoints();
       await webhookWorker.stop();
       // a sweep in progress finishes before the database closes under it
       await running;
+      // the last events of this run get their checkpoint (issue 11 §7: at shutdown)
+      await checkpointing;
+      await signCheckpoints();
       await analyser.close();
       await leader?.close();
       await notifier?.close();

@@ -377,6 +377,51 @@ export interface AuditLog {
   /** Appends an event that is not part of a transition (refusals, rejected receipts). */
   append(entry: AuditEntry, at: string): Promise<void>;
   list(filter?: { idt?: number; kind?: string; limit?: number }): Promise<(AuditEntry & { seq: number; at: string })[]>;
+  /** Every chain's head (issue 11 §7: the log is hash chains, one per node), by chain id. */
+  chainHeads(): Promise<AuditChainHead[]>;
+  /** The rows of `chain` after `after`, in position order (then seq), at most `limit`. */
+  chainRows(chain: string, after: number, limit: number): Promise<ChainedAuditRow[]>;
+  /** Rows no chain holds: those before the first chained row, and the first one after it (inserted). */
+  outsideChains(): Promise<{ preChain: number; lastPreChainSeq: number | null; firstInsertedSeq: number | null }>;
+  /** Stores a signed checkpoint; false when the chain already has one at that position. */
+  addCheckpoint(c: AuditCheckpoint): Promise<boolean>;
+  /** Checkpoints by chain and position. */
+  checkpoints(): Promise<AuditCheckpoint[]>;
+  /** The last position of the trâmite's events in each chain that holds some, newest event first. */
+  lastPositionsOf(idt: number): Promise<{ chain: string; position: number }[]>;
+}
+
+/** A chain's head: its last row's position and hash (position 0 and '' when empty). */
+export interface AuditChainHead {
+  chain: string;
+  position: number;
+  hash: string;
+}
+
+/** An audit row as stored, with its link fields (domain/audit-chain.ts). */
+export interface ChainedAuditRow {
+  seq: number;
+  at: string;
+  kind: string;
+  actor: string;
+  idt: number | null;
+  dataJson: string;
+  chain: string;
+  position: number;
+  prevHash: string;
+  hash: string;
+}
+
+/** A chain's head signed by the hub (domain/audit-chain.ts checkpointBytes). */
+export interface AuditCheckpoint {
+  chain: string;
+  position: number;
+  hash: string;
+  at: string;
+  /** RSA-SHA256 over checkpointBytes, base64. */
+  signature: string;
+  /** The signer's certificate and intermediates, PEM, leaf first. */
+  chainPem: string;
 }
 
 export interface AdminTokenStore {

@@ -31,6 +31,8 @@ export async function startTestHub(
     /** Timers of the webhook worker and parts of its network port (test/integration/webhooks.test.ts). */
     webhookTimers?: Timers;
     webhookTransport?: Partial<WebhookTransport>;
+    /** Timer of the hourly audit checkpoint (test/integration/audit-log.test.ts). */
+    auditTimers?: Timers;
   } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'elo-test-'));
@@ -47,6 +49,7 @@ export async function startTestHub(
     ...(opts.workflow ? { workflow: opts.workflow } : {}),
     ...(opts.webhookTimers ? { webhookTimers: opts.webhookTimers } : {}),
     ...(opts.webhookTransport ? { webhookTransport: opts.webhookTransport } : {}),
+    ...(opts.auditTimers ? { auditTimers: opts.auditTimers } : {}),
   });
   // The sweep at start (spec §5.4) finishes before the test begins, so it never lands between
   // a test's before/after snapshots.

@@ -10,6 +10,11 @@ import { onTestFinished } from 'vitest';
 import type { Store } from '../../src/store/index.ts';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
+import type { AuditChainOptions } from '../../src/domain/audit-chain.ts';
+import { nodeSha256 } from '../../src/runtime/audit-chain.ts';
+
+/** The audit chain a test store appends to (domain/audit-chain.ts), as the runtime gives it. */
+export const testAuditChain = (chain = 'teste'): AuditChainOptions => ({ chain, sha256: nodeSha256 });
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -59,10 +64,10 @@ export interface TestStore extends Store {
 }
 
 /** Opens an empty store of this run's kind; it is closed (and its database dropped) when the test ends. */
-export async function openTestStore(kind: StoreKind = testStoreKind()): Promise<TestStore> {
+export async function openTestStore(kind: StoreKind = testStoreKind(), opts: { chain?: string } = {}): Promise<TestStore> {
   let store: TestStore;
   if (kind === 'sqlite') {
-    const s = openSqliteStore(':memory:');
+    const s = openSqliteStore(':memory:', { audit: testAuditChain(opts.chain) });
     store = Object.assign(s, {
       kind,
       url: null,
@@ -73,7 +78,7 @@ export async function openTestStore(kind: StoreKind = testStoreKind()): Promise<
     });
   } else {
     const db = await freshDatabase();
-    const s = await openPostgresStore(db.url, { maxConnections: 4 });
+    const s = await openPostgresStore(db.url, { maxConnections: 4, audit: testAuditChain(opts.chain) });
     let closed: Promise<void> | null = null;
     const closePool = s.close.bind(s);
     store = Object.assign(s, {

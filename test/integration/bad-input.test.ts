@@ -148,7 +148,7 @@ describe('bad input on the Tramita face', () => {
     const after = t.snapshot();
     const added = (after.rows.audit_events as { kind: string }[]).slice(before.rows.audit_events!.length);
     expect(added.map((e) => e.kind)).toEqual(['recibo.rejeitado']);
-    expect({ ...after.rows, audit_events: before.rows.audit_events, files: after.files }).toEqual({ ...before.rows, files: before.files });
+    expect({ ...after.rows, audit_events: before.rows.audit_events, audit_chains: before.rows.audit_chains, files: after.files }).toEqual({ ...before.rows, files: before.files });
     expect(msg).toContain(String(idt));
     expect(msg).toContain(started.body.NRE as string);
     // a download range beyond the component is a 0001 too

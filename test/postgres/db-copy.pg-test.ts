@@ -15,7 +15,7 @@ import { migrations as pgMigrations } from '../../src/store/postgres/migrations.
 import { completeTramite } from '../harness/flow.ts';
 import { startTestHub, type TestHub } from '../harness/hub.ts';
 import { bytesOf, processoBody } from '../harness/packages.ts';
-import { freshDatabase, postgresSnapshot } from '../harness/stores.ts';
+import { freshDatabase, postgresSnapshot, testAuditChain } from '../harness/stores.ts';
 
 /**
  * `elo db copy`: an embedded hub with real activity (a real test hub on SQLite, full trâmites
@@ -241,7 +241,7 @@ describe('elo db copy: moving an embedded hub to PostgreSQL', () => {
     db.prepare('DELETE FROM audit_events WHERE seq = ?').run(lastSeq);
     db.close();
     await withDatabase(async (url) => {
-      await (await openPostgresStore(url)).close();
+      await (await openPostgresStore(url, { audit: testAuditChain() })).close();
       await pgQuery(url, 'CREATE TABLE extra_sample (id BIGSERIAL PRIMARY KEY, nome TEXT NOT NULL, ativo BOOLEAN NOT NULL, nota TEXT)');
       const r = await elo(['db', 'copy', '--from', `sqlite:${file}`, '--to', url, '--json']);
       expect(r.code, r.err).toBe(0);
@@ -255,7 +255,7 @@ describe('elo db copy: moving an embedded hub to PostgreSQL', () => {
       ]);
       // its serial column, like every identity, continues after the copied ids
       expect(await pgQuery(url, `INSERT INTO extra_sample (nome, ativo) VALUES ('quatro', true) RETURNING id`)).toEqual([{ id: '4' }]);
-      const store = await openPostgresStore(url);
+      const store = await openPostgresStore(url, { audit: testAuditChain() });
       try {
         await store.audit.append({ kind: 'teste', actor: 'teste' }, '2026-01-01T00:00:00Z');
         expect((await store.audit.list({ kind: 'teste' }))[0]!.seq).toBe(lastSeq + 1);
@@ -317,7 +317,7 @@ describe('elo migrate on PostgreSQL', () => {
 
   it('applies the schema of ELO_DATABASE_URL once, even when run together with nodes starting on it, and says which versions were there', async () => {
     await withDatabase(async (url) => {
-      const [a, b, node] = await Promise.all([migrateOn(url), migrateOn(url), openPostgresStore(url)]);
+      const [a, b, node] = await Promise.all([migrateOn(url), migrateOn(url), openPostgresStore(url, { audit: testAuditChain() })]);
       await node.close();
       expect([a.code, b.code], a.err + b.err).toEqual([0, 0]);
       const reports = [JSON.parse(a.out), JSON.parse(b.out)];
@@ -334,7 +334,7 @@ describe('elo migrate on PostgreSQL', () => {
 
   it('reports a database migrated by a newer Elo and exits 1', async () => {
     await withDatabase(async (url) => {
-      await (await openPostgresStore(url)).close();
+      await (await openPostgresStore(url, { audit: testAuditChain() })).close();
       await pgQuery(url, `INSERT INTO schema_migrations VALUES (99, now()::text)`);
       const r = await migrateOn(url);
       expect(r.code).toBe(1);

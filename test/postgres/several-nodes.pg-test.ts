@@ -5,7 +5,7 @@ import { migrations } from '../../src/store/postgres/migrations.ts';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
 import { postgresSweepLeader } from '../../src/store/postgres/leader.ts';
 import { audit, flow, newTramite, rule, whenReceived } from '../harness/store-fixtures.ts';
-import { freshDatabase, openTestStore } from '../harness/stores.ts';
+import { freshDatabase, openTestStore, testAuditChain } from '../harness/stores.ts';
 
 /**
  * Several hub nodes on one PostgreSQL database: what SQLite's single writer guaranteed must hold
@@ -21,7 +21,7 @@ afterEach(async () => {
 /** Two nodes on one fresh database. */
 async function twoNodes() {
   const a = await openTestStore('postgres');
-  const b = await openPostgresStore(a.url!);
+  const b = await openPostgresStore(a.url!, { audit: testAuditChain() });
   others.push(b);
   return [a, b] as const;
 }
@@ -30,7 +30,7 @@ describe('PostgreSQL store shared by several hub nodes', () => {
   it('applies each migration once when several nodes start together on an empty database', async () => {
     const db = await freshDatabase();
     try {
-      const nodes = await Promise.all([1, 2, 3, 4].map(() => openPostgresStore(db.url)));
+      const nodes = await Promise.all([1, 2, 3, 4].map(() => openPostgresStore(db.url, { audit: testAuditChain() })));
       const applied = await nodes[0]!.pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
       expect(applied.rows.map((r) => r.version)).toEqual(migrations.map((_, i) => i + 1));
       await Promise.all(nodes.map((n) => n.close()));

@@ -13,7 +13,7 @@ import { nodeWebhookTransport } from '../../src/runtime/webhook-transport.ts';
 import type { ServiceDeps } from '../../src/services/deps.ts';
 import { webhookService } from '../../src/services/webhooks.ts';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
-import { freshDatabase } from '../harness/stores.ts';
+import { freshDatabase, testAuditChain } from '../harness/stores.ts';
 
 /**
  * Two hub nodes delivering from one outbox (README "Notificações por webhook"): each notification
@@ -24,8 +24,8 @@ describe('webhooks on several nodes', () => {
   it('delivers each of 60 events once when two nodes run their rounds together', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'elo-webhook-nodes-'));
     const db = await freshDatabase();
-    const a = await openPostgresStore(db.url);
-    const b = await openPostgresStore(db.url);
+    const a = await openPostgresStore(db.url, { audit: testAuditChain() });
+    const b = await openPostgresStore(db.url, { audit: testAuditChain() });
     const received: string[] = [];
     let server: ReturnType<typeof createServer> | null = null;
     try {

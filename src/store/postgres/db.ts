@@ -62,7 +62,9 @@ export async function tx<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>)
     let broken: Error | undefined;
     try {
       await c.query('BEGIN');
+      open.set(c, { pool, beforeCommit: [] });
       const out = await fn(c);
+      for (const hook of open.get(c)!.beforeCommit) await hook();
       await c.query('COMMIT');
       return out;
     } catch (e) {
@@ -70,9 +72,18 @@ export async function tx<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>)
       if (attempt < 5 && RETRYABLE.has(pgCode(e) ?? '')) continue;
       throw e;
     } finally {
+      open.delete(c);
       c.release(broken);
     }
   }
+}
+
+/** The transactions `tx` has open: their pool and what runs just before their COMMIT. */
+const open = new WeakMap<pg.PoolClient, { pool: pg.Pool; beforeCommit: (() => Promise<void>)[] }>();
+
+/** The transaction `c` belongs to (null: `c` is a pool, or a client outside `tx`). */
+export function openTransaction(c: Conn): { pool: pg.Pool; beforeCommit: (() => Promise<void>)[] } | null {
+  return c instanceof pg.Pool ? null : (open.get(c as pg.PoolClient) ?? null);
 }
 
 /** Returns BIGINT (ids, sizes, counts) as numbers: every value Elo stores is below 2^53. */

@@ -13,7 +13,8 @@ import { postgresMonitoring } from './monitoring-postgres.ts';
 import { postgresTramites } from './tramites-postgres.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
-import { appendAudit } from './audit.ts';
+import { appendAudit, postgresAuditChain, setAuditChain } from './audit.ts';
+import type { AuditChainOptions } from '../../domain/audit-chain.ts';
 import { postgresWebhooks } from './webhooks-postgres.ts';
 
 
@@ -31,8 +32,10 @@ const s = {
  * The store for more than one hub node: one PostgreSQL database (`ELO_DATABASE_URL`), migrated on
  * open under an advisory lock. Same ports, same constraints as the SQLite store.
  */
-export async function openPostgresStore(url: string, opts: { maxConnections?: number } = {}): Promise<Store & { pool: pg.Pool }> {
+export async function openPostgresStore(url: string, opts: { maxConnections?: number; audit: AuditChainOptions }): Promise<Store & { pool: pg.Pool }> {
   const pool = createPool(url, opts.maxConnections);
+  // each node appends to its own audit chain (domain/audit-chain.ts; ELO_NODE_ID)
+  setAuditChain(pool, opts.audit);
   try {
     await migrate(pool);
   } catch (e) {
@@ -69,6 +72,7 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
         if (!st) auditLists.set(text, (st = stmt<unknown[], AuditRow>(text)));
         return (await rows(pool, st, ...params)).map(toAuditEvent);
       },
+      ...postgresAuditChain(pool),
     },
     tokens: {
       async addToken(sha, role, at, label, opts) {

@@ -277,4 +277,16 @@ export const migrations: readonly string[] = [
   CREATE INDEX webhook_outbox_due ON webhook_outbox(state, next_attempt_at);
   CREATE INDEX webhook_outbox_system ON webhook_outbox(system_id, state);
   `,
+  /* tamper-evident audit log: each event a link of its node's hash chain, the chain heads (locked FOR UPDATE by each append), the hub's signed checkpoints (issue 11 §7; as in SQLite) */ `
+  ALTER TABLE audit_events ADD COLUMN chain ${T};
+  ALTER TABLE audit_events ADD COLUMN position BIGINT;
+  ALTER TABLE audit_events ADD COLUMN prev_hash ${T};
+  ALTER TABLE audit_events ADD COLUMN hash ${T};
+  CREATE UNIQUE INDEX audit_events_chain ON audit_events(chain, position);
+  CREATE TABLE audit_chains (chain ${T} PRIMARY KEY, position BIGINT NOT NULL, hash ${T} NOT NULL);
+  CREATE TABLE audit_checkpoints (
+    chain ${T} NOT NULL, position BIGINT NOT NULL, hash ${T} NOT NULL, at ${T} NOT NULL,
+    signature ${T} NOT NULL, chain_pem ${T} NOT NULL, PRIMARY KEY (chain, position)
+  );
+  `,
 ];

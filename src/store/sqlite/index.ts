@@ -13,11 +13,17 @@ import { sqliteWebhooks } from './webhooks-sqlite.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
 import type { AuditEntry } from '../index.ts';
-import { auditAppender } from './audit.ts';
+import { auditAppender, setAuditChain, sqliteAuditChain } from './audit.ts';
+import type { AuditChainOptions } from '../../domain/audit-chain.ts';
 
-/** The embedded default store: one SQLite file (or ':memory:' in tests). */
-export function openSqliteStore(file: string): Store & { db: Db } {
+/**
+ * The embedded default store: one SQLite file (or ':memory:' in tests). `audit` names the chain
+ * this process appends its audit events to and the SHA-256 that links them (domain/audit-chain.ts),
+ * passed in by the composition root: an adapter never imports node:crypto.
+ */
+export function openSqliteStore(file: string, opts: { audit: AuditChainOptions }): Store & { db: Db } {
   const db = openDatabase(file);
+  setAuditChain(db, opts.audit);
   const s = {
     addToken: db.prepare<[string, string, string, string, string | null]>(
       'INSERT INTO admin_tokens (token_sha256, role, label, created_at, participant_id) VALUES (?, ?, ?, ?, ?)',
@@ -65,6 +71,7 @@ export function openSqliteStore(file: string): Store & { db: Db } {
         if (!stmt) auditLists.set(sql, (stmt = db.prepare<unknown[], AuditRow>(sql)));
         return stmt.all(...params, filter?.limit ?? 1000).map(toAuditEvent);
       },
+      ...sqliteAuditChain(db),
     },
     tokens: {
       async addToken(sha, role, at, label, opts) {

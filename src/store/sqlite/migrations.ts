@@ -307,4 +307,16 @@ export const migrations: readonly string[] = [
   CREATE INDEX webhook_outbox_due ON webhook_outbox(state, next_attempt_at);
   CREATE INDEX webhook_outbox_system ON webhook_outbox(system_id, state);
   `,
+  /* tamper-evident audit log: each event a link of its node's hash chain, the chain heads, the hub's signed checkpoints (domain/audit-chain.ts; issue 11 §7). Events written before stay outside any chain. */ `
+  ALTER TABLE audit_events ADD COLUMN chain TEXT;
+  ALTER TABLE audit_events ADD COLUMN position INTEGER;
+  ALTER TABLE audit_events ADD COLUMN prev_hash TEXT;
+  ALTER TABLE audit_events ADD COLUMN hash TEXT;
+  CREATE UNIQUE INDEX audit_events_chain ON audit_events(chain, position);
+  CREATE TABLE audit_chains (chain TEXT PRIMARY KEY, position INTEGER NOT NULL, hash TEXT NOT NULL) STRICT;
+  CREATE TABLE audit_checkpoints (
+    chain TEXT NOT NULL, position INTEGER NOT NULL, hash TEXT NOT NULL, at TEXT NOT NULL,
+    signature TEXT NOT NULL, chain_pem TEXT NOT NULL, PRIMARY KEY (chain, position)
+  ) STRICT;
+  `,
 ];

@@ -127,7 +127,8 @@ export async function refusedWithAlert(
   const body = expectError(r, status, codigoErro);
   const after = ctx.t.snapshot();
   const split = (s: Snapshot) => {
-    const { audit_events: events, ...rows } = s.rows;
+    // the audit chain's head moves with the event it links (issue 11 §7)
+    const { audit_events: events, audit_chains: _head, ...rows } = s.rows;
     return { rest: { rows, files: s.files }, events: events as EventRow[] };
   };
   const b = split(before);
