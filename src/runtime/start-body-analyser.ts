@@ -8,6 +8,10 @@ export interface StartBodyWorker {
   close(): Promise<void>;
 }
 
+// Compiled (dist/, bin/dist.js) the thread runs the worker's JavaScript; from the sources it needs
+// tsx registered first, which a thread does not inherit, and the entry does that.
+const workerModule = import.meta.url.endsWith('.js') ? './start-body-worker.js' : './start-body-worker-entry.mjs';
+
 /**
  * Runs the analysis of start bodies in a worker thread (ARCHITECTURE: a worker lives in
  * runtime/ and reaches the core as a port). The bytes move to the worker and back without a
@@ -40,7 +44,7 @@ export function startBodyWorker(opts: { maxHeapMb?: number } = {}): StartBodyWor
   };
 
   function spawn(): Worker {
-    const w = new Worker(new URL('./start-body-worker-entry.mjs', import.meta.url), {
+    const w = new Worker(new URL(workerModule, import.meta.url), {
       resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 768 },
     });
     w.on('message', (m: { id?: number; analysis?: StartBodyAnalysis; raw?: Uint8Array }) => {

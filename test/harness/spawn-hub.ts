@@ -21,10 +21,14 @@ export interface SpawnedHub {
 export async function spawnHub(
   dataDir: string,
   env: Record<string, string> = {},
-  opts: { captureStderr?: boolean; /** A command the hub runs under (`['strace', '-o', file]`). */ wrap?: string[] } = {},
+  opts: {
+    captureStderr?: boolean;
+    /** A command the hub runs under (`['strace', '-o', file]`). */ wrap?: string[];
+    /** Another `elo` (a copy of the repository's bin/elo.js), or a module that starts the hub. */ bin?: string;
+  } = {},
 ): Promise<SpawnedHub> {
   const t0 = performance.now();
-  const argv = [...(opts.wrap ?? []), process.execPath, elo, 'start'];
+  const argv = [...(opts.wrap ?? []), process.execPath, opts.bin ?? elo, 'start'];
   const child = spawn(argv[0]!, argv.slice(1), {
     env: { ...process.env, ELO_DATA_DIR: dataDir, ELO_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', opts.captureStderr ? 'pipe' : 'inherit'],

@@ -5,8 +5,8 @@ import {
   signatureAlgorithmInfo,
   type SignatureAlgorithmInfo,
 } from './algorithms.ts';
-import { BRAINPOOL_CURVES, verifyBrainpoolEcdsa } from './brainpool.ts';
-import { ecdsaSignatureValues, spkiKeyBits, splitSigned } from './der.ts';
+import { isBrainpoolCurve, verifyBrainpoolEcdsa } from './brainpool.ts';
+import { spkiKeyBits, splitSigned } from './der.ts';
 
 export type SignatureCheck =
   | { status: 'valid' }
@@ -18,12 +18,15 @@ export type SignatureCheck =
 const WEBCRYPTO_CURVES = new Set(['P-256', 'P-384', 'P-521']);
 const WEBCRYPTO_HASHES = new Set(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512']);
 
+const kindOf = (signed: X509Certificate | X509Crl): 'certificate' | 'crl' =>
+  signed instanceof X509Certificate ? 'certificate' : 'crl';
+
 const infoCache = new WeakMap<X509Certificate | X509Crl, SignatureAlgorithmInfo | null>();
 
 /** The signature algorithm of a certificate or CRL, read from its outer AlgorithmIdentifier. */
 export function signatureInfoOf(signed: X509Certificate | X509Crl): SignatureAlgorithmInfo | null {
   if (infoCache.has(signed)) return infoCache.get(signed) ?? null;
-  const parts = splitSigned(new Uint8Array(signed.rawData));
+  const parts = splitSigned(new Uint8Array(signed.rawData), kindOf(signed));
   let web: { hash?: unknown } | undefined;
   try {
     web = signed.signatureAlgorithm as { hash?: unknown };
@@ -47,7 +50,7 @@ export async function verifySignedBy(
   signed: X509Certificate | X509Crl,
   issuer: X509Certificate,
 ): Promise<SignatureCheck> {
-  const parts = splitSigned(new Uint8Array(signed.rawData));
+  const parts = splitSigned(new Uint8Array(signed.rawData), kindOf(signed));
   const info = signatureInfoOf(signed);
   if (!parts || !info) return { status: 'invalid' };
   if (info.hash && BROKEN_HASHES.has(info.hash))
@@ -59,15 +62,14 @@ export async function verifySignedBy(
     return { status: 'unverifiable', reason: 'unsupported' };
   }
   const key = keyInfo(issuer);
-  if (key.kind === 'ec' && key.curve && Object.hasOwn(BRAINPOOL_CURVES, key.curve)) {
+  if (key.kind === 'ec' && key.curve && isBrainpoolCurve(key.curve)) {
     if (info.family !== 'ecdsa' || !info.hash) return { status: 'invalid' };
     const point = spkiKeyBits(new Uint8Array(issuer.publicKey.rawData));
-    const values = ecdsaSignatureValues(parts.signature);
-    if (!point || !values) return { status: 'invalid' };
+    if (!point) return { status: 'invalid' };
     const digest = new Uint8Array(
       await globalThis.crypto.subtle.digest(info.hash, new Uint8Array(parts.tbs)),
     );
-    return verifyBrainpoolEcdsa(key.curve, digest, values, point)
+    return verifyBrainpoolEcdsa(key.curve, digest, parts.signature, point)
       ? { status: 'valid' }
       : { status: 'invalid' };
   }
