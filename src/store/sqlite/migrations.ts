@@ -307,4 +307,7 @@ export const migrations: readonly string[] = [
   CREATE INDEX webhook_outbox_due ON webhook_outbox(state, next_attempt_at);
   CREATE INDEX webhook_outbox_system ON webhook_outbox(system_id, state);
   `,
+  /* metadata_format: 'xml-assinado' when the metadata blob is a sender-signed package XML (native face); NULL is the Tramita JSON body */ `
+  ALTER TABLE tramites ADD COLUMN metadata_format TEXT;
+  `,
 ];
