@@ -5,7 +5,7 @@ import { cryptoKeySigner, ECDSA_P256_SHA256, ecdsaCryptoKeySigner, type Signer }
 import { X509Certificate } from '../../src/pki/x509.ts';
 import { loadIssuer } from '../../src/runtime/bootstrap.ts';
 import { registerCertificate } from '../../src/runtime/register-certificate.ts';
-import { buildPackageXml } from '../../src/xml/package-xml.ts';
+import { buildPackageXml, type Pacote } from '../../src/xml/package-xml.ts';
 import { tramitaStartBody } from '../../src/xml/package/to-tramita.ts';
 import { receiptDate } from '../../src/xml/receipt-strings.ts';
 import { signEnveloped, verifyEnveloped } from '../../src/xml/xmldsig.ts';
@@ -159,7 +159,7 @@ describe('native face: refused signed packages change nothing', () => {
       'a package whose cabeçalho carries an IDT',
       async () => {
         const m = nativePackage(pkg().body);
-        return signEnveloped(buildPackageXml({ ...m, cabecalho: { ...m.cabecalho, IDT: 7 } }), sender.rsa.signer);
+        return signEnveloped(buildPackageXml({ ...m, cabecalho: { ...m.cabecalho, IDT: 7 } } as Pacote), sender.rsa.signer);
       },
       'signed_package_refused',
       '9081',

@@ -4,7 +4,7 @@ import { INLINE_START_BODY_BYTES } from '../../../domain/tramita/index.ts';
 import { readStartBody } from '../../body.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import type { LargeBodyGate } from '../../large-body-gate.ts';
-import { json } from '../../wire.ts';
+import { json, parsePositiveInt } from '../../wire.ts';
 
 /**
  * Trâmites started with a package signed by the sending system (issue 11 item 3; README "Pacotes
@@ -50,8 +50,8 @@ export function registerNativeTramites(app: Hono<AppEnv>, deps: AppDeps, gate: L
   });
 
   /** The sender's signed package exactly as received, for the sender and the recipient system. */
-  app.get('/tramites/:idt{[0-9]{1,15}}/pacote-assinado', async (c) => {
-    const bytes = await service.signedPackage(c.get('caller'), Number(c.req.param('idt')));
+  app.get('/tramites/:idt/pacote-assinado', async (c) => {
+    const bytes = await service.signedPackage(c.get('caller'), parsePositiveInt(c.req.param('idt'), 'IDT'));
     return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-type': 'application/xml', 'content-length': String(bytes.byteLength) } });
   });
 }
