@@ -120,6 +120,46 @@ describe('native face: a trâmite started with a signed package', () => {
     },
   );
 
+  it('replays a trâmite started with a signed package: the replay keeps the package and the SEI reads it as JSON again', async () => {
+    const { client, signer } = sender.rsa;
+    const p = pkg();
+    const xml = await signedPackageXml(p.body, signer);
+    const started = (await post(client, xml)).body as { IDT: number; NRE: string; ticketParaEnvioDeComponentesDigitais: string };
+    for (const c of p.components) await client.enviarComponente(String(started.ticketParaEnvioDeComponentesDigitais), { ...c, protocolo: p.body.processo.protocolo });
+    const sei = t.client('sei-municipio');
+    expect((await sei.metadados(started.IDT)).status).toBe(200);
+    // the SEI refuses it (spec §2.21), so the sender may send the process again
+    expect((await sei.call('POST', `tramites/${started.IDT}/recusa`, { json: { motivo: '99', justificativa: 'Processo incompleto' } })).status).toBe(200);
+    expect((await client.call('GET', `tramites/${started.IDT}/ciencia`)).status).toBe(200);
+    const r = await client.call('POST', `NREs/${started.NRE}/destinatarios/200/2002/reproducoes-de-tramite`, { json: [] });
+    expect(r.status, r.text).toBe(200);
+    const replay = (r.body as { tramiteDeProcessoCriado: { IDT: number; ticketParaEnvioDeComponentesDigitais: string } }).tramiteDeProcessoCriado;
+    expect((await t.hub.store.tramites.get(replay.IDT))!.metadataFormat).toBe('xml-assinado');
+    for (const c of p.components) await client.enviarComponente(String(replay.ticketParaEnvioDeComponentesDigitais), { ...c, protocolo: p.body.processo.protocolo });
+    const meta = await sei.metadados(replay.IDT);
+    expect(meta.status, meta.text).toBe(200);
+    expect(meta.body).toMatchObject({ reproducaoDeTramite: true, processo: { protocolo: p.body.processo.protocolo } });
+    expect((await sei.call('GET', `${NATIVE}/${replay.IDT}/pacote-assinado`)).text).toBe(xml);
+  });
+
+  it('starts a documento avulso from a signed package to its one destinatário', async () => {
+    const p = pkg();
+    const body = {
+      cabecalho: { remetente: p.body.cabecalho.remetente, destinatarios: [p.body.cabecalho.destinatario] },
+      documento: { ...p.body.processo.documentos[0], protocolo: `${p.body.processo.protocolo}-doc` },
+    };
+    const xml = await signedPackageXml(body, sender.ec.signer, 'documento');
+    const started = await post(sender.ec.client, xml);
+    expect(started.status, started.text).toBe(200);
+    const s = started.body as { IDT: number; ticketParaEnvioDeComponentesDigitais: string; componentesDigitaisSolicitados: string[] };
+    expect(s.componentesDigitaisSolicitados).toEqual([p.components[0]!.hash]);
+    const up = await sender.ec.client.enviarComponente(String(s.ticketParaEnvioDeComponentesDigitais), { ...p.components[0]!, protocolo: body.documento.protocolo });
+    expect(up.status, up.text).toBe(200);
+    const meta = await t.client('sei-municipio').metadados(s.IDT);
+    expect(meta.status, meta.text).toBe(200);
+    expect(meta.body).toMatchObject({ documento: { protocolo: body.documento.protocolo, especie: { codigo: 42 } } });
+  });
+
   it('answers 9082 for the signed package of a trâmite started with JSON on the Tramita face', async () => {
     const p = pkg();
     const started = await t.client('sei-estado').iniciarProcesso(p.body);
@@ -172,6 +212,19 @@ describe('native face: refused signed packages change nothing', () => {
     const r = await post(sender.rsa.client, xml);
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(problem(r)).toMatchObject({ code, codigoErro });
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  it('refuses a second signed package of an NRE whose trâmite is still open (0044), as the Tramita face does', async () => {
+    const first = await post(sender.rsa.client, await signedPackageXml(pkg().body, sender.rsa.signer));
+    expect(first.status, first.text).toBe(200);
+    const nre = (first.body as { NRE: string }).NRE;
+    const p = pkg();
+    const again = await signedPackageXml({ ...p.body, cabecalho: { ...p.body.cabecalho, NRE: nre } }, sender.rsa.signer);
+    const before = t.snapshot();
+    const r = await post(sender.rsa.client, again);
+    expect(r.status).toBe(409);
+    expect(problem(r)).toMatchObject({ code: 'tramite_already_open', codigoErro: '0044' });
     expect(t.snapshot()).toEqual(before);
   });
 
