@@ -75,6 +75,9 @@ export const errorCatalogue = {
   xml_signature_invalid: { status: 400, codigoErro: '9060' },
   xml_signature_digest_mismatch: { status: 400, codigoErro: '9061' },
   xml_signature_wrong_certificate: { status: 400, codigoErro: '9062' },
+  // Sender-signed packages on the native face (issue 11 item 3; README "Pacotes assinados na face nativa")
+  signed_package_refused: { status: 400, codigoErro: '9081' },
+  signed_package_absent: { status: 404, codigoErro: '9082' },
   unavailable: { status: 503, codigoErro: '9998' },
   internal_error: { status: 500, codigoErro: '9999' },
 } as const satisfies Record<string, { status: number; codigoErro: string }>;

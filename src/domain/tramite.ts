@@ -26,6 +26,8 @@ export interface TramiteRecord {
   packageSpan: Span | null;
   /** Where `cabecalho.propriedadesAdicionais` lies in it, when present. */
   propsSpan: Span | null;
+  /** What the metadata blob holds: the Tramita JSON body (absent) or the sender's signed package XML (native face). */
+  metadataFormat?: 'json' | 'xml-assinado';
   createdAt: string;
   lastTransitionAt: string;
   /** Time of 1 → 2: the send receipt's date (spec §2.13). */

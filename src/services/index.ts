@@ -29,6 +29,7 @@ import { replayService } from './transfers/replay.ts';
 import { queryService } from './transfers/query.ts';
 import { receiptService } from './transfers/receipts.ts';
 import { startService } from './transfers/start.ts';
+import { signedStartService } from './transfers/signed-start.ts';
 import { uploadService } from './transfers/upload.ts';
 import { monitoringService } from './monitoring/index.ts';
 import { webhookService } from './webhooks.ts';
@@ -84,6 +85,8 @@ export function createServices(serviceDeps: ServiceDeps) {
     metrics: deps.metrics ?? noMetrics,
     start,
     replay: replayService(deps, start),
+    /** Native face: trâmites started with a package signed by the sending system, and that package back. */
+    signedStart: signedStartService(deps, start),
     lifecycle: lifecycleService(deps),
     autoCancel: autoCancelService(deps),
     certificates: certificateService(deps),

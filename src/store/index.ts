@@ -178,6 +178,7 @@ export type NewTramite = Pick<
   | 'metadataBlobKey'
   | 'packageSpan'
   | 'propsSpan'
+  | 'metadataFormat'
 > & {
   /** Existing NRE, or null to allocate one. */
   nre: string | null;

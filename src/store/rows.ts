@@ -47,6 +47,7 @@ export interface TramiteRow<B> {
   package_fim: number | null;
   props_ini: number | null;
   props_fim: number | null;
+  metadata_format?: string | null;
 }
 
 const span = (ini: number | null, fim: number | null) => (ini === null || fim === null ? null : { ini, fim });
@@ -177,6 +178,8 @@ export function booleanRowMappers<B>(bool: (v: B) => boolean) {
     metadataBlobKey: r.metadata_blob_key,
     packageSpan: span(r.package_ini, r.package_fim),
     propsSpan: span(r.props_ini, r.props_fim),
+    // absent means the Tramita JSON body, so records of every other trâmite keep their shape
+    ...(r.metadata_format === 'xml-assinado' ? { metadataFormat: 'xml-assinado' as const } : {}),
     createdAt: r.created_at,
     lastTransitionAt: r.last_transition_at,
     componentsCompleteAt: r.components_complete_at,

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientCredentials, TramitaClient } from '../../src/client/tramita-client.ts';
-import { createRootCa, generateRsaKeys, issueLeaf, privateKeyToPem } from '../../src/pki/ca/issue.ts';
+import { createRootCa, generateRsaKeys, importRsaPrivateKeyPem, issueLeaf, privateKeyToPem } from '../../src/pki/ca/issue.ts';
+import { cryptoKeySigner } from '../../src/pki/signer.ts';
 import { loadIssuer } from '../../src/runtime/bootstrap.ts';
 import { caAdmin } from '../../src/runtime/ca-admin.ts';
 import { registerCertificate } from '../../src/runtime/register-certificate.ts';
 import { startTestHub, type TestHub } from '../harness/hub.ts';
 import { processoBody } from '../harness/packages.ts';
+import { signedPackageXml } from '../harness/signed-packages.ts';
 
 /**
  * ARCHITECTURE "Deny by default": every route of the app, read from the router itself, against
@@ -30,6 +32,8 @@ function classify(method: string, path: string): RouteClass | null {
   // a system's own declaration (README "Capacidades dos sistemas"): the caller reads and writes only its own
   if (path === '/api/v1/capacidades') return 'self';
   if (/\/(repositorios-de-estruturas|especies|hipoteses|motivosUrgencia)/.test(path)) return 'directory';
+  // native start with a signed package: a start like the Tramita face's (issue 11 item 3)
+  if (method === 'POST' && path === '/api/v1/tramites') return 'start';
   if (path.endsWith('/tramites') || path.endsWith('/tramites/pendentes') || path === '/interoperabilidade/pendencias') return 'list';
   if (method === 'POST' && /\/tramites\/(processo|documento)$/.test(path)) return 'start';
   if (/:idt|:ticket|:nre/.test(path)) return 'tramite';
@@ -42,6 +46,8 @@ describe('every route against every kind of caller', () => {
   let nre = '';
   let ticket = '';
   let hash = '';
+  /** A package signed by the third system itself, for a unit it does not own (the native start's body). */
+  let signedPackage = '';
   const callers: Record<string, TramitaClient> = {};
 
   beforeAll(async () => {
@@ -74,6 +80,10 @@ describe('every route against every kind of caller', () => {
     callers.foreign = t.client('foreign', foreign);
     callers.revoked = t.client('revoked', revoked);
     callers.third = t.client('third', third);
+    signedPackage = await signedPackageXml(
+      processoBody({ protocolo: '44.4/2026', remetente: [100, '1002'], destinatario: [200, '2002'], documentos: [{ bytes: [new Uint8Array([1])] }] }).body,
+      cryptoKeySigner(await importRsaPrivateKeyPem(third.key), third.cert),
+    );
 
     const pkg = processoBody({ protocolo: '44.1/2026', remetente: [100, '1002'], destinatario: [200, '2002'], documentos: [{ bytes: [new Uint8Array([7, 7, 7])] }] });
     const started = await t.client('sei-estado').iniciarProcesso(pkg.body);
@@ -117,6 +127,7 @@ describe('every route against every kind of caller', () => {
 
   async function send(caller: TramitaClient, method: string, path: string) {
     const component = { bytes: new Uint8Array([7, 7, 7]), hash, protocolo: '44.1/2026' };
+    if (method === 'POST' && path === '/api/v1/tramites') return caller.call(method, `../../..${path}`, { rawBody: signedPackage });
     if (method === 'PUT' && path.includes(':ticket')) return path.includes('/partes/') ? caller.enviarParte(ticket, 0, 3, component) : caller.enviarComponente(ticket, component);
     return caller.call(method, `../../..${concrete(path)}`, method === 'POST' || method === 'PUT' ? { json: bodyFor(path) } : {});
   }

@@ -7,6 +7,7 @@ import { validationFailed } from '../../domain/tramita/index.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { loadTramite, requireParty, requireSituacao, situacaoConflict } from './guards.ts';
 import { naSituacao, workflowDecisions } from './workflow.ts';
+import { tramitaBodyOf } from './tramita-body.ts';
 
 const unitJson = (u: { repositoryId: number; numero: string }) =>
   JSON.stringify({ identificacaoDoRepositorioDeEstruturas: u.repositoryId, numeroDeIdentificacaoDaEstrutura: u.numero });
@@ -25,9 +26,12 @@ export function deliveryService(deps: ServiceDeps) {
    */
   async function envelope(t: TramiteRecord): Promise<ReadableStream<Uint8Array>> {
     let { packageSpan, propsSpan } = t;
+    // A sender-signed package (native face) is mapped to its Tramita body on each read: the SEI
+    // receives the protocol's JSON (spec §2.16), streamed from those bytes held in memory.
+    const mapped = t.metadataFormat === 'xml-assinado' ? await tramitaBodyOf(deps.blobs, t) : null;
     if (!packageSpan) {
       // trâmites stored before the spans were recorded: find them once more
-      const raw = await deps.blobs.readAll(t.metadataBlobKey);
+      const raw = mapped ?? (await deps.blobs.readAll(t.metadataBlobKey));
       const top = memberSpans(raw);
       const cabecalho = top.get('cabecalho');
       packageSpan = top.get(t.kind) ?? null;
@@ -66,6 +70,7 @@ export function deliveryService(deps: ServiceDeps) {
           const piece = pieces[i++];
           if (piece === undefined) return controller.close();
           if (typeof piece === 'string') return controller.enqueue(encoder.encode(piece));
+          if (mapped) return controller.enqueue(mapped.subarray(piece.span.ini, piece.span.fim));
           reader = (await deps.blobs.read(t.metadataBlobKey, piece.span)).getReader();
         }
       },

@@ -84,6 +84,8 @@ export function replayService(deps: ServiceDeps, start: ReturnType<typeof startS
             metadataBlobKey: newest.metadataBlobKey,
             packageSpan: newest.packageSpan,
             propsSpan: newest.propsSpan,
+            // the replayed body is the same blob, so it is read the same way
+            ...(newest.metadataFormat ? { metadataFormat: newest.metadataFormat } : {}),
             ticket: null,
             components: components.map((c) => ({ hash: c.hash, size: c.size, protocolo: c.protocolo, occurrences: c.occurrences, requested: true, pendingForReceiver: true })),
           },

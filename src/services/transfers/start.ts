@@ -15,6 +15,24 @@ import { workflowDecisions } from './workflow.ts';
 import type { StructureService } from '../structures.ts';
 import { startBodyAnalysis } from './analyse.ts';
 
+/**
+ * What is kept as the trâmite's metadata when it is not the start body itself: the sender's
+ * signed package XML of the native face, byte for byte (ARCHITECTURE "Byte stability"), whose
+ * Tramita body (`rawBody`) is mapped from it again whenever it is read.
+ */
+export interface StoredMetadata {
+  bytes: Uint8Array;
+  format: 'xml-assinado';
+}
+
+/** The fields of a new trâmite that say what its metadata blob holds and where its parts lie. */
+function metadataFields(raw: Uint8Array, spans: { packageSpan: NewTramite['packageSpan']; propsSpan: NewTramite['propsSpan'] }, stored: StoredMetadata | undefined) {
+  // spans index the JSON body; a signed package is mapped again on each read, so none are kept
+  return stored
+    ? { metadataSize: stored.bytes.byteLength, packageSpan: null, propsSpan: null, metadataFormat: stored.format }
+    : { metadataSize: raw.byteLength, ...spans };
+}
+
 export interface StartedTramite {
   tramite: TramiteRecord;
   /** Distinct hashes to upload per process, main process first (spec §2.8). */
@@ -205,7 +223,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
     analyse,
 
     /** The exact body bytes: analysed (off the event loop when large), stored and relayed. */
-    async startProcesso(input: { caller: Caller; rawBody: Uint8Array }): Promise<StartedTramite> {
+    async startProcesso(input: { caller: Caller; rawBody: Uint8Array; stored?: StoredMetadata }): Promise<StartedTramite> {
       const { raw, analysis } = await analyse(input.rawBody, 'processo');
       const { cabecalho, protocolo, packageSpan, propsSpan } = analysis;
       const plan = unpackPlan(analysis.plan);
@@ -216,7 +234,8 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
       await requireSender(input.caller, remetente);
       const { receptora, receiverSystemId } = await resolveDestination(destinatario);
       requireDeclaredSizes(analysis.largestComponent);
-      await capacity.requireRoom(raw.byteLength, 'tramite');
+      const kept = input.stored?.bytes ?? raw;
+      await capacity.requireRoom(kept.byteLength, 'tramite');
 
       // spec §6.1: a known NRE brings its registered documents; a new well-formed one is adopted
       // (§4.1). The creation is compare-and-set on the registration the rules were checked
@@ -234,7 +253,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
         }
         const needed = (hash: string) => !held.has(hash);
         try {
-          const tramite = await withStoredBody(raw, (metadata) =>
+          const tramite = await withStoredBody(kept, (metadata) =>
             createOrConflict(
               {
                 kind: 'processo',
@@ -250,9 +269,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
                 urgente: cabecalho.urgencia,
                 motivoUrgencia: cabecalho.motivoDaUrgencia ?? null,
                 metadataBlobKey: metadata.key,
-                metadataSize: raw.byteLength,
-                packageSpan,
-                propsSpan,
+                ...metadataFields(raw, { packageSpan, propsSpan }, input.stored),
                 ticket: null,
                 expectedNreVersion,
                 components: plan.components.map((c) => ({ ...c, requested: needed(c.hash), pendingForReceiver: needed(c.hash) })),
@@ -272,7 +289,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
     },
 
     /** `POST tramites/documento` (spec §2.9): one trâmite per destinatário, one shared ticket. */
-    async startDocumento(input: { caller: Caller; rawBody: Uint8Array }): Promise<{ ticket: string; tramites: TramiteRecord[]; solicitados: string[] }> {
+    async startDocumento(input: { caller: Caller; rawBody: Uint8Array; stored?: StoredMetadata }): Promise<{ ticket: string; tramites: TramiteRecord[]; solicitados: string[] }> {
       const { raw, analysis } = await analyse(input.rawBody, 'documento');
       const { cabecalho, documento, packageSpan, propsSpan } = analysis;
       const plan = unpackPlan(analysis.plan);
@@ -282,9 +299,10 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
       for (const d of cabecalho.destinatarios) destinations.push({ unit: toUnit(d), ...(await resolveDestination(toUnit(d))) });
       const protocolo = documento.protocolo ?? `avulso-${documento.ordem}`;
       requireDeclaredSizes(analysis.largestComponent);
-      await capacity.requireRoom(raw.byteLength, 'tramite');
+      const kept = input.stored?.bytes ?? raw;
+      await capacity.requireRoom(kept.byteLength, 'tramite');
       const at = deps.clock.now().toISOString();
-      return withStoredBody(raw, async (metadata) => {
+      return withStoredBody(kept, async (metadata) => {
         const created: TramiteRecord[] = [];
         let ticket: string | null = null;
         for (const d of destinations) {
@@ -304,9 +322,7 @@ export function startService(deps: ServiceDeps, structures: StructureService, li
               urgente: cabecalho.urgencia,
               motivoUrgencia: cabecalho.motivoDaUrgencia ?? null,
               metadataBlobKey: metadata.key,
-              metadataSize: raw.byteLength,
-              packageSpan,
-              propsSpan,
+              ...metadataFields(raw, { packageSpan, propsSpan }, input.stored),
               ticket,
               components: plan.components.map((c) => ({ ...c, requested: true, pendingForReceiver: true })),
             },

@@ -3,6 +3,7 @@ import type { ProcessoOutline } from '../../domain/nre-rules.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
 import type { BlobStore } from '../../store/index.ts';
 import type { startBodyAnalysis } from './analyse.ts';
+import { tramitaBodyOf } from './tramita-body.ts';
 
 /**
  * Reads back the process a trâmite was started with (the exact stored body), in the outline the
@@ -14,7 +15,7 @@ export async function storedProcessoOutline(
   analyse: ReturnType<typeof startBodyAnalysis>,
   t: TramiteRecord,
 ): Promise<ProcessoOutline> {
-  const raw = await blobs.readAll(t.metadataBlobKey);
+  const raw = await tramitaBodyOf(blobs, t);
   try {
     return JSON.parse((await analyse(raw, 'processo')).analysis.processoOutline) as ProcessoOutline;
   } catch (e) {

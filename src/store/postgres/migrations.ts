@@ -289,4 +289,7 @@ export const migrations: readonly string[] = [
     signature ${T} NOT NULL, chain_pem ${T} NOT NULL, PRIMARY KEY (chain, position)
   );
   `,
+  /* metadata_format: 'xml-assinado' when the metadata blob is a sender-signed package XML (native face); NULL is the Tramita JSON body */ `
+  ALTER TABLE tramites ADD COLUMN metadata_format ${T};
+  `,
 ];

@@ -104,12 +104,12 @@ const s = {
   insertNreAt1: stmt<[string, string, string]>('INSERT INTO nres (nre, protocolo, created_at, version) VALUES ($1, $2, $3, 1)'),
   bumpNre: stmt<[string | null, string]>('UPDATE nres SET version = version + 1, protocolo = coalesce($1, protocolo) WHERE nre = $2'),
   insertTramite: stmt<
-    [number, string, string, string, number, string, number, string, number | null, string | null, string, string, number, string, boolean, boolean, boolean, number | null, string, string, number | null, number | null, number | null, number | null, number | null, number]
+    [number, string, string, string, number, string, number, string, number | null, string | null, string, string, number, string, boolean, boolean, boolean, number | null, string, string, number | null, number | null, number | null, number | null, number | null, number, string | null]
   >(
     `INSERT INTO tramites (idt, nre, kind, protocolo, rem_rep, rem_num, dest_rep, dest_num, rec_rep, rec_num,
       sender_system_id, receiver_system_id, situacao, ticket, is_replay, envio_parcial, urgente, motivo_urgencia,
-      metadata_blob_key, created_at, last_transition_at, replay_of, package_ini, package_fim, props_ini, props_fim, metadata_size)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21, $22, $23, $24, $25, $26)`,
+      metadata_blob_key, created_at, last_transition_at, replay_of, package_ini, package_fim, props_ini, props_fim, metadata_size, metadata_format)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21, $22, $23, $24, $25, $26, $27)`,
   ),
   insertComponent: stmt<[number, string, number, string, boolean, boolean, number]>(
     `INSERT INTO tramite_components (idt, hash, size, protocolo, requested, received, pending_receiver, delivered, occurrences)
@@ -317,6 +317,7 @@ export function postgresTramites(pool: pg.Pool): TramiteReader & TramiteWriter {
         t.propsSpan?.ini ?? null,
         t.propsSpan?.fim ?? null,
         await quota.metadataSizeOf(c, t),
+        t.metadataFormat === 'xml-assinado' ? t.metadataFormat : null,
       );
       for (const comp of t.components)
         await run(c, s.insertComponent, idt, comp.hash, comp.size, comp.protocolo, comp.requested, comp.pendingForReceiver, comp.occurrences);

@@ -319,4 +319,7 @@ export const migrations: readonly string[] = [
     signature TEXT NOT NULL, chain_pem TEXT NOT NULL, PRIMARY KEY (chain, position)
   ) STRICT;
   `,
+  /* metadata_format: 'xml-assinado' when the metadata blob is a sender-signed package XML (native face); NULL is the Tramita JSON body */ `
+  ALTER TABLE tramites ADD COLUMN metadata_format TEXT;
+  `,
 ];

@@ -104,10 +104,10 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
     insertTramite: db.prepare(
       `INSERT INTO tramites (idt, nre, kind, protocolo, rem_rep, rem_num, dest_rep, dest_num, rec_rep, rec_num,
         sender_system_id, receiver_system_id, situacao, ticket, is_replay, envio_parcial, urgente, motivo_urgencia,
-        metadata_blob_key, created_at, last_transition_at, replay_of, package_ini, package_fim, props_ini, props_fim, metadata_size)
+        metadata_blob_key, created_at, last_transition_at, replay_of, package_ini, package_fim, props_ini, props_fim, metadata_size, metadata_format)
        VALUES (@idt, @nre, @kind, @protocolo, @remRep, @remNum, @destRep, @destNum, @recRep, @recNum,
         @sender, @receiver, @situacao, @ticket, @isReplay, @envioParcial, @urgente, @motivoUrgencia,
-        @metadataBlobKey, @at, @at, @replayOf, @packageIni, @packageFim, @propsIni, @propsFim, @metadataSize)`,
+        @metadataBlobKey, @at, @at, @replayOf, @packageIni, @packageFim, @propsIni, @propsFim, @metadataSize, @metadataFormat)`,
     ),
     insertComponent: db.prepare<[number, string, number, string, number, number, number]>(
       `INSERT INTO tramite_components (idt, hash, size, protocolo, requested, received, pending_receiver, delivered, occurrences)
@@ -291,6 +291,7 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
       propsIni: t.propsSpan?.ini ?? null,
       propsFim: t.propsSpan?.fim ?? null,
       metadataSize: quota.metadataSizeOf(t),
+      metadataFormat: t.metadataFormat === 'xml-assinado' ? t.metadataFormat : null,
     });
     for (const c of t.components)
       s.insertComponent.run(idt, c.hash, c.size, c.protocolo, int(c.requested), int(c.pendingForReceiver), c.occurrences);

@@ -26,6 +26,7 @@ import type {
   PacoteProdutor,
 } from './model.ts';
 import { toXmlSafe } from './xml-text.ts';
+import { storedSignedPackage } from '../signed-package.ts';
 
 export interface StoredTramite {
   /** The exact bytes of the start body, as stored (`TramiteRecord.metadataBlobKey`). */
@@ -195,14 +196,15 @@ const allDocuments = (p: PacoteProcesso): PacoteDocumento[] => [
 export function pacoteFromStoredTramite(s: StoredTramite): Pacote {
   const rec = s.tramite;
   if (rec.componentsCompleteAt === null) return unreadable(rec, 'os componentes digitais ainda não estão completos');
+  const unit = (u: TramiteRecord['remetente'], nome: string | undefined) =>
+    defined({ identificacaoDoRepositorioDeEstruturas: u.repositoryId, numeroDeIdentificacaoDaEstrutura: u.numero, nome: t(nome) });
+  if (rec.metadataFormat === 'xml-assinado') return fromSignedPackage(s, rec.componentsCompleteAt, unit);
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(s.body));
   } catch {
     return unreadable(rec, 'o corpo armazenado não é um JSON em UTF-8');
   }
-  const unit = (u: TramiteRecord['remetente'], nome: string | undefined) =>
-    defined({ identificacaoDoRepositorioDeEstruturas: u.repositoryId, numeroDeIdentificacaoDaEstrutura: u.numero, nome: t(nome) });
   const parsed = rec.kind === 'processo' ? parseIniciarTramiteProcesso(json, ACCEPTED_LISTS) : parseIniciarTramiteDocumento(json, ACCEPTED_LISTS);
   if (!parsed.ok) return unreadable(rec, `o corpo armazenado não é mais um pedido válido (${parsed.error[0]?.path}: ${parsed.error[0]?.message})`);
   const props = parsed.value.cabecalho.propriedadesAdicionais;
@@ -227,4 +229,33 @@ export function pacoteFromStoredTramite(s: StoredTramite): Pacote {
   const d = documento(parsed.value.documento);
   checkComponents(s, [d]);
   return { cabecalho: { ...cabecalho, tipo: 'documento' }, documento: d };
+}
+
+/**
+ * A trâmite started on the native face keeps the sender's signed package (xml/signed-package.ts):
+ * its content is the package, and the hub fills what only the hub knows — NRE, IDT, the units'
+ * names and the components' date. There is no Tramita JSON, so no `hashDosMetadados`.
+ */
+function fromSignedPackage(
+  s: StoredTramite,
+  completeAt: string,
+  unit: (u: TramiteRecord['remetente'], nome: string | undefined) => PacoteCabecalho['remetente'],
+): Pacote {
+  const rec = s.tramite;
+  const signed = storedSignedPackage(s.body, rec.idt);
+  const { hashDosMetadados: _absent, ...sent } = signed.cabecalho;
+  const cabecalho: PacoteCabecalho = {
+    ...sent,
+    NRE: rec.nre,
+    IDT: rec.idt,
+    remetente: unit(rec.remetente, s.names?.remetente),
+    destinatario: unit(rec.destinatario, s.names?.destinatario),
+    dataDeRecebimentoDoUltimoComponenteDigital: completeAt,
+  };
+  if ('processo' in signed) {
+    checkComponents(s, allDocuments(signed.processo));
+    return { cabecalho: { ...cabecalho, tipo: 'processo' }, processo: signed.processo };
+  }
+  checkComponents(s, [signed.documento]);
+  return { cabecalho: { ...cabecalho, tipo: 'documento' }, documento: signed.documento };
 }

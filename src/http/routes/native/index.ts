@@ -7,6 +7,7 @@ import type { LargeBodyGate } from '../../large-body-gate.ts';
 import { systemAdmission } from '../../middleware/system-admission.ts';
 import { json } from '../../wire.ts';
 import { registerNativeCapabilities } from './capabilities.ts';
+import { registerNativeTramites } from './tramites.ts';
 
 /**
  * The native face (`/api/v1`, ARCHITECTURE "Faces"): Elo's own operations for systems, with the
@@ -37,5 +38,6 @@ export function nativeFace(deps: AppDeps, gate: LargeBodyGate): Hono<AppEnv> {
     }
   });
   registerNativeCapabilities(app, deps);
+  registerNativeTramites(app, deps, gate);
   return app;
 }
