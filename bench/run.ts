@@ -5,6 +5,7 @@
  *   npm run bench            # all
  *   npm run bench -- startup # one
  *   npm run bench -- nodes   # the full small-trâmite cycle on 1 SQLite node, 1 and 3 PostgreSQL nodes
+ *   npm run bench -- xml     # seal and verify of package XML, 30 and 5,000 documents
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -21,11 +22,27 @@ import { startHubNodes } from '../test/harness/hub-nodes.ts';
 import { processoBody } from '../test/harness/packages.ts';
 import { spawnHub } from '../test/harness/spawn-hub.ts';
 import { generateTree, importTree, queries, searchLoad, storeSearchLatency } from './registry.ts';
+import { sealAndVerify } from './xml.ts';
 import { findPostgresBin, POSTGRES_MISSING, startThrowawayPostgres, type ThrowawayPostgres } from '../test/harness/throwaway-postgres.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const MB = 1_048_576;
 const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
+
+/**
+ * One measure against its target, as `bench/results/latest.json` lists them: `ratio` is Elo's
+ * throughput ÷ the baseline's from the same run (1.0 is parity, more is better).
+ */
+interface Measure {
+  name: string;
+  value: number;
+  unit: string;
+  baseline: number | null;
+  ratio: number | null;
+  target: string;
+  met: boolean;
+}
+const measures: Measure[] = [];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -490,7 +507,37 @@ async function benchRegistry() {
   }
 }
 
-const all: Record<string, () => Promise<void>> = { startup: benchStartup, requests: benchRequests, transfer: benchTransfer, nodes: benchNodes, registry: benchRegistry };
+/** Seal and verify of package XML (bench/xml.ts): 30 documents and 5,000 documents. */
+async function benchXml() {
+  const sizes = [
+    { documents: 30, runs: 60, baselineRuns: 60, targetMs: 50 },
+    { documents: 5000, runs: 9, baselineRuns: 2, targetMs: 2000 },
+  ];
+  const out: unknown[] = [];
+  for (const { documents, runs, baselineRuns, targetMs } of sizes) {
+    const f = await sealAndVerify(documents, runs, baselineRuns);
+    out.push(f);
+    for (const op of ['seal', 'verify'] as const) {
+      const x = f[op];
+      measures.push({
+        name: `xml.${op}.${documents}_documentos.p95`,
+        value: x.p95,
+        unit: 'ms',
+        baseline: x.baselineP95,
+        ratio: +(x.baselineP95 / x.p95).toFixed(2),
+        target: `p95 < ${targetMs} ms e nunca mais lento que o xml-crypto puro (razão ≥ 1)`,
+        met: x.p95 < targetMs && x.baselineP95 / x.p95 >= 1,
+      });
+    }
+    process.stderr.write(
+      `pacote de ${documents} documentos (${(f.packageBytes / MB).toFixed(1)} MiB): selo p50/p95 ${f.seal.p50}/${f.seal.p95} ms (xml-crypto puro ${f.seal.baselineP50}/${f.seal.baselineP95}), ` +
+        `verificação p50/p95 ${f.verify.p50}/${f.verify.p95} ms (xml-crypto puro ${f.verify.baselineP50}/${f.verify.baselineP95})\n`,
+    );
+  }
+  results.xml = out;
+}
+
+const all: Record<string, () => Promise<void>> = { startup: benchStartup, requests: benchRequests, transfer: benchTransfer, nodes: benchNodes, registry: benchRegistry, xml: benchXml };
 const chosen = process.argv.slice(2).filter((a) => all[a]);
 for (const name of chosen.length ? chosen : Object.keys(all)) {
   process.stderr.write(`bench ${name}…\n`);
@@ -505,4 +552,6 @@ try {
 } catch {
   // first run, or an unreadable file: written anew
 }
-writeFileSync(latest, JSON.stringify({ ...previous, ...results }, null, 2) + '\n');
+// measures: the ones measured now replace those of the same name
+const kept = ((previous.measures ?? []) as Measure[]).filter((m) => !measures.some((n) => n.name === m.name));
+writeFileSync(latest, JSON.stringify({ ...previous, ...results, measures: [...kept, ...measures] }, null, 2) + '\n');
