@@ -22,6 +22,7 @@ export interface TramiteRecord {
   motivoUrgencia: number | null;
   /** Blob holding the exact bytes of the start request body (ARCHITECTURE "Byte stability"). */
   metadataBlobKey: string;
+  metadataFormat?: 'json' | 'xml-assinado';
   /** Where `processo`/`documento` lies in that body, byte offsets (relayed from storage as is). */
   packageSpan: Span | null;
   /** Where `cabecalho.propriedadesAdicionais` lies in it, when present. */

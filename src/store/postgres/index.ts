@@ -15,6 +15,7 @@ import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
 import { appendAudit } from './audit.ts';
 import { postgresWebhooks } from './webhooks-postgres.ts';
+import { postgresSeals } from './seals-postgres.ts';
 
 
 const s = {
@@ -54,6 +55,7 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
     capabilities: postgresCapabilities(pool),
     monitoring: postgresMonitoring(pool),
     webhooks: postgresWebhooks(pool),
+    seals: postgresSeals(pool),
     audit: {
       async append(a, at) {
         await appendAudit(pool, at, a);

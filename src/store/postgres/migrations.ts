@@ -277,4 +277,9 @@ export const migrations: readonly string[] = [
   CREATE INDEX webhook_outbox_due ON webhook_outbox(state, next_attempt_at);
   CREATE INDEX webhook_outbox_system ON webhook_outbox(system_id, state);
   `,
+  /* 14: hub seals: the package XML of each trâmite whose components are complete, signed by the hub, kept as a blob (SQLite 22) */ `
+  CREATE TABLE tramite_seals (
+    idt BIGINT PRIMARY KEY REFERENCES tramites(idt), blob_key ${T} NOT NULL, sha256 ${T} NOT NULL, sealed_at ${T} NOT NULL
+  );
+  `,
 ];

@@ -307,4 +307,9 @@ export const migrations: readonly string[] = [
   CREATE INDEX webhook_outbox_due ON webhook_outbox(state, next_attempt_at);
   CREATE INDEX webhook_outbox_system ON webhook_outbox(system_id, state);
   `,
+  /* 22: hub seals: the package XML of each trâmite whose components are complete, signed by the hub, kept as a blob (issue 11 item 2) */ `
+  CREATE TABLE tramite_seals (
+    idt INTEGER PRIMARY KEY REFERENCES tramites(idt), blob_key TEXT NOT NULL, sha256 TEXT NOT NULL, sealed_at TEXT NOT NULL
+  ) STRICT;
+  `,
 ];
