@@ -75,6 +75,9 @@ export const errorCatalogue = {
   xml_signature_invalid: { status: 400, codigoErro: '9060' },
   xml_signature_digest_mismatch: { status: 400, codigoErro: '9061' },
   xml_signature_wrong_certificate: { status: 400, codigoErro: '9062' },
+  // Evidence: hub seals and dossiês (issue 11; src/services/evidence)
+  dossie_unavailable: { status: 409, codigoErro: '9073' },
+  sender_package_unverifiable: { status: 500, codigoErro: '9074' },
   unavailable: { status: 503, codigoErro: '9998' },
   internal_error: { status: 500, codigoErro: '9999' },
 } as const satisfies Record<string, { status: number; codigoErro: string }>;

@@ -7,6 +7,7 @@ import type { LargeBodyGate } from '../../large-body-gate.ts';
 import { systemAdmission } from '../../middleware/system-admission.ts';
 import { json } from '../../wire.ts';
 import { registerNativeCapabilities } from './capabilities.ts';
+import { registerNativeDossie } from './dossie.ts';
 
 /**
  * The native face (`/api/v1`, ARCHITECTURE "Faces"): Elo's own operations for systems, with the
@@ -15,6 +16,8 @@ import { registerNativeCapabilities } from './capabilities.ts';
  */
 export function nativeFace(deps: AppDeps, gate: LargeBodyGate): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // the dossiê authenticates on its own (a certificate, or an admin or monitor token): before the middleware
+  registerNativeDossie(app, deps);
   app.use('*', async function nativeIdentity(c, next) {
     // onboarding (`/api/v1/adesao`) comes before any certificate: its credential is the invitation
     if (routedPath(c.req.raw).startsWith('/api/v1/adesao')) return next();
