@@ -8,8 +8,11 @@
  * is the only XMLDSig signature in it.
  */
 import { err, ok, type Result } from '../domain/result.ts';
+import { toBase64 } from '../pki/encoding.ts';
+import { sha256 } from '../pki/sha256.ts';
 import { escapeText } from './package/xml-text.ts';
 import { parseStrict } from './parse.ts';
+import { DSIG_NS } from './xmldsig-algorithms.ts';
 
 /** Namespace of the dossiê; a new version is a new namespace. */
 export const DOSSIE_NS = 'urn:elo:dossie:1';
@@ -68,6 +71,8 @@ export interface Dossie {
   historico: { situacao: number; em: string }[];
   lcrs: DossieLcr[];
   pontoDeControle?: DossiePontoDeControle;
+  /** Read back only: the SHA-256 of each part as the hub wrote it (absent when building). */
+  resumos?: { parte: string; sha256: string }[];
 }
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -86,6 +91,56 @@ function recibo(name: string, r: DossieRecibo): string {
   );
 }
 
+/** The parts of a dossiê, each with the name `elo verify` reports it by, in document order. */
+export const DOSSIE_PARTS = {
+  cabecalho: 'cabeçalho',
+  pacoteSelado: 'pacote selado',
+  pacoteDoRemetente: 'pacote do remetente',
+  reciboDeEnvio: 'recibo de envio',
+  reciboDeConclusao: 'recibo de conclusão',
+  historico: 'histórico',
+  revogacao: 'revogação',
+  pontoDeControle: 'ponto de controle',
+} as const;
+
+export type DossiePart = keyof typeof DOSSIE_PARTS;
+
+/**
+ * The XML text of each part present, as the one writer writes it. The dossiê lists the SHA-256 of
+ * each (`<resumos>`): covered by the hub's signature like everything else, they let `elo verify`
+ * name the part that changed when the dossiê's signature no longer holds.
+ */
+export function dossieParts(d: Dossie): { part: DossiePart; xml: string }[] {
+  const out: { part: DossiePart; xml: string }[] = [];
+  out.push({ part: 'cabecalho', xml: el('IDT', d.IDT) + el('NRE', d.NRE) + el('geradoEm', d.geradoEm) });
+  out.push({ part: 'pacoteSelado', xml: el('pacoteSelado', d.pacoteSelado) });
+  if (d.pacoteDoRemetente !== undefined) out.push({ part: 'pacoteDoRemetente', xml: el('pacoteDoRemetente', d.pacoteDoRemetente) });
+  if (d.reciboDeEnvio) out.push({ part: 'reciboDeEnvio', xml: recibo('reciboDeEnvio', d.reciboDeEnvio) });
+  if (d.reciboDeConclusao) out.push({ part: 'reciboDeConclusao', xml: recibo('reciboDeConclusao', d.reciboDeConclusao) });
+  out.push({ part: 'historico', xml: `<historico>${d.historico.map((h) => `<mudanca>${el('situacao', h.situacao)}${el('em', h.em)}</mudanca>`).join('')}</historico>` });
+  out.push({
+    part: 'revogacao',
+    xml: `<revogacao>${d.lcrs
+      .map(
+        (l) =>
+          `<lcr>${el('emissor', l.emissor)}${l.numero === undefined ? '' : el('numero', l.numero)}${el('emitidaEm', l.emitidaEm)}` +
+          `${l.proximaEm === undefined ? '' : el('proximaEm', l.proximaEm)}${el('sha256', l.sha256)}${el('conteudo', l.conteudo)}</lcr>`,
+      )
+      .join('')}</revogacao>`,
+  });
+  if (d.pontoDeControle) {
+    const p = d.pontoDeControle;
+    out.push({
+      part: 'pontoDeControle',
+      xml: `<pontoDeControle>${el('cadeia', p.cadeia)}${el('sequencia', p.sequencia)}${el('hash', p.hash)}${el('em', p.em)}${el('documento', p.documento)}</pontoDeControle>`,
+    });
+  }
+  return out;
+}
+
+/** SHA-256 (base64) of a part's XML text, UTF-8. */
+export const partDigest = (xml: string): string => toBase64(sha256(new TextEncoder().encode(xml)));
+
 /**
  * The dossiê's XML text, unsigned: the hub signs it with signEnveloped. One writer, elements in
  * the schema's order, no whitespace between them.
@@ -94,26 +149,9 @@ function recibo(name: string, r: DossieRecibo): string {
  * const xml = await signEnveloped(buildDossieXml(dossie), hubSigner);
  */
 export function buildDossieXml(d: Dossie): string {
-  const out = [DECLARATION, `<dossie xmlns="${DOSSIE_NS}">`, el('IDT', d.IDT), el('NRE', d.NRE), el('geradoEm', d.geradoEm), el('pacoteSelado', d.pacoteSelado)];
-  if (d.pacoteDoRemetente !== undefined) out.push(el('pacoteDoRemetente', d.pacoteDoRemetente));
-  if (d.reciboDeEnvio) out.push(recibo('reciboDeEnvio', d.reciboDeEnvio));
-  if (d.reciboDeConclusao) out.push(recibo('reciboDeConclusao', d.reciboDeConclusao));
-  out.push(`<historico>${d.historico.map((h) => `<mudanca>${el('situacao', h.situacao)}${el('em', h.em)}</mudanca>`).join('')}</historico>`);
-  out.push(
-    `<revogacao>${d.lcrs
-      .map(
-        (l) =>
-          `<lcr>${el('emissor', l.emissor)}${l.numero === undefined ? '' : el('numero', l.numero)}${el('emitidaEm', l.emitidaEm)}` +
-          `${l.proximaEm === undefined ? '' : el('proximaEm', l.proximaEm)}${el('sha256', l.sha256)}${el('conteudo', l.conteudo)}</lcr>`,
-      )
-      .join('')}</revogacao>`,
-  );
-  if (d.pontoDeControle) {
-    const p = d.pontoDeControle;
-    out.push(`<pontoDeControle>${el('cadeia', p.cadeia)}${el('sequencia', p.sequencia)}${el('hash', p.hash)}${el('em', p.em)}${el('documento', p.documento)}</pontoDeControle>`);
-  }
-  out.push('</dossie>');
-  return out.join('');
+  const parts = dossieParts(d);
+  const resumos = parts.map((p) => `<resumo>${el('parte', p.part)}${el('sha256', partDigest(p.xml))}</resumo>`).join('');
+  return `${DECLARATION}<dossie xmlns="${DOSSIE_NS}">${parts.map((p) => p.xml).join('')}<resumos>${resumos}</resumos></dossie>`;
 }
 
 /** Where a dossiê could not be read, for `elo verify` to name the part. */
@@ -201,11 +239,17 @@ export function readDossieXml(signedXml: string): Result<Dossie, DossieReadError
   const parsed = parseStrict(signedXml);
   if (!parsed.ok) return err({ parte: 'dossiê', message: parsed.error.message });
   const root = parsed.value.documentElement!;
+  // Read from a document whose signature failed (to name what changed), its Signature is skipped.
+  for (let c = root.firstChild; c; ) {
+    const next = c.nextSibling;
+    if (c.nodeType === 1 && (c as Element).namespaceURI === DSIG_NS && (c as Element).localName === 'Signature') root.removeChild(c);
+    c = next;
+  }
   if (root.namespaceURI !== DOSSIE_NS || root.localName !== 'dossie') return err({ parte: 'dossiê', message: `o elemento raiz não é dossie de ${DOSSIE_NS}` });
   try {
     const m = take(
       root,
-      ['IDT', 'NRE', 'geradoEm', 'pacoteSelado', 'pacoteDoRemetente?', 'reciboDeEnvio?', 'reciboDeConclusao?', 'historico', 'revogacao', 'pontoDeControle?'],
+      ['IDT', 'NRE', 'geradoEm', 'pacoteSelado', 'pacoteDoRemetente?', 'reciboDeEnvio?', 'reciboDeConclusao?', 'historico', 'revogacao', 'pontoDeControle?', 'resumos'],
       'dossiê',
     );
     const idt = str(m, 'IDT', 'dossiê');
@@ -258,6 +302,12 @@ export function readDossieXml(signedXml: string): Result<Dossie, DossieReadError
         documento: str(x, 'documento', 'ponto de controle'),
       };
     }
+    d.resumos = take(first(m, 'resumos')!, ['resumo*'], 'resumos')
+      .get('resumo')!
+      .map((r) => {
+        const x = take(r, ['parte', 'sha256'], 'resumos');
+        return { parte: str(x, 'parte', 'resumos'), sha256: str(x, 'sha256', 'resumos') };
+      });
     return ok(d);
   } catch (e) {
     if (e instanceof Refused) return err({ parte: e.parte, message: e.message });
