@@ -75,9 +75,9 @@ export function packageHashes(p: Pacote): Set<string> {
 
 /**
  * A certificate chain (leaf first) up to a trust anchor as of `at` (validity, signatures, CA
- * constraints: pki/verify), then its revocation as of `at` from the CRLs given: each certificate
- * below the anchor needs a CRL of its issuer, signed by that issuer, that does not list it as
- * revoked at or before `at` (a revocation after the signature does not undo it).
+ * constraints: pki/verify), then its revocation as of `at` from the CRLs given: no CRL of its
+ * issuer, signed by that issuer, may list a certificate below the anchor as revoked at or before
+ * `at` (a revocation after the signature does not undo it).
  */
 async function checkChain(certs: X509Certificate[], at: Date, trust: EvidenceTrust, crls: X509Crl[]): Promise<string | null> {
   if (certs.length === 0) return 'não há certificado de quem assinou';
@@ -91,7 +91,11 @@ async function checkChain(certs: X509Certificate[], at: Date, trust: EvidenceTru
     if (!issuer) return `o emissor de "${cert.subject}" não está no dossiê nem na âncora`;
     const own: X509Crl[] = [];
     for (const crl of crls) if (crl.issuer === cert.issuer && (await crl.verify({ publicKey: issuer }).catch(() => false))) own.push(crl);
-    if (own.length === 0) return `não há LCR válida de "${cert.issuer}" para verificar a revogação de "${cert.subject}"`;
+    // A CA that never revoked anything publishes no CRL (runtime/ca-admin.ts): the dossiê then
+    // carries none for it, and that absence is the hub's signed statement of what it knew. A CRL
+    // of that issuer that is present but not signed by it is a failure.
+    if (own.length === 0 && crls.some((c) => c.issuer === cert.issuer))
+      return `a LCR de "${cert.issuer}" no dossiê não foi assinada por essa AC: a revogação de "${cert.subject}" não pode ser verificada`;
     for (const crl of own) {
       const entry = crl.findRevoked(cert);
       if (entry && entry.revocationDate.getTime() <= at.getTime())
