@@ -1,7 +1,7 @@
 import { EloError } from '../../domain/errors.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { TramiteRecord } from '../../domain/tramite.ts';
-import { pemBlocks, toBase64, toHex } from '../../pki/encoding.ts';
+import { fromBase64, pemBlocks, toBase64, toHex } from '../../pki/encoding.ts';
 import { sha256 } from '../../pki/sha256.ts';
 import { readCertificates } from '../../pki/verify/index.ts';
 import { toCertificates, toCrls } from '../../pki/verify/parse.ts';
@@ -61,7 +61,7 @@ export function dossieService(deps: ServiceDeps, seals: SealService, checkpoint?
   function completeChain(der: string[], intermediates: X509Certificate[]): string[] {
     const out = [...der];
     for (let i = 0; i < 4; i++) {
-      const last = out.length ? readCertificates(`-----BEGIN CERTIFICATE-----\n${out[out.length - 1]}\n-----END CERTIFICATE-----\n`) : null;
+      const last = out.length ? readCertificates(fromBase64(out[out.length - 1]!) ?? new Uint8Array()) : null;
       const cert = last?.ok ? last.value[0] : undefined;
       if (!cert || cert.subject === cert.issuer) break;
       const next = intermediates.find((c) => c.subject === cert.issuer && !out.includes(toBase64(new Uint8Array(c.rawData))));
@@ -134,7 +134,7 @@ export function dossieService(deps: ServiceDeps, seals: SealService, checkpoint?
   async function revocationData(chains: string[][]): Promise<DossieLcr[]> {
     const issuers = new Set<string>();
     for (const der of new Set(chains.flat())) {
-      const r = readCertificates(`-----BEGIN CERTIFICATE-----\n${der}\n-----END CERTIFICATE-----\n`);
+      const r = readCertificates(fromBase64(der) ?? new Uint8Array());
       if (r.ok) issuers.add(r.value[0]!.issuer);
     }
     const out: DossieLcr[] = [];

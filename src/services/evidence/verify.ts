@@ -56,7 +56,7 @@ class Report {
 }
 
 const b64Cert = (der: string): X509Certificate | null => {
-  const r = readCertificates(`-----BEGIN CERTIFICATE-----\n${der}\n-----END CERTIFICATE-----\n`);
+  const r = readCertificates(fromBase64(der) ?? new Uint8Array());
   return r.ok ? r.value[0]! : null;
 };
 const b64Bytes = (s: string): Uint8Array | null => (/^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 === 0 ? fromBase64(s) : null);
@@ -282,7 +282,7 @@ async function verifyDossie(xml: string, trust: EvidenceTrust): Promise<Evidence
  *
  * @example
  * const report = await verifyEvidence(xml, { anchors: [federationCa] });
- * if (!report.ok) console.log(report.primeiraFalha);
+ * if (!report.ok) show(report.primeiraFalha);
  */
 export async function verifyEvidence(xml: string, trust: EvidenceTrust, opts: { crls?: X509Crl[] } = {}): Promise<EvidenceReport> {
   const parsed = parseStrict(xml);
