@@ -64,6 +64,19 @@ describe('dossiê', () => {
     expect(made.xml.match(/<Signature /g)).toHaveLength(1);
   });
 
+  it('is valid against federation/schemas/dossie.xsd, signed and with a checkpoint slot filled', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const xsd = new URL('../../federation/schemas/dossie.xsd', import.meta.url).pathname;
+    const withCheckpoint = await signEnveloped(
+      buildDossieXml({ ...made.dossie, pontoDeControle: { cadeia: 'no-1', sequencia: 42, hash: 'abc', em: made.dossie.geradoEm, documento: made.dossie.pacoteSelado } }),
+      made.pki.rsa.signer,
+    );
+    for (const [name, xml] of [['d.xml', made.xml], ['p.xml', withCheckpoint]] as const) {
+      const r = spawnSync('xmllint', ['--noout', '--nonet', '--schema', xsd, dir.file(name, xml)], { encoding: 'utf8' });
+      expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+    }
+  });
+
   it('reads back exactly the model it was built from', async () => {
     const v = await verifyEnveloped(made.xml, { keyInfoLeaf: true });
     if (!v.ok) throw new Error(v.error.message);
@@ -126,6 +139,33 @@ describe('dossiê', () => {
     const r = await verifyEvidence(again.xml, { anchors: [base.pki.ca.certificate] });
     expect(r.primeiraFalha?.parte).toBe('recibo de conclusão: cadeia de certificados');
     expect(r.primeiraFalha?.detalhe).toContain('revogado');
+  });
+
+  it('accepts a dossiê without CRLs (its CA never revoked anything), and refuses a CRL of that issuer signed by another key', async () => {
+    const none = { ...made.dossie, lcrs: [] };
+    const ok = await verifyEvidence(await signEnveloped(buildDossieXml(none), made.pki.rsa.signer), trust);
+    expect(ok.ok, JSON.stringify(ok.primeiraFalha)).toBe(true);
+    const { issueCrl } = await import('../../src/pki/ca/crl.ts');
+    const { createRootCa } = await import('../../src/pki/ca/issue.ts');
+    const { toBase64 } = await import('../../src/pki/encoding.ts');
+    const { sha256 } = await import('../../src/pki/sha256.ts');
+    // another CA with the same name as the federation's signs a CRL of "that" issuer
+    const impostor = await createRootCa({ name: 'CN=Elo AC de Teste XML, O=Elo', at: new Date(Date.now() - 86_400_000) });
+    const forged = new Uint8Array((await issueCrl({ issuer: impostor, entries: [], at: new Date() })).rawData);
+    const lcr = { ...made.dossie.lcrs[0]!, sha256: toBase64(sha256(forged)), conteudo: toBase64(forged) };
+    const bad = await verifyEvidence(await signEnveloped(buildDossieXml({ ...made.dossie, lcrs: [lcr] }), made.pki.rsa.signer), trust);
+    expect(bad.ok).toBe(false);
+    expect(bad.primeiraFalha?.detalhe).toContain('não foi assinada por essa AC');
+  });
+
+  it('verifies the checkpoint slot: a hub-signed document, and names it when it does not verify', async () => {
+    const ponto = { cadeia: 'no-1', sequencia: 42, hash: 'abc', em: made.dossie.geradoEm, documento: made.dossie.pacoteSelado };
+    const ok = await verifyEvidence(await signEnveloped(buildDossieXml({ ...made.dossie, pontoDeControle: ponto }), made.pki.rsa.signer), trust);
+    expect(ok.ok, JSON.stringify(ok.primeiraFalha)).toBe(true);
+    expect(ok.verificacoes.some((c) => c.parte === 'ponto de controle' && c.ok)).toBe(true);
+    const broken = { ...ponto, documento: made.dossie.pacoteSelado.slice(0, -8) + 'AAAAAAA=' };
+    const bad = await verifyEvidence(await signEnveloped(buildDossieXml({ ...made.dossie, pontoDeControle: broken }), made.pki.rsa.signer), trust);
+    expect(bad.primeiraFalha?.parte).toBe('ponto de controle');
   });
 
   it('refuses a dossiê checked against another trust anchor', async () => {

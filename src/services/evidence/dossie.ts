@@ -4,6 +4,7 @@ import type { TramiteRecord } from '../../domain/tramite.ts';
 import { fromBase64, pemBlocks, toBase64, toHex } from '../../pki/encoding.ts';
 import { sha256 } from '../../pki/sha256.ts';
 import { readCertificates } from '../../pki/verify/index.ts';
+import { nameKey } from '../../pki/verify/names.ts';
 import { toCertificates, toCrls } from '../../pki/verify/parse.ts';
 import type { X509Certificate, X509Crl } from '../../pki/x509.ts';
 import { buildDossieXml, type Dossie, type DossieLcr, type DossiePontoDeControle, type DossieRecibo } from '../../xml/dossie.ts';
@@ -63,8 +64,8 @@ export function dossieService(deps: ServiceDeps, seals: SealService, checkpoint?
     for (let i = 0; i < 4; i++) {
       const last = out.length ? readCertificates(fromBase64(out[out.length - 1]!) ?? new Uint8Array()) : null;
       const cert = last?.ok ? last.value[0] : undefined;
-      if (!cert || cert.subject === cert.issuer) break;
-      const next = intermediates.find((c) => c.subject === cert.issuer && !out.includes(toBase64(new Uint8Array(c.rawData))));
+      if (!cert || nameKey(cert.subjectName) === nameKey(cert.issuerName)) break;
+      const next = intermediates.find((c) => nameKey(c.subjectName) === nameKey(cert.issuerName) && !out.includes(toBase64(new Uint8Array(c.rawData))));
       if (!next) break;
       out.push(toBase64(new Uint8Array(next.rawData)));
     }
@@ -135,14 +136,14 @@ export function dossieService(deps: ServiceDeps, seals: SealService, checkpoint?
     const issuers = new Set<string>();
     for (const der of new Set(chains.flat())) {
       const r = readCertificates(fromBase64(der) ?? new Uint8Array());
-      if (r.ok) issuers.add(r.value[0]!.issuer);
+      if (r.ok) issuers.add(nameKey(r.value[0]!.issuerName));
     }
     const out: DossieLcr[] = [];
     const seen = new Set<string>();
     for (const input of await deps.trust.crls()) {
       const r = toCrls(input);
       for (const crl of r.ok ? r.value : []) {
-        if (!issuers.has(crl.issuer)) continue;
+        if (!issuers.has(nameKey(crl.issuerName))) continue;
         const bytes = new Uint8Array(crl.rawData);
         const conteudo = toBase64(bytes);
         if (seen.has(conteudo)) continue;

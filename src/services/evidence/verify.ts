@@ -10,6 +10,7 @@ import { fromBase64, toBase64 } from '../../pki/encoding.ts';
 import { sha256 } from '../../pki/sha256.ts';
 import { verifyRsaSha256 } from '../../pki/signer.ts';
 import { readCertificates, verifyCertificate } from '../../pki/verify/index.ts';
+import { nameKey } from '../../pki/verify/names.ts';
 import { readCrls } from '../../pki/verify/parse.ts';
 import type { X509Certificate, X509Crl } from '../../pki/x509.ts';
 import { DOSSIE_NS, DOSSIE_PARTS, dossieParts, partDigest, readDossieXml, type Dossie, type DossiePart, type DossieRecibo } from '../../xml/dossie.ts';
@@ -87,21 +88,22 @@ async function checkChain(certs: X509Certificate[], at: Date, trust: EvidenceTru
   const anchorFps = new Set(trust.anchors.map((a) => toBase64(new Uint8Array(a.rawData))));
   for (const cert of certs) {
     if (anchorFps.has(toBase64(new Uint8Array(cert.rawData)))) break;
-    const issuer = pool.find((c) => c.subject === cert.issuer && c !== cert);
+    const issuerKey = nameKey(cert.issuerName);
+    const issuer = pool.find((c) => nameKey(c.subjectName) === issuerKey && c !== cert);
     if (!issuer) return `o emissor de "${cert.subject}" não está no dossiê nem na âncora`;
     const own: X509Crl[] = [];
-    for (const crl of crls) if (crl.issuer === cert.issuer && (await crl.verify({ publicKey: issuer }).catch(() => false))) own.push(crl);
+    for (const crl of crls) if (nameKey(crl.issuerName) === issuerKey && (await crl.verify({ publicKey: issuer }).catch(() => false))) own.push(crl);
     // A CA that never revoked anything publishes no CRL (runtime/ca-admin.ts): the dossiê then
     // carries none for it, and that absence is the hub's signed statement of what it knew. A CRL
     // of that issuer that is present but not signed by it is a failure.
-    if (own.length === 0 && crls.some((c) => c.issuer === cert.issuer))
+    if (own.length === 0 && crls.some((c) => nameKey(c.issuerName) === issuerKey))
       return `a LCR de "${cert.issuer}" no dossiê não foi assinada por essa AC: a revogação de "${cert.subject}" não pode ser verificada`;
     for (const crl of own) {
       const entry = crl.findRevoked(cert);
       if (entry && entry.revocationDate.getTime() <= at.getTime())
         return `"${cert.subject}" (série ${cert.serialNumber}) foi revogado em ${entry.revocationDate.toISOString()}, antes da assinatura (${at.toISOString()})`;
     }
-    if (cert.subject === cert.issuer) break;
+    if (nameKey(cert.subjectName) === issuerKey) break;
   }
   return null;
 }
