@@ -80,7 +80,7 @@ export function packageHashes(p: Pacote): Set<string> {
  * issuer, signed by that issuer, may list a certificate below the anchor as revoked at or before
  * `at` (a revocation after the signature does not undo it).
  */
-async function checkChain(certs: X509Certificate[], at: Date, trust: EvidenceTrust, crls: X509Crl[]): Promise<string | null> {
+async function checkChain(certs: X509Certificate[], at: Date, trust: EvidenceTrust, crls: X509Crl[], notes: string[] = []): Promise<string | null> {
   if (certs.length === 0) return 'não há certificado de quem assinou';
   const r = await verifyCertificate({ leaf: certs[0]!, intermediates: certs.slice(1), anchors: trust.anchors, at, purpose: 'any', policy: { revocation: 'off' } });
   if (!r.valid) return `a cadeia de "${certs[0]!.subject}" não vale em ${at.toISOString()} até a âncora de confiança: ${r.message}`;
@@ -98,7 +98,9 @@ async function checkChain(certs: X509Certificate[], at: Date, trust: EvidenceTru
     // of that issuer that is present but not signed by it is a failure.
     if (own.length === 0 && crls.some((c) => nameKey(c.issuerName) === issuerKey))
       return `a LCR de "${cert.issuer}" no dossiê não foi assinada por essa AC: a revogação de "${cert.subject}" não pode ser verificada`;
+    if (own.length === 0) notes.push(`sem LCR de "${cert.issuer}" (a AC não publicou revogação alguma)`);
     for (const crl of own) {
+      notes.push(`não revogado segundo a LCR de "${crl.issuer}" de ${crl.thisUpdate.toISOString()}`);
       const entry = crl.findRevoked(cert);
       if (entry && entry.revocationDate.getTime() <= at.getTime())
         return `"${cert.subject}" (série ${cert.serialNumber}) foi revogado em ${entry.revocationDate.toISOString()}, antes da assinatura (${at.toISOString()})`;
@@ -106,6 +108,14 @@ async function checkChain(certs: X509Certificate[], at: Date, trust: EvidenceTru
     if (nameKey(cert.subjectName) === issuerKey) break;
   }
   return null;
+}
+
+/** A chain's line: valid at `at` up to the anchor, and what revocation data said. */
+async function chainLine(report: Report, parte: string, certs: X509Certificate[], at: Date, trust: EvidenceTrust, crls: X509Crl[]): Promise<void> {
+  const notes: string[] = [];
+  const fail = await checkChain(certs, at, trust, crls, notes);
+  if (fail) report.fail(parte, fail);
+  else report.pass(parte, `"${certs[0]!.subject}" válido em ${at.toISOString()} até a âncora; ${[...new Set(notes)].join('; ')}`);
 }
 
 const dateOf = (s: string | undefined): Date | null => {
@@ -140,9 +150,7 @@ async function checkPackage(
     report.fail(parte, 'o pacote não tem uma data de recebimento legível para julgar o certificado');
     return null;
   }
-  const chain = await checkChain(v.value.certificates, when, trust, crls);
-  if (chain) report.fail(`${parte}: cadeia de certificados`, chain);
-  else report.pass(`${parte}: cadeia de certificados`, `"${v.value.signer?.subject}" válido em ${when.toISOString()} até a âncora, não revogado`);
+  await chainLine(report, `${parte}: cadeia de certificados`, v.value.certificates, when, trust, crls);
   return pacote;
 }
 
@@ -175,9 +183,8 @@ async function checkReceipt(
     return report.fail(parte, `a assinatura RSA-SHA256 não confere com a string reconstruída e o certificado "${certs[0]!.subject}"`);
   report.pass(parte, `string reconstruída do IDT, NRE, data ${r.data} e ${r.hashes.length} hash(es) do pacote; assinatura de "${certs[0]!.subject}" confere`);
   const at = dateOf(r.data);
-  const chain = at ? await checkChain(certs as X509Certificate[], at, trust, crls) : 'a data do recibo não é legível';
-  if (chain) report.fail(`${parte}: cadeia de certificados`, chain);
-  else report.pass(`${parte}: cadeia de certificados`, `"${certs[0]!.subject}" válido em ${r.data} até a âncora, não revogado`);
+  if (!at) report.fail(`${parte}: cadeia de certificados`, 'a data do recibo não é legível');
+  else await chainLine(report, `${parte}: cadeia de certificados`, certs as X509Certificate[], at, trust, crls);
 }
 
 function checkHistory(report: Report, d: Dossie): void {
@@ -231,7 +238,11 @@ async function verifyDossie(xml: string, trust: EvidenceTrust): Promise<Evidence
     }
     crls.push(...parsed.value);
   }
-  if (d.lcrs.length === crls.length) report.pass(DOSSIE_PARTS.revogacao, `${crls.length} LCR(s): ${d.lcrs.map((l) => `${l.emissor} de ${l.emitidaEm}`).join('; ') || 'nenhuma'}`);
+  if (d.lcrs.length === crls.length)
+    report.pass(
+      DOSSIE_PARTS.revogacao,
+      crls.length ? `${crls.length} LCR(s) íntegra(s): ${d.lcrs.map((l) => `${l.emissor} de ${l.emitidaEm}`).join('; ')}` : 'nenhuma LCR: o hub não tinha LCR das ACs do dossiê ao montá-lo',
+    );
 
   const sealedBytes = b64Bytes(d.pacoteSelado);
   let pacote: Pacote | null = null;
