@@ -6,11 +6,15 @@ import { FixedClock } from '../../src/domain/clock.ts';
 import type { Signer } from '../../src/pki/signer.ts';
 import type { ServiceDeps } from '../../src/services/deps.ts';
 import { sealingTramites } from '../../src/services/evidence/seal-after-commit.ts';
-import { sealService } from '../../src/services/evidence/seal.ts';
+import { packageOfTramite, sealService } from '../../src/services/evidence/seal.ts';
+import { buildPackageXml, pacoteFromStoredTramite } from '../../src/xml/package-xml.ts';
+import { signEnveloped } from '../../src/xml/xmldsig.ts';
+import { toBase64 } from '../../src/pki/encoding.ts';
+import { sha256 } from '../../src/pki/sha256.ts';
 import { verifyEvidence } from '../../src/services/evidence/verify.ts';
 import { fsBlobStore } from '../../src/store/blobs/fs-blob-store.ts';
 import { verifyEnveloped } from '../../src/xml/xmldsig.ts';
-import { declaredHashes, fixtureBytes } from '../harness/package-xml.ts';
+import { completeTramite, declaredHashes, fixtureBytes, storedFixture } from '../harness/package-xml.ts';
 import { audit, flow, newTramite } from '../harness/store-fixtures.ts';
 import { openTestStore } from '../harness/stores.ts';
 import { makeXmlTestPki, type XmlTestPki } from '../xml/xml-pki.ts';
@@ -98,5 +102,26 @@ describe('hub seal service', () => {
     const results = await Promise.all([s.seals.seal(r.tramite.idt), s.seals.seal(r.tramite.idt), s.seals.sweep()]);
     expect(results[0]).toEqual(results[1]);
     expect(Number((await s.store.sql<{ n: number }>('SELECT count(*) AS n FROM tramite_seals'))[0]!.n)).toBe(1);
+  });
+
+  it("reads a native-face trâmite's package from what the sender's signature covers, with the hub's facts in its header", async () => {
+    const s = await setup(pki.rsa.signer);
+    const fixture = storedFixture('sei-processo-dois-documentos.json');
+    const senderXml = await signEnveloped(buildPackageXml(pacoteFromStoredTramite(fixture)), pki.ec.signer);
+    const bytes = new TextEncoder().encode(senderXml);
+    const key = await s.blobs.commit(await s.blobs.stage(new Blob([bytes]).stream(), bytes.byteLength));
+    const record = completeTramite({ idt: 1000000777, nre: '9000000000000777', metadataBlobKey: key, metadataFormat: 'xml-assinado', componentsCompleteAt: '2026-12-01T10:00:00.000Z' });
+    const got = await packageOfTramite({ store: s.store, blobs: s.blobs }, record);
+    expect(got.senderSigned).toEqual(bytes);
+    expect(got.pacote.cabecalho).toMatchObject({
+      IDT: 1000000777,
+      NRE: '9000000000000777',
+      dataDeRecebimentoDoUltimoComponenteDigital: '2026-12-01T10:00:00.000Z',
+      hashDosMetadados: { algoritmo: 'SHA256', conteudo: toBase64(sha256(bytes)) },
+    });
+
+    const tampered = new TextEncoder().encode(senderXml.replace('<IDT>', '<IDT>9'));
+    const badKey = await s.blobs.commit(await s.blobs.stage(new Blob([tampered]).stream(), tampered.byteLength));
+    await expect(packageOfTramite({ store: s.store, blobs: s.blobs }, { ...record, metadataBlobKey: badKey })).rejects.toMatchObject({ code: 'sender_package_unverifiable', codigoErro: '9074' });
   });
 });
