@@ -44,7 +44,7 @@ async function setup(signer: Signer) {
   const seals = sealService(deps);
   const tramites = sealingTramites(store.tramites, seals.sealQuietly);
   const body = fixtureBytes('sei-processo-dois-documentos.json');
-  const staged = await blobs.stage(new Blob([body]).stream(), body.byteLength);
+  const staged = await blobs.stage(new Blob([new Uint8Array(body)]).stream(), body.byteLength);
   const metadataBlobKey = await blobs.commit(staged);
   // every component already held: the trâmite is complete at its creation (spec §2.8)
   const components = [...new Set(declaredHashes(body))].map((hash) => ({ hash, size: 1, protocolo: 'P-1', occurrences: 1, requested: false, pendingForReceiver: true }));

@@ -198,6 +198,12 @@ describe('signed packages alone', () => {
     expect(xmlsec1Verified(r), r.output).toBe(true);
   });
 
+  it('refuses a file with a DOCTYPE before any parser reads it', async () => {
+    const r = await verifyEvidence('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><dossie xmlns="urn:elo:dossie:1">&a;</dossie>', trust);
+    expect(r).toMatchObject({ tipo: 'desconhecido', ok: false, primeiraFalha: { parte: 'arquivo' } });
+    expect(r.primeiraFalha?.detalhe).toContain('xml_doctype_refused');
+  });
+
   it('names a file that is neither a dossiê nor a package', async () => {
     const r = await verifyEvidence('<?xml version="1.0"?><outro xmlns="urn:x"/>', trust);
     expect(r).toMatchObject({ tipo: 'desconhecido', ok: false, primeiraFalha: { parte: 'arquivo' } });

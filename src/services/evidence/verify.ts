@@ -15,6 +15,7 @@ import { readCrls } from '../../pki/verify/parse.ts';
 import type { X509Certificate, X509Crl } from '../../pki/x509.ts';
 import { DOSSIE_NS, DOSSIE_PARTS, dossieParts, partDigest, readDossieXml, type Dossie, type DossiePart, type DossieRecibo } from '../../xml/dossie.ts';
 import { PACOTE_NS, readPackageXml, type Pacote, type PacoteDocumento, type PacoteProcesso } from '../../xml/package-xml.ts';
+import { guardXml } from '../../xml/guard.ts';
 import { parseStrict } from '../../xml/parse.ts';
 import { completionReceiptString, receiptDate, sendReceiptString } from '../../xml/receipt-strings.ts';
 import { verifyEnveloped } from '../../xml/xmldsig.ts';
@@ -298,6 +299,14 @@ async function verifyDossie(xml: string, trust: EvidenceTrust): Promise<Evidence
  * if (!report.ok) show(report.primeiraFalha);
  */
 export async function verifyEvidence(xml: string, trust: EvidenceTrust, opts: { crls?: X509Crl[] } = {}): Promise<EvidenceReport> {
+  // The hardened pre-parse check before any parser runs (DOCTYPE, entities, PIs, depth, size):
+  // the file may come from anyone.
+  const guarded = guardXml(xml);
+  if (!guarded.ok) {
+    const report = new Report();
+    report.fail('arquivo', `${guarded.error.code}: ${guarded.error.message}`);
+    return report.done('desconhecido');
+  }
   const parsed = parseStrict(xml);
   const root = parsed.ok ? parsed.value.documentElement : null;
   if (root?.namespaceURI === DOSSIE_NS && root.localName === 'dossie') return verifyDossie(xml, trust);
