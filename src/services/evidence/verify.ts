@@ -290,6 +290,23 @@ async function verifyDossie(xml: string, trust: EvidenceTrust): Promise<Evidence
 }
 
 /**
+ * The root element's name and namespace, read from its start tag alone (the guard has already
+ * refused DOCTYPEs, comments and processing instructions, so the first tag after the declaration
+ * is the root's): which verification applies, without parsing a large file one more time. The
+ * verification itself parses strictly and checks the namespace again.
+ */
+function rootOf(xml: string): { localName: string; namespaceURI: string | null } | null {
+  const start = xml.startsWith('<?xml') ? xml.indexOf('?>') + 2 : 0;
+  const m = /<([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)((?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*\/?>/y;
+  m.lastIndex = xml.slice(start).search(/\S/) + start;
+  const tag = m.exec(xml);
+  if (!tag) return null;
+  const [prefix, local] = tag[1]!.includes(':') ? tag[1]!.split(':') : [null, tag[1]!];
+  const attr = new RegExp(`\\s${prefix ? `xmlns:${prefix}` : 'xmlns'}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(tag[2] ?? '');
+  return { localName: local!, namespaceURI: attr ? (attr[1] ?? attr[2] ?? null) : null };
+}
+
+/**
  * Verifies a file of evidence: a dossiê (`urn:elo:dossie:1`) or a signed package
  * (`urn:elo:pacote:1`: the hub's seal or a sender's package). A package alone carries no CRL, so
  * its chain is checked without revocation data unless `crls` are given.
@@ -307,8 +324,7 @@ export async function verifyEvidence(xml: string, trust: EvidenceTrust, opts: { 
     report.fail('arquivo', `${guarded.error.code}: ${guarded.error.message}`);
     return report.done('desconhecido');
   }
-  const parsed = parseStrict(xml);
-  const root = parsed.ok ? parsed.value.documentElement : null;
+  const root = rootOf(xml);
   if (root?.namespaceURI === DOSSIE_NS && root.localName === 'dossie') return verifyDossie(xml, trust);
   const report = new Report();
   if (root?.namespaceURI === PACOTE_NS && root.localName === 'pacote') {
@@ -337,7 +353,11 @@ export async function verifyEvidence(xml: string, trust: EvidenceTrust, opts: { 
     else report.pass('pacote: cadeia de certificados', `"${certs[0]!.subject}" válido em ${at!.toISOString()} até a âncora${crls.length ? ', não revogado' : ' (um pacote sozinho não traz LCR: a revogação se verifica no dossiê)'}`);
     return report.done('pacote');
   }
-  report.fail('arquivo', parsed.ok ? `o elemento raiz {${root?.namespaceURI ?? ''}}${root?.localName} não é um dossiê (${DOSSIE_NS}) nem um pacote (${PACOTE_NS})` : parsed.error.message);
+  const parsed = root ? null : parseStrict(xml);
+  report.fail(
+    'arquivo',
+    parsed && !parsed.ok ? parsed.error.message : `o elemento raiz {${root?.namespaceURI ?? ''}}${root?.localName ?? '?'} não é um dossiê (${DOSSIE_NS}) nem um pacote (${PACOTE_NS})`,
+  );
   return report.done('desconhecido');
 }
 
