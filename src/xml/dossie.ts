@@ -233,7 +233,9 @@ function readRecibo(e: Element, parte: string): DossieRecibo {
 
 /**
  * Reads a dossiê from the canonical XML its verified signature covers (`VerifiedXml.signedXml`):
- * never from the received document's nodes, so what is read is what was signed.
+ * never from the received document's nodes, so what is read is what was signed. `elo verify`
+ * also reads a document whose signature failed (guarded first), only to name the part that
+ * changed: its verdict is a failure already.
  */
 export function readDossieXml(signedXml: string): Result<Dossie, DossieReadError> {
   const parsed = parseStrict(signedXml);

@@ -13,7 +13,7 @@ import { readCertificates, verifyCertificate } from '../../pki/verify/index.ts';
 import { nameKey } from '../../pki/verify/names.ts';
 import { readCrls } from '../../pki/verify/parse.ts';
 import type { X509Certificate, X509Crl } from '../../pki/x509.ts';
-import { DOSSIE_NS, DOSSIE_PARTS, dossieParts, partDigest, readDossieXml, type Dossie, type DossiePart, type DossieRecibo } from '../../xml/dossie.ts';
+import { DOSSIE_NS, DOSSIE_PARTS, dossieParts, partDigest, readDossieXml, type Dossie, type DossieRecibo } from '../../xml/dossie.ts';
 import { PACOTE_NS, readPackageXml, type Pacote, type PacoteDocumento, type PacoteProcesso } from '../../xml/package-xml.ts';
 import { guardXml } from '../../xml/guard.ts';
 import { parseStrict } from '../../xml/parse.ts';
@@ -178,6 +178,7 @@ async function checkReceipt(
       return report.fail(parte, `a data do recibo (${r.data}) não é a do recebimento do último componente no pacote selado`);
   }
   const certs = r.cadeia.map(b64Cert);
+  if (certs.length === 0) return report.fail(`${parte}: cadeia de certificados`, 'o recibo não traz o certificado de quem o assinou');
   if (certs.some((c) => !c)) return report.fail(`${parte}: cadeia de certificados`, 'um certificado da cadeia não é um X.509 em base64');
   const signature = b64Bytes(r.assinatura);
   if (!signature || !(await verifyRsaSha256(certs[0]!, new TextEncoder().encode(r.stringAssinada), signature)))
@@ -361,4 +362,3 @@ export async function verifyEvidence(xml: string, trust: EvidenceTrust, opts: { 
   return report.done('desconhecido');
 }
 
-export type { DossiePart };
