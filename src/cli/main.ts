@@ -173,6 +173,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'verifica um certificado contra âncoras de confiança (cadeia, validade, uso, LCR)',
     load: async () => (await import('./commands/cert-verify.ts')).runCertVerify,
   },
+  verify: {
+    summary: 'verifica, sem rede e sem pasta de dados, um dossiê ou pacote assinado do Elo (--trust AC.pem)',
+    load: async () => (await import('./commands/verify.ts')).runVerify,
+  },
   migrate: {
     summary: 'aplica as migrações pendentes do banco configurado (SQLite ou PostgreSQL)',
     load: async () => (await import('./commands/migrate.ts')).runMigrate,

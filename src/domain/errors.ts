@@ -78,6 +78,9 @@ export const errorCatalogue = {
   // Sender-signed packages on the native face (issue 11 item 3; README "Pacotes assinados na face nativa")
   signed_package_refused: { status: 400, codigoErro: '9081' },
   signed_package_absent: { status: 404, codigoErro: '9082' },
+  // Evidence: hub seals and dossiês (issue 11; src/services/evidence)
+  dossie_unavailable: { status: 409, codigoErro: '9073' },
+  sender_package_unverifiable: { status: 500, codigoErro: '9074' },
   unavailable: { status: 503, codigoErro: '9998' },
   internal_error: { status: 500, codigoErro: '9999' },
 } as const satisfies Record<string, { status: number; codigoErro: string }>;

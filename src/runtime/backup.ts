@@ -106,6 +106,8 @@ function referencedKeys(db: Database.Database): string[] {
   for (const r of db.prepare('SELECT blob_key AS k FROM component_blobs').all() as { k: string }[]) keys.add(r.k);
   // a purged body's file may be gone already (retention): the trâmite keeps only its key
   for (const r of db.prepare('SELECT DISTINCT metadata_blob_key AS k FROM tramites WHERE metadata_purged_at IS NULL').all() as { k: string }[]) keys.add(r.k);
+  // hub seals (issue 11): the signed package of each trâmite, kept for its dossiê
+  for (const r of db.prepare('SELECT blob_key AS k FROM tramite_seals').all() as { k: string }[]) keys.add(r.k);
   return [...keys].sort();
 }
 

@@ -259,6 +259,8 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     lastSweepAt = performance.now();
     await services.autoCancel.sweep().catch(failed('varredura.cancelamento_automatico_falhou'));
     await services.certificates.expiryScan().catch(failed('varredura.validade_de_certificados_falhou'));
+    // issue 11: seals a complete trâmite left unsealed (a crash between its commit and its seal)
+    await services.seals.sweep().catch(failed('varredura.selos_falhou'));
     // CRLs are valid for 7 days: keep them fresh, or every client of the CA would be refused.
     await ca.refreshCrlsIfDue(clock.now()).catch(failed('varredura.renovacao_de_lcrs_falhou'));
     // several nodes: every sweep leaves a line, so the node (pid) that swept each period shows

@@ -33,6 +33,9 @@ import { signedStartService } from './transfers/signed-start.ts';
 import { uploadService } from './transfers/upload.ts';
 import { monitoringService } from './monitoring/index.ts';
 import { webhookService } from './webhooks.ts';
+import { sealService } from './evidence/seal.ts';
+import { sealingTramites } from './evidence/seal-after-commit.ts';
+import { dossieService } from './evidence/dossie.ts';
 
 export { codeListsOf } from './code-lists.ts';
 
@@ -55,7 +58,12 @@ export function createServices(serviceDeps: ServiceDeps) {
   const store = Object.assign(Object.create(serviceDeps.store) as ServiceDeps['store'], {
     tramites: notifyingTramites(loggingTramites(serviceDeps.store.tramites, serviceDeps.log), notifier),
   });
+  // issue 11: the hub seal follows the commit that completes a trâmite's components
+  let sealAfterCommit = async (_idt: number): Promise<void> => {};
+  store.tramites = sealingTramites(store.tramites, (idt) => sealAfterCommit(idt));
   const deps: ServiceDeps = { ...serviceDeps, store, notifier, metrics: serviceDeps.metrics ?? noMetrics };
+  const seals = sealService(deps);
+  sealAfterCommit = seals.sealQuietly;
   // the lists as they stand in the store at each use (seeded from deps.codeLists the first time)
   const codeLists = codeListService(deps);
   const lists = codeLists.snapshot;
@@ -108,6 +116,10 @@ export function createServices(serviceDeps: ServiceDeps) {
     monitoring: monitoringService(deps),
     /** Push notifications: webhook URLs, delivery rounds, dead letters and their replay (README "Notificações por webhook"). */
     webhooks: webhookService(deps),
+    /** Hub seals of complete trâmites and their sweep (issue 11 item 2). */
+    seals: { sweep: seals.sweep },
+    /** The dossiê of a trâmite (issue 11 item 4). */
+    dossie: dossieService(deps, seals),
   };
 }
 

@@ -759,6 +759,7 @@ export interface Store {
   capabilities: CapabilityStore;
   monitoring: MonitoringStore;
   webhooks: WebhookStore;
+  seals: SealStore;
   /**
    * Locks held across the nodes sharing this store; absent when one process owns the store
    * (SQLite), where the services' in-process locks already exclude each other.
@@ -811,6 +812,27 @@ export interface BlobStore {
    * several nodes share, no node may clear all staging at its start. Returns how many it removed.
    */
   dropAbandonedStaging(before: Date): Promise<number>;
+}
+
+/** A hub seal: the signed package XML of a trâmite, kept as a blob (issue 11 item 2). */
+export interface SealRecord {
+  idt: number;
+  blobKey: string;
+  /** SHA-256 (base64) of the sealed bytes. */
+  sha256: string;
+  sealedAt: string;
+}
+
+/** Hub seals, one per trâmite; written once (the seal of a package is reproducible, never replaced). */
+export interface SealStore {
+  get(idt: number): Promise<SealRecord | null>;
+  /** Records the seal unless the trâmite has one already; true when this call recorded it. */
+  save(seal: SealRecord): Promise<boolean>;
+  /**
+   * Trâmites whose components are complete, whose stored body is still kept and that have no
+   * seal yet, oldest first: what the sweep seals (a crash between the commit and the seal).
+   */
+  unsealed(limit: number): Promise<number[]>;
 }
 
 export type { CodeListsData };

@@ -36,6 +36,8 @@ function classify(method: string, path: string): RouteClass | null {
   if (method === 'POST' && path === '/api/v1/tramites') return 'start';
   if (path.endsWith('/tramites') || path.endsWith('/tramites/pendentes') || path === '/interoperabilidade/pendencias') return 'list';
   if (method === 'POST' && /\/tramites\/(processo|documento)$/.test(path)) return 'start';
+  // GET /api/v1/tramites/:idt/dossie (README "Provas") is one of these: its parties only, 404 to anyone else;
+  // its admin and monitor tokens are exercised in dossie.test.ts
   if (/:idt|:ticket|:nre/.test(path)) return 'tramite';
   return null;
 }

@@ -16,6 +16,7 @@ import { toAdminToken, type AdminTokenRow } from '../rows.ts';
 import { appendAudit, postgresAuditChain, setAuditChain } from './audit.ts';
 import type { AuditChainOptions } from '../../domain/audit-chain.ts';
 import { postgresWebhooks } from './webhooks-postgres.ts';
+import { postgresSeals } from './seals-postgres.ts';
 
 
 const s = {
@@ -57,6 +58,7 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
     capabilities: postgresCapabilities(pool),
     monitoring: postgresMonitoring(pool),
     webhooks: postgresWebhooks(pool),
+    seals: postgresSeals(pool),
     audit: {
       async append(a, at) {
         await appendAudit(pool, at, a);

@@ -292,4 +292,9 @@ export const migrations: readonly string[] = [
   /* metadata_format: 'xml-assinado' when the metadata blob is a sender-signed package XML (native face); NULL is the Tramita JSON body */ `
   ALTER TABLE tramites ADD COLUMN metadata_format ${T};
   `,
+  /* 16: hub seals: the package XML of each trâmite whose components are complete, signed by the hub, kept as a blob (SQLite 24) */ `
+  CREATE TABLE tramite_seals (
+    idt BIGINT PRIMARY KEY REFERENCES tramites(idt), blob_key ${T} NOT NULL, sha256 ${T} NOT NULL, sealed_at ${T} NOT NULL
+  );
+  `,
 ];

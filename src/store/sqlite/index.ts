@@ -10,6 +10,7 @@ import { sqliteCodeMappings } from './code-mappings-sqlite.ts';
 import { sqliteCapabilities } from './capabilities-sqlite.ts';
 import { sqliteMonitoring } from './monitoring-sqlite.ts';
 import { sqliteWebhooks } from './webhooks-sqlite.ts';
+import { sqliteSeals } from './seals-sqlite.ts';
 import { toAuditEvent, type AuditRow } from './rows.ts';
 import { toAdminToken, type AdminTokenRow } from '../rows.ts';
 import type { AuditEntry } from '../index.ts';
@@ -57,6 +58,7 @@ export function openSqliteStore(file: string, opts: { audit: AuditChainOptions }
     capabilities: sqliteCapabilities(db),
     monitoring: sqliteMonitoring(db),
     webhooks: sqliteWebhooks(db),
+    seals: sqliteSeals(db),
     audit: {
       async append(a, at) {
         audited(at, a);

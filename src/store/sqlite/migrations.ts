@@ -322,4 +322,9 @@ export const migrations: readonly string[] = [
   /* metadata_format: 'xml-assinado' when the metadata blob is a sender-signed package XML (native face); NULL is the Tramita JSON body */ `
   ALTER TABLE tramites ADD COLUMN metadata_format TEXT;
   `,
+  /* 24: hub seals: the package XML of each trâmite whose components are complete, signed by the hub, kept as a blob (issue 11 item 2) */ `
+  CREATE TABLE tramite_seals (
+    idt INTEGER PRIMARY KEY REFERENCES tramites(idt), blob_key TEXT NOT NULL, sha256 TEXT NOT NULL, sealed_at TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

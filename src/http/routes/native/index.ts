@@ -8,6 +8,7 @@ import { systemAdmission } from '../../middleware/system-admission.ts';
 import { json } from '../../wire.ts';
 import { registerNativeCapabilities } from './capabilities.ts';
 import { registerNativeTramites } from './tramites.ts';
+import { registerNativeDossie } from './dossie.ts';
 
 /**
  * The native face (`/api/v1`, ARCHITECTURE "Faces"): Elo's own operations for systems, with the
@@ -16,6 +17,8 @@ import { registerNativeTramites } from './tramites.ts';
  */
 export function nativeFace(deps: AppDeps, gate: LargeBodyGate): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // the dossiê authenticates on its own (a certificate, or an admin or monitor token): before the middleware
+  registerNativeDossie(app, deps);
   app.use('*', async function nativeIdentity(c, next) {
     // onboarding (`/api/v1/adesao`) comes before any certificate: its credential is the invitation
     if (routedPath(c.req.raw).startsWith('/api/v1/adesao')) return next();

@@ -1,0 +1,130 @@
+import { EloError } from '../../domain/errors.ts';
+import type { TramiteRecord } from '../../domain/tramite.ts';
+import { toBase64 } from '../../pki/encoding.ts';
+import { sha256 } from '../../pki/sha256.ts';
+import type { SealRecord, Store } from '../../store/index.ts';
+import { buildPackageXml, pacoteFromStoredTramite, readPackageXml, type Pacote } from '../../xml/package-xml.ts';
+import { signEnveloped, verifyEnveloped } from '../../xml/xmldsig.ts';
+import type { ServiceDeps } from '../deps.ts';
+
+const utf8 = new TextEncoder();
+
+/** How many unsealed trâmites one sweep seals at most (the next sweep takes the rest). */
+export const SEAL_SWEEP_LIMIT = 100;
+
+export interface PackageOfTramite {
+  pacote: Pacote;
+  /** The sender's signed package, its exact stored bytes, for a native-face trâmite (`xml-assinado`). */
+  senderSigned: Uint8Array | null;
+}
+
+/**
+ * The package model of a trâmite whose components are complete (issue 11 items 1–3): from the
+ * stored JSON body (Tramita face), or from what the sender's signature covers in its stored XML
+ * (native face, `metadataFormat: 'xml-assinado'`: verified again here, read only from
+ * `signedXml`, never from the document's own nodes). The header's hub facts — NRE, IDT, the time
+ * the hub held every component and the hash of the stored bytes — always come from the record.
+ */
+export async function packageOfTramite(deps: Pick<ServiceDeps, 'store' | 'blobs'>, t: TramiteRecord): Promise<PackageOfTramite> {
+  const body = await deps.blobs.readAll(t.metadataBlobKey);
+  const components = await deps.store.tramites.components(t.idt);
+  if (t.metadataFormat !== 'xml-assinado') return { pacote: pacoteFromStoredTramite({ body, tramite: t, components }), senderSigned: null };
+  const verified = await verifyEnveloped(new TextDecoder().decode(body), { keyInfoLeaf: true });
+  if (!verified.ok)
+    throw new EloError(
+      'sender_package_unverifiable',
+      `O pacote assinado pelo remetente do trâmite ${t.idt}, como armazenado, não confere mais com a sua assinatura (${verified.error.code}). Verifique a integridade da pasta de dados (elo data-dir check).`,
+      { idt: t.idt, motivo: verified.error.code },
+    );
+  const read = readPackageXml(verified.value.signedXml);
+  if (!read.ok) throw read.error;
+  const pacote = read.value;
+  if (t.componentsCompleteAt === null)
+    throw new EloError('stored_package_unreadable', `O pacote do trâmite ${t.idt} ainda não tem os componentes digitais completos.`, { idt: t.idt });
+  const cabecalho = {
+    ...pacote.cabecalho,
+    NRE: t.nre,
+    IDT: t.idt,
+    dataDeRecebimentoDoUltimoComponenteDigital: t.componentsCompleteAt,
+    hashDosMetadados: { algoritmo: 'SHA256', conteudo: toBase64(sha256(body)) },
+  };
+  return { pacote: { ...pacote, cabecalho } as Pacote, senderSigned: body };
+}
+
+/**
+ * Hub seals (issue 11 item 2): once a trâmite's components are complete, on either face, the
+ * hub signs its package XML (enveloped XMLDSig, RSA-SHA256, KeyInfo with its chain) and keeps the
+ * exact bytes as a blob with a row naming them. RSA PKCS#1 v1.5 is deterministic and the package
+ * XML is written one way only, so the same package always gives the same seal.
+ *
+ * Sealing never fails the transfer: it runs after the commit of the move that completed the
+ * components, a failure is logged, and the sweep seals whatever was left unsealed (a crash
+ * between the commit and the seal, a failed write). `seal` is idempotent: a trâmite sealed once
+ * keeps its seal, and two nodes sealing at once store the same bytes under the same key.
+ */
+export function sealService(deps: ServiceDeps) {
+  const { tramites, seals } = deps.store as Store;
+  /** Seals in progress in this process, so a trâmite is not signed twice at once. */
+  const inFlight = new Map<number, Promise<SealRecord | null>>();
+
+  async function sealNow(idt: number): Promise<SealRecord | null> {
+    const existing = await seals.get(idt);
+    if (existing) return existing;
+    const t = await tramites.get(idt);
+    if (!t || t.componentsCompleteAt === null) return null;
+    const { pacote } = await packageOfTramite(deps, t);
+    const sealed = utf8.encode(await signEnveloped(buildPackageXml(pacote), deps.hubSigner));
+    const staged = await deps.blobs.stage(new Blob([sealed]).stream(), sealed.byteLength);
+    const blobKey = await deps.blobs.commit(staged);
+    const record: SealRecord = { idt, blobKey, sha256: staged.sha256, sealedAt: deps.clock.now().toISOString() };
+    if (await seals.save(record)) {
+      deps.log({ level: 'info', event: 'tramite.selado', data: { idt, bytes: sealed.byteLength } });
+      return record;
+    }
+    return seals.get(idt); // another node sealed it first: the same bytes, its row stands
+  }
+
+  /** The trâmite's seal, made now when it is due and missing; null while its components are incomplete. */
+  function seal(idt: number): Promise<SealRecord | null> {
+    let p = inFlight.get(idt);
+    if (!p) {
+      p = sealNow(idt).finally(() => inFlight.delete(idt));
+      inFlight.set(idt, p);
+    }
+    return p;
+  }
+
+  /** Seals after a commit: every failure is logged, never thrown (the sweep retries). */
+  async function sealQuietly(idt: number): Promise<void> {
+    try {
+      await seal(idt);
+    } catch (e) {
+      deps.log({
+        level: 'error',
+        event: 'tramite.selo_falhou',
+        data: { idt, codigo: e instanceof EloError ? e.code : undefined, mensagem: (e instanceof Error ? e.message : String(e)).slice(0, 300) },
+      });
+    }
+  }
+
+  return {
+    seal,
+    sealQuietly,
+    /** Seals complete trâmites that have no seal yet (at most SEAL_SWEEP_LIMIT per call); how many it sealed. */
+    async sweep(limit = SEAL_SWEEP_LIMIT): Promise<number> {
+      let sealed = 0;
+      for (const idt of await seals.unsealed(limit)) {
+        await sealQuietly(idt);
+        if (await seals.get(idt)) sealed++;
+      }
+      return sealed;
+    },
+    /** The exact bytes of a trâmite's seal, sealing it first when due; null while incomplete. */
+    async sealedBytes(idt: number): Promise<{ record: SealRecord; bytes: Uint8Array } | null> {
+      const record = await seal(idt);
+      return record ? { record, bytes: await deps.blobs.readAll(record.blobKey) } : null;
+    },
+  };
+}
+
+export type SealService = ReturnType<typeof sealService>;
