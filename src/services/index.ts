@@ -35,6 +35,7 @@ import { monitoringService } from './monitoring/index.ts';
 import { webhookService } from './webhooks.ts';
 import { sealService } from './evidence/seal.ts';
 import { sealingTramites } from './evidence/seal-after-commit.ts';
+import { auditWitness } from './evidence/audit-witness.ts';
 import { dossieService } from './evidence/dossie.ts';
 
 export { codeListsOf } from './code-lists.ts';
@@ -76,12 +77,13 @@ export function createServices(serviceDeps: ServiceDeps) {
   const capabilities = capabilityService(deps);
   // the code lists as they are now; the one place that says where they are read from
   const codeListMappings = codeListMappingService(deps, () => codeLists.current());
+  const audit = auditService(deps);
   return {
     identity: identityService(deps),
     admission: admissionService(deps),
     structures,
     directory: directoryService(deps),
-    audit: auditService(deps),
+    audit,
     codeLists,
     /** Limits the HTTP layer applies before a service sees the body. */
     limits: { maxJsonBytes: deps.settings.maxJsonBytes, maxJsonWaiting: deps.settings.maxJsonWaiting ?? 2 },
@@ -119,7 +121,7 @@ export function createServices(serviceDeps: ServiceDeps) {
     /** Hub seals of complete trâmites and their sweep (issue 11 item 2). */
     seals: { sweep: seals.sweep },
     /** The dossiê of a trâmite (issue 11 item 4). */
-    dossie: dossieService(deps, seals),
+    dossie: dossieService(deps, seals, auditWitness(audit)),
   };
 }
 

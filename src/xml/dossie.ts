@@ -50,12 +50,22 @@ export interface DossieLcr {
  * which chain, up to which sequence number and hash, when, and the signed checkpoint's exact
  * bytes (base64). Optional until the audit chain exists.
  */
+/**
+ * A hub-signed checkpoint of the audit log (domain/audit-chain.ts `checkpointBytes`): the hub
+ * signed (cadeia, sequencia, hash, em) with RSA-SHA256; whoever holds it can later show that the
+ * chain's event nº `sequencia` had that hash, and the trâmite's last event (`ultimoEventoDoTramite`,
+ * at most `sequencia`) lies under it.
+ */
 export interface DossiePontoDeControle {
   cadeia: string;
   sequencia: number;
   hash: string;
   em: string;
-  documento: string;
+  ultimoEventoDoTramite: number;
+  /** RSA-SHA256 over the checkpoint's bytes, base64. */
+  assinatura: string;
+  /** The signer's certificate and intermediates, base64 DER, leaf first. */
+  cadeiaDeCertificados: string[];
 }
 
 export interface Dossie {
@@ -132,7 +142,10 @@ export function dossieParts(d: Dossie): { part: DossiePart; xml: string }[] {
     const p = d.pontoDeControle;
     out.push({
       part: 'pontoDeControle',
-      xml: `<pontoDeControle>${el('cadeia', p.cadeia)}${el('sequencia', p.sequencia)}${el('hash', p.hash)}${el('em', p.em)}${el('documento', p.documento)}</pontoDeControle>`,
+      xml:
+        `<pontoDeControle>${el('cadeia', p.cadeia)}${el('sequencia', p.sequencia)}${el('hash', p.hash)}${el('em', p.em)}` +
+        `${el('ultimoEventoDoTramite', p.ultimoEventoDoTramite)}${el('assinatura', p.assinatura)}` +
+        `<cadeiaDeCertificados>${p.cadeiaDeCertificados.map((c) => el('certificado', c)).join('')}</cadeiaDeCertificados></pontoDeControle>`,
     });
   }
   return out;
@@ -295,13 +308,21 @@ export function readDossieXml(signedXml: string): Result<Dossie, DossieReadError
     if (conclusao) d.reciboDeConclusao = readRecibo(conclusao, 'recibo de conclusão');
     const ponto = first(m, 'pontoDeControle');
     if (ponto) {
-      const x = take(ponto, ['cadeia', 'sequencia', 'hash', 'em', 'documento'], 'ponto de controle');
+      const parte = 'ponto de controle';
+      const x = take(ponto, ['cadeia', 'sequencia', 'hash', 'em', 'ultimoEventoDoTramite', 'assinatura', 'cadeiaDeCertificados'], parte);
+      const numero = (k: string) => {
+        const v = str(x, k, parte);
+        if (!/^[1-9][0-9]{0,15}$/.test(v)) throw new Refused(parte, `${k} "${v.slice(0, 20)}" não é um número`);
+        return Number(v);
+      };
       d.pontoDeControle = {
-        cadeia: str(x, 'cadeia', 'ponto de controle'),
-        sequencia: Number(str(x, 'sequencia', 'ponto de controle')),
-        hash: str(x, 'hash', 'ponto de controle'),
-        em: str(x, 'em', 'ponto de controle'),
-        documento: str(x, 'documento', 'ponto de controle'),
+        cadeia: str(x, 'cadeia', parte),
+        sequencia: numero('sequencia'),
+        hash: str(x, 'hash', parte),
+        em: str(x, 'em', parte),
+        ultimoEventoDoTramite: numero('ultimoEventoDoTramite'),
+        assinatura: str(x, 'assinatura', parte),
+        cadeiaDeCertificados: take(first(x, 'cadeiaDeCertificados')!, ['certificado*'], parte).get('certificado')!.map((c) => text(c, parte)),
       };
     }
     d.resumos = take(first(m, 'resumos')!, ['resumo*'], 'resumos')

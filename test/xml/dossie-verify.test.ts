@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkpointBytes } from '../../src/domain/audit-chain.ts';
+import { toBase64 } from '../../src/pki/encoding.ts';
 import { verifyEvidence } from '../../src/services/evidence/verify.ts';
+import type { DossiePontoDeControle } from '../../src/xml/dossie.ts';
 import { buildDossieXml, readDossieXml } from '../../src/xml/dossie.ts';
 import { signEnveloped, verifyEnveloped } from '../../src/xml/xmldsig.ts';
 import { makeTestDossie } from './dossie-fixture.ts';
+import { makeXmlTestPki, type SigningParty } from './xml-pki.ts';
 import { xmlsec1, Xmlsec1Dir, xmlsec1Verified } from './xmlsec1.ts';
 
 /**
@@ -36,6 +40,13 @@ function changeByteIn(xml: string, name: string, nth = 0, offset?: number): stri
   return xml.slice(0, at) + swapped + xml.slice(at + 1);
 }
 
+
+/** A checkpoint as the audit log signs it (domain/audit-chain.ts), by the dossiê's signer. */
+async function checkpoint(over: Partial<DossiePontoDeControle> = {}, by: SigningParty = made.pki.rsa): Promise<DossiePontoDeControle> {
+  const f = { cadeia: 'no-1', sequencia: 42, hash: 'ab'.repeat(32), em: made.dossie.geradoEm, ...over };
+  const signature = await by.signer.sign(checkpointBytes({ chain: f.cadeia, position: f.sequencia, hash: f.hash, at: f.em }));
+  return { ultimoEventoDoTramite: 40, assinatura: toBase64(signature), cadeiaDeCertificados: [toBase64(new Uint8Array(by.certificate.rawData))], ...f };
+}
 describe('dossiê', () => {
   it('verifies whole: every signature, chain, receipt string and the history, one line each', async () => {
     const r = await verifyEvidence(made.xml, trust);
@@ -68,7 +79,7 @@ describe('dossiê', () => {
     const { spawnSync } = await import('node:child_process');
     const xsd = new URL('../../federation/schemas/dossie.xsd', import.meta.url).pathname;
     const withCheckpoint = await signEnveloped(
-      buildDossieXml({ ...made.dossie, pontoDeControle: { cadeia: 'no-1', sequencia: 42, hash: 'abc', em: made.dossie.geradoEm, documento: made.dossie.pacoteSelado } }),
+      buildDossieXml({ ...made.dossie, pontoDeControle: await checkpoint() }),
       made.pki.rsa.signer,
     );
     for (const [name, xml] of [['d.xml', made.xml], ['p.xml', withCheckpoint]] as const) {
@@ -158,14 +169,25 @@ describe('dossiê', () => {
     expect(bad.primeiraFalha?.detalhe).toContain('não foi assinada por essa AC');
   });
 
-  it('verifies the checkpoint slot: a hub-signed document, and names it when it does not verify', async () => {
-    const ponto = { cadeia: 'no-1', sequencia: 42, hash: 'abc', em: made.dossie.geradoEm, documento: made.dossie.pacoteSelado };
-    const ok = await verifyEvidence(await signEnveloped(buildDossieXml({ ...made.dossie, pontoDeControle: ponto }), made.pki.rsa.signer), trust);
+  it('verifies the audit checkpoint: the hub signature over its bytes, its chain, and that it covers the trâmite; names it when one of these fails', async () => {
+    const dossieWith = async (p: DossiePontoDeControle) => verifyEvidence(await signEnveloped(buildDossieXml({ ...made.dossie, pontoDeControle: p }), made.pki.rsa.signer), trust);
+    const good = await checkpoint();
+    const ok = await dossieWith(good);
     expect(ok.ok, JSON.stringify(ok.primeiraFalha)).toBe(true);
     expect(ok.verificacoes.some((c) => c.parte === 'ponto de controle' && c.ok)).toBe(true);
-    const broken = { ...ponto, documento: made.dossie.pacoteSelado.slice(0, -8) + 'AAAAAAA=' };
-    const bad = await verifyEvidence(await signEnveloped(buildDossieXml({ ...made.dossie, pontoDeControle: broken }), made.pki.rsa.signer), trust);
-    expect(bad.primeiraFalha?.parte).toBe('ponto de controle');
+    // a hash the hub did not sign (the signature is over chain, position, hash and time)
+    const forged = await dossieWith({ ...good, hash: 'f'.repeat(64) });
+    expect(forged.primeiraFalha?.parte).toBe('ponto de controle');
+    expect(forged.primeiraFalha?.detalhe).toContain('não confere');
+    // signed by a key of another federation, consistently (signature and certificate agree)
+    const stranger = (await makeXmlTestPki()).rsa;
+    const outsider = await dossieWith(await checkpoint({}, stranger));
+    expect(outsider.primeiraFalha?.parte).toBe('ponto de controle');
+    expect(outsider.primeiraFalha?.detalhe).toContain('âncora');
+    // a checkpoint older than the trâmite's last event witnesses nothing of it
+    const early = await dossieWith({ ...good, ultimoEventoDoTramite: good.sequencia + 1 });
+    expect(early.primeiraFalha?.parte).toBe('ponto de controle');
+    expect(early.primeiraFalha?.detalhe).toContain('antes do último evento');
   });
 
   it('refuses a dossiê checked against another trust anchor', async () => {

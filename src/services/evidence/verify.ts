@@ -5,6 +5,7 @@
  * reading; every check is one line of the report, in Portuguese, and the first that fails is named
  * with the part of the file it concerns.
  */
+import { checkpointBytes } from '../../domain/audit-chain.ts';
 import { canTransition, isSituacao, WORKFLOW } from '../../domain/situacao.ts';
 import { fromBase64, toBase64 } from '../../pki/encoding.ts';
 import { sha256 } from '../../pki/sha256.ts';
@@ -13,7 +14,7 @@ import { readCertificates, verifyCertificate } from '../../pki/verify/index.ts';
 import { nameKey } from '../../pki/verify/names.ts';
 import { readCrls } from '../../pki/verify/parse.ts';
 import type { X509Certificate, X509Crl } from '../../pki/x509.ts';
-import { DOSSIE_NS, DOSSIE_PARTS, dossieParts, partDigest, readDossieXml, type Dossie, type DossieRecibo } from '../../xml/dossie.ts';
+import { DOSSIE_NS, DOSSIE_PARTS, dossieParts, partDigest, readDossieXml, type Dossie, type DossiePontoDeControle, type DossieRecibo } from '../../xml/dossie.ts';
 import { PACOTE_NS, readPackageXml, type Pacote, type PacoteDocumento, type PacoteProcesso } from '../../xml/package-xml.ts';
 import { guardXml } from '../../xml/guard.ts';
 import { parseStrict } from '../../xml/parse.ts';
@@ -124,6 +125,28 @@ const dateOf = (s: string | undefined): Date | null => {
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? null : d;
 };
+
+/**
+ * The audit checkpoint (issue 11 item 7): the hub's RSA-SHA256 signature over the checkpoint's
+ * bytes as the audit chain defines them (domain/audit-chain.ts `checkpointBytes`), by a
+ * certificate whose chain holds at its time; and it covers the trâmite's last event.
+ */
+async function checkCheckpoint(report: Report, p: DossiePontoDeControle, trust: EvidenceTrust, crls: X509Crl[]): Promise<void> {
+  const parte = DOSSIE_PARTS.pontoDeControle;
+  const certs = p.cadeiaDeCertificados.map(b64Cert);
+  if (certs.length === 0 || certs.some((c) => !c)) return report.fail(parte, 'o ponto de controle não traz o certificado de quem o assinou em X.509 base64');
+  const signature = b64Bytes(p.assinatura);
+  const bytes = checkpointBytes({ chain: p.cadeia, position: p.sequencia, hash: p.hash, at: p.em });
+  if (!signature || !(await verifyRsaSha256(certs[0]!, bytes, signature)))
+    return report.fail(parte, `a assinatura do ponto de controle (cadeia "${p.cadeia}", evento nº ${p.sequencia}) não confere com o certificado de "${certs[0]!.subject}"`);
+  const at = dateOf(p.em);
+  if (!at) return report.fail(parte, 'a data do ponto de controle não é legível');
+  const chain = await checkChain(certs as X509Certificate[], at, trust, crls);
+  if (chain) return report.fail(parte, chain);
+  if (p.ultimoEventoDoTramite > p.sequencia)
+    return report.fail(parte, `o ponto de controle vai até o evento nº ${p.sequencia}, antes do último evento do trâmite (nº ${p.ultimoEventoDoTramite})`);
+  report.pass(parte, `cadeia de auditoria "${p.cadeia}" até o evento nº ${p.sequencia} (o último do trâmite é o nº ${p.ultimoEventoDoTramite}), assinado por "${certs[0]!.subject}" em ${p.em}`);
+}
 
 /** A signed package (the hub's seal or a sender's package): signature, chain as of `at`, content. */
 async function checkPackage(
@@ -267,18 +290,7 @@ async function verifyDossie(xml: string, trust: EvidenceTrust): Promise<Evidence
   if (d.reciboDeEnvio) await checkReceipt(report, DOSSIE_PARTS.reciboDeEnvio, d.reciboDeEnvio, 'envio', d, pacote, trust, crls);
   if (d.reciboDeConclusao) await checkReceipt(report, DOSSIE_PARTS.reciboDeConclusao, d.reciboDeConclusao, 'conclusao', d, pacote, trust, crls);
   checkHistory(report, d);
-  if (d.pontoDeControle) {
-    const p = d.pontoDeControle;
-    const bytes = b64Bytes(p.documento);
-    const v = bytes ? await verifyEnveloped(new TextDecoder().decode(bytes), { keyInfoLeaf: true }) : null;
-    const at = dateOf(p.em);
-    if (!v?.ok || !at) report.fail(DOSSIE_PARTS.pontoDeControle, 'o ponto de controle não traz um documento assinado que confira');
-    else {
-      const chain = await checkChain(v.value.certificates, at, trust, crls);
-      if (chain) report.fail(DOSSIE_PARTS.pontoDeControle, chain);
-      else report.pass(DOSSIE_PARTS.pontoDeControle, `cadeia "${p.cadeia}" até o evento nº ${p.sequencia}, assinado por "${v.value.signer?.subject}" em ${p.em}`);
-    }
-  }
+  if (d.pontoDeControle) await checkCheckpoint(report, d.pontoDeControle, trust, crls);
 
   if (!outer.ok) report.fail('assinatura do dossiê', `${outer.error.code}: ${outer.error.message}`);
   else {
