@@ -9,6 +9,7 @@ import { buildPackageXml, type Pacote } from '../../src/xml/package-xml.ts';
 import { tramitaStartBody } from '../../src/xml/package/to-tramita.ts';
 import { receiptDate } from '../../src/xml/receipt-strings.ts';
 import { signEnveloped, verifyEnveloped } from '../../src/xml/xmldsig.ts';
+import { verifyEvidence } from '../../src/services/evidence/verify.ts';
 import { startTestHub, type TestHub } from '../harness/hub.ts';
 import { processoBody } from '../harness/packages.ts';
 import { nativePackage, signedPackageXml } from '../harness/signed-packages.ts';
@@ -117,6 +118,15 @@ describe('native face: a trâmite started with a signed package', () => {
       }
       // the sender reads it too (a system that is no party: test/integration/route-callers.test.ts)
       expect((await client.call('GET', `${NATIVE}/${idt}/pacote-assinado`)).text).toBe(xml);
+
+      // the dossiê: the hub's seal of what the sender signed, and the sender's package itself
+      // (base64 of its exact bytes), both checked offline with the federation CA only
+      const dossie = await sei.call('GET', `${NATIVE}/${idt}/dossie`);
+      expect(dossie.status, dossie.text).toBe(200);
+      const report = await verifyEvidence(dossie.text, { anchors: [new X509Certificate(t.caPem)] });
+      expect(report.ok, JSON.stringify(report.primeiraFalha)).toBe(true);
+      expect(report.verificacoes.filter((c) => c.parte === 'pacote do remetente' && c.ok).length).toBeGreaterThan(0);
+      expect(dossie.text).toContain(`<pacoteDoRemetente>${Buffer.from(xml).toString('base64')}</pacoteDoRemetente>`);
     },
   );
 
