@@ -1,6 +1,7 @@
+import { toChained, toCheckpoint, type ChainRow, type CheckpointRow } from '../audit-rows.ts';
 import type pg from 'pg';
 import { auditRowHash, type AuditChainOptions, type AuditLinkFields } from '../../domain/audit-chain.ts';
-import type { AuditEntry, AuditLog, ChainedAuditRow } from '../index.ts';
+import type { AuditEntry, AuditLog } from '../index.ts';
 import { one, openTransaction, rows, run, stmt, tx, type Conn } from './db.ts';
 
 /** Each pool's chain settings, given by openPostgresStore. */
@@ -74,19 +75,6 @@ async function link(c: Conn, pool: pg.Pool, events: Pending[]): Promise<void> {
   await run(c, insertLinks, opts.chain, cols.at, cols.kind, cols.actor, cols.idt, cols.data, cols.position, cols.prev, cols.hash, position, hash);
 }
 
-interface ChainRow {
-  seq: number;
-  at: string;
-  kind: string;
-  actor: string;
-  idt: number | null;
-  data_json: string;
-  chain: string;
-  position: number;
-  prev_hash: string;
-  hash: string;
-}
-
 const s = {
   heads: stmt<[], { chain: string; position: number; hash: string }>('SELECT chain, position, hash FROM audit_chains ORDER BY chain'),
   rows: stmt<[string, number, number], ChainRow>('SELECT * FROM audit_events WHERE chain = $1 AND position > $2 ORDER BY position, seq LIMIT $3'),
@@ -99,7 +87,7 @@ const s = {
   addCheckpoint: stmt<[string, number, string, string, string, string]>(
     'INSERT INTO audit_checkpoints (chain, position, hash, at, signature, chain_pem) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
   ),
-  checkpoints: stmt<[], { chain: string; position: number; hash: string; at: string; signature: string; chain_pem: string }>(
+  checkpoints: stmt<[], CheckpointRow>(
     'SELECT * FROM audit_checkpoints ORDER BY chain, position',
   ),
   lastPositions: stmt<[number], { chain: string; position: number }>(
@@ -112,9 +100,7 @@ export function postgresAuditChain(pool: pg.Pool): Pick<AuditLog, 'chainHeads' |
   return {
     chainHeads: () => rows(pool, s.heads),
     async chainRows(chain, after, limit) {
-      return (await rows(pool, s.rows, chain, after, limit)).map(
-        (r): ChainedAuditRow => ({ seq: r.seq, at: r.at, kind: r.kind, actor: r.actor, idt: r.idt, dataJson: r.data_json, chain: r.chain, position: r.position, prevHash: r.prev_hash, hash: r.hash }),
-      );
+      return (await rows(pool, s.rows, chain, after, limit)).map(toChained);
     },
     async outsideChains() {
       const pre = (await one(pool, s.preChain))!;
@@ -124,7 +110,7 @@ export function postgresAuditChain(pool: pg.Pool): Pick<AuditLog, 'chainHeads' |
       return (await run(pool, s.addCheckpoint, c.chain, c.position, c.hash, c.at, c.signature, c.chainPem)) === 1;
     },
     async checkpoints() {
-      return (await rows(pool, s.checkpoints)).map((r) => ({ chain: r.chain, position: r.position, hash: r.hash, at: r.at, signature: r.signature, chainPem: r.chain_pem }));
+      return (await rows(pool, s.checkpoints)).map(toCheckpoint);
     },
     lastPositionsOf: (idt) => rows(pool, s.lastPositions, idt),
   };

@@ -1,5 +1,6 @@
 import { auditRowHash, type AuditChainOptions } from '../../domain/audit-chain.ts';
-import type { AuditCheckpoint, AuditEntry, AuditLog, ChainedAuditRow } from '../index.ts';
+import type { AuditCheckpoint, AuditEntry, AuditLog } from '../index.ts';
+import { toChained, toCheckpoint, type ChainRow, type CheckpointRow } from '../audit-rows.ts';
 import type { Db } from './open.ts';
 
 /** Each database's chain settings, given by openSqliteStore before any writer is built. */
@@ -43,41 +44,6 @@ export function auditAppender(db: Db): (at: string, a: AuditEntry, idt?: number 
   };
 }
 
-interface ChainRow {
-  seq: number;
-  at: string;
-  kind: string;
-  actor: string;
-  idt: number | null;
-  data_json: string;
-  chain: string;
-  position: number;
-  prev_hash: string;
-  hash: string;
-}
-
-const toChained = (r: ChainRow): ChainedAuditRow => ({
-  seq: r.seq,
-  at: r.at,
-  kind: r.kind,
-  actor: r.actor,
-  idt: r.idt,
-  dataJson: r.data_json,
-  chain: r.chain,
-  position: r.position,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
-
-interface CheckpointRow {
-  chain: string;
-  position: number;
-  hash: string;
-  at: string;
-  signature: string;
-  chain_pem: string;
-}
-
 /** The chain side of the audit log: what the verifier walks and the checkpoints the hub signs. */
 export function sqliteAuditChain(db: Db): Pick<AuditLog, 'chainHeads' | 'chainRows' | 'outsideChains' | 'addCheckpoint' | 'checkpoints' | 'lastPositionsOf'> {
   const s = {
@@ -112,7 +78,7 @@ export function sqliteAuditChain(db: Db): Pick<AuditLog, 'chainHeads' | 'chainRo
       return s.addCheckpoint.run(c.chain, c.position, c.hash, c.at, c.signature, c.chainPem).changes === 1;
     },
     async checkpoints() {
-      return s.checkpoints.all().map((r) => ({ chain: r.chain, position: r.position, hash: r.hash, at: r.at, signature: r.signature, chainPem: r.chain_pem }));
+      return s.checkpoints.all().map(toCheckpoint);
     },
     async lastPositionsOf(idt) {
       return s.lastPositions.all(idt);
