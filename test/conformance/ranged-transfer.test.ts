@@ -65,6 +65,17 @@ describe('ranged upload and download (spec §2.11, §2.12, §2.19)', () => {
       await refusedWithoutChange(ctx, () => part(tr, big, 0, 100, { bytes: tr.bytes.get(big)!.subarray(0, 101) }), 400);
     });
 
+    it('refuses an empty part (5-5, and 0-0 too) naming the range and how an empty component is sent, changing nothing', async () => {
+      const msg = await refusedWithoutChange(ctx, () => part(tr, big, 5, 5, { bytes: new Uint8Array(0) }), 400, '0001');
+      expect(msg).toContain('a parte 5-5 não tem bytes');
+      const empty = new Uint8Array(0);
+      const t0 = await start(ctx, { documentos: [{ bytes: [empty] }] });
+      const msg0 = await refusedWithoutChange(ctx, () => part(t0, sha256b64(empty), 0, 0, { bytes: empty }), 400, '0001');
+      expect(msg0).toContain('um componente de 0 bytes se envia só com a sinalização de término');
+      expect2xx(await finish(t0, sha256b64(empty)));
+      expect(await situacao(ctx, t0)).toBe(2);
+    });
+
     it('refuses a part of a hash that was not requested (400), of an unknown ticket (404) and from another system (403), changing nothing', async () => {
       const other = bytesOf(10, ctx.seed());
       await refusedWithoutChange(
