@@ -25,6 +25,8 @@ export const configSchema = z.object({
   crlFiles: z.array(z.string().min(1)).default([]),
   /** Largest JSON body in MB (spec §1.5.9: at least 50). */
   maxJsonMb: z.number().int().min(50).max(1024).default(64),
+  /** Largest stored metadata the hub seals, MB; 0: no bound (services/evidence/seal.ts). */
+  sealMaxMetadataMb: z.number().int().min(0).max(1024).default(1),
   /** Idle days before automatic cancellation (spec §5.4). */
   autoCancelDays: z.number().positive().max(365).default(8),
   /** Idle days after which a warning event announces the cancellation (must come before it). */
@@ -139,6 +141,7 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_TRUST_ANCHORS: { field: 'trustAnchorFiles', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_CRL_SOFT_FAIL_ANCHORS: { field: 'crlSoftFailAnchorFiles', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_CRL_FILES: { field: 'crlFiles', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
+  ELO_SEAL_MAX_METADATA_MB: { field: 'sealMaxMetadataMb', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   ELO_MAX_JSON_MB: { field: 'maxJsonMb', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
   ELO_AUTO_CANCEL_DAYS: { field: 'autoCancelDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
   ELO_AUTO_CANCEL_WARNING_DAYS: { field: 'autoCancelWarningDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },

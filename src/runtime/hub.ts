@@ -171,6 +171,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     log,
     settings: {
       maxJsonBytes: config.maxJsonMb * 1_048_576,
+      ...(config.sealMaxMetadataMb > 0 ? { sealMaxMetadataBytes: config.sealMaxMetadataMb * 1_048_576 } : {}),
       autoCancelAfterMs: config.autoCancelDays * 86_400_000,
       autoCancelWarningMs: config.autoCancelWarningDays * 86_400_000,
       longPollMs: config.longPollSeconds * 1000,

@@ -26,6 +26,13 @@ export interface TrustSource {
 export interface TransferSettings {
   /** Largest JSON body accepted (spec §1.5.9: at least 50 MB). */
   maxJsonBytes: number;
+  /**
+   * Largest stored metadata (JSON body or signed package XML) the hub seals (issue 11 item 2).
+   * Sealing parses the package into a DOM on the event loop (xml-crypto's canonicaliser walks
+   * one): about 0.15 s per MB here, and many times the bytes in memory. Larger trâmites are not
+   * sealed until sealing runs off the event loop. Absent: no bound.
+   */
+  sealMaxMetadataBytes?: number;
   /** Idle period before automatic cancellation (spec §5.4; default 8 days). */
   autoCancelAfterMs: number;
   /** Idle time after which a warning event is recorded (before the cancellation). */

@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function setup(signer: Signer) {
+async function setup(signer: Signer, settings: { sealMaxMetadataBytes?: number } = {}) {
   const store = await openTestStore();
   await store.registry.applySeed(
     { participantes: [{ id: 'p1', cnpj: '00000000000191', nome: 'P1', esfera: 'estadual', ativo: true }], repositorios: [{ id: 1, nome: 'R', ativo: true, participante: 'p1' }], estruturas: [], sistemas: [] },
@@ -40,7 +40,7 @@ async function setup(signer: Signer) {
   );
   const blobs = fsBlobStore(mkdtempSync(join(dir, 'b-')));
   const logs: { event: string; data?: Record<string, unknown> }[] = [];
-  const deps = { store, blobs, hubSigner: signer, clock: new FixedClock(new Date()), log: (e: { event: string }) => logs.push(e) } as unknown as ServiceDeps;
+  const deps = { store, blobs, hubSigner: signer, clock: new FixedClock(new Date()), settings, log: (e: { event: string }) => logs.push(e) } as unknown as ServiceDeps;
   const seals = sealService(deps);
   const tramites = sealingTramites(store.tramites, seals.sealQuietly);
   const body = fixtureBytes('sei-processo-dois-documentos.json');
@@ -78,6 +78,19 @@ describe('hub seal service', () => {
     expect(await healed.sweep()).toBe(1);
     expect(await healed.sweep()).toBe(0);
     expect(await s.store.seals.unsealed(10)).toEqual([]);
+  });
+
+  it('leaves a trâmite whose metadata is above the bound unsealed, logging it once, and the sweep does not retry it', async () => {
+    const s = await setup(pki.rsa.signer, { sealMaxMetadataBytes: 100 });
+    const r = await s.create();
+    if (!r.ok) throw new Error('setup');
+    expect(await s.store.seals.get(r.tramite.idt)).toBeNull();
+    expect(s.seals.isTooLarge(r.tramite.idt)).toBe(true);
+    expect(await s.seals.sweep()).toBe(0);
+    expect(await s.seals.sweep(1)).toBe(0);
+    expect(s.logs.filter((l) => l.event === 'tramite.selo_adiado')).toHaveLength(1);
+    expect(s.logs.filter((l) => l.event === 'tramite.selo_adiado')[0]!.data).toMatchObject({ idt: r.tramite.idt, limite: 100 });
+    expect(await s.seals.sealedBytes(r.tramite.idt)).toBeNull();
   });
 
   it('gives the same bytes each time the same package is sealed (RSA PKCS#1 v1.5 is deterministic)', async () => {

@@ -74,6 +74,12 @@ export function dossieService(deps: ServiceDeps, seals: SealService, checkpoint?
 
   async function build(t: TramiteRecord): Promise<string> {
     const sealed = await seals.sealedBytes(t.idt);
+    if (!sealed && seals.isTooLarge(t.idt))
+      throw new EloError(
+        'dossie_unavailable',
+        `O dossiê do trâmite ${t.idt} não pode ser montado: os metadados deste trâmite passam do tamanho que o hub sela (ELO_SEAL_MAX_METADATA_MB), e o dossiê parte do pacote selado. Os recibos do protocolo continuam valendo; peça ao administrador do hub para aumentar o limite.`,
+        { idt: t.idt },
+      );
     if (!sealed)
       throw new EloError(
         'dossie_unavailable',

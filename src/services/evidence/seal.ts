@@ -67,11 +67,22 @@ export function sealService(deps: ServiceDeps) {
   /** Seals in progress in this process, so a trâmite is not signed twice at once. */
   const inFlight = new Map<number, Promise<SealRecord | null>>();
 
+  /** Trâmites this process found too large to seal now: logged once, skipped by the sweep. */
+  const tooLarge = new Set<number>();
+  const bound = deps.settings?.sealMaxMetadataBytes;
+
   async function sealNow(idt: number): Promise<SealRecord | null> {
     const existing = await seals.get(idt);
     if (existing) return existing;
+    if (tooLarge.has(idt)) return null;
     const t = await tramites.get(idt);
     if (!t || t.componentsCompleteAt === null) return null;
+    const size = bound === undefined ? null : await deps.blobs.size(t.metadataBlobKey);
+    if (bound !== undefined && size !== null && size > bound) {
+      tooLarge.add(idt);
+      deps.log({ level: 'warn', event: 'tramite.selo_adiado', data: { idt, bytes: size, limite: bound } });
+      return null;
+    }
     const { pacote } = await packageOfTramite(deps, t);
     const sealed = utf8.encode(await signEnveloped(buildPackageXml(pacote), deps.hubSigner));
     const staged = await deps.blobs.stage(new Blob([sealed]).stream(), sealed.byteLength);
@@ -113,13 +124,16 @@ export function sealService(deps: ServiceDeps) {
     /** Seals complete trâmites that have no seal yet (at most SEAL_SWEEP_LIMIT per call); how many it sealed. */
     async sweep(limit = SEAL_SWEEP_LIMIT): Promise<number> {
       let sealed = 0;
-      for (const idt of await seals.unsealed(limit)) {
+      // those too large to seal stay unsealed: asked for past them, so they never crowd out the rest
+      for (const idt of (await seals.unsealed(limit + tooLarge.size)).filter((i) => !tooLarge.has(i)).slice(0, limit)) {
         await sealQuietly(idt);
         if (await seals.get(idt)) sealed++;
       }
       return sealed;
     },
     /** The exact bytes of a trâmite's seal, sealing it first when due; null while incomplete. */
+    /** Whether this trâmite's metadata is above the bound the hub seals (ELO_SEAL_MAX_METADATA_MB). */
+    isTooLarge: (idt: number): boolean => tooLarge.has(idt),
     async sealedBytes(idt: number): Promise<{ record: SealRecord; bytes: Uint8Array } | null> {
       const record = await seal(idt);
       return record ? { record, bytes: await deps.blobs.readAll(record.blobKey) } : null;
