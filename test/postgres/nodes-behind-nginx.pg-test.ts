@@ -296,6 +296,8 @@ describe.skipIf(missing)(`three Elo nodes on one PostgreSQL behind nginx, one ki
       const referenced = new Set([
         ...blobs.map((b) => b.blob_key),
         ...(await sql.query<{ k: string }>('SELECT DISTINCT metadata_blob_key AS k FROM tramites')).rows.map((r) => r.k),
+        // the hub's seal of each complete trâmite (issue 11 item 2)
+        ...(await sql.query<{ k: string }>('SELECT blob_key AS k FROM tramite_seals')).rows.map((r) => r.k),
       ]);
       const kept = readdirSync(join(root, 'sha256'), { recursive: true, withFileTypes: true })
         .filter((e) => e.isFile())

@@ -157,6 +157,8 @@ const s = {
   ),
   bodyReferenced: stmt<[string], { one: number }>('SELECT 1 AS one FROM tramites WHERE metadata_blob_key = $1 LIMIT 1'),
   blobReferenced: stmt<[string], { one: number }>('SELECT 1 AS one FROM component_blobs WHERE blob_key = $1 LIMIT 1'),
+  /** A hub seal's bytes (issue 11 item 2): a refused start whose body is a seal's must not remove it. */
+  sealReferenced: stmt<[string], { one: number }>('SELECT 1 AS one FROM tramite_seals WHERE blob_key = $1 LIMIT 1'),
   blobKeyOf: stmt<[string], { blob_key: string }>('SELECT blob_key FROM component_blobs WHERE hash = $1'),
   markPendencia: stmt<[string, number, number]>('INSERT INTO pendencia_deliveries (system_id, idt, situacao) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING'),
   pendencias: stmt<[string], { idt: number; situacao: number }>('SELECT idt, situacao FROM pendencia_deliveries WHERE system_id = $1'),
@@ -396,7 +398,7 @@ export function postgresTramites(pool: pg.Pool): TramiteReader & TramiteWriter {
       return r ? toCompletionReceipt(r) : null;
     },
     async isBlobReferenced(key) {
-      return !!((await one(pool, s.bodyReferenced, key)) ?? (await one(pool, s.blobReferenced, key)));
+      return !!((await one(pool, s.bodyReferenced, key)) ?? (await one(pool, s.blobReferenced, key)) ?? (await one(pool, s.sealReferenced, key)));
     },
     async blobKeyOf(hash) {
       return (await one(pool, s.blobKeyOf, hash))?.blob_key ?? null;

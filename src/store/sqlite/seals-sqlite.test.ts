@@ -20,6 +20,15 @@ describe.each([testStoreKind()])('%s seal store', (kind) => {
     expect(await store.seals.unsealed(10)).toEqual([]);
   });
 
+  it("counts a seal's blob as referenced, so that a refused start whose body has the same bytes never removes it", async () => {
+    const store = await openTestStore(kind);
+    const created = await store.tramites.create(newTramite(), '2026-01-01T00:00:00.000Z', audit, flow);
+    if (!created.ok) throw new Error('setup');
+    expect(await store.tramites.isBlobReferenced(key('s'))).toBe(false);
+    await store.seals.save({ idt: created.tramite.idt, blobKey: key('s'), sha256: 'c2Vsbw==', sealedAt: '2026-01-01T00:01:01.000Z' });
+    expect(await store.tramites.isBlobReferenced(key('s'))).toBe(true);
+  });
+
   it('keeps the first seal of a trâmite: a second save changes nothing and says so', async () => {
     const store = await openTestStore(kind);
     const created = await store.tramites.create(newTramite({ components: [] }), '2026-01-01T00:00:00.000Z', audit, flow);

@@ -153,6 +153,8 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
     countBySituacao: db.prepare<[string], { situacao: number; n: number }>('SELECT situacao, COUNT(*) AS n FROM tramites WHERE last_transition_at < ? GROUP BY situacao'),
     bodyReferenced: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM tramites WHERE metadata_blob_key = ? LIMIT 1'),
     blobReferenced: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM component_blobs WHERE blob_key = ? LIMIT 1'),
+    /** A hub seal's bytes (issue 11 item 2): a refused start whose body is a seal's must not remove it. */
+    sealReferenced: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM tramite_seals WHERE blob_key = ? LIMIT 1'),
     blobKeyOf: db.prepare<[string], { blob_key: string }>('SELECT blob_key FROM component_blobs WHERE hash = ?'),
     markPendencia: db.prepare<[string, number, number]>('INSERT INTO pendencia_deliveries (system_id, idt, situacao) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
     pendencias: db.prepare<[string], { idt: number; situacao: number }>('SELECT idt, situacao FROM pendencia_deliveries WHERE system_id = ?'),
@@ -451,7 +453,7 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
       return r ? toCompletionReceipt(r) : null;
     },
     async isBlobReferenced(key) {
-      return !!(s.bodyReferenced.get(key) ?? s.blobReferenced.get(key));
+      return !!(s.bodyReferenced.get(key) ?? s.blobReferenced.get(key) ?? s.sealReferenced.get(key));
     },
     async blobKeyOf(hash) {
       return s.blobKeyOf.get(hash)?.blob_key ?? null;
