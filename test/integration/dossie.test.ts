@@ -156,7 +156,7 @@ describe('hub seal and dossiê on a real hub', () => {
     expect(r.out).toContain('Resultado: tudo confere.');
     // the audit checkpoint covering the trâmite, signed for it if the hourly one had not yet
     expect(dossie).toContain('<pontoDeControle>');
-    expect(r.out).toMatch(/cadeia de auditoria "principal" até o evento nº \d+ \(o último do trâmite é o nº \d+\)/);
+    expect(r.out).toMatch(/cadeia de auditoria "[^"]+" até o evento nº \d+ \(o último do trâmite é o nº \d+\)/);
     const x = xmlsec1(['--verify', '--trusted-pem', join(work, 'ac.pem'), file]);
     expect(xmlsec1Verified(x), x.output).toBe(true);
 
