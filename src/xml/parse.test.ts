@@ -23,4 +23,12 @@ describe('parseStrict', () => {
       expect(r.error.message).toContain(words);
     }
   });
+
+  it('refuses an empty text as malformed instead of throwing (a fuzzing finding: xmldom returns no document)', () => {
+    for (const xml of ['', ' ', '\n']) {
+      const r = parseStrict(xml);
+      expect(r.ok, JSON.stringify(xml)).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('xml_malformed');
+    }
+  });
 });

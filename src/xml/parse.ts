@@ -12,8 +12,9 @@ export function parseStrict(xml: string): Result<Document, XmlRefusal<'xml_malfo
   const problems: string[] = [];
   const onProblem = (m: string) => void problems.push(m.split('\n')[0]!.replace(/^\[xmldom [a-zA-Z]+\]\s*/, ''));
   const doc = new DOMParser({ errorHandler: { warning: onProblem, error: onProblem, fatalError: onProblem } }).parseFromString(xml, 'text/xml');
-  const root = doc.documentElement;
-  if (problems.length > 0 || !root) return malformed(problems[0] ?? 'sem elemento raiz');
+  // xmldom answers `undefined`, not a document, for an empty text
+  const root = doc?.documentElement;
+  if (problems.length > 0 || !doc || !root) return malformed(problems[0] ?? 'sem elemento raiz');
   const unbound = unboundPrefix(root);
   if (unbound) return malformed(`o prefixo "${unbound}" não está declarado`);
   return ok(doc);
