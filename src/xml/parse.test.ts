@@ -31,4 +31,12 @@ describe('parseStrict', () => {
       if (!r.ok) expect(r.error.code).toBe('xml_malformed');
     }
   });
+
+  it('refuses character data outside the root as malformed instead of throwing (a fuzzing finding: xmldom throws a DOMException)', () => {
+    for (const xml of ['<a><![CDATA[ ]]>', '<a/><![CDATA[x]]>', '<a></a><![CDATA[x]]>']) {
+      const r = parseStrict(xml);
+      expect(r.ok, xml).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('xml_malformed');
+    }
+  });
 });
