@@ -493,20 +493,33 @@ const multipartProperty: FuzzProperty = {
 // ---- the administration API's request schemas -----------------------------------------------
 
 const adminHub = once(async () => {
-  const t = await startTestHub({ env: { ELO_SWEEP_INTERVAL_SECONDS: '86400' } });
+  // A webhook URL is resolved when set: the fuzzed names never reach DNS or the network.
+  const t = await startTestHub({
+    env: { ELO_SWEEP_INTERVAL_SECONDS: '86400' },
+    webhookTransport: {
+      resolve: async () => ['127.0.0.1'],
+      post: async () => {
+        throw new Error('no delivery in the fuzzing of request schemas');
+      },
+    },
+  });
   const token = readFileSync(t.paths.adminToken, 'utf8').trim();
   return { t, token };
 });
 
-const adminRoutes: { method: string; path: string }[] = [
-  { method: 'POST', path: '/admin/api/sistemas' },
-  { method: 'POST', path: '/admin/api/participantes' },
-  { method: 'POST', path: '/admin/api/participantes/00000000000191/estruturas' },
-  { method: 'POST', path: '/admin/api/convites' },
-  { method: 'POST', path: '/admin/api/nres/importacao' },
-  { method: 'PUT', path: '/admin/api/sistemas/sei-estado/webhook' },
-  { method: 'PUT', path: '/admin/api/sistemas/sei-estado/capacidades' },
-  { method: 'POST', path: '/admin/api/listas/especies' },
+/** Each route with a body of the shape its schema documents, for near-valid mutations. */
+const adminRoutes: { method: string; path: string; valid: unknown }[] = [
+  { method: 'POST', path: '/admin/api/sistemas', valid: { id: 'sei-fuzz', participante: '00000000000191', nome: 'SEI', estruturas: [{ repositorio: 1, numero: '1001', subarvore: true, papel: 'ambos' }] } },
+  { method: 'POST', path: '/admin/api/participantes', valid: { cnpj: '11222333000181', nome: 'Órgão', sigla: 'ORG', esfera: 'estadual', poder: 'executivo', uf: 'SP', ibge: '3550308', contatos: [{ nome: 'A', email: 'a@b.c' }], situacao: 'pendente', motivo: 'teste' } },
+  { method: 'POST', path: '/admin/api/participantes/00000000000191/estruturas', valid: { repositorio: 1, numero: '1001', subarvore: false } },
+  { method: 'POST', path: '/admin/api/participantes/00000000000191/suspensao', valid: { motivo: 'teste' } },
+  { method: 'POST', path: '/admin/api/convites', valid: { validadeDias: 14, nota: 'x' } },
+  { method: 'POST', path: '/admin/api/nres/importacao', valid: [{ nre: '0000025656262025', protocolo: '1.2/2026', sistema: 'sei-estado' }] },
+  { method: 'POST', path: '/admin/api/nres/0000025656262025/reatribuicao', valid: { sistema: 'sei-estado', motivo: 'teste' } },
+  { method: 'PUT', path: '/admin/api/sistemas/sei-estado/webhook', valid: { url: 'https://hooks.example/elo' } },
+  { method: 'PUT', path: '/admin/api/sistemas/sei-estado/capacidades', valid: { mimeTypesAceitos: ['application/pdf'], tamanhoMaximoEmBytes: 1000, envioParcial: true } },
+  { method: 'POST', path: '/admin/api/listas/especies', valid: { codigo: 900, nome: 'Espécie', ativo: true, motivo: 'teste' } },
+  { method: 'PATCH', path: '/admin/api/listas/especies/42', valid: { nome: 'Outra', ativo: false, motivo: 'teste' } },
 ];
 
 const adminBody = fc.oneof(
@@ -517,12 +530,14 @@ const adminBody = fc.oneof(
 );
 
 const adminProperty: FuzzProperty = {
-  name: 'admin API: random JSON and text bodies to POST/PUT routes → never a 5xx; every refusal is problem+json',
+  name: 'admin API: random and near-valid bodies to POST/PUT/PATCH routes → never a 5xx; every refusal is problem+json',
   weight: 0.5,
   async check(o) {
     const { t, token } = await adminHub();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...adminRoutes), adminBody, fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', ''), timedAsync(o, async (route: { method: string; path: string }, body: string, contentType: string) => {
+      fc.asyncProperty(
+        fc.constantFrom(...adminRoutes).chain((route) => fc.tuple(fc.constant(route), fc.oneof(adminBody, mutatedJsonText(route.valid)))).map(([route, body]) => ({ route, body })),
+        fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', ''), timedAsync(o, async ({ route, body }: { route: { method: string; path: string }; body: string }, contentType: string) => {
         const res = await t.hub.app.request(route.path, { method: route.method, body, headers: { authorization: `Bearer ${token}`, ...(contentType ? { 'content-type': contentType } : {}) } });
         const text = await res.text();
         // the schemas are what is fuzzed: a refused token would test nothing
