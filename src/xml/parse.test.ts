@@ -23,4 +23,20 @@ describe('parseStrict', () => {
       expect(r.error.message).toContain(words);
     }
   });
+
+  it('refuses an empty text as malformed instead of throwing (a fuzzing finding: xmldom returns no document)', () => {
+    for (const xml of ['', ' ', '\n']) {
+      const r = parseStrict(xml);
+      expect(r.ok, JSON.stringify(xml)).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('xml_malformed');
+    }
+  });
+
+  it('refuses character data outside the root as malformed instead of throwing (a fuzzing finding: xmldom throws a DOMException)', () => {
+    for (const xml of ['<a><![CDATA[ ]]>', '<a/><![CDATA[x]]>', '<a></a><![CDATA[x]]>']) {
+      const r = parseStrict(xml);
+      expect(r.ok, xml).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('xml_malformed');
+    }
+  });
 });

@@ -11,9 +11,17 @@ import type { XmlRefusal } from './guard.ts';
 export function parseStrict(xml: string): Result<Document, XmlRefusal<'xml_malformed'>> {
   const problems: string[] = [];
   const onProblem = (m: string) => void problems.push(m.split('\n')[0]!.replace(/^\[xmldom [a-zA-Z]+\]\s*/, ''));
-  const doc = new DOMParser({ errorHandler: { warning: onProblem, error: onProblem, fatalError: onProblem } }).parseFromString(xml, 'text/xml');
-  const root = doc.documentElement;
-  if (problems.length > 0 || !root) return malformed(problems[0] ?? 'sem elemento raiz');
+  let doc: Document | undefined;
+  try {
+    doc = new DOMParser({ errorHandler: { warning: onProblem, error: onProblem, fatalError: onProblem } }).parseFromString(xml, 'text/xml');
+  } catch (e) {
+    // xmldom throws a DOMException for some broken documents instead of reporting them, e.g. a
+    // CDATA section outside the root (`<a/><![CDATA[x]]>`): "Hierarchy request error".
+    return malformed(e instanceof Error ? e.message.split('\n')[0]! : 'erro do analisador');
+  }
+  // xmldom answers `undefined`, not a document, for an empty text
+  const root = doc?.documentElement;
+  if (problems.length > 0 || !doc || !root) return malformed(problems[0] ?? 'sem elemento raiz');
   const unbound = unboundPrefix(root);
   if (unbound) return malformed(`o prefixo "${unbound}" não está declarado`);
   return ok(doc);
