@@ -101,7 +101,9 @@ describe('brainpool ECDSA', () => {
     const int = (v: bigint, pad = false) => {
       let hex = v.toString(16);
       if (hex.length % 2) hex = `0${hex}`;
-      if (pad || Number.parseInt(hex.slice(0, 2), 16) >= 0x80) hex = `00${hex}`;
+      if (Number.parseInt(hex.slice(0, 2), 16) >= 0x80) hex = `00${hex}`;
+      // a zero byte beyond the one a high first byte needs: never minimal, whatever r is
+      if (pad) hex = `00${hex}`;
       const body = Uint8Array.from(hex.match(/../g)!, (h) => Number.parseInt(h, 16));
       return [0x02, body.length, ...body];
     };
