@@ -38,3 +38,14 @@ export function normaliseStructureId(v: string): string | undefined {
 
 export const json = (body: unknown, status = 200): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+
+/**
+ * What a start answers about the trâmite it created (spec §2.8), on the Tramita face and the
+ * native face alike; each adds the components it asks for under its own name.
+ */
+export const startedTramite = (t: { idt: number; nre: string; ticket: string | null; createdAt: string }) => ({
+  IDT: t.idt,
+  NRE: t.nre,
+  ticketParaEnvioDeComponentesDigitais: t.ticket,
+  dataHoraDeRegistroDoTramite: t.createdAt,
+});

@@ -4,7 +4,7 @@ import { INLINE_START_BODY_BYTES } from '../../../domain/tramita/index.ts';
 import { readStartBody } from '../../body.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import type { LargeBodyGate } from '../../large-body-gate.ts';
-import { json, parsePositiveInt } from '../../wire.ts';
+import { json, parsePositiveInt, startedTramite } from '../../wire.ts';
 
 /**
  * Trâmites started with a package signed by the sending system (issue 11 item 3; README "Pacotes
@@ -37,12 +37,8 @@ export function registerNativeTramites(app: Hono<AppEnv>, deps: AppDeps, gate: L
     } finally {
       read.done();
     }
-    const t = started.tramite;
     return json({
-      IDT: t.idt,
-      NRE: t.nre,
-      ticketParaEnvioDeComponentesDigitais: t.ticket,
-      dataHoraDeRegistroDoTramite: t.createdAt,
+      ...startedTramite(started.tramite),
       ...(started.tipo === 'processo'
         ? { processosComComponentesDigitaisSolicitados: started.solicitados }
         : { componentesDigitaisSolicitados: started.solicitados }),

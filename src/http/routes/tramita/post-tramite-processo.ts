@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { readStartBody } from '../../body.ts';
 import type { LargeBodyGate } from '../../large-body-gate.ts';
-import { json } from '../../wire.ts';
+import { json, startedTramite } from '../../wire.ts';
 import { INLINE_START_BODY_BYTES } from '../../../domain/tramita/index.ts';
 
 /** `POST tramites/processo` (spec §2.8). A large body takes its turn at `gate` (§1.5.9). */
@@ -15,13 +15,6 @@ export function registerPostTramiteProcesso(app: Hono<AppEnv>, deps: AppDeps, ga
     } finally {
       done();
     }
-    const t = started.tramite;
-    return json({
-      IDT: t.idt,
-      NRE: t.nre,
-      ticketParaEnvioDeComponentesDigitais: t.ticket,
-      dataHoraDeRegistroDoTramite: t.createdAt,
-      processosComComponentesDigitaisSolicitados: started.solicitados,
-    });
+    return json({ ...startedTramite(started.tramite), processosComComponentesDigitaisSolicitados: started.solicitados });
   });
 }
