@@ -26,6 +26,7 @@ import { dataPaths } from './data-dir.ts';
 import { loadCodeLists } from './federation-files.ts';
 import { nodePeerAddress, nodePeerCertificate } from './node-peer.ts';
 import { forwardedClient, trustedProxyMatcher } from './forwarded-client.ts';
+import { sealWorker } from './seal-preparer.ts';
 import { startBodyWorker } from './start-body-analyser.ts';
 import { fileTrustSource } from './trust-files.ts';
 import { hubLog } from './log.ts';
@@ -126,6 +127,8 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   const codeLists = loadCodeLists();
   // Large start bodies are analysed in a thread of their own (spec §1.5.9, 50 MB and more).
   const analyser = startBodyWorker();
+  // Hub seals of large packages are built and canonicalised in a thread of their own too (issue 11).
+  const sealer = sealWorker();
   const blobs = fsBlobStore(paths.blobs);
   const hubSigner = cryptoKeySigner(signingKey, readFileSync(paths.signingCert, 'utf8'));
   const freeSpace = opts.freeSpace ?? dataDirFreeSpace(paths.root);
@@ -151,6 +154,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   } catch (e) {
     await notifier?.close();
     await analyser.close();
+    await sealer.close();
     await store.close();
     throw new Error(`Não foi possível escutar as notificações do PostgreSQL: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
@@ -161,6 +165,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     ids: { uuid: () => randomUUID(), randomBytes: (n) => new Uint8Array(randomBytes(n)) },
     codeLists,
     startBodyAnalyser: opts.startBodyAnalyser ?? analyser.analyse,
+    sealPreparer: sealer.prepare,
     trust: fileTrustSource(
       [paths.caCert, ...config.trustAnchorFiles],
       () => [...config.crlFiles, ...[paths.rootCrl, paths.intermediateCrl].filter((f) => existsSync(f))],
@@ -211,6 +216,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   } catch (e) {
     await notifier?.close();
     await analyser.close();
+    await sealer.close();
     await store.close();
     throw e;
   }
@@ -358,6 +364,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
       await checkpointing;
       await signCheckpoints();
       await analyser.close();
+      await sealer.close();
       await leader?.close();
       await notifier?.close();
       await store.close();

@@ -8,6 +8,7 @@ import type { BlobStore, Store } from '../store/index.ts';
 import type { TransitionNotifier } from '../domain/notifier.ts';
 import type { Metrics } from './metrics.ts';
 import type { WebhookDeps } from './webhooks.ts';
+import type { SealPreparer } from './evidence/seal.ts';
 
 /** Where trust comes from: anchors and CRLs are configuration, re-read as they change (issue: Trust §6). */
 export interface TrustSource {
@@ -28,9 +29,10 @@ export interface TransferSettings {
   maxJsonBytes: number;
   /**
    * Largest stored metadata (JSON body or signed package XML) the hub seals (issue 11 item 2).
-   * Sealing parses the package into a DOM on the event loop (xml-crypto's canonicaliser walks
-   * one): about 0.15 s per MB here, and many times the bytes in memory. Larger trâmites are not
-   * sealed until sealing runs off the event loop. Absent: no bound.
+   * A seal is built in the seal thread (runtime/seal-worker.ts), not on the event loop, but its
+   * memory there peaks at about 35 times the metadata (a 16 MB body of 20,000 documents: 6 s and
+   * 560 MB here), and the thread's heap is bounded. Larger trâmites stay unsealed (logged once)
+   * and their dossiê answers 409/9073. Absent: no bound.
    */
   sealMaxMetadataBytes?: number;
   /** Idle period before automatic cancellation (spec §5.4; default 8 days). */
@@ -95,6 +97,8 @@ export interface ServiceDeps {
   log: Log;
   /** Free space of the data folder; without it the free-space floor is not enforced. */
   freeSpace?: FreeSpace;
+  /** Builds and prepares hub seals off the event loop (runtime: a worker thread); in this thread when absent. */
+  sealPreparer?: SealPreparer;
   /** Runs the analysis of large start bodies off the event loop (runtime: a worker thread). */
   startBodyAnalyser?: StartBodyAnalyser;
   /** Wakes held long-polls when a transition commits; in memory when not given (services/notifier.ts). */

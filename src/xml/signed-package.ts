@@ -13,7 +13,7 @@ import { guardXml, type XmlLimits } from './guard.ts';
 import type { Pacote } from './package/model.ts';
 import { readPackageXml } from './package/read.ts';
 import { tramitaStartBody } from './package/to-tramita.ts';
-import { parseStrict } from './parse.ts';
+import { forC14n, parseSignatureTree } from './signature-tree.ts';
 import { DSIG_NS } from './xmldsig-algorithms.ts';
 import { verifyEnveloped } from './xmldsig-verify.ts';
 
@@ -84,15 +84,13 @@ export async function readSignedPackage(
 function signedContentOfStored(text: string): Result<string, string> {
   const guarded = guardXml(text);
   if (!guarded.ok) return err(guarded.error.message);
-  const parsed = parseStrict(text);
+  const parsed = parseSignatureTree(text);
   if (!parsed.ok) return err(parsed.error.message);
-  const root = parsed.value.documentElement!;
-  const signatures: Element[] = [];
-  for (let n = root.firstChild; n; n = n.nextSibling)
-    if (n.nodeType === 1 && (n as Element).localName === 'Signature' && (n as Element).namespaceURI === DSIG_NS) signatures.push(n as Element);
+  const root = parsed.value;
+  const signatures = root.childNodes.filter((n) => n.nodeType === 1 && n.localName === 'Signature' && n.namespaceURI === DSIG_NS);
   if (signatures.length !== 1) return err('o pacote armazenado não tem exatamente uma assinatura');
   root.removeChild(signatures[0]!);
-  return ok(new ExclusiveCanonicalization().process(root, { defaultNsForPrefix: SignedXml.defaultNsForPrefix, ancestorNamespaces: [] }) as string);
+  return ok(new ExclusiveCanonicalization().process(forC14n(root), { defaultNsForPrefix: SignedXml.defaultNsForPrefix, ancestorNamespaces: [] }) as string);
 }
 
 /**

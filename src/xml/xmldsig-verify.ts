@@ -4,7 +4,7 @@ import { fromBase64 } from '../pki/encoding.ts';
 import type { SignerAlgorithm } from '../pki/signer.ts';
 import type { X509Certificate } from '../pki/x509.ts';
 import { guardXml, type XmlLimits, type XmlRefusal } from './guard.ts';
-import { parseStrict } from './parse.ts';
+import { parseSignatureTree, forC14n, type XmlElement, type XmlNode } from './signature-tree.ts';
 import {
   algorithmByUri,
   algorithmOfCertificate,
@@ -71,7 +71,7 @@ const ID_ATTRIBUTES = ['Id', 'ID', 'id'];
  *
  * 1. guardXml first: no DOCTYPE, entity, processing instruction or comment, bounded size, depth
  *    and element count, all before a parser runs;
- * 2. parsed once with xmldom, errors fatal; exactly one ds:Signature in the document, a child of
+ * 2. parsed once (signature-tree.ts: saxes, every error fatal); exactly one ds:Signature in the document, a child of
  *    the root; exactly one SignedInfo anywhere; no other XMLDSig element outside it;
  * 3. SignedInfo exactly: exc-c14n, RSA-SHA256 or ECDSA-SHA256, one Reference to the root
  *    (URI="" or "#" + the root's own Id), transforms exactly enveloped-signature then exc-c14n,
@@ -92,9 +92,9 @@ export async function verifyEnveloped(xml: string, using: VerifyWith, opts: Veri
   const guarded = guardXml(xml, opts.limits);
   if (!guarded.ok) return guarded;
 
-  const parsed = parseStrict(xml);
+  const parsed = parseSignatureTree(xml);
   if (!parsed.ok) return parsed;
-  const root = parsed.value.documentElement!;
+  const root = parsed.value;
 
   const scan = scanDocument(root);
   if (scan.signatures.length === 0) return form('o documento não tem assinatura (ds:Signature).');
@@ -149,9 +149,9 @@ export async function verifyEnveloped(xml: string, using: VerifyWith, opts: Veri
   let signedXml: string;
   try {
     const c14n = new ExclusiveCanonicalization();
-    signedInfoCanon = c14n.process(shape.value.signedInfo, c14nOptions()) as string;
+    signedInfoCanon = c14n.process(forC14n(shape.value.signedInfo), c14nOptions()) as string;
     root.removeChild(signature);
-    signedXml = c14n.process(root, c14nOptions()) as string;
+    signedXml = c14n.process(forC14n(root), c14nOptions()) as string;
   } catch (e) {
     return form(`o documento não pôde ser canonicalizado (${(e instanceof Error ? e.message : String(e)).slice(0, 200)}).`);
   }
@@ -184,7 +184,7 @@ export async function verifyEnveloped(xml: string, using: VerifyWith, opts: Veri
 }
 
 interface Scan {
-  signatures: Element[];
+  signatures: XmlElement[];
   signedInfoCount: number;
   strayDsig: string | undefined;
 }
@@ -194,18 +194,18 @@ interface Scan {
  * nothing): every ds:Signature, every element named SignedInfo in any namespace (xml-crypto finds
  * SignedInfo's ancestors by local name alone), and any XMLDSig element outside a Signature.
  */
-function scanDocument(root: Element): Scan {
-  const signatures: Element[] = [];
+function scanDocument(root: XmlElement): Scan {
+  const signatures: XmlElement[] = [];
   let signedInfoCount = 0;
   let strayDsig: string | undefined;
-  let node: Node | null = root;
+  let node: XmlNode | null = root;
   while (node) {
     let descend = node.nodeType === 1;
     if (node.nodeType === 1) {
-      const el = node as Element;
+      const el = node as XmlElement;
       if (el.namespaceURI === DSIG_NS && el.localName === 'Signature') {
         // Its subtree is checked here in one go: a Signature nested in it counts as another one.
-        signatures.push(el, ...Array.from(el.getElementsByTagNameNS(DSIG_NS, 'Signature')));
+        signatures.push(el, ...el.getElementsByTagNameNS(DSIG_NS, 'Signature'));
         signedInfoCount += el.getElementsByTagNameNS('*', 'SignedInfo').length;
         descend = false;
       } else {
@@ -227,24 +227,24 @@ function scanDocument(root: Element): Scan {
   return { signatures, signedInfoCount, strayDsig };
 }
 
-/** Element children; text other than whitespace, comments or PIs between them make the shape wrong. */
-function elementChildren(el: Element): Element[] | undefined {
-  const out: Element[] = [];
+/** XmlElement children; text other than whitespace, comments or PIs between them make the shape wrong. */
+function elementChildren(el: XmlElement): XmlElement[] | undefined {
+  const out: XmlElement[] = [];
   for (let c = el.firstChild; c; c = c.nextSibling) {
-    if (c.nodeType === 1) out.push(c as Element);
+    if (c.nodeType === 1) out.push(c as XmlElement);
     else if (c.nodeType === 3 && /^\s*$/.test(c.nodeValue ?? '')) continue;
     else return undefined;
   }
   return out;
 }
 
-const isDsig = (el: Element | undefined, name: string): el is Element => !!el && el.namespaceURI === DSIG_NS && el.localName === name;
+const isDsig = (el: XmlElement | undefined, name: string): el is XmlElement => !!el && el.namespaceURI === DSIG_NS && el.localName === name;
 
 function checkShape(
-  signature: Element,
-  root: Element,
+  signature: XmlElement,
+  root: XmlElement,
 ): Result<
-  { algorithm: SignerAlgorithm; keyInfoCerts: string[]; signedInfo: Element; signatureValue: string; digestValue: string },
+  { algorithm: SignerAlgorithm; keyInfoCerts: string[]; signedInfo: XmlElement; signatureValue: string; digestValue: string },
   XmlRefusal
 > {
   const parts = elementChildren(signature);
@@ -253,7 +253,7 @@ function checkShape(
   if (!isDsig(signedInfo, 'SignedInfo') || !isDsig(signatureValue, 'SignatureValue')) {
     return form('a assinatura deve começar por SignedInfo e SignatureValue.');
   }
-  if (keyInfo && !isDsig(keyInfo, 'KeyInfo')) return form(`a assinatura tem um elemento ${(keyInfo as Element).localName} onde só cabe KeyInfo (Object e Manifest não são aceitos).`);
+  if (keyInfo && !isDsig(keyInfo, 'KeyInfo')) return form(`a assinatura tem um elemento ${(keyInfo as XmlElement).localName} onde só cabe KeyInfo (Object e Manifest não são aceitos).`);
   if (rest.length > 0) return form('a assinatura tem elementos além de SignedInfo, SignatureValue e KeyInfo.');
   if (signatureValue.getElementsByTagName('*').length > 0) return form('SignatureValue deve conter só base64.');
 
@@ -282,9 +282,8 @@ function checkShape(
     // Another element carrying the same Id is the classic wrapping set-up: refuse it outright.
     const all = root.getElementsByTagName('*');
     for (let i = 0; i < all.length; i++) {
-      const el = all.item(i)!;
-      for (let j = 0; j < el.attributes.length; j++) {
-        const attr = el.attributes.item(j)!;
+      const el = all[i]!;
+      for (const attr of el.attributes) {
         if (ID_ATTRIBUTES.includes(attr.localName ?? attr.name) && attr.value === id) {
           return form(`mais de um elemento tem o Id que a referência aponta ("${id}"): tentativa de embrulhar a assinatura.`);
         }

@@ -3,7 +3,7 @@
  * dossiê are all one enveloped signature over a whole document. Sign with signEnveloped, verify
  * with verifyEnveloped, and read business data only from `signedXml` of a verified result.
  */
-export { signEnveloped, type SignOptions } from './xmldsig-sign.ts';
+export { prepareEnveloped, signatureElement, signEnveloped, type PreparedSignature, type SignOptions } from './xmldsig-sign.ts';
 export { verifyEnveloped, type VerifiedXml, type VerifyOptions, type VerifyWith, type XmlSignatureCode } from './xmldsig-verify.ts';
 export {
   algorithmUri,

@@ -1,10 +1,11 @@
 import { EloError } from '../../domain/errors.ts';
-import type { TramiteRecord } from '../../domain/tramite.ts';
+import type { TramiteComponent, TramiteRecord } from '../../domain/tramite.ts';
+import type { SignerAlgorithm } from '../../pki/signer.ts';
 import { toBase64 } from '../../pki/encoding.ts';
 import { sha256 } from '../../pki/sha256.ts';
 import type { SealRecord, Store } from '../../store/index.ts';
 import { buildPackageXml, pacoteFromStoredTramite, readPackageXml, type Pacote } from '../../xml/package-xml.ts';
-import { signEnveloped, verifyEnveloped } from '../../xml/xmldsig.ts';
+import { prepareEnveloped, signatureElement, verifyEnveloped } from '../../xml/xmldsig.ts';
 import type { ServiceDeps } from '../deps.ts';
 
 const utf8 = new TextEncoder();
@@ -28,7 +29,19 @@ export interface PackageOfTramite {
 export async function packageOfTramite(deps: Pick<ServiceDeps, 'store' | 'blobs'>, t: TramiteRecord): Promise<PackageOfTramite> {
   const body = await deps.blobs.readAll(t.metadataBlobKey);
   const components = await deps.store.tramites.components(t.idt);
-  if (t.metadataFormat !== 'xml-assinado') return { pacote: pacoteFromStoredTramite({ body, tramite: t, components }), senderSigned: null };
+  return { pacote: await pacoteOf({ body, tramite: t, components }), senderSigned: t.metadataFormat === 'xml-assinado' ? body : null };
+}
+
+/** What a seal is made from: the stored metadata bytes, the record and its components. No I/O: it runs in a worker too. */
+export interface SealWork {
+  body: Uint8Array;
+  tramite: TramiteRecord;
+  components: readonly TramiteComponent[];
+}
+
+/** packageOfTramite's model from what was read (pure but for WebCrypto, so a worker thread can run it). */
+export async function pacoteOf({ body, tramite: t, components }: SealWork): Promise<Pacote> {
+  if (t.metadataFormat !== 'xml-assinado') return pacoteFromStoredTramite({ body, tramite: t, components });
   const verified = await verifyEnveloped(new TextDecoder().decode(body), { keyInfoLeaf: true });
   if (!verified.ok)
     throw new EloError(
@@ -48,8 +61,29 @@ export async function packageOfTramite(deps: Pick<ServiceDeps, 'store' | 'blobs'
     dataDeRecebimentoDoUltimoComponenteDigital: t.componentsCompleteAt,
     hashDosMetadados: { algoritmo: 'SHA256', conteudo: toBase64(sha256(body)) },
   };
-  return { pacote: { ...pacote, cabecalho } as Pacote, senderSigned: body };
+  return { ...pacote, cabecalho } as Pacote;
 }
+
+/**
+ * A seal without its signature value: the package XML as UTF-8 bytes before and after the place
+ * of the Signature, and the SignedInfo the hub's key signs. Moving whole byte buffers, not a
+ * 10 MB string, between a worker and the main thread costs nothing.
+ */
+export interface PreparedSeal {
+  head: Uint8Array;
+  tail: Uint8Array;
+  signedInfo: string;
+  toSign: Uint8Array;
+}
+
+/** Builds the package XML of `work` and prepares its enveloped signature for `algorithm` (the heavy part of a seal). */
+export async function prepareSeal(work: SealWork, algorithm: SignerAlgorithm): Promise<PreparedSeal> {
+  const p = await prepareEnveloped(buildPackageXml(await pacoteOf(work)), algorithm);
+  return { head: utf8.encode(p.head), tail: utf8.encode(p.tail), signedInfo: p.signedInfo, toSign: p.toSign };
+}
+
+/** Prepares seals (services' default: in this thread; the hub's: a worker thread, runtime/seal-worker.ts). */
+export type SealPreparer = (work: SealWork, algorithm: SignerAlgorithm) => Promise<PreparedSeal>;
 
 /**
  * Hub seals (issue 11 item 2): once a trâmite's components are complete, on either face, the
@@ -83,13 +117,16 @@ export function sealService(deps: ServiceDeps) {
       deps.log({ level: 'warn', event: 'tramite.selo_adiado', data: { idt, bytes: size, limite: bound } });
       return null;
     }
-    const { pacote } = await packageOfTramite(deps, t);
-    const sealed = utf8.encode(await signEnveloped(buildPackageXml(pacote), deps.hubSigner));
-    const staged = await deps.blobs.stage(new Blob([sealed]).stream(), sealed.byteLength);
+    const work: SealWork = { body: await deps.blobs.readAll(t.metadataBlobKey), tramite: t, components: await tramites.components(t.idt) };
+    const prepared = await (deps.sealPreparer ?? prepareSeal)(work, deps.hubSigner.algorithm ?? 'rsa-sha256');
+    const signature = signatureElement({ signedInfo: prepared.signedInfo, prefix: undefined }, await deps.hubSigner.sign(prepared.toSign), deps.hubSigner.chainPem);
+    const parts = [prepared.head, utf8.encode(signature), prepared.tail] as Uint8Array<ArrayBuffer>[];
+    const bytes = parts.reduce((n, x) => n + x.byteLength, 0);
+    const staged = await deps.blobs.stage(new Blob(parts).stream(), bytes);
     const blobKey = await deps.blobs.commit(staged);
     const record: SealRecord = { idt, blobKey, sha256: staged.sha256, sealedAt: deps.clock.now().toISOString() };
     if (await seals.save(record)) {
-      deps.log({ level: 'info', event: 'tramite.selado', data: { idt, bytes: sealed.byteLength } });
+      deps.log({ level: 'info', event: 'tramite.selado', data: { idt, bytes } });
       return record;
     }
     return seals.get(idt); // another node sealed it first: the same bytes, its row stands
