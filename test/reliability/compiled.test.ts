@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnHub } from '../harness/spawn-hub.ts';
+import { storedFixture } from '../harness/package-xml.ts';
 
 /**
  * `elo` runs the JavaScript that bin/build.js compiles into dist/ only while dist/ was built from
@@ -49,7 +50,7 @@ beforeAll(async () => {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('elo and dist/', () => {
-  it('starts the hub from dist/, which answers over mTLS and analyses start bodies in its compiled worker thread', async () => {
+  it('starts the hub from dist/, which answers over mTLS and analyses start bodies and prepares seals in its compiled worker threads', async () => {
     markDist();
     const data = tempDir('elo-compiled-data-');
     const hub = await spawnHub(data, {}, { captureStderr: true, bin: join(copy, 'bin/elo.js') });
@@ -77,6 +78,24 @@ describe('elo and dist/', () => {
     );
     const { stdout } = await run(process.execPath, [probe], { cwd: copy });
     expect(JSON.parse(stdout)).toMatchObject({ ok: false, code: 'malformed_json' });
+
+    // and the seal thread's, next to the compiled preparer: a package XML prepared for signing
+    const fixture = storedFixture('sei-processo-dois-documentos.json');
+    const sealProbe = join(copy, 'seal-probe.mjs');
+    writeFileSync(
+      sealProbe,
+      [
+        "import { sealWorker } from './dist/runtime/seal-preparer.js';",
+        `const work = ${JSON.stringify({ body: [...fixture.body], tramite: fixture.tramite, components: fixture.components })};`,
+        'const w = sealWorker();',
+        "const p = await w.prepare({ ...work, body: new Uint8Array(work.body) }, 'rsa-sha256');",
+        'await w.close();',
+        'process.stdout.write(JSON.stringify({ head: new TextDecoder().decode(p.head).slice(0, 200), signedInfo: p.signedInfo }));',
+      ].join('\n'),
+    );
+    const sealed = JSON.parse((await run(process.execPath, [sealProbe], { cwd: copy })).stdout) as { head: string; signedInfo: string };
+    expect(sealed.head).toContain('<pacote xmlns="urn:elo:pacote:1">');
+    expect(sealed.signedInfo).toContain('<DigestValue>');
   });
 
   it('runs the sources through tsx once a source changes or the stamp does not match, and dist/ again after a new build', async () => {
