@@ -97,7 +97,7 @@ export interface ServiceDeps {
   log: Log;
   /** Free space of the data folder; without it the free-space floor is not enforced. */
   freeSpace?: FreeSpace;
-  /** Builds and prepares hub seals off the event loop (runtime: a worker thread); in this thread when absent. */
+  /** Builds and prepares the seals of large packages off the event loop (runtime: a worker thread); in this thread when absent. */
   sealPreparer?: SealPreparer;
   /** Runs the analysis of large start bodies off the event loop (runtime: a worker thread). */
   startBodyAnalyser?: StartBodyAnalyser;

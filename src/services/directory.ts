@@ -62,16 +62,22 @@ export function directoryService(deps: Pick<ServiceDeps, 'store'>, cache: Direct
    */
   async function ancestorsOf(v: number, repositoryId: number, units: Structure[]): Promise<Map<string, Structure[]>> {
     const key = (numero: string) => `${repositoryId}/${numero}`;
+    // each distinct parent is looked up once: a page of 50 units has a handful of parents
+    const lineageOf = new Map<string, Structure[] | undefined>();
     const missing = new Map<string, string>(); // parent → one child to ask the store with
-    for (const u of units) if (u.parentNumero && !cache.lineages.get(key(u.parentNumero)) && !missing.has(u.parentNumero)) missing.set(u.parentNumero, u.numero);
+    for (const u of units) {
+      if (!u.parentNumero || lineageOf.has(u.parentNumero)) continue;
+      const known = cache.lineages.get(key(u.parentNumero));
+      lineageOf.set(u.parentNumero, known);
+      if (!known) missing.set(u.parentNumero, u.numero);
+    }
     const read = missing.size ? await registry.ancestorsOf(repositoryId, [...missing.values()]) : new Map<string, Structure[]>();
-    const fresh = new Map<string, Structure[]>();
     for (const [parent, child] of missing) {
       const lineage = read.get(child) ?? [];
-      fresh.set(parent, lineage);
+      lineageOf.set(parent, lineage);
       if (cache.keeps(v) && lineage[0]?.numero === parent) cache.lineages.set(key(parent), lineage);
     }
-    return new Map(units.map((u) => [u.numero, u.parentNumero ? (fresh.get(u.parentNumero) ?? cache.lineages.get(key(u.parentNumero)) ?? []) : []]));
+    return new Map(units.map((u) => [u.numero, u.parentNumero ? (lineageOf.get(u.parentNumero) ?? []) : []]));
   }
 
   /**

@@ -6,7 +6,9 @@ import { FixedClock } from '../../src/domain/clock.ts';
 import type { Signer } from '../../src/pki/signer.ts';
 import type { ServiceDeps } from '../../src/services/deps.ts';
 import { sealingTramites } from '../../src/services/evidence/seal-after-commit.ts';
-import { packageOfTramite, sealService } from '../../src/services/evidence/seal.ts';
+import { packageOfTramite, prepareSeal, sealService, type SealPreparer } from '../../src/services/evidence/seal.ts';
+import { INLINE_START_BODY_BYTES } from '../../src/domain/tramita/index.ts';
+import { bytesOf, processoBody } from '../harness/packages.ts';
 import { buildPackageXml, pacoteFromStoredTramite } from '../../src/xml/package-xml.ts';
 import { signEnveloped } from '../../src/xml/xmldsig.ts';
 import { toBase64 } from '../../src/pki/encoding.ts';
@@ -32,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function setup(signer: Signer, settings: { sealMaxMetadataBytes?: number } = {}) {
+async function setup(signer: Signer, settings: { sealMaxMetadataBytes?: number } = {}, more: { body?: Uint8Array; sealPreparer?: SealPreparer } = {}) {
   const store = await openTestStore();
   await store.registry.applySeed(
     { participantes: [{ id: 'p1', cnpj: '00000000000191', nome: 'P1', esfera: 'estadual', ativo: true }], repositorios: [{ id: 1, nome: 'R', ativo: true, participante: 'p1' }], estruturas: [], sistemas: [] },
@@ -40,10 +42,10 @@ async function setup(signer: Signer, settings: { sealMaxMetadataBytes?: number }
   );
   const blobs = fsBlobStore(mkdtempSync(join(dir, 'b-')));
   const logs: { event: string; data?: Record<string, unknown> }[] = [];
-  const deps = { store, blobs, hubSigner: signer, clock: new FixedClock(new Date()), settings, log: (e: { event: string }) => logs.push(e) } as unknown as ServiceDeps;
+  const deps = { store, blobs, hubSigner: signer, clock: new FixedClock(new Date()), settings, log: (e: { event: string }) => logs.push(e), sealPreparer: more.sealPreparer } as unknown as ServiceDeps;
   const seals = sealService(deps);
   const tramites = sealingTramites(store.tramites, seals.sealQuietly);
-  const body = fixtureBytes('sei-processo-dois-documentos.json');
+  const body = more.body ?? fixtureBytes('sei-processo-dois-documentos.json');
   const staged = await blobs.stage(new Blob([new Uint8Array(body)]).stream(), body.byteLength);
   const metadataBlobKey = await blobs.commit(staged);
   // every component already held: the trâmite is complete at its creation (spec §2.8)
@@ -60,6 +62,30 @@ describe('hub seal service', () => {
     expect(seal).not.toBeNull();
     const xml = new TextDecoder().decode(await s.blobs.readAll(seal!.blobKey));
     const report = await verifyEvidence(xml, { anchors: [pki.ca.certificate] });
+    expect(report.ok, JSON.stringify(report.primeiraFalha)).toBe(true);
+  });
+
+  it("seals a small package on the event loop and hands a large one to the runtime's seal preparer (a thread in the hub)", async () => {
+    const asked: number[] = [];
+    const spy: SealPreparer = (work, algorithm) => {
+      asked.push(work.body.byteLength);
+      return prepareSeal(work, algorithm);
+    };
+    const small = await setup(pki.rsa.signer, {}, { sealPreparer: spy });
+    const r1 = await small.create();
+    expect(r1.ok && (await small.store.seals.get(r1.tramite.idt))).toBeTruthy();
+    expect(asked).toEqual([]);
+
+    const large = new TextEncoder().encode(
+      JSON.stringify(processoBody({ protocolo: '7.9/2026', remetente: [1, '1'], destinatario: [1, '2'], documentos: Array.from({ length: 600 }, (_, i) => ({ bytes: [bytesOf(8, i + 1)] })) }).body),
+    );
+    expect(large.byteLength).toBeGreaterThan(INLINE_START_BODY_BYTES);
+    const big = await setup(pki.rsa.signer, {}, { body: large, sealPreparer: spy });
+    const r2 = await big.create();
+    if (!r2.ok) throw new Error('setup');
+    const seal = await big.store.seals.get(r2.tramite.idt);
+    expect(asked).toEqual([large.byteLength]);
+    const report = await verifyEvidence(new TextDecoder().decode(await big.blobs.readAll(seal!.blobKey)), { anchors: [pki.ca.certificate] });
     expect(report.ok, JSON.stringify(report.primeiraFalha)).toBe(true);
   });
 

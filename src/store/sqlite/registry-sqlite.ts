@@ -133,11 +133,10 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     ),
     lastStructureRowid: db.prepare<[], { r: number | null }>('SELECT max(rowid) AS r FROM structures'),
     directoryVersion: db.prepare<[], { v: number }>('SELECT v FROM directory_version'),
-    /** The repositories units belong to, at both ends (the primary key's index answers it). */
-    // two subqueries: SQLite answers a lone min() or max() from the index, both at once by a scan
-    repositoryRange: db.prepare<[], { lo: number | null; hi: number | null }>(
-      'SELECT (SELECT min(repository_id) FROM structures) AS lo, (SELECT max(repository_id) FROM structures) AS hi',
-    ),
+    /** Rowids of units of other repositories, at most `limit`: two ranges of the primary key's index, never the repository's own units. */
+    unitsOutsideRepository: db
+      .prepare<[number, number, number], number>('SELECT rowid FROM structures WHERE repository_id < ? UNION ALL SELECT rowid FROM structures WHERE repository_id > ? LIMIT ?')
+      .pluck(),
     /** Units stored since `rowid`, added to the search index in one statement (see migration 14). */
     indexNewStructures: db.prepare<[number]>('INSERT INTO structures_busca(rowid, nome, sigla) SELECT rowid, nome, sigla FROM structures WHERE rowid > ?'),
     /**
@@ -216,18 +215,25 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
    */
   const searches = new Map<string, ReturnType<typeof db.prepare>>();
   /**
-   * Whether every unit stored belongs to `repositoryId`, as of the directory version it was read
-   * at: then a count over the search index alone needs no unit row to test the repository. A
-   * federation's directory is usually one repository, and the count reads up to 1,001 matches.
+   * The units stored outside `repositoryId` (their rowids), as of the directory version they
+   * were read at, or null when there are more than OTHERS_COUNTED. A federation's directory is
+   * usually one national repository beside a few small ones: then a count over the search index
+   * alone, less the matches among those few, needs no unit row per match to test the repository
+   * (a count reads up to 1,001 matches: 0.56 ms with the join against 0.19 ms without, on
+   * 1,000,000 units here).
    */
-  let soleRepository: { version: number; id: number | null } | null = null;
-  const holdsEveryUnit = (repositoryId: number): boolean => {
+  const OTHERS_COUNTED = 1000;
+  let outside: { version: number; byRepository: Map<number, Set<number> | null> } | null = null;
+  const unitsOutside = (repositoryId: number): Set<number> | null => {
     const version = q.directoryVersion.get()!.v;
-    if (soleRepository?.version !== version) {
-      const r = q.repositoryRange.get()!;
-      soleRepository = { version, id: r.lo !== null && r.lo === r.hi ? r.lo : null };
+    if (outside?.version !== version) outside = { version, byRepository: new Map() };
+    let set = outside.byRepository.get(repositoryId);
+    if (set === undefined) {
+      const rows = q.unitsOutsideRepository.all(repositoryId, repositoryId, OTHERS_COUNTED + 1);
+      set = rows.length > OTHERS_COUNTED ? null : new Set(rows);
+      outside.byRepository.set(repositoryId, set);
     }
-    return soleRepository.id === repositoryId;
+    return set;
   };
   function searchStatement(q: StructureSearch) {
     const where: string[] = ['s.repository_id = @repositoryId'];
@@ -256,10 +262,9 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
       params.root = q.root;
     }
     const body = `FROM ${from} WHERE ${where.join(' AND ')}`;
-    // the repository is the only condition besides the index's own: counted on the index alone
-    const indexOnly = indexed.length > 0 && where.length === 2 && holdsEveryUnit(q.repositoryId);
-    const countBody = indexOnly ? 'FROM structures_busca f WHERE structures_busca MATCH @match' : body;
-    const countParams = indexOnly ? { match: params.match } : params;
+    // the repository is the only condition besides the index's own: counted on the index alone,
+    // less the matches among the few units of other repositories (unitsOutside)
+    const others = indexed.length > 0 && where.length === 2 ? unitsOutside(q.repositoryId) : null;
     const get = (sql: string) => {
       let st = searches.get(sql);
       if (!st) searches.set(sql, (st = db.prepare(sql)));
@@ -274,7 +279,14 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
             .raw()
             .all({ ...params, limit: q.limit, offset: q.offset }) as StructureColumns[]
         ).map(structureRowOf),
-      count: (upTo: number) => (get(`SELECT count(*) AS n FROM (SELECT 1 ${countBody} LIMIT @upTo)`).get({ ...countParams, upTo }) as { n: number }).n,
+      count: (upTo: number): number => {
+        if (!others) return (get(`SELECT count(*) AS n FROM (SELECT 1 ${body} LIMIT @upTo)`).get({ ...params, upTo }) as { n: number }).n;
+        const index = 'FROM structures_busca WHERE structures_busca MATCH @match LIMIT @upTo';
+        if (others.size === 0) return (get(`SELECT count(*) AS n FROM (SELECT 1 ${index})`).get({ match: params.match, upTo }) as { n: number }).n;
+        // past `upTo + others.size` matches, at least `upTo` are in the repository: estimated
+        const rowids = get(`SELECT rowid ${index}`).pluck().all({ match: params.match, upTo: upTo + others.size }) as number[];
+        return rowids.reduce((n, r) => (others.has(r) ? n : n + 1), 0);
+      },
     };
   }
 

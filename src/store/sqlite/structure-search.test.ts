@@ -107,6 +107,12 @@ describe.each([testStoreKind()])('%s directory search', (kind) => {
     expect(r.ok).toBe(true);
     expect(await count(7)).toMatchObject({ total: 31, estimated: false });
     expect(await count(8)).toMatchObject({ total: 8, estimated: false });
+    // at the cap's edge, the other repository's 8 matches neither fill nor pass it
+    const capped = (repositoryId: number, countUpTo: number) => store.registry.searchStructures({ repositoryId, nome: 'escola', offset: 0, limit: 5, countUpTo });
+    expect(await capped(7, 31)).toMatchObject({ total: 31, estimated: false });
+    expect(await capped(7, 30)).toMatchObject({ total: 30, estimated: true });
+    expect(await capped(8, 8)).toMatchObject({ total: 8, estimated: false });
+    expect(await capped(8, 7)).toMatchObject({ total: 7, estimated: true });
   });
 
   it('gives each structure its ancestors, nearest first', async () => {
