@@ -12,6 +12,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two workers on this 2-core machine (vitest's default is one fewer than the cores: one):
+    // most of a file's time is spent waiting on hubs and CLIs it spawned, TLS and disk, so a
+    // second file fills that time; the suite's wall time is then well under the sum of its files.
+    maxWorkers: 2,
     // Files share each worker's module cache instead of importing (and transforming) Elo's whole
     // source tree once per file: the suite ran in 157 s instead of 246 s. Tests hold no global
     // state between files (each starts its own hub, store and folders; process-wide settings such
