@@ -211,6 +211,22 @@ export const usage = (): string =>
     'Use "elo <comando> --help" para as opções de cada comando.',
   ].join('\n');
 
+const HELP = new Set(['--help', '-h', 'help']);
+
+/** The usage of a group of commands (`elo ca`: init, issue, revoke…), or undefined when `group` names none. */
+function groupUsage(group: string): string | undefined {
+  const members = Object.entries(commands).filter(([name]) => name.startsWith(`${group} `));
+  if (members.length === 0) return undefined;
+  return [
+    `Uso: elo ${group} <comando> [opções]`,
+    '',
+    'Comandos:',
+    ...members.map(([name, c]) => `  ${name.padEnd(width)} ${c.summary}`),
+    '',
+    `Use "elo ${group} <comando> --help" para as opções de cada comando.`,
+  ].join('\n');
+}
+
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [first, second, ...rest] = argv;
   if (!first || first === '--help' || first === '-h' || first === 'help') {
@@ -220,6 +236,16 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const two = second ? commands[`${first} ${second}`] : undefined;
   const entry = two ?? commands[first];
   if (!entry) {
+    // a group of commands (`elo ca`, `elo cert --help`): its own commands, not the whole list
+    const group = groupUsage(first);
+    if (group && (second === undefined || HELP.has(second))) {
+      (second ? io.out : io.err)(group);
+      return second ? 0 : EXIT_USAGE;
+    }
+    if (group) {
+      io.err(`Comando desconhecido: "${first} ${second}".\n\n${group}`);
+      return EXIT_USAGE;
+    }
     io.err(`Comando desconhecido: "${[first, second].filter(Boolean).join(' ')}".\n\n${usage()}`);
     return EXIT_USAGE;
   }

@@ -4,17 +4,18 @@ import { type ParseArgsConfig } from 'node:util';
 import { bootstrapDataDir } from '../../runtime/bootstrap.ts';
 import { caAdmin, CaAdminError } from '../../runtime/ca-admin.ts';
 import { dataDirCommand } from '../data-dir-command.ts';
-import { EXIT_OK, type CliCommand, type CliIo } from '../io.ts';
+import type { Store } from '../../store/index.ts';
+import { EXIT_FAILED, EXIT_OK, type CliCommand, type CliIo } from '../io.ts';
 
 /** A command on the data folder's CA (bootstrapped first: `elo ca` works before the first start). */
 function caCommand(
   help: string,
   options: ParseArgsConfig['options'],
-  body: (ctx: { values: Record<string, any>; io: CliIo; ca: ReturnType<typeof caAdmin>; now: Date }) => Promise<number>,
+  body: (ctx: { values: Record<string, any>; io: CliIo; ca: ReturnType<typeof caAdmin>; now: Date; store: Store }) => Promise<number>,
 ): CliCommand {
   return dataDirCommand(help, options, async ({ values, io, config, store, now }) => {
     await bootstrapDataDir(config, store, now);
-    return body({ values, io, ca: caAdmin(config, store), now });
+    return body({ values, io, ca: caAdmin(config, store), now, store });
   });
 }
 
@@ -113,13 +114,18 @@ export const runCertList = caCommand(
 
 Lista os certificados registrados, com a situação e os dias que faltam para expirar.`,
   { sistema: { type: 'string' } },
-  async ({ values, io, ca, now }) => {
+  async ({ values, io, ca, now, store }) => {
+    // a system that does not exist is a mistake to say, not an empty list (a typo would look like "no certificates")
+    if (values.sistema && !(await store.registry.getSystem(values.sistema))) {
+      io.err(`Sistema "${values.sistema}" não encontrado. Use "elo system list" para ver os sistemas registrados.`);
+      return EXIT_FAILED;
+    }
     const list = (await ca.listCertificates(now)).filter((c) => !values.sistema || c.systemId === values.sistema);
     if (values.json) {
       json(io, list.map(({ pem: _pem, ...c }) => c));
       return EXIT_OK;
     }
-    if (!list.length) io.out('Nenhum certificado registrado.');
+    if (!list.length) io.out(values.sistema ? `Nenhum certificado registrado para o sistema "${values.sistema}".` : 'Nenhum certificado registrado.');
     for (const c of list)
       io.out(
         `${c.systemId.padEnd(20)} ${c.status === 'active' ? 'ativo   ' : 'revogado'} série ${c.serial}  expira em ${c.notAfter.slice(0, 10)} (${c.diasParaExpirar} dias)  SHA-256 ${c.fingerprint256}`,
