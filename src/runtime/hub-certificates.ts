@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readCertificates, verifyCertificate, type CertPurpose } from '../pki/verify/index.ts';
 import type { EloConfig } from './config.ts';
+import { x509 } from '../pki/x509.ts';
 import { dataPaths } from './data-dir.ts';
 
 /**
@@ -29,4 +30,18 @@ export async function hubCertificateProblems(config: EloConfig, at: Date): Promi
     if (!v.valid) problems.push(`O certificado ${what} do hub (${file}) não é válido: ${v.message} Rode "npx elo ca rotate-hub" para emitir novos certificados do hub.`);
   }
   return problems;
+}
+
+/**
+ * The names the hub's TLS certificate answers for (its subjectAltName: DNS names and IP
+ * addresses), and the names of ELO_HOSTNAMES it does not carry. A hub restarted with other
+ * hostnames keeps the certificate issued at the first start, and clients reaching it by a new
+ * name would refuse it: `elo start` says so and names the command that fixes it.
+ */
+export function tlsCertificateNames(config: EloConfig): { names: string[]; missing: string[] } {
+  const pem = readFileSync(dataPaths(config.dataDir).tlsCert, 'utf8');
+  const san = new x509.X509Certificate(pem).getExtension(x509.SubjectAlternativeNameExtension);
+  const names = (san?.names.items ?? []).filter((n) => n.type === 'dns' || n.type === 'ip').map((n) => n.value);
+  const carried = new Set(names.map((n) => n.toLowerCase()));
+  return { names, missing: config.hostnames.filter((h) => !carried.has(h.toLowerCase())) };
 }

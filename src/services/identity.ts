@@ -104,7 +104,7 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
       };
       const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
       if (!token) {
-        return refuse('ausente', 'Informe o token de administração no cabeçalho "Authorization: Bearer <token>" (o token inicial fica em .elo/admin-token).');
+        return refuse('ausente', 'Informe o token de administração no cabeçalho "Authorization: Bearer <token>" (o token inicial fica no arquivo admin-token da pasta de dados do hub: ELO_DATA_DIR, ou .elo/ por padrão).');
       }
       const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
       const found = await deps.store.tokens.findToken(toHex(digest));

@@ -148,3 +148,55 @@ describe('elo start and the hub own certificates', () => {
     await hub.stop();
   });
 });
+
+describe('elo start tells a newcomer what is wrong', () => {
+  /** `elo start` in its own process until `until` shows in what it printed; then stopped. */
+  async function startUntil(env: Record<string, string>, until: RegExp): Promise<{ out: string; code: number | null }> {
+    const child = spawn(process.execPath, [elo, 'start'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    await new Promise<void>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`did not print ${until}: ${out}`)), 30_000);
+      const seen = (d: Buffer) => {
+        out += d;
+        if (until.test(out)) {
+          clearTimeout(timer);
+          res();
+        }
+      };
+      child.stdout.on('data', seen);
+      child.stderr.on('data', seen);
+      void exited.then(() => {
+        clearTimeout(timer);
+        res();
+      });
+    });
+    child.kill('SIGTERM');
+    return { out, code: await exited };
+  }
+
+  it('shows the TLS certificate’s names, warns when ELO_HOSTNAMES names one it lacks, and gives the seed hint only to an empty hub', async () => {
+    const data = tempDir();
+    const fresh = await startUntil({ ELO_DATA_DIR: data, ELO_PORT: '0' }, /npx elo seed demo/);
+    expect(fresh.out).toMatch(/Certificado TLS: +\S+ \(nomes: localhost, 127\.0\.0\.1, ::1\)/);
+    expect(fresh.out).not.toContain('Aviso:');
+    expect((await elo_(['seed', 'demo'], { ELO_DATA_DIR: data })).code).toBe(0);
+    const renamed = await startUntil({ ELO_DATA_DIR: data, ELO_PORT: '0', ELO_HOSTNAMES: 'localhost,elo.exemplo.gov.br' }, /rotate-hub/);
+    expect(renamed.out).toContain('Aviso: o certificado TLS do hub não tem o nome elo.exemplo.gov.br de ELO_HOSTNAMES');
+    expect(renamed.out).toContain('npx elo ca rotate-hub');
+    expect(renamed.out).not.toContain('npx elo seed demo');
+  });
+
+  it('names the port when it is in use', async () => {
+    const server = (await import('node:net')).createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const r = await startUntil({ ELO_DATA_DIR: tempDir(), ELO_PORT: String(port) }, /já está em uso/);
+      expect(r.out).toContain(`A porta ${port} (127.0.0.1) já está em uso`);
+      expect(r.out).toContain('ELO_PORT');
+    } finally {
+      server.close();
+    }
+  });
+});

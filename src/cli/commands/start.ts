@@ -1,5 +1,6 @@
 import { maskDatabaseUrl } from '../../store/database-url.ts';
-import { ConfigError, loadConfig } from '../../runtime/config.ts';
+import { ConfigError, loadConfig, type EloConfig } from '../../runtime/config.ts';
+import { tlsCertificateNames } from '../../runtime/hub-certificates.ts';
 import { DataDirAccessError, loosenedWarning } from '../../runtime/data-dir-access.ts';
 import { dataPaths } from '../../runtime/data-dir.ts';
 import { startNodeHub } from '../../runtime/hub.ts';
@@ -23,8 +24,9 @@ export const runStart: CliCommand = async (args, io) => {
   if ('exit' in parsed) return parsed.exit;
   const started = performance.now();
   let hub;
+  let config: EloConfig | undefined;
   try {
-    const config = loadConfig(io.env, io.cwd);
+    config = loadConfig(io.env, io.cwd);
     hub = await startNodeHub(config);
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -38,7 +40,7 @@ export const runStart: CliCommand = async (args, io) => {
     const code = (e as { code?: string }).code;
     io.err(
       code === 'EADDRINUSE'
-        ? 'A porta configurada já está em uso. Encerre o outro processo ou defina ELO_PORT.'
+        ? `A porta ${config!.port} (${config!.host}) já está em uso por outro processo. Encerre-o ou escolha outra porta em ELO_PORT.`
         : `Falha ao iniciar o hub: ${e instanceof Error ? e.message : String(e)}`,
     );
     return EXIT_FAILED;
@@ -54,12 +56,19 @@ export const runStart: CliCommand = async (args, io) => {
   const database = hub.config.databaseUrl ? `PostgreSQL ${maskDatabaseUrl(hub.config.databaseUrl)}` : p.database;
   io.out(`  Banco de dados:    ${database}`);
   io.out(`  AC da federação:   ${p.caCert}`);
-  io.out(`  Certificado TLS:   ${p.tlsCert}`);
+  const tls = tlsCertificateNames(hub.config);
+  io.out(`  Certificado TLS:   ${p.tlsCert} (nomes: ${tls.names.join(', ')})`);
   io.out(`  Assinatura:        ${p.signingCert}`);
   if (hub.bootstrap.adminToken) io.out(`  Token de administrador (guarde-o; também em ${p.adminToken}):\n    ${hub.bootstrap.adminToken}`);
   else io.out(`  Token de administrador: em ${p.adminToken}`);
   if (hub.bootstrap.created.length) io.out(`  Criados nesta execução: ${hub.bootstrap.created.length} arquivos (PKI de desenvolvimento, token).`);
-  io.out('Para carregar a federação de demonstração: npx elo seed demo');
+  // the hint is for a hub with nobody to talk to yet, not for one already seeded
+  if ((await hub.services.systems.list()).length === 0) io.out('Para carregar a federação de demonstração: npx elo seed demo');
+  if (tls.missing.length)
+    io.err(
+      `Aviso: o certificado TLS do hub não tem ${tls.missing.length === 1 ? 'o nome' : 'os nomes'} ${tls.missing.join(', ')} de ELO_HOSTNAMES (tem: ${tls.names.join(', ')}); ` +
+        'clientes que usarem esses nomes vão recusar a conexão. Rode "npx elo ca rotate-hub" para emitir certificados com os nomes configurados e reinicie o hub.',
+    );
   if (hub.permissionWarnings.length) io.err(loosenedWarning(p.root, hub.permissionWarnings));
   await new Promise<void>((resolve) => {
     const stop = () => {
