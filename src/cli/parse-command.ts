@@ -23,7 +23,7 @@ export function parseCommand(
       allowPositionals: opts.positionals ?? false,
     }));
   } catch (e) {
-    io.err(`${e instanceof Error ? e.message : String(e)}\n\n${help}`);
+    io.err(`${argumentError(e)}\n\n${help}`);
     return { exit: EXIT_USAGE };
   }
   if (values.help) {
@@ -31,4 +31,22 @@ export function parseCommand(
     return { exit: EXIT_OK };
   }
   return { values, positionals };
+}
+
+/** node:util parseArgs' refusal, in Portuguese (its messages are English), naming what was wrong. */
+export function argumentError(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
+  switch ((e as { code?: string }).code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `Opção desconhecida: ${quoted}.`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /argument missing/.test(message)
+        ? `A opção ${quoted.split(' ')[0]} precisa de um valor.`
+        : `A opção ${quoted.split(' ')[0]} não recebe valor.`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `Argumento inesperado: ${quoted}. Este comando não recebe argumentos soltos.`;
+    default:
+      return `Argumentos inválidos: ${message}`;
+  }
 }

@@ -133,55 +133,63 @@ export const configSchema = z.object({
 
 export type EloConfig = z.infer<typeof configSchema>;
 
+/**
+ * A number written in a variable, signed and with decimals, so that the schema can say what is
+ * wrong with it (negative, not whole, too large) instead of "expected a number, received text".
+ */
+const ptBR = z.locales.ptBR();
+
+const num = (v: string): number | string => (/^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v);
+
 const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => unknown }> = {
   ELO_DATA_DIR: { field: 'dataDir', parse: (v) => v },
   ELO_HOST: { field: 'host', parse: (v) => v },
-  ELO_PORT: { field: 'port', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_PORT: { field: 'port', parse: num },
   ELO_HOSTNAMES: { field: 'hostnames', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_TRUST_ANCHORS: { field: 'trustAnchorFiles', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_CRL_SOFT_FAIL_ANCHORS: { field: 'crlSoftFailAnchorFiles', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_CRL_FILES: { field: 'crlFiles', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
-  ELO_SEAL_MAX_METADATA_MB: { field: 'sealMaxMetadataMb', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
-  ELO_MAX_JSON_MB: { field: 'maxJsonMb', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
-  ELO_AUTO_CANCEL_DAYS: { field: 'autoCancelDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
-  ELO_AUTO_CANCEL_WARNING_DAYS: { field: 'autoCancelWarningDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
-  ELO_LONG_POLL_SECONDS: { field: 'longPollSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
-  ELO_CERT_EXPIRY_WARNING_DAYS: { field: 'certExpiryWarningDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
-  ELO_SWEEP_INTERVAL_SECONDS: { field: 'sweepIntervalSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
-  ELO_MAX_CONNECTIONS: { field: 'maxConnections', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
-  ELO_MAX_REQUESTS_PER_SYSTEM: { field: 'maxRequestsPerSystem', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
-  ELO_MAX_LONG_POLLS_PER_SYSTEM: { field: 'maxLongPollsPerSystem', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_SEAL_MAX_METADATA_MB: { field: 'sealMaxMetadataMb', parse: num },
+  ELO_MAX_JSON_MB: { field: 'maxJsonMb', parse: num },
+  ELO_AUTO_CANCEL_DAYS: { field: 'autoCancelDays', parse: num },
+  ELO_AUTO_CANCEL_WARNING_DAYS: { field: 'autoCancelWarningDays', parse: num },
+  ELO_LONG_POLL_SECONDS: { field: 'longPollSeconds', parse: num },
+  ELO_CERT_EXPIRY_WARNING_DAYS: { field: 'certExpiryWarningDays', parse: num },
+  ELO_SWEEP_INTERVAL_SECONDS: { field: 'sweepIntervalSeconds', parse: num },
+  ELO_MAX_CONNECTIONS: { field: 'maxConnections', parse: num },
+  ELO_MAX_REQUESTS_PER_SYSTEM: { field: 'maxRequestsPerSystem', parse: num },
+  ELO_MAX_LONG_POLLS_PER_SYSTEM: { field: 'maxLongPollsPerSystem', parse: num },
   ELO_ACCEPT_RECEIPT_DATE_MISMATCH: { field: 'acceptReceiptDateMismatch', parse: (v) => (v === 'true' ? true : v === 'false' ? false : v) },
-  ELO_MAX_COMPONENT_MB: { field: 'maxComponentMb', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
-  ELO_SYSTEM_QUOTA_MB: { field: 'systemQuotaMb', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
-  ELO_MIN_FREE_DISK_MB: { field: 'minFreeDiskMb', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
-  ELO_CANCELLED_RETENTION_DAYS: { field: 'cancelledRetentionDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
-  ELO_PURGE_COMPONENTS_AFTER_DAYS: { field: 'purgeComponentsAfterDays', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
-  ELO_MAX_JSON_WAITING: { field: 'maxJsonWaiting', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_MAX_COMPONENT_MB: { field: 'maxComponentMb', parse: num },
+  ELO_SYSTEM_QUOTA_MB: { field: 'systemQuotaMb', parse: num },
+  ELO_MIN_FREE_DISK_MB: { field: 'minFreeDiskMb', parse: num },
+  ELO_CANCELLED_RETENTION_DAYS: { field: 'cancelledRetentionDays', parse: num },
+  ELO_PURGE_COMPONENTS_AFTER_DAYS: { field: 'purgeComponentsAfterDays', parse: num },
+  ELO_MAX_JSON_WAITING: { field: 'maxJsonWaiting', parse: num },
   ELO_TRUSTED_PROXIES: { field: 'trustedProxies', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_CLIENT_CERT_HEADER: { field: 'clientCertHeader', parse: (v) => v },
   ELO_PROXY_LISTEN: { field: 'proxyListen', parse: (v) => v },
   ELO_DATABASE_URL: { field: 'databaseUrl', parse: (v) => v },
-  ELO_DATABASE_POOL_SIZE: { field: 'databasePoolSize', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
-  ELO_IDT_FLOOR: { field: 'idtFloor', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_DATABASE_POOL_SIZE: { field: 'databasePoolSize', parse: num },
+  ELO_IDT_FLOOR: { field: 'idtFloor', parse: num },
   ELO_MONITOR_STUCK_MINUTES: {
     field: 'monitorStuckMinutes',
-    parse: (v) => Object.fromEntries(v.split(',').filter((e) => e.trim()).map((e) => { const [k, m] = e.split('=').map((x) => x.trim()); return [k ?? '', /^\d+(\.\d+)?$/.test(m ?? '') ? Number(m) : m]; })),
+    parse: (v) => Object.fromEntries(v.split(',').filter((e) => e.trim()).map((e) => { const [k, m] = e.split('=').map((x) => x.trim()); return [k ?? '', num(m ?? '')]; })),
   },
   ELO_METRICS_ALLOW: { field: 'metricsAllow', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_LOG_LEVEL: { field: 'logLevel', parse: (v) => v },
-  ELO_ADMIN_PORT: { field: 'adminPort', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
+  ELO_ADMIN_PORT: { field: 'adminPort', parse: num },
   ELO_ADMIN_HOST: { field: 'adminHost', parse: (v) => v },
   ELO_WEBHOOK_ALLOW_HTTP: { field: 'webhookAllowHttp', parse: (v) => (v === 'true' ? true : v === 'false' ? false : v) },
   ELO_WEBHOOK_ALLOW: { field: 'webhookAllow', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_WEBHOOK_CA_FILES: { field: 'webhookCaFiles', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
-  ELO_WEBHOOK_MAX_ATTEMPTS: { field: 'webhookMaxAttempts', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
-  ELO_WEBHOOK_RETRY_BASE_SECONDS: { field: 'webhookRetryBaseSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
-  ELO_WEBHOOK_RETRY_MAX_SECONDS: { field: 'webhookRetryMaxSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
-  ELO_WEBHOOK_TIMEOUT_SECONDS: { field: 'webhookTimeoutSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
-  ELO_WEBHOOK_INTERVAL_SECONDS: { field: 'webhookIntervalSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
-  ELO_WEBHOOK_BREAKER_FAILURES: { field: 'webhookBreakerFailures', parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
-  ELO_WEBHOOK_BREAKER_SECONDS: { field: 'webhookBreakerSeconds', parse: (v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v) },
+  ELO_WEBHOOK_MAX_ATTEMPTS: { field: 'webhookMaxAttempts', parse: num },
+  ELO_WEBHOOK_RETRY_BASE_SECONDS: { field: 'webhookRetryBaseSeconds', parse: num },
+  ELO_WEBHOOK_RETRY_MAX_SECONDS: { field: 'webhookRetryMaxSeconds', parse: num },
+  ELO_WEBHOOK_TIMEOUT_SECONDS: { field: 'webhookTimeoutSeconds', parse: num },
+  ELO_WEBHOOK_INTERVAL_SECONDS: { field: 'webhookIntervalSeconds', parse: num },
+  ELO_WEBHOOK_BREAKER_FAILURES: { field: 'webhookBreakerFailures', parse: num },
+  ELO_WEBHOOK_BREAKER_SECONDS: { field: 'webhookBreakerSeconds', parse: num },
   ELO_NODE_ID: { field: 'nodeId', parse: (v) => v },
 };
 
@@ -201,7 +209,16 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
     try {
       parsed = JSON.parse(readFileSync(file, 'utf8'));
     } catch (e) {
-      throw new ConfigError([`arquivo ${file}: ${e instanceof Error ? e.message : String(e)}`]);
+      const code = (e as { code?: string }).code;
+      throw new ConfigError([
+        code === 'ENOENT'
+          ? `arquivo ${file}: não existe (confira ELO_CONFIG ou a pasta atual)`
+          : code === 'EACCES'
+            ? `arquivo ${file}: sem permissão de leitura`
+            : e instanceof SyntaxError
+              ? `arquivo ${file}: não é um JSON válido${/position (\d+)/.exec(e.message) ? ` (erro na posição ${/position (\d+)/.exec(e.message)![1]})` : ''}`
+              : `arquivo ${file}: não pôde ser lido (${e instanceof Error ? e.message : String(e)})`,
+      ]);
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
       throw new ConfigError([`arquivo ${file}: deve conter um objeto JSON`]);
@@ -216,13 +233,20 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
     raw[field] = parse(v);
     origin[field] = `na variável ${name}`;
   }
-  const result = configSchema.strict().safeParse(raw);
+  // zod's Portuguese messages here, whoever loads the configuration (the hub, any `elo` command)
+  const result = configSchema.strict().safeParse(raw, { error: ptBR.localeError });
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((i) => {
         const field = i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(', ') : '(raiz)');
         const where = origin[String(i.path[0])] ? ` (${origin[String(i.path[0])]})` : '';
-        const what = i.code === 'unrecognized_keys' ? 'campo desconhecido' : i.message;
+        const value = raw[String(i.path[0])];
+        const what =
+          i.code === 'unrecognized_keys'
+            ? 'campo desconhecido'
+            : i.code === 'too_small' && typeof value === 'number' && value < 0
+              ? `não pode ser negativo (recebido: ${value}); ${i.message.charAt(0).toLowerCase()}${i.message.slice(1)}`
+              : i.message;
         return `campo "${field}"${where}: ${what}`;
       }),
     );
