@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { jsonSyntaxProblem } from '../domain/json-syntax.ts';
 import { EloError } from '../domain/errors.ts';
 import { validationFailed, type ValidationIssue } from '../domain/tramita/index.ts';
 import type { LargeBodyGate } from './large-body-gate.ts';
@@ -38,7 +39,7 @@ export async function readJsonBody(c: Context, limit: number): Promise<{ raw: Ui
   } catch (e) {
     throw new EloError(
       'malformed_json',
-      `O corpo da requisição não é um JSON válido (${e instanceof Error ? e.message : 'erro de sintaxe'}). Corrija o JSON e envie de novo.`,
+      `O corpo da requisição não é um JSON válido (${jsonSyntaxProblem(e)}). Corrija o JSON e envie de novo.`,
     );
   }
 }

@@ -6,6 +6,7 @@
  * seconds of CPU) and hand back only the small result the start needs.
  */
 import type { CodeListsData } from '../codelists.ts';
+import { jsonSyntaxProblem } from '../json-syntax.ts';
 import { packPlan, planComponents, type ComponentPlan, type PackedPlan } from '../component-plan.ts';
 import { memberSpans, type Span } from '../json-members.ts';
 import type { DocumentoOutline, ProcessoOutline } from '../nre-rules.ts';
@@ -176,7 +177,7 @@ export function analyseStartBody(raw: Uint8Array, kind: StartKind, lists: CodeLi
       body = JSON.parse(text);
     } catch (e) {
       return malformed(
-        `O corpo da requisição não é um JSON válido (${e instanceof Error ? e.message : 'erro de sintaxe'}). Corrija o JSON e envie de novo.`,
+        `O corpo da requisição não é um JSON válido (${jsonSyntaxProblem(e)}). Corrija o JSON e envie de novo.`,
       );
     }
   }
