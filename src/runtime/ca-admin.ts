@@ -137,7 +137,10 @@ export function caAdmin(config: EloConfig, store: Store) {
      * the PEN module reads (`LocalizacaoCertificado`: certificate, chain and the private key
      * encrypted with `SenhaCertificado`).
      */
-    async issueSystemCertificate(input: { systemId: string; csrPem?: string; outDir: string; days?: number; sei?: { password?: string } }, now: Date) {
+    async issueSystemCertificate(
+      input: { systemId: string; csrPem?: string; outDir: string; days?: number; sei?: { password?: string; writeKey?: boolean; writePassword?: boolean } },
+      now: Date,
+    ) {
       const system = await store.registry.getSystem(input.systemId);
       if (!system) throw new CaAdminError(`Sistema "${input.systemId}" não está registrado na federação. Registre-o antes de emitir o certificado.`);
       const { issuer, chainPem } = await issuing();
@@ -161,7 +164,9 @@ export function caAdmin(config: EloConfig, store: Store) {
       const files: Record<string, string> = {};
       files.certificado = join(input.outDir, `${system.id}-${stamp}.pem`);
       await writeFile(files.certificado, cert.toString('pem') + '\n' + chainPem, { mode: 0o600 });
-      if (privateKeyPem) {
+      // For an SEI the key travels only encrypted, inside the PEM the PEN module reads: an open
+      // copy beside it, or the password in a file, is written only when asked for.
+      if (privateKeyPem && (!input.sei || input.sei.writeKey)) {
         files.chave = join(input.outDir, `${system.id}-${stamp}.key.pem`);
         await writeSecret(files.chave, privateKeyPem);
       }
@@ -172,8 +177,10 @@ export function caAdmin(config: EloConfig, store: Store) {
         const encrypted = createPrivateKey(privateKeyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: password }) as string;
         files.sei = join(input.outDir, `${system.id}-${stamp}-sei.pem`);
         await writeSecret(files.sei, cert.toString('pem') + '\n' + chainPem + encrypted);
-        files.senha = join(input.outDir, `${system.id}-${stamp}-sei.senha`);
-        await writeSecret(files.senha, password + '\n');
+        if (input.sei.writePassword) {
+          files.senha = join(input.outDir, `${system.id}-${stamp}-sei.senha`);
+          await writeSecret(files.senha, password + '\n');
+        }
       }
       return { fingerprint256: fp, serial: cert.serialNumber, notAfter: cert.notAfter.toISOString(), files, password };
     },

@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,9 @@ describe('elo ca: issue, revoke, CRL, over a running hub', () => {
 
   it('issues the single PEM the PEN module reads, whose key opens only with the printed password', async () => {
     issued = await cli('ca', 'issue', '--sistema', 'sei-estado', '--sei', '--saida', join(t.dir, 'emitidos'));
+    // only what the SEI needs: the key exists only encrypted, the password only in the output
+    expect(Object.keys(issued.files).sort()).toEqual(['certificado', 'sei']);
+    expect(readdirSync(join(t.dir, 'emitidos')).sort()).toEqual([basename(issued.files.certificado!), basename(issued.files.sei!)].sort());
     const pem = readFileSync(issued.files.sei!, 'utf8');
     expect(pem).toContain('-----BEGIN CERTIFICATE-----');
     expect(pem).toContain('-----BEGIN ENCRYPTED PRIVATE KEY-----');
@@ -149,5 +152,13 @@ describe('elo ca: issue, revoke, CRL, over a running hub', () => {
     const events = (await t.hub.store.audit.list()).filter((e) => e.kind === 'certificado.expirando');
     expect(events).toHaveLength(1);
     expect(events[0]!.data).toMatchObject({ sistema: 'sei-municipio', dias: expect.any(Number) });
+  });
+
+  it('writes the open key and the password file beside the SEI PEM only when asked to', async () => {
+    const asked = await cli('ca', 'issue', '--sistema', 'sei-estado', '--sei', '--gravar-chave', '--gravar-senha', '--saida', join(t.dir, 'emitidos-tudo'));
+    expect(Object.keys(asked.files).sort()).toEqual(['certificado', 'chave', 'sei', 'senha']);
+    expect(readFileSync(asked.files.senha!, 'utf8').trim()).toBe(asked.password);
+    expect(readFileSync(asked.files.chave!, 'utf8')).toContain('-----BEGIN PRIVATE KEY-----');
+    await cli('ca', 'revoke', '--fingerprint', asked.fingerprint256);
   });
 });

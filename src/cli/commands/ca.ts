@@ -37,13 +37,26 @@ Garante a AC raiz da federação na pasta de dados (criada também na primeira p
 );
 
 export const runCaIssue = caCommand(
-  `Uso: elo ca issue --sistema ID [--csr ARQUIVO.pem] [--saida PASTA] [--dias N] [--sei [--senha SENHA]] [--json]
+  `Uso: elo ca issue --sistema ID [--csr ARQUIVO.pem] [--saida PASTA] [--dias N]
+                   [--sei [--senha SENHA] [--gravar-chave] [--gravar-senha]] [--json]
 
 Emite um certificado de cliente para um sistema registrado, a partir de uma CSR (a chave fica
-com o sistema) ou de uma chave gerada aqui. Com --sei grava também o arquivo PEM único que o
-módulo PEN do SEI lê (certificado, cadeia e chave privada cifrada) e a senha correspondente:
-use-os em LocalizacaoCertificado e SenhaCertificado.`,
-  { sistema: { type: 'string' }, csr: { type: 'string' }, saida: { type: 'string' }, dias: { type: 'string' }, sei: { type: 'boolean' }, senha: { type: 'string' } },
+com o sistema) ou de uma chave gerada aqui (gravada em ARQUIVO.key.pem).
+
+Com --sei grava o arquivo PEM único que o módulo PEN do SEI lê (certificado, cadeia e chave
+privada cifrada) e imprime a senha: use-os em LocalizacaoCertificado e SenhaCertificado. A chave
+só existe cifrada nesse arquivo; --gravar-chave grava também uma cópia aberta e --gravar-senha
+grava a senha num arquivo ao lado.`,
+  {
+    sistema: { type: 'string' },
+    csr: { type: 'string' },
+    saida: { type: 'string' },
+    dias: { type: 'string' },
+    sei: { type: 'boolean' },
+    senha: { type: 'string' },
+    'gravar-chave': { type: 'boolean' },
+    'gravar-senha': { type: 'boolean' },
+  },
   async ({ values, io, ca, now }) => {
     if (!values.sistema) throw new CaAdminError('Informe o sistema com --sistema ID.');
     const days = values.dias === undefined ? undefined : Number(values.dias);
@@ -54,15 +67,19 @@ use-os em LocalizacaoCertificado e SenhaCertificado.`,
         csrPem: values.csr ? readFileSync(resolve(io.cwd, values.csr), 'utf8') : undefined,
         outDir: resolve(io.cwd, values.saida ?? `${ca.paths.systems}/${values.sistema}`),
         days,
-        sei: values.sei ? { password: values.senha } : undefined,
+        sei: values.sei ? { password: values.senha, writeKey: values['gravar-chave'] === true, writePassword: values['gravar-senha'] === true } : undefined,
       },
       now,
     );
     if (values.json) json(io, { sistema: values.sistema, ...r });
     else {
       io.out(`Certificado emitido para o sistema "${values.sistema}" (série ${r.serial}, válido até ${r.notAfter}).`);
+      io.out('Arquivos gravados:');
       for (const [k, v] of Object.entries(r.files)) io.out(`  ${k.padEnd(11)} ${v}`);
-      if (r.password) io.out(`  SenhaCertificado: ${r.password}`);
+      if (r.password) {
+        io.out(`  SenhaCertificado: ${r.password}`);
+        if (!r.files.senha) io.out('Anote a senha agora: ela não foi gravada em arquivo (use --gravar-senha para gravá-la).');
+      }
     }
     return EXIT_OK;
   },
