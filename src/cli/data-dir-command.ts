@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { failureText } from './failure-text.ts';
 import type { ParseArgsConfig } from 'node:util';
 import { isEloError } from '../domain/errors.ts';
 import { CaAdminError } from '../runtime/ca-admin.ts';
@@ -53,7 +54,7 @@ export function dataDirCommand(
         return EXIT_USAGE;
       }
       if (e instanceof CaAdminError) io.err(e.message);
-      else io.err(isEloError(e) ? e.mensagem : `Falha: ${e instanceof Error ? e.message : String(e)}`);
+      else io.err(isEloError(e) ? e.mensagem : failureText(e));
       return EXIT_FAILED;
     } finally {
       await store?.close();

@@ -1,4 +1,5 @@
 import { maskDatabaseUrl } from '../store/database-url.ts';
+import { systemErrorText } from './system-error-text.ts';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../store/index.ts';
@@ -148,7 +149,7 @@ export async function openConfiguredStore(config: Pick<EloConfig, 'dataDir' | 'd
     // the URL's password never reaches a log or a terminal
     const where = maskDatabaseUrl(config.databaseUrl);
     throw new Error(
-      `Não foi possível abrir o banco PostgreSQL de ELO_DATABASE_URL (${where}): ${e instanceof Error ? e.message : String(e)}. ` +
+      `Não foi possível abrir o banco PostgreSQL de ELO_DATABASE_URL (${where}): ${systemErrorText(e)}. ` +
         'Confira a URL, se o servidor aceita conexões deste computador e se o usuário pode criar tabelas no banco.',
       { cause: e },
     );

@@ -73,3 +73,26 @@ describe('command-line option errors', () => {
     }
   });
 });
+
+describe('system errors at the command line', () => {
+  const elo = inProcessCli(() => ({ ELO_DATA_DIR: join(dir, 'dados-sistema') }), () => dir);
+
+  it('say that a file does not exist, naming it, instead of ENOENT', async () => {
+    expect((await elo('seed', 'demo')).code).toBe(0);
+    const r = await elo('structures', 'import', join(dir, 'nao-existe.csv'), '--participante', '00394460005887', '--repositorio', '9');
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`Falha: arquivo ou pasta não encontrado: ${join(dir, 'nao-existe.csv')}`);
+  });
+
+  it('say that a database host is not found or refuses, in Portuguese, without the password', async () => {
+    const unknownHost = await inProcessCli(() => ({ ELO_DATA_DIR: join(dir, 'dados-pg'), ELO_DATABASE_URL: 'postgres://u:segredo@host-que-nao-existe.invalid/db' }), () => dir)('participant', 'list');
+    expect(unknownHost.err).toContain('o nome "host-que-nao-existe.invalid" não foi encontrado (DNS)');
+    const refused = await inProcessCli(() => ({ ELO_DATA_DIR: join(dir, 'dados-pg'), ELO_DATABASE_URL: 'postgres://u:segredo@127.0.0.1:1/db' }), () => dir)('participant', 'list');
+    expect(refused.err).toContain('conexão recusada em 127.0.0.1:1');
+    for (const r of [unknownHost, refused]) {
+      expect(r.code).toBe(1);
+      expect(r.err).not.toContain('segredo');
+      expect(r.err).not.toMatch(/ENOTFOUND|ECONNREFUSED|getaddrinfo/);
+    }
+  });
+});

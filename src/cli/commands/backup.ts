@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { failureText } from '../failure-text.ts';
 import { BackupError, backupDataDir, restoreDataDir, type BackupManifest } from '../../runtime/backup.ts';
 import { ConfigError, loadConfig } from '../../runtime/config.ts';
 import { assertDataDirOwner, DataDirAccessError } from '../../runtime/data-dir-access.ts';
@@ -44,7 +45,7 @@ function fail(e: unknown, io: CliIo): number {
     io.err(e.message);
     return EXIT_USAGE;
   }
-  io.err(e instanceof BackupError ? e.message : `Falha: ${e instanceof Error ? e.message : String(e)}`);
+  io.err(e instanceof BackupError ? e.message : failureText(e));
   return EXIT_FAILED;
 }
 

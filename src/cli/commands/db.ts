@@ -1,4 +1,5 @@
 import { copySqliteToPostgres, DatabaseCopyError, maskDatabaseUrl, type CopyMode, type CopyReport } from '../../store/copy-sqlite-to-postgres.ts';
+import { failureText } from '../failure-text.ts';
 import { ConfigError, loadConfig } from '../../runtime/config.ts';
 import { DataDirAccessError } from '../../runtime/data-dir-access.ts';
 import { assertOwnDatabaseFile, configuredDatabase, parseDatabaseTarget } from '../../runtime/database-admin.ts';
@@ -119,7 +120,7 @@ export const runDbCopy: CliCommand = async (args, io) => {
     else render(r, io);
     return r.divergentes.length ? EXIT_FAILED : EXIT_OK;
   } catch (e) {
-    io.err(e instanceof DatabaseCopyError ? e.message : `Falha: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(e instanceof DatabaseCopyError ? e.message : failureText(e));
     return EXIT_FAILED;
   }
 };

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../../runtime/config.ts';
+import { failureText } from '../failure-text.ts';
 import { DataDirAccessError } from '../../runtime/data-dir-access.ts';
 import { configuredDatabase, DatabaseAdminError, describeDatabase, migrateDatabase, parseDatabaseTarget } from '../../runtime/database-admin.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io.ts';
@@ -56,7 +57,7 @@ export const runMigrate: CliCommand = async (args, io) => {
       io.err(e.message);
       return EXIT_USAGE;
     }
-    io.err(e instanceof DatabaseAdminError ? e.message : `Falha: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(e instanceof DatabaseAdminError ? e.message : failureText(e));
     return EXIT_FAILED;
   }
 };
