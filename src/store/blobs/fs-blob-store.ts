@@ -3,7 +3,23 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
+import { EloError } from '../../domain/errors.ts';
 import type { BlobStore } from '../index.ts';
+
+/**
+ * A write the filesystem refused for lack of space (ENOSPC; EDQUOT: a quota) as the catalogue's
+ * 507, so the client reads what happened instead of a 500: the free-space floor (services/storage)
+ * refuses before writing, but the disk can still fill under it (another process, a floor of 0).
+ */
+function spaceRefusal(e: unknown): unknown {
+  const code = (e as { code?: string }).code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return e;
+  return new EloError(
+    'insufficient_storage',
+    'O disco do hub ficou sem espaço durante a gravação; nada deste envio foi guardado. Envios de componentes digitais e novos trâmites falham até que a administração do hub libere espaço; consultas e downloads continuam. Tente de novo mais tarde.',
+    { motivo: code },
+  );
+}
 
 /**
  * Content-addressed blobs on the filesystem: `sha256/ab/cd/<hex>`. Bytes are written to a
@@ -72,7 +88,7 @@ export function fsBlobStore(root: string): BlobStore {
       await reader.cancel(e).catch(() => undefined);
       await fh.close();
       await rm(tmp, { force: true });
-      throw e;
+      throw spaceRefusal(e);
     }
     await fh.close();
     const digest = hash.digest();
@@ -133,7 +149,13 @@ export function fsBlobStore(root: string): BlobStore {
       const held = staged.get(s.id);
       if (!held) throw new TypeError(`blob ${s.id} is not staged`);
       staged.delete(s.id);
-      return keep(held.tmp, held.hex);
+      try {
+        return await keep(held.tmp, held.hex);
+      } catch (e) {
+        // a directory that could not be created: the staged bytes go, the name never appeared
+        await rm(held.tmp, { force: true });
+        throw spaceRefusal(e);
+      }
     },
     async discard(s) {
       const held = staged.get(s.id);
@@ -152,7 +174,12 @@ export function fsBlobStore(root: string): BlobStore {
       staged.delete(s.id);
       // rename is atomic: a re-sent part replaces the old one whole (spec §2.11); the part is
       // acknowledged only once its bytes and name are on disk
-      await renameDurably(held.tmp, join(partsDir(upload), `${range.ini}-${range.fim}`));
+      try {
+        await renameDurably(held.tmp, join(partsDir(upload), `${range.ini}-${range.fim}`));
+      } catch (e) {
+        await rm(held.tmp, { force: true });
+        throw spaceRefusal(e);
+      }
     },
     async listParts(upload) {
       let names: string[] = [];
