@@ -39,6 +39,15 @@ export const configSchema = z.object({
   sweepIntervalSeconds: z.number().positive().max(86_400).default(60),
   /** TLS connections the hub holds at once, all clients together; past it new ones are dropped. */
   maxConnections: z.number().int().min(10).max(100_000).default(1000),
+  /**
+   * Seconds a new connection may take to finish its TLS handshake. Node's default (120 s) let an
+   * idle socket that never says hello hold one of maxConnections' slots for two minutes.
+   */
+  handshakeTimeoutSeconds: z.number().positive().max(120).default(10),
+  /** Seconds to receive a request's headers (slow-drip headers are cut there). */
+  headersTimeoutSeconds: z.number().positive().max(300).default(60),
+  /** Seconds to receive a whole request, body included (spec §9.3: SEI cuts its own at 300 s). */
+  requestTimeoutSeconds: z.number().positive().max(3600).default(330),
   /** Requests one system may have in progress at once (room for SEI's 20 workers, uploads, users). */
   maxRequestsPerSystem: z.number().int().min(25).max(10_000).default(100),
   /** Long-poll pendências requests one system may hold at once (spec §2.15). */
@@ -157,6 +166,9 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_CERT_EXPIRY_WARNING_DAYS: { field: 'certExpiryWarningDays', parse: num },
   ELO_SWEEP_INTERVAL_SECONDS: { field: 'sweepIntervalSeconds', parse: num },
   ELO_MAX_CONNECTIONS: { field: 'maxConnections', parse: num },
+  ELO_HANDSHAKE_TIMEOUT_SECONDS: { field: 'handshakeTimeoutSeconds', parse: num },
+  ELO_HEADERS_TIMEOUT_SECONDS: { field: 'headersTimeoutSeconds', parse: num },
+  ELO_REQUEST_TIMEOUT_SECONDS: { field: 'requestTimeoutSeconds', parse: num },
   ELO_MAX_REQUESTS_PER_SYSTEM: { field: 'maxRequestsPerSystem', parse: num },
   ELO_MAX_LONG_POLLS_PER_SYSTEM: { field: 'maxLongPollsPerSystem', parse: num },
   ELO_ACCEPT_RECEIPT_DATE_MISMATCH: { field: 'acceptReceiptDateMismatch', parse: (v) => (v === 'true' ? true : v === 'false' ? false : v) },

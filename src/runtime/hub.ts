@@ -392,6 +392,24 @@ export interface RunningHub extends Hub {
 }
 
 /**
+ * The bounds on a client's pace (README "Limites de proteção"): the TLS handshake, the headers
+ * and the whole request each have a deadline, so a client that connects and says nothing, or
+ * drips its headers or its body a byte at a time, is cut and frees its connection. Node checks
+ * the header and request deadlines every `connectionsCheckingInterval` (30 s by default, which
+ * would let a 2 s deadline run 30 s): here at most every second.
+ */
+function connectionTimeouts(config: EloConfig) {
+  const headersTimeout = config.headersTimeoutSeconds * 1000;
+  return {
+    handshakeTimeout: config.handshakeTimeoutSeconds * 1000,
+    headersTimeout,
+    requestTimeout: Math.max(config.requestTimeoutSeconds * 1000, headersTimeout),
+    keepAliveTimeout: 65_000,
+    connectionsCheckingInterval: Math.min(1000, headersTimeout / 2),
+  };
+}
+
+/**
  * HTTPS that asks for (but does not require) a client certificate; requests may last 300 s and
  * more (spec §1.5.9), connections are never serialised.
  */
@@ -410,9 +428,7 @@ export async function startNodeHub(config: EloConfig, opts: HubOptions = {}): Pr
       ca: [readFileSync(paths.caCert), ...[...config.trustAnchorFiles, ...config.crlSoftFailAnchorFiles].map((f) => readFileSync(f))],
       requestCert: true,
       rejectUnauthorized: false,
-      requestTimeout: 330_000,
-      headersTimeout: 60_000,
-      keepAliveTimeout: 65_000,
+      ...connectionTimeouts(config),
     },
     listenerOf(hub.app.fetch),
   );
@@ -480,7 +496,7 @@ async function startProxyListener(config: EloConfig, hub: Hub): Promise<NonNulla
   const at = config.proxyListen.lastIndexOf(':');
   const host = config.proxyListen.slice(0, at).replace(/^\[(.*)\]$/, '$1');
   const serve = listenerOf(hub.app.fetch);
-  const server = createPlainServer({ requestTimeout: 330_000, headersTimeout: 60_000, keepAliveTimeout: 65_000 }, (req, res) => {
+  const server = createPlainServer(connectionTimeouts(config), (req, res) => {
     if (hub.peer.trusts(req.socket.remoteAddress)) return void serve(req, res);
     // anyone else reaching this plain-HTTP port is refused before anything is read (not even a token)
     const e = hub.peer.proxyListenerRefusal(req.socket.remoteAddress);
@@ -504,7 +520,7 @@ async function startProxyListener(config: EloConfig, hub: Hub): Promise<NonNulla
 async function startAdminListener(config: EloConfig, app: ReturnType<typeof createApp>): Promise<NonNullable<RunningHub['admin']>> {
   const paths = dataPaths(config.dataDir);
   const server = createServer(
-    { key: readFileSync(paths.tlsKey), cert: readFileSync(paths.tlsCert), requestTimeout: 60_000, headersTimeout: 30_000, keepAliveTimeout: 65_000 },
+    { key: readFileSync(paths.tlsKey), cert: readFileSync(paths.tlsCert), ...connectionTimeouts(config) },
     listenerOf(app.fetch),
   );
   server.maxConnections = config.maxConnections;
