@@ -79,16 +79,9 @@ export function caAdmin(config: EloConfig, store: Store) {
     issuing,
     publishCrls,
 
-    /**
-     * Republishes the CRLs when the newest is older than a day (they are valid for 7), and
-     * publishes them, empty, when there are none yet: `/pki/federacao-ac.crl` answers from a
-     * fresh install on, so a partner can configure revocation checking before any revocation.
-     */
+    /** Republishes the CRLs when the newest is older than a day (they are valid for 7). */
     async refreshCrlsIfDue(now: Date): Promise<boolean> {
-      if (!existsSync(p.rootCrl) || (existsSync(p.intermediateCert) && !existsSync(p.intermediateCrl))) {
-        await publishCrls(now);
-        return true;
-      }
+      if (!existsSync(p.rootCrl)) return false; // nothing revoked yet: no CRL, nothing to keep fresh
       const crl = new x509.X509Crl(fromPem(await readFile(p.rootCrl, 'utf8'), 'X509 CRL'));
       if (now.getTime() - crl.thisUpdate.getTime() < DAY) return false;
       await publishCrls(now);

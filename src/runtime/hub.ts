@@ -256,8 +256,6 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   const ca = caAdmin(config, store);
   const failed = (event: string) => (e: unknown) =>
     log({ level: 'error', event, data: e instanceof Error ? { mensagem: e.message, pilha: e.stack } : { valor: String(e) } });
-  // the CRLs exist before the first request (empty on a fresh install): the sweep keeps them fresh
-  await ca.refreshCrlsIfDue(clock.now()).catch(failed('partida.publicacao_de_lcrs_falhou'));
   // several nodes on one PostgreSQL database: only the one holding the sweep lock sweeps
   const leader = config.databaseUrl ? postgresSweepLeader(config.databaseUrl) : null;
   // when this node last began a sweep (monotonic, real time: the injected clock may stand still)

@@ -25,18 +25,6 @@ describe('elo ca: issue, revoke, CRL, over a running hub', () => {
   });
   afterAll(async () => t?.close());
 
-  it('serves an empty CRL, signed by the federation CA, from the first start, before anything is revoked', async () => {
-    const res = await fetch(`${t.hub.url}/pki/federacao-ac.crl`, { dispatcher: new Agent({ connect: { ca: t.caPem } }) });
-    expect(res.status).toBe(200);
-    const crlFile = join(t.dir, 'vazia.crl');
-    writeFileSync(crlFile, Buffer.from(await res.arrayBuffer()));
-    const caFile = join(t.dir, 'ac-vazia.pem');
-    writeFileSync(caFile, t.caPem);
-    // openssl checks the CRL's signature against the CA and finds no revoked certificate in it
-    const text = execFileSync('openssl', ['crl', '-in', crlFile, '-CAfile', caFile, '-noout', '-text'], { stdio: 'pipe' }).toString();
-    expect(text).toContain('No Revoked Certificates');
-  });
-
   it('issues the single PEM the PEN module reads, whose key opens only with the printed password', async () => {
     issued = await cli('ca', 'issue', '--sistema', 'sei-estado', '--sei', '--saida', join(t.dir, 'emitidos'));
     // only what the SEI needs: the key exists only encrypted, the password only in the output
