@@ -26,7 +26,7 @@ export const configSchema = z.object({
   /** Largest JSON body in MB (spec §1.5.9: at least 50). */
   maxJsonMb: z.number().int().min(50).max(1024).default(64),
   /** Largest stored metadata the hub seals, MB; 0: no bound (services/evidence/seal.ts). */
-  sealMaxMetadataMb: z.number().int().min(0).max(1024).default(32),
+  sealMaxMetadataMb: z.number().int().min(0).max(1024).default(8),
   /** Idle days before automatic cancellation (spec §5.4). */
   autoCancelDays: z.number().positive().max(365).default(8),
   /** Idle days after which a warning event announces the cancellation (must come before it). */

@@ -21,7 +21,7 @@ type Outcome = { prepared: PreparedSeal } | { error: { code?: ErrorCode; mensage
  * after another anyway, and one thread bounds the memory a burst of large packages can take.
  *
  * The worker's heap is bounded (`maxHeapMb`, 2 GB): a seal peaks at about 35 times its metadata,
- * and the hub seals metadata up to ELO_SEAL_MAX_METADATA_MB (32 MB by default), so a legitimate
+ * and the hub seals metadata up to ELO_SEAL_MAX_METADATA_MB (8 MB by default), so a legitimate
  * package stays below it; should anything still exhaust it, the worker dies alone, that
  * seal fails (logged; the sweep tries again) and the next seal starts a new worker. Started by
  * the first seal, so a hub that never seals, such as a test hub, never pays for it.
