@@ -74,10 +74,37 @@ export function caAdmin(config: EloConfig, store: Store) {
     return written;
   }
 
+  /** Empty CRLs signed on request, by file, until a day old (emptyCrl). */
+  const unpublished = new Map<string, { pem: string; at: number }>();
+
+  /**
+   * A CA's CRL as `/pki/` serves it: the published file, or, while nothing was ever revoked, an
+   * empty CRL signed now (kept a day, valid 7) — so a partner can configure revocation checking
+   * from a fresh install on. The empty one is not written to pki/: the hub's own trust reads the
+   * files there, and one that nobody refreshes would expire and refuse every client.
+   */
+  async function servedCrl(path: string, now: Date): Promise<Uint8Array | null> {
+    if (existsSync(path)) return new Uint8Array(await readFile(path));
+    const intermediate = path === p.intermediateCrl;
+    if (intermediate && !existsSync(p.intermediateCert)) return null;
+    const kept = unpublished.get(path);
+    if (kept && now.getTime() - kept.at < DAY) return new TextEncoder().encode(kept.pem);
+    const issuer: Issuer = intermediate
+      ? {
+          certificate: new x509.X509Certificate(await readFile(p.intermediateCert, 'utf8')),
+          privateKey: await importRsaPrivateKeyPem(await readFile(p.intermediateKey, 'utf8')),
+        }
+      : await loadIssuer(config);
+    const pem = crlToPem(await issueCrl({ issuer, entries: [], at: now, days: 7 }));
+    unpublished.set(path, { pem, at: now.getTime() });
+    return new TextEncoder().encode(pem);
+  }
+
   return {
     paths: p,
     issuing,
     publishCrls,
+    servedCrl,
 
     /** Republishes the CRLs when the newest is older than a day (they are valid for 7). */
     async refreshCrlsIfDue(now: Date): Promise<boolean> {

@@ -229,13 +229,15 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     log,
     clock,
   });
+  // the federation CA of the data folder: its CRLs (served at /pki/, refreshed by the sweep)
+  const ca = caAdmin(config, store);
   const appDeps: Parameters<typeof createApp>[0] = {
     services,
     peerCertificate: peer.peerCertificate,
     peerAddress: peer.peerAddress,
     publishedCrl: async (name) => {
       const file = { 'federacao-ac.crl': paths.rootCrl, 'federacao-ac-intermediaria.crl': paths.intermediateCrl }[name];
-      return file && existsSync(file) ? new Uint8Array(readFileSync(file)) : null;
+      return file ? ca.servedCrl(file, clock.now()) : null;
     },
     ops: {
       readiness: () => ready(),
@@ -253,7 +255,6 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
   const app = createApp(appDeps, config.adminPort === undefined ? 'all' : 'transfer');
   const adminApp = config.adminPort === undefined ? null : createApp(appDeps, 'internal');
   // spec §5.4: the sweep runs at start (catching up after a restart) and then periodically.
-  const ca = caAdmin(config, store);
   const failed = (event: string) => (e: unknown) =>
     log({ level: 'error', event, data: e instanceof Error ? { mensagem: e.message, pilha: e.stack } : { valor: String(e) } });
   // several nodes on one PostgreSQL database: only the one holding the sweep lock sweeps

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Agent, fetch } from 'undici';
@@ -24,6 +24,22 @@ describe('elo ca: issue, revoke, CRL, over a running hub', () => {
     t = await startTestHub();
   });
   afterAll(async () => t?.close());
+
+  it('serves an empty CRL, signed by the federation CA, from a fresh install, without writing one its own trust would read', async () => {
+    const res = await fetch(`${t.hub.url}/pki/federacao-ac.crl`, { dispatcher: new Agent({ connect: { ca: t.caPem } }) });
+    expect(res.status).toBe(200);
+    const crlFile = join(t.dir, 'vazia.crl');
+    writeFileSync(crlFile, Buffer.from(await res.arrayBuffer()));
+    const caFile = join(t.dir, 'ac-vazia.pem');
+    writeFileSync(caFile, t.caPem);
+    // openssl checks the CRL's signature against the CA and finds no revoked certificate in it
+    const text = execFileSync('openssl', ['crl', '-in', crlFile, '-CAfile', caFile, '-noout', '-text'], { stdio: 'pipe' }).toString();
+    expect(text).toContain('No Revoked Certificates');
+    // nothing in pki/: an unrefreshed CRL there would expire and make the hub refuse its clients
+    expect(existsSync(join(t.env.ELO_DATA_DIR!, 'pki/federacao-ac.crl'))).toBe(false);
+    // no intermediate CA yet: nothing to serve for it
+    expect((await fetch(`${t.hub.url}/pki/federacao-ac-intermediaria.crl`, { dispatcher: new Agent({ connect: { ca: t.caPem } }) })).status).toBe(404);
+  });
 
   it('issues the single PEM the PEN module reads, whose key opens only with the printed password', async () => {
     issued = await cli('ca', 'issue', '--sistema', 'sei-estado', '--sei', '--saida', join(t.dir, 'emitidos'));
