@@ -7,11 +7,12 @@
  *   npm run bench -- nodes   # the full small-trâmite cycle on 1 SQLite node, 1 and 3 PostgreSQL nodes
  *   npm run bench -- xml     # seal and verify of package XML, 30 and 5,000 documents
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { Agent, fetch } from 'undici';
 import pg from 'pg';
 import { createTramitaClient, credentialsFromFiles, type ClientCredentials, type TramitaClient } from '../src/client/tramita-client.ts';
@@ -21,9 +22,11 @@ import { completeTramite } from '../test/harness/flow.ts';
 import { startHubNodes } from '../test/harness/hub-nodes.ts';
 import { processoBody } from '../test/harness/packages.ts';
 import { spawnHub } from '../test/harness/spawn-hub.ts';
-import { generateTree, importTree, queries, searchLoad, storeSearchLatency } from './registry.ts';
+import { generateTree, importTree, queries, type searchLoad, storeSearchLatency, warmUpQueries } from './registry.ts';
 import { sealAndVerify } from './xml.ts';
 import { findPostgresBin, POSTGRES_MISSING, startThrowawayPostgres, type ThrowawayPostgres } from '../test/harness/throwaway-postgres.ts';
+
+const execFileAsync = promisify(execFile);
 
 const root = resolve(import.meta.dirname, '..');
 const MB = 1_048_576;
@@ -483,7 +486,11 @@ async function benchRegistry() {
     const hub = await startHub(dir);
     try {
       const s = seed.sistemas[0]!;
-      const load = await searchLoad(hub.url, credentialsFromFiles({ cert: s.certificado, key: s.chave, ca: s.ac }), hub.child.pid!, qs);
+      // the load client runs in a lean process of its own (bench/registry-load.ts)
+      const argsFile = join(dir, 'carga.json');
+      writeFileSync(argsFile, JSON.stringify({ url: hub.url, pid: hub.child.pid, files: { cert: s.certificado, key: s.chave, ca: s.ac }, queries: qs, warmUp: warmUpQueries(qs, 1000) }));
+      const client = await execFileAsync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'registry-load.ts'), argsFile], { maxBuffer: 16 * MB });
+      const load = JSON.parse(client.stdout) as Awaited<ReturnType<typeof searchLoad>>;
       results.registry = {
         units: tree.units,
         csvMiB: +(tree.csv.length / MB).toFixed(1),

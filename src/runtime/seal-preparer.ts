@@ -1,6 +1,6 @@
-import { Worker } from 'node:worker_threads';
 import { EloError, type ErrorCode } from '../domain/errors.ts';
 import type { PreparedSeal, SealPreparer } from '../services/evidence/seal.ts';
+import { movable, workerThread } from './worker-thread.ts';
 
 export interface SealWorker {
   prepare: SealPreparer;
@@ -27,55 +27,22 @@ type Outcome = { prepared: PreparedSeal } | { error: { code?: ErrorCode; mensage
  * the first seal, so a hub that never seals, such as a test hub, never pays for it.
  */
 export function sealWorker(opts: { maxHeapMb?: number } = {}): SealWorker {
-  let worker: Worker | null = null;
-  let nextId = 1;
+  const thread = workerThread<{ id: number } & Outcome>({
+    module: new URL(workerModule, import.meta.url),
+    maxHeapMb: opts.maxHeapMb ?? 2048,
+    unavailable: (why) => new EloError('unavailable', 'O hub não conseguiu preparar o selo agora (a thread de selos foi reiniciada); a varredura sela o trâmite depois.', { why }),
+  });
   /** The last seal asked for: each waits for the one before it (one package in the thread's memory at a time). */
   let queue: Promise<unknown> = Promise.resolve();
-  const pending = new Map<number, { resolve: (p: PreparedSeal) => void; reject: (e: unknown) => void }>();
-
-  const failAll = (why: string) => {
-    for (const p of pending.values()) p.reject(new EloError('unavailable', 'O hub não conseguiu preparar o selo agora (a thread de selos foi reiniciada); a varredura sela o trâmite depois.', { why }));
-    pending.clear();
-  };
-
-  function spawn(): Worker {
-    const w = new Worker(new URL(workerModule, import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 2048 } });
-    w.on('message', (m: { id: number } & Outcome) => {
-      const p = pending.get(m.id);
-      pending.delete(m.id);
-      if (pending.size === 0) w.unref();
-      if (!p) return;
-      if ('prepared' in m) p.resolve(m.prepared);
-      else if (m.error.code) p.reject(new EloError(m.error.code, m.error.mensagem ?? '', m.error.details));
-      else p.reject(new Error(m.error.message));
-    });
-    w.on('error', (e) => {
-      if (worker === w) worker = null;
-      failAll(e instanceof Error ? e.message : String(e));
-    });
-    w.on('exit', (code) => {
-      if (worker === w) worker = null;
-      failAll(`saída ${code}`);
-    });
-    w.unref();
-    return w;
-  }
-
   let closed = false;
 
-  function run(work: Parameters<SealPreparer>[0], algorithm: Parameters<SealPreparer>[1]): Promise<PreparedSeal> {
-    if (closed) return Promise.reject(new EloError('unavailable', 'O hub está parando; a varredura sela o trâmite na próxima partida.'));
-    worker ??= spawn();
-    const w = worker;
-    // Only a buffer of its own can be moved; a view into a larger one is copied first.
-    const body = work.body;
-    const own = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer ? body : body.slice();
-    const id = nextId++;
-    return new Promise<PreparedSeal>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      w.ref(); // a seal under way keeps the process alive; an idle worker does not
-      w.postMessage({ id, work: { ...work, body: own }, algorithm }, [own.buffer as ArrayBuffer]);
-    });
+  async function run(work: Parameters<SealPreparer>[0], algorithm: Parameters<SealPreparer>[1]): Promise<PreparedSeal> {
+    if (closed) throw new EloError('unavailable', 'O hub está parando; a varredura sela o trâmite na próxima partida.');
+    const body = movable(work.body);
+    const answer = await thread.call(() => ({ message: { work: { ...work, body }, algorithm }, transfer: [body.buffer] }));
+    if ('prepared' in answer) return answer.prepared;
+    if (answer.error.code) throw new EloError(answer.error.code, answer.error.mensagem ?? '', answer.error.details);
+    throw new Error(answer.error.message);
   }
 
   return {
@@ -86,9 +53,7 @@ export function sealWorker(opts: { maxHeapMb?: number } = {}): SealWorker {
     },
     async close() {
       closed = true;
-      const w = worker;
-      worker = null;
-      if (w) await w.terminate();
+      await thread.close();
     },
   };
 }

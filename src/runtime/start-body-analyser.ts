@@ -1,7 +1,7 @@
-import { Worker } from 'node:worker_threads';
 import type { CodeListsData } from '../domain/codelists.ts';
 import { EloError } from '../domain/errors.ts';
 import type { StartBodyAnalyser, StartBodyAnalysis, StartKind } from '../domain/tramita/index.ts';
+import { movable, workerThread } from './worker-thread.ts';
 
 export interface StartBodyWorker {
   analyse: StartBodyAnalyser;
@@ -29,67 +29,28 @@ const workerModule = import.meta.url.endsWith('.js') ? './start-body-worker.js' 
  * before the bodies that need them.
  */
 export function startBodyWorker(opts: { maxHeapMb?: number } = {}): StartBodyWorker {
-  let worker: Worker | null = null;
-  /** The version of the lists the current worker holds (-1: none yet). */
+  /** The version of the lists the current thread holds (-1: none yet). */
   let sentVersion = -1;
-  let nextId = 1;
-  const pending = new Map<number, { resolve: (r: { raw: Uint8Array; analysis: StartBodyAnalysis }) => void; reject: (e: unknown) => void }>();
-
-  const failAll = (why: string) => {
-    for (const p of pending.values())
-      p.reject(
-        new EloError('unavailable', 'O hub não conseguiu analisar o corpo da requisição agora (o analisador foi reiniciado). Tente novamente em alguns minutos.', { why }),
-      );
-    pending.clear();
-  };
-
-  function spawn(): Worker {
-    const w = new Worker(new URL(workerModule, import.meta.url), {
-      resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 768 },
-    });
-    w.on('message', (m: { id?: number; analysis?: StartBodyAnalysis; raw?: Uint8Array }) => {
-      if (m.id === undefined) return;
-      const p = pending.get(m.id);
-      pending.delete(m.id);
-      if (pending.size === 0) w.unref();
-      p?.resolve({ raw: m.raw!, analysis: m.analysis! });
-    });
-    w.on('error', (e) => {
-      if (worker === w) worker = null;
-      failAll(e instanceof Error ? e.message : String(e));
-    });
-    w.on('exit', (code) => {
-      if (worker === w) worker = null;
-      failAll(`saída ${code}`);
-    });
-    w.unref();
-    return w;
-  }
+  const thread = workerThread<{ id: number; analysis: StartBodyAnalysis; raw: Uint8Array }>({
+    module: new URL(workerModule, import.meta.url),
+    maxHeapMb: opts.maxHeapMb ?? 768,
+    unavailable: (why) =>
+      new EloError('unavailable', 'O hub não conseguiu analisar o corpo da requisição agora (o analisador foi reiniciado). Tente novamente em alguns minutos.', { why }),
+  });
 
   // Started by the first large body (its start runs in the new thread, not on the event loop),
   // so that a hub that never sees one, such as a test hub, never pays for it.
   return {
-    analyse(raw: Uint8Array, kind: StartKind, lists: { version: number; data: CodeListsData }) {
-      if (!worker) {
-        worker = spawn();
-        sentVersion = -1;
-      }
-      // Only a buffer of its own can be moved; a view into a larger one is copied first.
-      const own = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength && raw.buffer instanceof ArrayBuffer ? raw : raw.slice();
-      const id = nextId++;
-      const w = worker;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        w.ref(); // an analysis under way keeps the process alive; an idle worker does not
+    async analyse(raw: Uint8Array, kind: StartKind, lists: { version: number; data: CodeListsData }) {
+      const own = movable(raw);
+      const answer = await thread.call((fresh) => {
+        if (fresh) sentVersion = -1;
         const codeLists = lists.version === sentVersion ? undefined : lists.data;
         sentVersion = lists.version;
-        w.postMessage({ id, raw: own, kind, ...(codeLists ? { codeLists } : {}) }, [own.buffer as ArrayBuffer]);
+        return { message: { raw: own, kind, ...(codeLists ? { codeLists } : {}) }, transfer: [own.buffer] };
       });
+      return { raw: answer.raw, analysis: answer.analysis };
     },
-    async close() {
-      const w = worker;
-      worker = null;
-      if (w) await w.terminate();
-    },
+    close: () => thread.close(),
   };
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTramitaClient, credentialsFromFiles, type ClientCredentials } from '../../src/client/tramita-client.ts';
 import { loadConfig } from '../../src/runtime/config.ts';
 import { seedDemo } from '../../src/runtime/seed-demo.ts';
+import { streamedMultipart } from '../harness/multipart-stream.ts';
 import { processoBody } from '../harness/packages.ts';
 import { spawnHub } from '../harness/spawn-hub.ts';
 
@@ -22,23 +23,8 @@ function block(i: number): Uint8Array {
   return b;
 }
 
-function multipart(boundary: string, fields: Record<string, string>): ReadableStream<Uint8Array> {
-  const enc = new TextEncoder();
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    start(c) {
-      for (const [k, v] of Object.entries(fields)) c.enqueue(enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-      c.enqueue(enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="conteudo"; filename="anexo.pdf"\r\nContent-Type: application/pdf\r\n\r\n`));
-    },
-    pull(c) {
-      if (i < SIZE / MB) c.enqueue(block(i++));
-      else {
-        c.enqueue(enc.encode(`\r\n--${boundary}--\r\n`));
-        c.close();
-      }
-    },
-  });
-}
+const multipart = (boundary: string, fields: Record<string, string>) =>
+  streamedMultipart(boundary, fields, { name: 'anexo.pdf', type: 'application/pdf', blocks: SIZE / MB, block });
 
 /** Every file under `dir`, with its size. */
 function filesUnder(dir: string): { path: string; size: number }[] {

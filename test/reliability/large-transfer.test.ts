@@ -9,6 +9,7 @@ import { createTramitaClient, credentialsFromFiles, type ClientCredentials } fro
 import { loadConfig } from '../../src/runtime/config.ts';
 import { seedDemo } from '../../src/runtime/seed-demo.ts';
 import { spawnHub } from '../harness/spawn-hub.ts';
+import { streamedMultipart } from '../harness/multipart-stream.ts';
 import { processoBody } from '../harness/packages.ts';
 
 const MB = 1_048_576;
@@ -27,23 +28,8 @@ function block(i: number): Uint8Array {
   return b;
 }
 
-function multipartStream(boundary: string, fromBlock: number, blocks: number, fields: Record<string, string>): ReadableStream<Uint8Array> {
-  const enc = new TextEncoder();
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    start(c) {
-      for (const [k, v] of Object.entries(fields)) c.enqueue(enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-      c.enqueue(enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="conteudo"; filename="arquivo_externo.html"\r\nContent-Type: text/html\r\n\r\n`));
-    },
-    pull(c) {
-      if (i < blocks) c.enqueue(block(fromBlock + i++));
-      else {
-        c.enqueue(enc.encode(`\r\n--${boundary}--\r\n`));
-        c.close();
-      }
-    },
-  });
-}
+const multipartStream = (boundary: string, fromBlock: number, blocks: number, fields: Record<string, string>) =>
+  streamedMultipart(boundary, fields, { name: 'arquivo_externo.html', type: 'text/html', blocks, block: (i) => block(fromBlock + i) });
 
 /**
  * spec §1.5.9, §9.3: blocks of up to 200 MB stream to storage; memory does not grow with the
