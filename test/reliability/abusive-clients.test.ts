@@ -3,11 +3,14 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { Agent, request } from 'undici';
+import { createHash } from 'node:crypto';
+import { Agent, fetch, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialsFromFiles, type ClientCredentials } from '../../src/client/tramita-client.ts';
+import { createTramitaClient, credentialsFromFiles, type ClientCredentials } from '../../src/client/tramita-client.ts';
 import { loadConfig } from '../../src/runtime/config.ts';
 import { seedDemo } from '../../src/runtime/seed-demo.ts';
+import { streamedMultipart } from '../harness/multipart-stream.ts';
+import { processoBody } from '../harness/packages.ts';
 import { spawnHub, type SpawnedHub } from '../harness/spawn-hub.ts';
 
 /**
@@ -26,6 +29,7 @@ describe('slow and abusive clients are cut by deadlines and limits while honest 
   let hub: SpawnedHub;
   let port = 0;
   let creds: ClientCredentials;
+  let recipient: ClientCredentials;
   let honest: Agent;
   const openFiles = () => readdirSync(`/proc/${hub.child.pid}/fd`).length;
   const rssMiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${hub.child.pid}/status`, 'utf8'))![1]) / 1024;
@@ -35,6 +39,8 @@ describe('slow and abusive clients are cut by deadlines and limits while honest 
     const seed = await seedDemo(loadConfig({ ELO_DATA_DIR: dir }, dir), new Date());
     const s = seed.sistemas.find((x) => x.id === 'sei-estado')!;
     creds = credentialsFromFiles({ cert: s.certificado, key: s.chave, ca: s.ac });
+    const m = seed.sistemas.find((x) => x.id === 'sei-municipio')!;
+    recipient = credentialsFromFiles({ cert: m.certificado, key: m.chave, ca: m.ac });
     hub = await spawnHub(dir, {
       ELO_HANDSHAKE_TIMEOUT_SECONDS: '2',
       ELO_HEADERS_TIMEOUT_SECONDS: '2',
@@ -169,6 +175,57 @@ describe('slow and abusive clients are cut by deadlines and limits while honest 
     expect(r.slowest).toBeLessThan(1000);
     await backTo(files);
   }, 60_000);
+
+  it('holds no memory for downloads their clients stopped reading, and frees them when they go', async () => {
+    const MB = 1_048_576;
+    const SIZE = 32 * MB;
+    const block = (i: number) => new Uint8Array(MB).fill(i & 0xff);
+    const h = createHash('sha256');
+    for (let i = 0; i < SIZE / MB; i++) h.update(block(i));
+    const hash = h.digest('base64');
+    const url = `https://127.0.0.1:${port}/interoperabilidade/rest/v3`;
+    const sender = createTramitaClient({ hubUrl: url, credentials: creds });
+    const pkg = processoBody({ protocolo: '66.1/2026', remetente: [100, '1002'], destinatario: [200, '2002'], documentos: [{ bytes: [new Uint8Array([1])] }] });
+    const comp = (pkg.body.processo.documentos[0]!.componentesDigitais as { hash: { conteudo: string }; tamanhoEmBytes: number; mimeType: string }[])[0]!;
+    Object.assign(comp, { tamanhoEmBytes: SIZE, mimeType: 'application/pdf' });
+    comp.hash.conteudo = hash;
+    const started = await sender.iniciarProcesso(pkg.body);
+    expect(started.status, started.text).toBe(200);
+    const idt = started.body.IDT as number;
+    const up = await fetch(`${url}/tickets-de-envio-de-componente/${String(started.body.ticketParaEnvioDeComponentesDigitais)}/protocolos/componentes-a-enviar`, {
+      method: 'PUT',
+      dispatcher: honest,
+      duplex: 'half',
+      headers: { 'content-type': 'multipart/form-data; boundary=eloParado' },
+      body: streamedMultipart('eloParado', { hashDoComponenteDigital: hash, protocolo: '66.1/2026' }, { name: 'a.pdf', type: 'application/pdf', blocks: SIZE / MB, block }),
+    });
+    expect(up.status, await up.text()).toBe(200);
+    await sender.close();
+    expect((await createTramitaClient({ hubUrl: url, credentials: recipient }).metadados(idt)).status).toBe(200);
+
+    const files = openFiles();
+    const rss = rssMiB();
+    const body = JSON.stringify({ hashDoComponenteDigital: hash, protocolo: '66.1/2026' });
+    const sockets: TLSSocket[] = [];
+    const slowest = await servedDuring(async () => {
+      for (let i = 0; i < 4; i++) {
+        const s = tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', ca: recipient.ca, cert: recipient.cert, key: recipient.key });
+        s.on('error', () => undefined);
+        s.once('secureConnect', () => {
+          s.write(`POST /interoperabilidade/rest/v3/tramites/${idt}/protocolos/componentes-digitais/partes/0-${SIZE} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+          s.pause(); // and never reads: the hub's writes stop when the buffers fill
+        });
+        sockets.push(s);
+      }
+      await sleep(3000);
+      // four answers of 43 MiB of base64 each are not held: the stream waits on the socket
+      expect(rssMiB()).toBeLessThan(rss + 40);
+      // the client goes: the hub's side of each connection and its file stream are released
+      sockets.forEach((s) => s.destroy());
+    });
+    expect(slowest).toBeLessThan(1000);
+    await backTo(files);
+  }, 120_000);
 
   it('answers 431 to headers of 64 KB and stays up', async () => {
     const files = openFiles();
