@@ -35,13 +35,16 @@ export class CaAdminError extends Error {
 export function caAdmin(config: EloConfig, store: Store) {
   const p = dataPaths(config.dataDir);
 
+  /** The intermediate CA of the data folder (`elo ca init --intermediaria`), with its key. */
+  const loadIntermediate = async (): Promise<Issuer> => ({
+    certificate: new x509.X509Certificate(await readFile(p.intermediateCert, 'utf8')),
+    privateKey: await importRsaPrivateKeyPem(await readFile(p.intermediateKey, 'utf8')),
+  });
+
   async function issuing(): Promise<{ issuer: Issuer; chainPem: string; crlPath: string }> {
     const root = await loadIssuer(config);
     if (existsSync(p.intermediateCert) && existsSync(p.intermediateKey)) {
-      const issuer: Issuer = {
-        certificate: new x509.X509Certificate(await readFile(p.intermediateCert, 'utf8')),
-        privateKey: await importRsaPrivateKeyPem(await readFile(p.intermediateKey, 'utf8')),
-      };
+      const issuer = await loadIntermediate();
       return { issuer, chainPem: issuer.certificate.toString('pem') + '\n' + root.certificate.toString('pem') + '\n', crlPath: p.intermediateCrl };
     }
     return { issuer: root, chainPem: root.certificate.toString('pem') + '\n', crlPath: p.rootCrl };
@@ -52,15 +55,7 @@ export function caAdmin(config: EloConfig, store: Store) {
     const written: string[] = [];
     const root = await loadIssuer(config);
     const cas: { issuer: Issuer; path: string }[] = [{ issuer: root, path: p.rootCrl }];
-    if (existsSync(p.intermediateCert)) {
-      cas.push({
-        issuer: {
-          certificate: new x509.X509Certificate(await readFile(p.intermediateCert, 'utf8')),
-          privateKey: await importRsaPrivateKeyPem(await readFile(p.intermediateKey, 'utf8')),
-        },
-        path: p.intermediateCrl,
-      });
-    }
+    if (existsSync(p.intermediateCert)) cas.push({ issuer: await loadIntermediate(), path: p.intermediateCrl });
     for (const ca of cas) {
       const entries = revoked
         .filter((c) => new x509.X509Certificate(c.pem).issuer === ca.issuer.certificate.subject)
@@ -74,7 +69,7 @@ export function caAdmin(config: EloConfig, store: Store) {
     return written;
   }
 
-  /** Empty CRLs signed on request, by file, until a day old (emptyCrl). */
+  /** Empty CRLs signed on request, by file, until a day old (servedCrl). */
   const unpublished = new Map<string, { pem: string; at: number }>();
 
   /**
@@ -89,12 +84,7 @@ export function caAdmin(config: EloConfig, store: Store) {
     if (intermediate && !existsSync(p.intermediateCert)) return null;
     const kept = unpublished.get(path);
     if (kept && now.getTime() - kept.at < DAY) return new TextEncoder().encode(kept.pem);
-    const issuer: Issuer = intermediate
-      ? {
-          certificate: new x509.X509Certificate(await readFile(p.intermediateCert, 'utf8')),
-          privateKey: await importRsaPrivateKeyPem(await readFile(p.intermediateKey, 'utf8')),
-        }
-      : await loadIssuer(config);
+    const issuer = intermediate ? await loadIntermediate() : await loadIssuer(config);
     const pem = crlToPem(await issueCrl({ issuer, entries: [], at: now, days: 7 }));
     unpublished.set(path, { pem, at: now.getTime() });
     return new TextEncoder().encode(pem);

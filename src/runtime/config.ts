@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { jsonSyntaxProblem } from '../domain/json-syntax.ts';
+import { systemErrorText } from './system-error-text.ts';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseNetwork } from './forwarded-client.ts';
@@ -142,12 +144,13 @@ export const configSchema = z.object({
 
 export type EloConfig = z.infer<typeof configSchema>;
 
+/** zod's Portuguese messages, given to the configuration's own parse (loadConfig). */
+const ptBR = z.locales.ptBR();
+
 /**
  * A number written in a variable, signed and with decimals, so that the schema can say what is
  * wrong with it (negative, not whole, too large) instead of "expected a number, received text".
  */
-const ptBR = z.locales.ptBR();
-
 const num = (v: string): number | string => (/^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v);
 
 const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => unknown }> = {
@@ -228,8 +231,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
           : code === 'EACCES'
             ? `arquivo ${file}: sem permissão de leitura`
             : e instanceof SyntaxError
-              ? `arquivo ${file}: não é um JSON válido${/position (\d+)/.exec(e.message) ? ` (erro na posição ${/position (\d+)/.exec(e.message)![1]})` : ''}`
-              : `arquivo ${file}: não pôde ser lido (${e instanceof Error ? e.message : String(e)})`,
+              ? `arquivo ${file}: não é um JSON válido (${jsonSyntaxProblem(e)})`
+              : `arquivo ${file}: não pôde ser lido (${systemErrorText(e)})`,
       ]);
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))

@@ -1,15 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
 import { describe, expect, it } from 'vitest';
 import { guardXml } from './guard.ts';
 import { parseStrict } from './parse.ts';
-import { forC14n, parseSignatureTree } from './signature-tree.ts';
+import { exclusiveC14n as c14n } from './c14n.ts';
+import { parseSignatureTree } from './signature-tree.ts';
 
-const c14n = (el: Element) => new ExclusiveCanonicalization().process(el, { defaultNsForPrefix: SignedXml.defaultNsForPrefix, ancestorNamespaces: [] }) as string;
 const viaTree = (xml: string) => {
   const r = parseSignatureTree(xml);
   if (!r.ok) throw new Error(r.error.message);
-  return c14n(forC14n(r.value));
+  return c14n(r.value);
 };
 const viaXmldom = (xml: string) => {
   const r = parseStrict(xml);

@@ -222,9 +222,3 @@ export function parseSignatureTree(xml: string): Result<XmlElement, XmlRefusal<'
   if (!root) return malformed('sem elemento raiz');  // not reached: saxes reports it first
   return ok(root);
 }
-
-/**
- * The element as xml-crypto's c14n is typed to take it (a DOM Element). What the c14n reads of it
- * is listed in this file's interfaces; signature-tree.test.ts compares its output with xmldom's.
- */
-export const forC14n = (el: XmlElement): Element => el as unknown as Element;

@@ -4,7 +4,6 @@
  * sending system's own certificate. Read it only through here: the business data comes from the
  * canonical content the signature covers, never from the received tree (signature wrapping).
  */
-import { ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
 import { EloError } from '../domain/errors.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import type { SignerAlgorithm } from '../pki/signer.ts';
@@ -13,7 +12,8 @@ import { guardXml, type XmlLimits } from './guard.ts';
 import type { Pacote } from './package/model.ts';
 import { readPackageXml } from './package/read.ts';
 import { tramitaStartBody } from './package/to-tramita.ts';
-import { forC14n, parseSignatureTree } from './signature-tree.ts';
+import { exclusiveC14n } from './c14n.ts';
+import { parseSignatureTree } from './signature-tree.ts';
 import { DSIG_NS } from './xmldsig-algorithms.ts';
 import { verifyEnveloped } from './xmldsig-verify.ts';
 
@@ -90,7 +90,7 @@ function signedContentOfStored(text: string): Result<string, string> {
   const signatures = root.childNodes.filter((n) => n.nodeType === 1 && n.localName === 'Signature' && n.namespaceURI === DSIG_NS);
   if (signatures.length !== 1) return err('o pacote armazenado não tem exatamente uma assinatura');
   root.removeChild(signatures[0]!);
-  return ok(new ExclusiveCanonicalization().process(forC14n(root), { defaultNsForPrefix: SignedXml.defaultNsForPrefix, ancestorNamespaces: [] }) as string);
+  return ok(exclusiveC14n(root));
 }
 
 /**

@@ -1,9 +1,9 @@
-import { ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
 import { EloError } from '../domain/errors.ts';
 import { pemBlocks, toBase64 } from '../pki/encoding.ts';
 import type { Signer, SignerAlgorithm } from '../pki/signer.ts';
 import { guardXml, type XmlLimits } from './guard.ts';
-import { parseSignatureTree, forC14n, type XmlElement } from './signature-tree.ts';
+import { exclusiveC14n } from './c14n.ts';
+import { parseSignatureTree, type XmlElement } from './signature-tree.ts';
 import { algorithmUri, DSIG_NS, ENVELOPED, EXC_C14N, SHA256 } from './xmldsig-algorithms.ts';
 
 export interface SignOptions {
@@ -69,11 +69,9 @@ export async function prepareEnveloped(xml: string, algorithm: SignerAlgorithm, 
   const root = parseOrThrow(xml);
 
   const p = opts.prefix ? `${opts.prefix}:` : '';
-  const c14n = new ExclusiveCanonicalization();
-  const c14nOptions = () => ({ defaultNsForPrefix: SignedXml.defaultNsForPrefix, ancestorNamespaces: [] });
 
   // The root has no Signature yet, so the enveloped-signature transform leaves it as it is.
-  const content = c14n.process(forC14n(root), c14nOptions()) as string;
+  const content = exclusiveC14n(root);
   const digest = toBase64(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(content))));
   const signedInfo =
     `<${p}SignedInfo><${p}CanonicalizationMethod Algorithm="${EXC_C14N}"/><${p}SignatureMethod Algorithm="${algorithmUri[algorithm]}"/>` +
@@ -82,7 +80,7 @@ export async function prepareEnveloped(xml: string, algorithm: SignerAlgorithm, 
   // The Signature declares its own namespace and exclusive c14n renders only the namespaces
   // SignedInfo uses, so SignedInfo canonicalises the same alone as inside the document.
   const shell = parseOrThrow(`<${p}Signature ${signatureNs(opts.prefix)}>${signedInfo}</${p}Signature>`);
-  const signedInfoCanon = c14n.process(forC14n(shell.getElementsByTagNameNS(DSIG_NS, 'SignedInfo')[0]!), c14nOptions()) as string;
+  const signedInfoCanon = exclusiveC14n(shell.getElementsByTagNameNS(DSIG_NS, 'SignedInfo')[0]!);
   return { signedInfo, toSign: new TextEncoder().encode(signedInfoCanon), ...aroundSignature(xml, root.tagName), prefix: opts.prefix };
 }
 

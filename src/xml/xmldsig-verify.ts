@@ -1,10 +1,10 @@
-import { ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
 import { err, ok, type Result } from '../domain/result.ts';
 import { fromBase64 } from '../pki/encoding.ts';
 import type { SignerAlgorithm } from '../pki/signer.ts';
 import type { X509Certificate } from '../pki/x509.ts';
 import { guardXml, type XmlLimits, type XmlRefusal } from './guard.ts';
-import { parseSignatureTree, forC14n, type XmlElement, type XmlNode } from './signature-tree.ts';
+import { exclusiveC14n } from './c14n.ts';
+import { parseSignatureTree, type XmlElement, type XmlNode } from './signature-tree.ts';
 import {
   algorithmByUri,
   algorithmOfCertificate,
@@ -148,10 +148,9 @@ export async function verifyEnveloped(xml: string, using: VerifyWith, opts: Veri
   let signedInfoCanon: string;
   let signedXml: string;
   try {
-    const c14n = new ExclusiveCanonicalization();
-    signedInfoCanon = c14n.process(forC14n(shape.value.signedInfo), c14nOptions()) as string;
+    signedInfoCanon = exclusiveC14n(shape.value.signedInfo);
     root.removeChild(signature);
-    signedXml = c14n.process(forC14n(root), c14nOptions()) as string;
+    signedXml = exclusiveC14n(root);
   } catch (e) {
     return form(`o documento não pôde ser canonicalizado (${(e instanceof Error ? e.message : String(e)).slice(0, 200)}).`);
   }
@@ -326,8 +325,6 @@ function sameBytes(x: Uint8Array, y: Uint8Array): boolean {
   return diff === 0;
 }
 
-/** What xml-crypto's own canonicalize() passes to its c14n for a reference with no ancestors. */
-const c14nOptions = () => ({ defaultNsForPrefix: SignedXml.defaultNsForPrefix, ancestorNamespaces: [] });
 
 const wrongKeyType = (algorithm: SignerAlgorithm): Refused =>
   err({

@@ -172,9 +172,9 @@ export function sealService(deps: ServiceDeps) {
       }
       return sealed;
     },
-    /** The exact bytes of a trâmite's seal, sealing it first when due; null while incomplete. */
     /** Whether this trâmite's metadata is above the bound the hub seals (ELO_SEAL_MAX_METADATA_MB). */
     isTooLarge: (idt: number): boolean => tooLarge.has(idt),
+    /** The exact bytes of a trâmite's seal, sealing it first when due; null while incomplete. */
     async sealedBytes(idt: number): Promise<{ record: SealRecord; bytes: Uint8Array } | null> {
       const record = await seal(idt);
       return record ? { record, bytes: await deps.blobs.readAll(record.blobKey) } : null;

@@ -132,6 +132,12 @@ export function fsBlobStore(root: string): BlobStore {
     await syncDir(dir);
   }
 
+  /** A staged file that could not be named (a directory not created, a full disk): it goes, and the failure is thrown. */
+  async function dropStaged(tmp: string, e: unknown): Promise<never> {
+    await rm(tmp, { force: true });
+    throw spaceRefusal(e);
+  }
+
   const partsDir = (upload: string): string => {
     if (!/^[A-Za-z0-9_-]{1,200}(\/[A-Za-z0-9_-]{1,200})?$/.test(upload)) throw new TypeError(`invalid upload id: ${upload}`);
     return join(root, 'parts', upload);
@@ -152,9 +158,7 @@ export function fsBlobStore(root: string): BlobStore {
       try {
         return await keep(held.tmp, held.hex);
       } catch (e) {
-        // a directory that could not be created: the staged bytes go, the name never appeared
-        await rm(held.tmp, { force: true });
-        throw spaceRefusal(e);
+        return dropStaged(held.tmp, e);
       }
     },
     async discard(s) {
@@ -177,8 +181,7 @@ export function fsBlobStore(root: string): BlobStore {
       try {
         await renameDurably(held.tmp, join(partsDir(upload), `${range.ini}-${range.fim}`));
       } catch (e) {
-        await rm(held.tmp, { force: true });
-        throw spaceRefusal(e);
+        await dropStaged(held.tmp, e);
       }
     },
     async listParts(upload) {
