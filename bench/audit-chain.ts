@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeSha256 } from '../src/runtime/audit-chain.ts';
+import { median } from './measure.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { auditAppender } from '../src/store/sqlite/audit.ts';
 import { openPostgresStore } from '../src/store/postgres/index.ts';
@@ -37,7 +38,6 @@ try {
     rate(before), rate(after); // warm-up
     // alternating rounds, median of each: the machine's other load hits both alike
     const rounds = Array.from({ length: 7 }, () => [rate(before), rate(after)] as const);
-    const median = (xs: number[]) => xs.sort((x, y) => x - y)[xs.length >> 1]!;
     const [a, b] = [median(rounds.map((r) => r[0])), median(rounds.map((r) => r[1]))];
     console.log(`${where}: sem cadeia ${a.toFixed(0)} eventos/s (${(1000 / a).toFixed(3)} ms), com cadeia ${b.toFixed(0)} eventos/s (${(1000 / b).toFixed(3)} ms): +${(1000 / b - 1000 / a).toFixed(3)} ms por evento`);
     await store.close();
@@ -58,7 +58,6 @@ try {
     await rate(before), await rate(after);
     const rounds: (readonly [number, number])[] = [];
     for (let r = 0; r < 5; r++) rounds.push([await rate(before), await rate(after)] as const);
-    const median = (xs: number[]) => xs.sort((x, y) => x - y)[xs.length >> 1]!;
     const [a, b] = [median(rounds.map((r) => r[0])), median(rounds.map((r) => r[1]))];
     console.log(`postgresql: sem cadeia ${a.toFixed(0)} eventos/s (${(1000 / a).toFixed(3)} ms), com cadeia ${b.toFixed(0)} eventos/s (${(1000 / b).toFixed(3)} ms): +${(1000 / b - 1000 / a).toFixed(3)} ms por evento`);
     await store.close();

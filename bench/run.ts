@@ -4,6 +4,8 @@
  *
  *   npm run bench            # all
  *   npm run bench -- startup # one
+ *   npm run bench -- requests  # GET tramites/pendentes against a bare Hono app with the same mTLS
+ *   npm run bench -- cycle   # the full small-trâmite cycle against a minimal in-memory hub
  *   npm run bench -- nodes   # the full small-trâmite cycle on 1 SQLite node, 1 and 3 PostgreSQL nodes
  *   npm run bench -- xml     # seal and verify of package XML, 30 and 5,000 documents
  */
@@ -24,6 +26,9 @@ import { processoBody } from '../test/harness/packages.ts';
 import { spawnHub } from '../test/harness/spawn-hub.ts';
 import { generateTree, importTree, queries, type searchLoad, storeSearchLatency, warmUpQueries } from './registry.ts';
 import { sealAndVerify } from './xml.ts';
+import { benchRequests as requestsAgainstBareHono } from './requests.ts';
+import { benchCycle as cycleAgainstMinimalHub } from './cycle.ts';
+import { CLK_TCK, machineCpuSeconds, median, processCpuSeconds, statFields, type Measure } from './measure.ts';
 import { findPostgresBin, POSTGRES_MISSING, startThrowawayPostgres, type ThrowawayPostgres } from '../test/harness/throwaway-postgres.ts';
 
 const execFileAsync = promisify(execFile);
@@ -32,22 +37,7 @@ const root = resolve(import.meta.dirname, '..');
 const MB = 1_048_576;
 const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
 
-/**
- * One measure against its target, as `bench/results/latest.json` lists them: `ratio` is Elo's
- * throughput ÷ the baseline's from the same run (1.0 is parity, more is better).
- */
-interface Measure {
-  name: string;
-  value: number;
-  unit: string;
-  baseline: number | null;
-  ratio: number | null;
-  target: string;
-  met: boolean;
-}
 const measures: Measure[] = [];
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const startHub = (dir: string) => spawnHub(dir);
 
@@ -146,28 +136,6 @@ async function withSeededHub<T>(fn: (h: { url: string; creds: Record<string, Cli
   }
 }
 
-async function benchRequests() {
-  await withSeededHub(async ({ url, creds }) => {
-    const c = creds['sei-estado']!;
-    const agent = new Agent({ connect: { cert: c.cert, key: c.key, ca: c.ca }, connections: 4 });
-    const rate = async (path: string, n: number) => {
-      for (let i = 0; i < 20; i++) await (await fetch(url + path, { dispatcher: agent })).text(); // warm-up
-      const t0 = performance.now();
-      for (let i = 0; i < n; i += 4)
-        await Promise.all([0, 1, 2, 3].map(async () => (await fetch(url + path, { dispatcher: agent })).text()));
-      return (n / (performance.now() - t0)) * 1000;
-    };
-    const open = await rate('/healthz', 2000);
-    const authenticated = await rate('/interoperabilidade/rest/v3/tramites/pendentes?todas=1', 2000);
-    results.requests = {
-      baselineHealthzPerSecond: Math.round(open),
-      pendenciasWithCertificateValidationPerSecond: Math.round(authenticated),
-      authenticatedVsOpen: +(authenticated / open).toFixed(2),
-    };
-    await agent.close();
-  });
-}
-
 async function benchTransfer() {
   const SIZE = 64 * MB;
   const bytes = new Uint8Array(SIZE);
@@ -225,23 +193,6 @@ async function benchTransfer() {
 
 const NODES = { concurrency: 8, warmupMs: 3_000, rewarmMs: 1_000, measureMs: 5_000, repetitions: 5 };
 
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-const statFields = (pid: number | string): string[] | null => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' '); // [0] is field 3 (state), [1] the parent
-  } catch {
-    return null;
-  }
-};
-
-/** CPU seconds (user + system) a process has used so far, from /proc (0 when it is gone). */
-function processCpuSeconds(pid: number): number {
-  const f = statFields(pid);
-  return f ? (Number(f[11]) + Number(f[12])) / CLK_TCK : 0;
-}
-
 /**
  * CPU seconds the PostgreSQL server has used so far: the postmaster (first line of postmaster.pid),
  * the children it has reaped (connections the pools closed) and the children alive now.
@@ -253,14 +204,6 @@ function postgresCpuSeconds(pgServer: ThrowawayPostgres): number {
   let sum = (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLK_TCK;
   for (const d of readdirSync('/proc')) if (/^\d+$/.test(d) && Number(statFields(d)?.[1]) === postmaster) sum += processCpuSeconds(Number(d));
   return sum;
-}
-
-/** Busy and total CPU seconds of the whole machine, all cores (other users of the machine included). */
-function machineCpuSeconds(): { busy: number; total: number } {
-  const [, ...v] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
-  const n = v.map(Number);
-  const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: (total - n[3]! - n[4]!) / CLK_TCK, total: total / CLK_TCK };
 }
 
 /** One client face over several nodes: each call goes to the next node, as behind a round-robin load balancer. */
@@ -544,7 +487,15 @@ async function benchXml() {
   results.xml = out;
 }
 
-const all: Record<string, () => Promise<void>> = { startup: benchStartup, requests: benchRequests, transfer: benchTransfer, nodes: benchNodes, registry: benchRegistry, xml: benchXml };
+async function benchRequests() {
+  results.requests = await requestsAgainstBareHono((m) => measures.push(m));
+}
+
+async function benchCycle() {
+  results.cycle = await cycleAgainstMinimalHub((m) => measures.push(m));
+}
+
+const all: Record<string, () => Promise<void>> = { startup: benchStartup, requests: benchRequests, cycle: benchCycle, transfer: benchTransfer, nodes: benchNodes, registry: benchRegistry, xml: benchXml };
 const chosen = process.argv.slice(2).filter((a) => all[a]);
 for (const name of chosen.length ? chosen : Object.keys(all)) {
   process.stderr.write(`bench ${name}…\n`);

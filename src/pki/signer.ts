@@ -1,3 +1,4 @@
+import { readCertificates } from './verify/parse.ts';
 import { RSA_SHA256, type X509Certificate } from './x509.ts';
 
 /**
@@ -55,4 +56,34 @@ export async function verifyRsaSha256(
   } catch {
     return false; // not an RSA key, or an unusable one: not a valid receipt signature either way
   }
+}
+
+/**
+ * Verifies RSA-SHA256 signatures by a certificate given as PEM, parsing the certificate and
+ * importing its key once per PEM (up to `max` remembered): a system signs every completion
+ * receipt with one of its few certificates, and reading one cost more than the verification.
+ * A PEM that is not a certificate with a usable RSA key verifies nothing.
+ */
+export function pemSignatureVerifier(max = 1_000) {
+  const keys = new Map<string, Promise<CryptoKey | null>>();
+  const keyOf = (pem: string) => {
+    let key = keys.get(pem);
+    if (!key) {
+      if (keys.size >= max) keys.clear();
+      const read = readCertificates(pem);
+      const leaf = read.ok ? read.value[0] : undefined;
+      key = leaf ? leaf.publicKey.export(RSA_SHA256, ['verify']).catch(() => null) : Promise.resolve(null);
+      keys.set(pem, key);
+    }
+    return key;
+  };
+  return async (pem: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> => {
+    const key = await keyOf(pem);
+    if (!key) return false;
+    try {
+      return await globalThis.crypto.subtle.verify(RSA_SHA256, key, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
+    } catch {
+      return false;
+    }
+  };
 }

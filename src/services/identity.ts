@@ -2,6 +2,7 @@ import type { AdminPrincipal } from '../domain/admin-roles.ts';
 import { EloError } from '../domain/errors.ts';
 import { participantLabel, participantStatusLabel, participantTransfers } from '../domain/participant.ts';
 import type { Caller, PeerCertificate } from '../domain/identity.ts';
+import type { Participant, System, SystemBinding, SystemCertificate } from '../domain/registry.ts';
 import { toHex } from '../pki/encoding.ts';
 import { presentedChainRefusal, summarize, verifyCertificate } from '../pki/verify/index.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -20,7 +21,8 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
    * Chain verdicts, remembered per presented chain while the trust inputs are the same objects
    * (the trust source hands out new ones when a file changes, so a new CRL takes effect at the
    * next request), for at most a minute and never past the earliest notAfter of the chain.
-   * The registry (registered? revoked by `elo ca revoke`?) is read on every request.
+   * The registry (registered? revoked by `elo ca revoke`?) is consulted on every request, through
+   * `registryView` below.
    */
   const verdicts = new Map<
     string,
@@ -76,6 +78,31 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
     const entry = { until: Math.min(at.getTime() + VERDICT_TTL_MS, notAfter), anchors, crls, verdict, summary: summarize(peer.leaf) };
     verdicts.set(key, entry);
     return entry;
+  }
+
+  /**
+   * What the registry says of a certificate (its row, its system, the system's owner, the system's
+   * bindings), remembered per fingerprint while the registry's identity version stands: one read of
+   * one counter per request instead of four queries. Any change to participants, systems, bindings
+   * or certificates moves the counter, whichever node or `elo` command wrote it (store triggers),
+   * so a revocation or a suspension still takes effect at the next request, also on a kept-alive
+   * connection (issue 12 item 2). The version is read before the rows: a change landing between
+   * the two leaves rows newer than their version, which the next request reads again.
+   */
+  const views = new Map<string, RegistryView>();
+  async function registryView(fingerprint256: string): Promise<RegistryView> {
+    const version = await deps.store.registry.identityVersion();
+    const hit = views.get(fingerprint256);
+    if (hit && hit.version === version) return hit;
+    const registry = deps.store.registry;
+    const certificate = await registry.getCertificate(fingerprint256);
+    const system = certificate ? await registry.getSystem(certificate.systemId) : null;
+    const owner = system ? await registry.getParticipant(system.participantId) : null;
+    const bindings = system ? await registry.listBindings(system.id) : [];
+    if (views.size > 10_000) views.clear();
+    const view = { version, certificate, system, owner, bindings };
+    views.set(fingerprint256, view);
+    return view;
   }
 
   return {
@@ -135,7 +162,7 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
           { reason: verdict.code, subject: summary.subject, serial: summary.serial, fingerprint256: summary.fingerprint256 },
         );
       }
-      const certificate = await deps.store.registry.getCertificate(summary.fingerprint256);
+      const { certificate, system, owner, bindings } = await registryView(summary.fingerprint256);
       if (!certificate) {
         throw new EloError(
           'certificate_refused',
@@ -150,7 +177,6 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
           { reason: 'cert_revoked', fingerprint256: summary.fingerprint256 },
         );
       }
-      const system = await deps.store.registry.getSystem(certificate.systemId);
       if (!system || !system.ativo) {
         throw new EloError(
           'certificate_refused',
@@ -160,7 +186,6 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
       }
       // A suspended or disconnected participant's systems are refused at their next request, on
       // every face, naming the participant and the reason (README "Participantes suspensos ou desligados").
-      const owner = await deps.store.registry.getParticipant(system.participantId);
       if (owner && !participantTransfers(owner.status)) {
         throw new EloError(
           'participant_inactive',
@@ -169,10 +194,17 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
           { reason: 'participant_inactive', systemId: system.id, participante: owner.id, situacao: owner.status },
         );
       }
-      const bindings = await deps.store.registry.listBindings(system.id);
       return { system, certificate, bindings };
     },
   };
 }
 
 export type IdentityService = ReturnType<typeof identityService>;
+
+interface RegistryView {
+  version: number;
+  certificate: SystemCertificate | null;
+  system: System | null;
+  owner: Participant | null;
+  bindings: SystemBinding[];
+}

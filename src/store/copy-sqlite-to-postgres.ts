@@ -91,10 +91,10 @@ const SQLITE_TYPE: Record<Kind, string> = { boolean: 'INTEGER', integer: 'INTEGE
 /** PostgreSQL's bookkeeping of applied migrations: each store keeps its own (SQLite: user_version). */
 const TARGET_BOOKKEEPING = new Set(['schema_migrations']);
 /**
- * Tables both stores keep for themselves, never copied: `directory_version` is a cache key that
- * each store's triggers move on their own (the copy's inserts move the target's).
+ * Tables both stores keep for themselves, never copied: `directory_version` and `identity_version`
+ * are cache keys that each store's triggers move on their own (the copy's inserts move the target's).
  */
-const DERIVED = new Set(['directory_version']);
+const DERIVED = new Set(['directory_version', 'identity_version']);
 
 function openSource(file: string): Database.Database {
   if (!existsSync(file) || !statSync(file).isFile()) {

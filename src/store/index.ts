@@ -64,6 +64,12 @@ export interface RegistryReader {
    * (another node, `elo` on the data folder): what directory caches are keyed by.
    */
   directoryVersion(): Promise<number>;
+  /**
+   * A number that moves whenever a participant, a system, a binding or a certificate changes,
+   * whoever wrote it: what the per-request identity cache is keyed by, so that a revocation or a
+   * suspension takes effect at the next request on every node.
+   */
+  identityVersion(): Promise<number>;
   /** The ancestors of each given structure, nearest first. */
   ancestorsOf(repositoryId: number, numeros: string[]): Promise<Map<string, Structure[]>>;
   /** Who owns each structure of a repository (numero → participant id): what an import may touch. */

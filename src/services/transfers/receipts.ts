@@ -8,9 +8,8 @@ import { startBodyAnalysis } from './analyse.ts';
 import { storedProcessoOutline } from './stored-package.ts';
 import type { Caller } from '../../domain/identity.ts';
 import type { CompletionReceipt, HistoryEntry, SendReceipt, TramiteRecord } from '../../domain/tramite.ts';
-import { verifyRsaSha256 } from '../../pki/signer.ts';
+import { pemSignatureVerifier } from '../../pki/signer.ts';
 import { fromBase64, toBase64 } from '../../pki/encoding.ts';
-import { readCertificates } from '../../pki/verify/index.ts';
 import { completionReceiptString, isReceiptDate, receiptDate, sendReceiptString, sortOrdinal } from '../../xml/receipt-strings.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { loadTramite, requireParty, requireSituacao, situacaoConflict } from './guards.ts';
@@ -20,6 +19,7 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 
 /** Send receipt (spec §2.13, §7.3) and completion receipt (spec §2.20, §2.21, §7.1, §7.2). */
 export function receiptService(deps: ServiceDeps, lists: () => Promise<CodeListsSnapshot>) {
+  const verifySignature = pemSignatureVerifier();
   const { tramites } = deps.store;
   const analyse = startBodyAnalysis(deps, lists);
   const { wf, rule } = workflowDecisions(deps);
@@ -104,9 +104,7 @@ export function receiptService(deps: ServiceDeps, lists: () => Promise<CodeLists
       tried.push(signedString);
       if (!signature) break;
       for (const cert of certificates) {
-        const read = readCertificates(cert.pem);
-        const leaf = read.ok ? read.value[0] : undefined;
-        if (!leaf || !(await verifyRsaSha256(leaf, utf8(signedString), signature))) continue;
+        if (!(await verifySignature(cert.pem, utf8(signedString), signature))) continue;
         const receipt: CompletionReceipt = {
           dataDeRecebimento: body.dataDeRecebimento,
           hashDaAssinatura: body.hashDaAssinatura,

@@ -297,4 +297,15 @@ export const migrations: readonly string[] = [
     idt BIGINT PRIMARY KEY REFERENCES tramites(idt), blob_key ${T} NOT NULL, sha256 ${T} NOT NULL, sealed_at ${T} NOT NULL
   );
   `,
+  /* 17: a counter every change to who may call moves, so the identity cache of each request knows when it is stale, whichever node wrote (SQLite 25) */ `
+  CREATE TABLE identity_version (id INTEGER PRIMARY KEY CHECK (id = 1), v BIGINT NOT NULL);
+  -- no row until the first change, like directory_version; per row (these tables are small), so a
+  -- statement that changes nothing (a repeated seed) leaves the cache warm
+  CREATE FUNCTION elo_identity_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN INSERT INTO identity_version VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET v = identity_version.v + 1; RETURN NULL; END $$;
+  CREATE TRIGGER identity_version_p AFTER INSERT OR UPDATE OR DELETE ON participants FOR EACH ROW EXECUTE FUNCTION elo_identity_changed();
+  CREATE TRIGGER identity_version_s AFTER INSERT OR UPDATE OR DELETE ON systems FOR EACH ROW EXECUTE FUNCTION elo_identity_changed();
+  CREATE TRIGGER identity_version_b AFTER INSERT OR UPDATE OR DELETE ON system_bindings FOR EACH ROW EXECUTE FUNCTION elo_identity_changed();
+  CREATE TRIGGER identity_version_c AFTER INSERT OR UPDATE OR DELETE ON system_certificates FOR EACH ROW EXECUTE FUNCTION elo_identity_changed();
+  `,
 ];

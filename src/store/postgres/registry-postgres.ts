@@ -39,6 +39,7 @@ const s = {
     'INSERT INTO participant_status_changes (participant_id, from_status, to_status, at, actor, reason) VALUES ($1, $2, $3, $4, $5, $6)',
   ),
   directoryVersion: stmt<[], { v: string }>('SELECT COALESCE((SELECT v FROM directory_version), 0) AS v'),
+  identityVersion: stmt<[], { v: string }>('SELECT COALESCE((SELECT v FROM identity_version), 0) AS v'),
   /** Every ancestor of each structure, nearest first, in one round trip (depth bounded: a cycle never loops). */
   ancestors: stmt<[number, string[]], StructureRow & { start: string; depth: number }>(
     `WITH RECURSIVE anc(start, numero, depth) AS (
@@ -292,6 +293,9 @@ export function postgresRegistry(pool: pg.Pool): RegistryReader & RegistryWriter
     },
     async directoryVersion() {
       return Number((await one(pool, s.directoryVersion))!.v);
+    },
+    async identityVersion() {
+      return Number((await one(pool, s.identityVersion))!.v);
     },
     async ancestorsOf(repositoryId, numeros) {
       const out = new Map<string, Structure[]>(numeros.map((n) => [n, []]));

@@ -133,6 +133,7 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     ),
     lastStructureRowid: db.prepare<[], { r: number | null }>('SELECT max(rowid) AS r FROM structures'),
     directoryVersion: db.prepare<[], { v: number }>('SELECT v FROM directory_version'),
+    identityVersion: db.prepare<[], { v: number }>('SELECT v FROM identity_version'),
     /** Rowids of units of other repositories, at most `limit`: two ranges of the primary key's index, never the repository's own units. */
     unitsOutsideRepository: db
       .prepare<[number, number, number], number>('SELECT rowid FROM structures WHERE repository_id < ? UNION ALL SELECT rowid FROM structures WHERE repository_id > ? LIMIT ?')
@@ -441,6 +442,9 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     },
     async directoryVersion() {
       return q.directoryVersion.get()!.v;
+    },
+    async identityVersion() {
+      return q.identityVersion.get()!.v;
     },
     async ancestorsOf(repositoryId, numeros) {
       // a page's units mostly share their ancestors (the same organ, the same municipality):
