@@ -6,16 +6,15 @@
  *   npm run bench -- startup # one
  *   npm run bench -- requests  # GET tramites/pendentes against a bare Hono app with the same mTLS
  *   npm run bench -- cycle   # the full small-trâmite cycle against a minimal in-memory hub
+ *   npm run bench -- transfer  # 1 GiB and 5 GiB components up and down against a bare HTTPS server (BENCH_TRANSFER_GIB=1 for one size)
  *   npm run bench -- nodes   # the full small-trâmite cycle on 1 SQLite node, 1 and 3 PostgreSQL nodes
  *   npm run bench -- xml     # seal and verify of package XML, 30 and 5,000 documents
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { Agent, fetch } from 'undici';
 import pg from 'pg';
 import { createTramitaClient, credentialsFromFiles, type ClientCredentials, type TramitaClient } from '../src/client/tramita-client.ts';
 import { loadConfig } from '../src/runtime/config.ts';
@@ -28,6 +27,7 @@ import { generateTree, importTree, queries, type searchLoad, storeSearchLatency,
 import { sealAndVerify } from './xml.ts';
 import { benchRequests as requestsAgainstBareHono } from './requests.ts';
 import { benchCycle as cycleAgainstMinimalHub } from './cycle.ts';
+import { benchTransfer as largeTransfers } from './transfer.ts';
 import { CLK_TCK, machineCpuSeconds, median, processCpuSeconds, statFields, type Measure } from './measure.ts';
 import { findPostgresBin, POSTGRES_MISSING, startThrowawayPostgres, type ThrowawayPostgres } from '../test/harness/throwaway-postgres.ts';
 
@@ -123,70 +123,8 @@ async function benchStartup() {
   );
 }
 
-async function withSeededHub<T>(fn: (h: { url: string; creds: Record<string, ClientCredentials> }) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'elo-bench-'));
-  const seed = await seedDemo(loadConfig({ ELO_DATA_DIR: dir }, dir), new Date());
-  const creds = Object.fromEntries(seed.sistemas.map((s) => [s.id, credentialsFromFiles({ cert: s.certificado, key: s.chave, ca: s.ac })]));
-  const hub = await startHub(dir);
-  try {
-    return await fn({ url: hub.url, creds });
-  } finally {
-    await hub.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 async function benchTransfer() {
-  const SIZE = 64 * MB;
-  const bytes = new Uint8Array(SIZE);
-  for (let i = 0; i < SIZE; i += 4096) bytes[i] = i & 0xff;
-  const hash = createHash('sha256').update(bytes).digest('base64');
-  // baseline: what the disk and the hash cost without Elo
-  const dir = mkdtempSync(join(tmpdir(), 'elo-bench-base-'));
-  let t0 = performance.now();
-  writeFileSync(join(dir, 'x'), bytes);
-  createHash('sha256').update(readFileSync(join(dir, 'x'))).digest('base64');
-  const baselineUpload = performance.now() - t0;
-  t0 = performance.now();
-  Buffer.from(readFileSync(join(dir, 'x'))).toString('base64');
-  const baselineDownload = performance.now() - t0;
-  rmSync(dir, { recursive: true, force: true });
-
-  await withSeededHub(async ({ url, creds }) => {
-    const estado = createTramitaClient({ hubUrl: url, credentials: creds['sei-estado']! });
-    const municipio = createTramitaClient({ hubUrl: url, credentials: creds['sei-municipio']! });
-    const pkg = processoBody({ protocolo: '1.1/2026', remetente: [100, '1002'], destinatario: [200, '2002'], documentos: [{ bytes: [new Uint8Array([1])] }] });
-    const comp = (pkg.body.processo.documentos[0]!.componentesDigitais as { hash: { conteudo: string }; tamanhoEmBytes: number }[])[0]!;
-    comp.hash.conteudo = hash;
-    comp.tamanhoEmBytes = SIZE;
-    const started = await estado.iniciarProcesso(pkg.body);
-    const idt = started.body.IDT as number;
-    t0 = performance.now();
-    const up = await estado.enviarComponente(String(started.body.ticketParaEnvioDeComponentesDigitais), { bytes, hash, protocolo: '1.1/2026' });
-    const upload = performance.now() - t0;
-    if (up.status !== 200) throw new Error(up.text);
-    await municipio.metadados(idt);
-    t0 = performance.now();
-    const RANGE = 16 * MB;
-    for (let ini = 0; ini < SIZE; ini += RANGE) {
-      const r = await municipio.baixarParte(idt, hash, '1.1/2026', ini, Math.min(SIZE, ini + RANGE));
-      if (r.status !== 200) throw new Error(r.text);
-    }
-    const download = performance.now() - t0;
-    results.transfer = {
-      sizeMiB: SIZE / MB,
-      baselineWriteAndHashMs: Math.round(baselineUpload),
-      uploadMs: Math.round(upload),
-      uploadMiBps: Math.round(SIZE / MB / (upload / 1000)),
-      uploadVsBaseline: +(upload / baselineUpload).toFixed(1),
-      baselineReadAndBase64Ms: Math.round(baselineDownload),
-      downloadMs: Math.round(download),
-      downloadMiBps: Math.round(SIZE / MB / (download / 1000)),
-      downloadVsBaseline: +(download / baselineDownload).toFixed(1),
-    };
-    await estado.close();
-    await municipio.close();
-  });
+  results.transfer = await largeTransfers((m) => measures.push(m));
 }
 
 /* ---------- nodes: the full small-trâmite cycle on one SQLite node, one and three PostgreSQL nodes ---------- */

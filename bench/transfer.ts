@@ -1,0 +1,167 @@
+/**
+ * Large components (issue "Speed and survival", benchmarks): 1 GiB and 5 GiB, uploaded in 50 MiB
+ * ranged parts (spec §2.11) and downloaded by 50 MiB ranges (spec §2.19), one request at a time,
+ * against the bare transfer server of bench/bare-transfer-server.ts (same mTLS, same multipart
+ * bodies and base64 answers, only the unavoidable work), driven by the same client. MiB/s each
+ * way, as Elo ÷ baseline, and each server's peak resident memory (VmHWM) at each size: each size
+ * runs against a fresh process of each. The client makes the content on the fly (a 1 MiB random
+ * block stamped with its index) and only counts what comes back: its CPU is reported.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { loadConfig } from '../src/runtime/config.ts';
+import { seedDemo } from '../src/runtime/seed-demo.ts';
+import { streamedMultipart } from '../test/harness/multipart-stream.ts';
+import { processoBody } from '../test/harness/packages.ts';
+import { spawnHub } from '../test/harness/spawn-hub.ts';
+import { startChildServer } from './child-server.ts';
+import type { Measure } from './measure.ts';
+
+const MiB = 1_048_576;
+const PART = 50 * MiB;
+const SIZES_GIB = (process.env.BENCH_TRANSFER_GIB ?? '1,5').split(',').map(Number);
+const TARGET_RATIO = 0.8;
+const TARGET_PEAK_RSS_MIB = 200;
+
+const base = randomBytes(MiB);
+/** Block i of the component: the random block with its index in the first 8 bytes. */
+function block(i: number): Uint8Array {
+  const b = Buffer.from(base);
+  b.writeBigUInt64BE(BigInt(i), 0);
+  return b;
+}
+
+const peakRssMiB = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+interface Endpoints {
+  /** URL and extra multipart fields of the part [ini, fim) */
+  part(ini: number, fim: number): { url: string; fields: Record<string, string> };
+  range(ini: number, fim: number): { url: string; json: unknown };
+  /** after the last part (Elo: end of the ranged upload; metadata read by the receiver) */
+  afterUpload?(): Promise<void>;
+  sender: Agent;
+  receiver: Agent;
+}
+
+/** Upload then download of `size` bytes: MiB/s each way and the client's CPU. */
+async function moveComponent(e: Endpoints, size: number) {
+  const cpu0 = process.cpuUsage();
+  let t0 = performance.now();
+  for (let ini = 0; ini < size; ini += PART) {
+    const fim = Math.min(size, ini + PART);
+    const { url, fields } = e.part(ini, fim);
+    const boundary = `elo${ini}`;
+    const res = await request(url, {
+      method: 'PUT',
+      dispatcher: e.sender,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: streamedMultipart(boundary, fields, { name: 'arquivo_externo.bin', type: 'application/pdf', blocks: (fim - ini) / MiB, block: (i) => block(ini / MiB + i) }) as never,
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) throw new Error(`envio ${ini}-${fim}: ${res.statusCode} ${text}`);
+  }
+  await e.afterUpload?.();
+  const up = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  let received = 0;
+  for (let ini = 0; ini < size; ini += PART) {
+    const fim = Math.min(size, ini + PART);
+    const { url, json } = e.range(ini, fim);
+    const res = await request(url, { method: 'POST', dispatcher: e.receiver, headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) });
+    if (res.statusCode !== 200) throw new Error(`download ${ini}-${fim}: ${res.statusCode} ${await res.body.text()}`);
+    for await (const chunk of res.body) received += (chunk as Buffer).length;
+  }
+  const down = (performance.now() - t0) / 1000;
+  // the base64 JSON string of each range: its quotes and 4 characters per 3 bytes
+  const expected = Math.ceil(size / PART) * 2 + Array.from({ length: Math.ceil(size / PART) }, (_, k) => Math.ceil((Math.min(size, (k + 1) * PART) - k * PART) / 3) * 4).reduce((a, b) => a + b, 0);
+  if (received !== expected) throw new Error(`download: ${received} bytes recebidos, ${expected} esperados`);
+  const cpu = process.cpuUsage(cpu0);
+  return { upMiBps: size / MiB / up, downMiBps: size / MiB / down, clientCpuSeconds: (cpu.user + cpu.system) / 1e6, seconds: up + down };
+}
+
+export async function benchTransfer(record: (m: Measure) => void): Promise<unknown> {
+  const dir = mkdtempSync(join(tmpdir(), 'elo-bench-transfer-'));
+  const seed = await seedDemo(loadConfig({ ELO_DATA_DIR: dir }, dir), new Date());
+  const files = (id: string) => {
+    const s = seed.sistemas.find((x) => x.id === id)!;
+    return { cert: readFileSync(s.certificado), key: readFileSync(s.chave), ca: readFileSync(s.ac) };
+  };
+  const agent = (id: string) => new Agent({ connect: files(id), bodyTimeout: 600_000, headersTimeout: 600_000 });
+  const out: unknown[] = [];
+  try {
+    for (const gib of SIZES_GIB) {
+      const size = gib * 1024 * MiB;
+      const h = createHash('sha256');
+      for (let i = 0; i < size / MiB; i++) h.update(block(i));
+      const hash = h.digest('base64');
+
+      // Elo: a fresh hub, a trâmite declaring the component, its parts, the end of the upload, the receiver's metadata read
+      const hub = await spawnHub(dir);
+      const protocolo = `${gib}.${Date.now()}/2026`;
+      const pkg = processoBody({ protocolo, remetente: [100, '1002'], destinatario: [200, '2002'], documentos: [{ bytes: [new Uint8Array([1])] }] });
+      const comp = (pkg.body.processo.documentos[0]!.componentesDigitais as { hash: { conteudo: string }; tamanhoEmBytes: number; mimeType: string }[])[0]!;
+      comp.hash.conteudo = hash;
+      comp.tamanhoEmBytes = size;
+      comp.mimeType = 'application/pdf';
+      const api = `${hub.url}/interoperabilidade/rest/v3/`;
+      const sender = agent('sei-estado');
+      const receiver = agent('sei-municipio');
+      const started = await request(`${api}tramites/processo`, { method: 'POST', dispatcher: sender, headers: { 'content-type': 'application/json' }, body: JSON.stringify(pkg.body) });
+      const { IDT: idt, ticketParaEnvioDeComponentesDigitais: ticket } = (await started.body.json()) as { IDT: number; ticketParaEnvioDeComponentesDigitais: string };
+      const fields = { hashDoComponenteDigital: hash, protocolo };
+      const elo = await moveComponent(
+        {
+          sender,
+          receiver,
+          part: (ini, fim) => ({ url: `${api}tickets-de-envio-de-componente/${ticket}/protocolos/componentes-a-enviar/partes/${ini}-${fim}`, fields }),
+          range: (ini, fim) => ({ url: `${api}tramites/${idt}/protocolos/componentes-digitais/partes/${ini}-${fim}`, json: fields }),
+          async afterUpload() {
+            for (const [url, a, method, body] of [
+              [`${api}tickets-de-envio-de-componente/${ticket}/protocolos/componentes-a-enviar/partes/sinalizacao-termino-envio`, sender, 'POST', JSON.stringify(fields)],
+              [`${api}tramites/${idt}`, receiver, 'GET', undefined],
+            ] as const) {
+              const r = await request(url, { method, dispatcher: a, headers: { 'content-type': 'application/json' }, body });
+              if (r.statusCode !== 200) throw new Error(`${url}: ${r.statusCode} ${await r.body.text()}`);
+              await r.body.text();
+            }
+          },
+        },
+        size,
+      );
+      const eloPeak = peakRssMiB(hub.child.pid!);
+      await Promise.all([sender.close(), receiver.close()]);
+      await hub.stop();
+
+      // the baseline: a fresh bare server, the same parts and ranges
+      const bare = await startChildServer('bare-transfer-server.ts', dir);
+      const [s2, r2] = [agent('sei-estado'), agent('sei-municipio')];
+      const baseline = await moveComponent(
+        { sender: s2, receiver: r2, part: (ini, fim) => ({ url: `${bare.url}/partes/${ini}-${fim}`, fields }), range: (ini, fim) => ({ url: `${bare.url}/partes/${ini}-${fim}`, json: fields }) },
+        size,
+      );
+      const barePeak = peakRssMiB(bare.child.pid!);
+      await Promise.all([s2.close(), r2.close()]);
+      await bare.stop();
+      rmSync(join(dir, 'componente-da-referencia.bin'), { force: true });
+
+      const r = (x: number) => +x.toFixed(1);
+      const upRatio = +(elo.upMiBps / baseline.upMiBps).toFixed(2);
+      const downRatio = +(elo.downMiBps / baseline.downMiBps).toFixed(2);
+      record({ name: `transferencia.envio.${gib}GiB`, value: r(elo.upMiBps), unit: 'MiB/s', baseline: r(baseline.upMiBps), ratio: upRatio, target: `≥ ${TARGET_RATIO}× o servidor HTTPS puro`, met: upRatio >= TARGET_RATIO });
+      record({ name: `transferencia.download.${gib}GiB`, value: r(elo.downMiBps), unit: 'MiB/s', baseline: r(baseline.downMiBps), ratio: downRatio, target: `≥ ${TARGET_RATIO}× o servidor HTTPS puro`, met: downRatio >= TARGET_RATIO });
+      record({ name: `transferencia.pico_rss.${gib}GiB`, value: Math.round(eloPeak), unit: 'MiB', baseline: Math.round(barePeak), ratio: null, target: `< ${TARGET_PEAK_RSS_MIB} MiB, o mesmo em 1 e 5 GiB`, met: eloPeak < TARGET_PEAK_RSS_MIB });
+      process.stderr.write(
+        `${gib} GiB em partes de ${PART / MiB} MiB: envio Elo ${r(elo.upMiBps)} MiB/s, puro ${r(baseline.upMiBps)} MiB/s (${upRatio}×); ` +
+          `download Elo ${r(elo.downMiBps)} MiB/s, puro ${r(baseline.downMiBps)} MiB/s (${downRatio}×); pico de memória Elo ${Math.round(eloPeak)} MiB, puro ${Math.round(barePeak)} MiB; ` +
+          `CPU do cliente ${r(elo.clientCpuSeconds)} s em ${r(elo.seconds)} s (Elo)\n`,
+      );
+      out.push({ gib, partMiB: PART / MiB, elo: { ...elo, peakRssMiB: eloPeak }, bare: { ...baseline, peakRssMiB: barePeak }, upRatio, downRatio });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
