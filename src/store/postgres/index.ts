@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Store } from '../index.ts';
-import { createPool, migrate, one, rows, run, stmt, tx } from './db.ts';
+import { createPool, migrate, one, pgCode, rows, run, stmt, tx } from './db.ts';
+import { refusingWhenFull } from '../disk-full.ts';
 import { postgresKeyLocks } from './key-locks.ts';
 import { postgresRegistry } from './registry-postgres.ts';
 import { postgresRetention } from './retention-postgres.ts';
@@ -17,6 +18,9 @@ import { appendAudit, postgresAuditChain, setAuditChain } from './audit.ts';
 import type { AuditChainOptions } from '../../domain/audit-chain.ts';
 import { postgresWebhooks } from './webhooks-postgres.ts';
 import { postgresSeals } from './seals-postgres.ts';
+
+/** disk_full: PostgreSQL could not extend a file or write WAL for lack of space. */
+const DISK_FULL = '53100';
 
 
 const s = {
@@ -46,7 +50,7 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
   /** The audit list filters on any combination of idt and kind: one named statement each. */
   const locks = postgresKeyLocks(url);
   const auditLists = new Map<string, ReturnType<typeof stmt<unknown[], AuditRow>>>();
-  return {
+  return refusingWhenFull({
     pool,
     registry: postgresRegistry(pool),
     tramites: postgresTramites(pool),
@@ -106,5 +110,5 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
       await locks.close();
       await pool.end();
     },
-  };
+  }, (e) => (pgCode(e) === DISK_FULL ? DISK_FULL : null));
 }

@@ -16,6 +16,11 @@ import { toAdminToken, type AdminTokenRow } from '../rows.ts';
 import type { AuditEntry } from '../index.ts';
 import { auditAppender, setAuditChain, sqliteAuditChain } from './audit.ts';
 import type { AuditChainOptions } from '../../domain/audit-chain.ts';
+import Database from 'better-sqlite3';
+import { refusingWhenFull } from '../disk-full.ts';
+
+/** SQLite refused a write for lack of disk space (the unix VFS answers ENOSPC so). */
+const sqliteFullReason = (e: unknown) => (e instanceof Database.SqliteError && e.code === 'SQLITE_FULL' ? 'SQLITE_FULL' : null);
 
 /**
  * The embedded default store: one SQLite file (or ':memory:' in tests). `audit` names the chain
@@ -46,7 +51,7 @@ export function openSqliteStore(file: string, opts: { audit: AuditChainOptions }
   });
   /** The audit list filters on any combination of idt and kind: one statement each, prepared once. */
   const auditLists = new Map<string, ReturnType<typeof db.prepare<unknown[], AuditRow>>>();
-  return {
+  return refusingWhenFull({
     db,
     registry: sqliteRegistry(db),
     tramites: sqliteTramites(db),
@@ -96,5 +101,5 @@ export function openSqliteStore(file: string, opts: { audit: AuditChainOptions }
     async close() {
       db.close();
     },
-  };
+  }, sqliteFullReason);
 }
