@@ -50,6 +50,11 @@ export const configSchema = z.object({
   headersTimeoutSeconds: z.number().positive().max(300).default(60),
   /** Seconds to receive a whole request, body included (spec §9.3: SEI cuts its own at 300 s). */
   requestTimeoutSeconds: z.number().positive().max(3600).default(330),
+  /**
+   * Seconds an answer may wait on a client that reads none of it (a download whose client stopped
+   * reading) before its connection is closed: Node's timeouts do not see a write held by the peer.
+   */
+  writeStallSeconds: z.number().positive().max(3600).default(120),
   /** Requests one system may have in progress at once (room for SEI's 20 workers, uploads, users). */
   maxRequestsPerSystem: z.number().int().min(25).max(10_000).default(100),
   /** Long-poll pendências requests one system may hold at once (spec §2.15). */
@@ -172,6 +177,7 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_HANDSHAKE_TIMEOUT_SECONDS: { field: 'handshakeTimeoutSeconds', parse: num },
   ELO_HEADERS_TIMEOUT_SECONDS: { field: 'headersTimeoutSeconds', parse: num },
   ELO_REQUEST_TIMEOUT_SECONDS: { field: 'requestTimeoutSeconds', parse: num },
+  ELO_WRITE_STALL_SECONDS: { field: 'writeStallSeconds', parse: num },
   ELO_MAX_REQUESTS_PER_SYSTEM: { field: 'maxRequestsPerSystem', parse: num },
   ELO_MAX_LONG_POLLS_PER_SYSTEM: { field: 'maxLongPollsPerSystem', parse: num },
   ELO_ACCEPT_RECEIPT_DATE_MISMATCH: { field: 'acceptReceiptDateMismatch', parse: (v) => (v === 'true' ? true : v === 'false' ? false : v) },

@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import { createServer as createPlainServer, type Server as PlainServer } from 'node:http';
+import type { Socket } from 'node:net';
+import { closeStalledWriters } from './write-stall.ts';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Clock, Timers } from '../domain/clock.ts';
@@ -408,6 +410,10 @@ function connectionTimeouts(config: EloConfig) {
   };
 }
 
+/** A connection cut for an answer its client stopped reading, logged with where it came from. */
+const stalledWriterLog = (log: Log) => (socket: Socket) =>
+  log({ level: 'warn', event: 'conexao.escrita_parada', data: { origem: socket.remoteAddress ?? 'desconhecida', bytesEnviados: socket.bytesWritten } });
+
 /**
  * HTTPS that asks for (but does not require) a client certificate; requests may last 300 s and
  * more (spec §1.5.9), connections are never serialised.
@@ -437,6 +443,7 @@ export async function startNodeHub(config: EloConfig, opts: HubOptions = {}): Pr
   // TLS 1.2 renegotiation lets a client make the server redo the expensive handshake on one
   // connection at will (CVE-2011-1473); Elo never needs it (the certificate is asked up front).
   server.on('secureConnection', (socket) => socket.disableRenegotiation());
+  closeStalledWriters(server, config.writeStallSeconds * 1000, stalledWriterLog(hub.services.log));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -447,7 +454,7 @@ export async function startNodeHub(config: EloConfig, opts: HubOptions = {}): Pr
   let admin: RunningHub['admin'] = null;
   try {
     if (config.proxyListen) proxy = await startProxyListener(config, hub);
-    if (hub.adminApp) admin = await startAdminListener(config, hub.adminApp);
+    if (hub.adminApp) admin = await startAdminListener(config, hub.adminApp, hub.services.log);
   } catch (e) {
     await Promise.all([server, ...(proxy ? [proxy.server] : [])].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     await hub.close();
@@ -503,6 +510,7 @@ async function startProxyListener(config: EloConfig, hub: Hub): Promise<NonNulla
     res.end(JSON.stringify({ codigoErro: e.codigoErro, mensagem: e.mensagem }));
   });
   server.maxConnections = config.maxConnections;
+  closeStalledWriters(server, config.writeStallSeconds * 1000, stalledWriterLog(hub.services.log));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(Number(config.proxyListen.slice(at + 1)), host, () => resolve());
@@ -516,7 +524,7 @@ async function startProxyListener(config: EloConfig, hub: Hub): Promise<NonNulla
  * with the hub's certificate, no client certificate asked (these faces take a token), bound to
  * adminHost so that an installation keeps them on its internal network.
  */
-async function startAdminListener(config: EloConfig, app: ReturnType<typeof createApp>): Promise<NonNullable<RunningHub['admin']>> {
+async function startAdminListener(config: EloConfig, app: ReturnType<typeof createApp>, log: Log): Promise<NonNullable<RunningHub['admin']>> {
   const paths = dataPaths(config.dataDir);
   const server = createServer(
     { key: readFileSync(paths.tlsKey), cert: readFileSync(paths.tlsCert), ...connectionTimeouts(config) },
@@ -524,6 +532,7 @@ async function startAdminListener(config: EloConfig, app: ReturnType<typeof crea
   );
   server.maxConnections = config.maxConnections;
   server.on('secureConnection', (socket) => socket.disableRenegotiation());
+  closeStalledWriters(server, config.writeStallSeconds * 1000, stalledWriterLog(log));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.adminPort, config.adminHost, () => resolve());
