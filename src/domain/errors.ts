@@ -81,6 +81,7 @@ export const errorCatalogue = {
   // Evidence: hub seals and dossiês (issue 11; src/services/evidence)
   dossie_unavailable: { status: 409, codigoErro: '9073' },
   sender_package_unverifiable: { status: 500, codigoErro: '9074' },
+  request_aborted: { status: 408, codigoErro: '9083' },
   unavailable: { status: 503, codigoErro: '9998' },
   internal_error: { status: 500, codigoErro: '9999' },
 } as const satisfies Record<string, { status: number; codigoErro: string }>;

@@ -170,8 +170,9 @@ describe('slow and abusive clients are cut by deadlines and limits while honest 
     await backTo(files);
   }, 60_000);
 
-  it('cuts a body dripped a byte at a time at the request deadline, authenticated or not', async () => {
+  it('cuts a body dripped a byte at a time at the request deadline, authenticated or not, logging it as the client’s doing', async () => {
     const files = openFiles();
+    const logged = hub.stderr().length;
     const r = await dripped(
       20,
       'POST /interoperabilidade/rest/v3/tramites/processo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{',
@@ -182,6 +183,10 @@ describe('slow and abusive clients are cut by deadlines and limits while honest 
     expect(r.cutWithin).toBeLessThan(8000);
     expect(r.slowest).toBeLessThan(1000);
     await backTo(files);
+    // a body cut by the deadline is an interrupted request (408, 9083), never an internal error
+    const log = hub.stderr().slice(logged);
+    expect(log).toContain('"event":"requisicao.interrompida"');
+    expect(log).not.toContain('erro_interno');
   }, 60_000);
 
   /** A trâmite in 3 whose one component of 32 MiB the recipient may download: its IDT, the download's request body, the size. */

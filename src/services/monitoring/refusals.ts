@@ -10,9 +10,10 @@ export const REFUSAL_RETENTION = { days: 30, perSystem: 10_000 } as const;
 
 /**
  * Refusals not recorded: load shedding (the hub said "not now", the request was not wrong), which
- * under a flood would turn every shed request into a database write.
+ * under a flood would turn every shed request into a database write, and requests whose
+ * connection closed before their body ended (nobody is there to read the answer).
  */
-const NOT_RECORDED = new Set(['too_many_requests', 'large_body_busy', 'unavailable', 'insufficient_storage']);
+const NOT_RECORDED = new Set(['too_many_requests', 'large_body_busy', 'unavailable', 'insufficient_storage', 'request_aborted']);
 
 /** A refusal as the HTTP layer saw it: who, which route, and the catalogue error it rendered. */
 export interface RefusalInput {
