@@ -38,7 +38,35 @@ export function base64Bytes(src: Uint8Array): Uint8Array {
   return out;
 }
 
-export function base64JsonStream(source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+/** Encodes the whole 3-byte groups of `src[0, usable)` (`usable` a multiple of 3) as base64 bytes. */
+type GroupEncoder = (src: Uint8Array, usable: number) => Uint8Array;
+
+const tableEncoder: GroupEncoder = (src, usable) => {
+  const out = new Uint8Array((usable / 3) * 4);
+  encodeGroups(src, usable, out, 0);
+  return out;
+};
+
+/** Node's Buffer, also present in Workers with nodejs_compat; absent elsewhere. */
+interface NativeBuffer {
+  from(bytes: ArrayBufferLike, offset: number, length: number): { toString(encoding: 'base64'): string };
+  from(text: string, encoding: 'latin1'): Uint8Array;
+}
+const nativeBuffer = (globalThis as { Buffer?: NativeBuffer }).Buffer;
+
+/**
+ * The runtime's native base64 where it has one: about 9× the table's speed here (2.8 GB/s against
+ * 306 MB/s for 64 KiB chunks; the table capped ranged downloads near 180 MiB/s, half of what a bare
+ * server of the same protocol sends, bench "transfer"). Its text is ASCII, so latin1 gives its bytes.
+ */
+const nativeEncoder: GroupEncoder | null = nativeBuffer
+  ? (src, usable) => nativeBuffer.from(nativeBuffer.from(src.buffer, src.byteOffset, usable).toString('base64'), 'latin1')
+  : null;
+
+/** Both encoders, for the test that holds them to the same output. */
+export const groupEncoders = { table: tableEncoder, native: nativeEncoder };
+
+export function base64JsonStream(source: ReadableStream<Uint8Array>, encode: GroupEncoder = nativeEncoder ?? tableEncoder): ReadableStream<Uint8Array> {
   let carry = new Uint8Array(0);
   return source.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
@@ -55,9 +83,7 @@ export function base64JsonStream(source: ReadableStream<Uint8Array>): ReadableSt
         const usable = src.length - (src.length % 3);
         carry = src.slice(usable);
         if (usable === 0) return;
-        const out = new Uint8Array((usable / 3) * 4);
-        encodeGroups(src, usable, out, 0);
-        controller.enqueue(out);
+        controller.enqueue(encode(src, usable));
       },
       flush(controller) {
         const tail = base64Bytes(carry);
