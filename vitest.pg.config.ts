@@ -22,6 +22,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time, as in the normal tier: every file works in databases of its own (test
+    // stores, hubs, and the multi-node tests' own; key-locks kills only its own database's sessions).
+    maxWorkers: 2,
     // Files share each worker's module cache instead of importing (and transforming) Elo's whole
     // source tree once per file: the suite ran in 157 s instead of 246 s. Tests hold no global
     // state between files (each starts its own hub, store and folders; process-wide settings such

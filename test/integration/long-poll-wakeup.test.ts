@@ -32,7 +32,9 @@ describe('long-poll held on the transition notifier and the timer port', () => {
     const reads = vi.spyOn(ctx.t.hub.store.tramites, 'longPollDeliveries');
     try {
       const waiting = poll(ESTADO, 0);
-      await until(() => held(ESTADO) === 1 && reads.mock.calls.length === 1, 'the long-poll is held');
+      // held, read once, and its hold timer armed (the read resolves after it starts: on PostgreSQL
+      // under load, a timer armed after the advance below would never fire)
+      await until(() => held(ESTADO) === 1 && reads.mock.calls.length === 1 && timers.pending === 1, 'the long-poll is held');
       timers.advance(HOLD_MS - 1);
       // the handler before the notifier read the store every 250 ms: 1 119 more reads by now
       expect(reads).toHaveBeenCalledTimes(1);
@@ -66,7 +68,8 @@ describe('long-poll held on the transition notifier and the timer port', () => {
     const reads = vi.spyOn(ctx.t.hub.store.tramites, 'longPollDeliveries');
     try {
       const waiting = poll(MUNICIPIO, 0);
-      await until(() => held(MUNICIPIO) === 1 && reads.mock.calls.length === 1, 'the long-poll is held');
+      // both timers armed: the hold's end, and the moment the returned pair may be offered again
+      await until(() => held(MUNICIPIO) === 1 && reads.mock.calls.length === 1 && timers.pending === 2, 'the long-poll is held');
       timers.advance(HOLD_MS - 100_000);
       expect(reads).toHaveBeenCalledTimes(1);
       timers.advance(1);

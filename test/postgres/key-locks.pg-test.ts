@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postgresKeyLocks } from '../../src/store/postgres/key-locks.ts';
-import { testDatabaseUrl } from '../harness/stores.ts';
+import { freshDatabase } from '../harness/stores.ts';
 
 /**
  * Blob locks across nodes (services/storage/blob-locks.ts): a retention sweep on one node and an
@@ -12,8 +12,15 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-function node() {
-  const locks = postgresKeyLocks(testDatabaseUrl()!);
+/** A database of this test's own: other files run beside it, and this one kills sessions. */
+async function ownDatabase(): Promise<string> {
+  const db = await freshDatabase();
+  cleanup.push(() => db.drop());
+  return db.url;
+}
+
+function node(url: string) {
+  const locks = postgresKeyLocks(url);
   cleanup.push(() => locks.close());
   return locks;
 }
@@ -27,7 +34,8 @@ function latch() {
 
 describe('PostgreSQL key locks shared by several hub nodes', () => {
   it('runs two holders of the same key on two nodes one after the other', async () => {
-    const [a, b] = [node(), node()];
+    const url = await ownDatabase();
+    const [a, b] = [node(url), node(url)];
     const order: string[] = [];
     const inside = latch();
     const release = latch();
@@ -50,7 +58,8 @@ describe('PostgreSQL key locks shared by several hub nodes', () => {
   });
 
   it('lets holders of different keys run at the same time', async () => {
-    const [a, b] = [node(), node()];
+    const url = await ownDatabase();
+    const [a, b] = [node(url), node(url)];
     const both = latch();
     let inside = 0;
     const hold = (locks: ReturnType<typeof node>, key: string) =>
@@ -63,7 +72,8 @@ describe('PostgreSQL key locks shared by several hub nodes', () => {
   });
 
   it('releases the lock when fn fails, and when the holding node’s session dies', async () => {
-    const [a, b] = [node(), node()];
+    const url = await ownDatabase();
+    const [a, b] = [node(url), node(url)];
     await expect(a.run('k', async () => Promise.reject(new Error('falhou')))).rejects.toThrow('falhou');
     expect(await b.run('k', async () => 'livre')).toBe('livre');
 
@@ -74,10 +84,12 @@ describe('PostgreSQL key locks shared by several hub nodes', () => {
       await never.opened;
     });
     await inside.opened;
-    const admin = new pg.Client({ connectionString: testDatabaseUrl()! });
+    const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     cleanup.push(() => admin.end());
-    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()");
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid() AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    );
     expect(await b.run('k2', async () => 'assumido')).toBe('assumido');
     never.open();
     await dying.catch(() => undefined);

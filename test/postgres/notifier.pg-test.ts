@@ -4,7 +4,7 @@ import { createTramitaClient, type TramitaClient } from '../../src/client/tramit
 import { postgresNotifier, TRANSITIONS_CHANNEL, type NotifierEvent } from '../../src/store/postgres/notifier-postgres.ts';
 import { startHubNodes, type HubNodes } from '../harness/hub-nodes.ts';
 import { processoBody } from '../harness/packages.ts';
-import { freshDatabase, testDatabaseUrl } from '../harness/stores.ts';
+import { freshDatabase } from '../harness/stores.ts';
 
 /**
  * Long-poll across nodes (spec §2.15): a transition committed through one node wakes the request
@@ -17,6 +17,13 @@ afterEach(async () => {
 });
 
 type Notifier = ReturnType<typeof postgresNotifier>;
+
+/** A database of this test's own: other files run beside it, and notification channels are per database. */
+async function ownDatabase(): Promise<string> {
+  const db = await freshDatabase();
+  cleanup.push(() => db.drop());
+  return db.url;
+}
 
 async function node(url: string, events?: NotifierEvent[]): Promise<Notifier> {
   const n = postgresNotifier(url, { retryMs: 20, maxRetryMs: 100, onEvent: (e) => events?.push(e) });
@@ -36,7 +43,7 @@ const settle = () => new Promise((r) => setTimeout(r, 200));
 
 describe('PostgreSQL transition notifier shared by several hub nodes', () => {
   it('wakes the listeners of a system on another node, and only that system’s', async () => {
-    const url = testDatabaseUrl()!;
+    const url = await ownDatabase();
     const [a, b] = [await node(url), await node(url)];
     const woken: string[] = [];
     b.subscribe('sei-municipio', () => woken.push('municipio'));
@@ -48,7 +55,7 @@ describe('PostgreSQL transition notifier shared by several hub nodes', () => {
   });
 
   it('wakes a listener on the signalling node once, not again when its own notification comes back', async () => {
-    const a = await node(testDatabaseUrl()!);
+    const a = await node(await ownDatabase());
     let woken = 0;
     a.subscribe('sei-municipio', () => woken++);
     a.notify(['sei-municipio', 'sei-municipio']);
@@ -58,7 +65,7 @@ describe('PostgreSQL transition notifier shared by several hub nodes', () => {
   });
 
   it('delivers a signal naming more systems than one notification carries', async () => {
-    const url = testDatabaseUrl()!;
+    const url = await ownDatabase();
     const [a, b] = [await node(url), await node(url)];
     const ids = Array.from({ length: 2000 }, (_, i) => `sistema-com-nome-longo-${i}`);
     const woken = new Set<string>();
@@ -68,7 +75,7 @@ describe('PostgreSQL transition notifier shared by several hub nodes', () => {
   });
 
   it('ignores a foreign notification on its channel that is not Elo’s', async () => {
-    const url = testDatabaseUrl()!;
+    const url = await ownDatabase();
     const b = await node(url);
     let woken = 0;
     b.subscribe('sei-municipio', () => woken++);
@@ -82,7 +89,7 @@ describe('PostgreSQL transition notifier shared by several hub nodes', () => {
   });
 
   it('reconnects after the server drops its connection, has every waiter on every node read again, and hears other nodes again', async () => {
-    const url = testDatabaseUrl()!;
+    const url = await ownDatabase();
     const events: NotifierEvent[] = [];
     const [a, b] = [await node(url), await node(url, events)];
     let woken = 0;
