@@ -22,7 +22,6 @@ import { postgresSeals } from './seals-postgres.ts';
 /** disk_full: PostgreSQL could not extend a file or write WAL for lack of space. */
 const DISK_FULL = '53100';
 
-
 const s = {
   addToken: stmt<[string, string, string, string, string | null]>(
     'INSERT INTO admin_tokens (token_sha256, role, label, created_at, participant_id) VALUES ($1, $2, $3, $4, $5)',
