@@ -7,16 +7,14 @@
  * limit: its CPU is reported, and twice the cycles in flight do not raise the minimal hub's rate.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig } from '../src/runtime/config.ts';
-import { seedDemo } from '../src/runtime/seed-demo.ts';
 import { spawnHub } from '../test/harness/spawn-hub.ts';
 import { STEPS, type CycleArgs, type CycleFigures } from './cycle-client.ts';
 import { startChildServer } from './child-server.ts';
 import { median, processCpuSeconds, type Measure } from './measure.ts';
+import { seededFolder } from './seeded-folder.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -35,12 +33,7 @@ async function cycles(args: CycleArgs, serverPid: number, scratch: string): Prom
 }
 
 export async function benchCycle(record: (m: Measure) => void): Promise<unknown> {
-  const dir = mkdtempSync(join(tmpdir(), 'elo-bench-'));
-  const seed = await seedDemo(loadConfig({ ELO_DATA_DIR: dir }, dir), new Date());
-  const files = (id: string) => {
-    const s = seed.sistemas.find((x) => x.id === id)!;
-    return { cert: s.certificado, key: s.chave, ca: s.ac };
-  };
+  const { dir, files } = await seededFolder();
   const minimalArgs = join(dir, 'minimo.json');
   writeFileSync(
     minimalArgs,

@@ -8,16 +8,14 @@
  * (the figure does not move when the connections double) and uses well under a core doing it.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig } from '../src/runtime/config.ts';
-import { seedDemo } from '../src/runtime/seed-demo.ts';
 import { spawnHub } from '../test/harness/spawn-hub.ts';
 import type { LoadArgs, LoadFigures } from './keep-alive-load.ts';
 import { startChildServer } from './child-server.ts';
 import { median, processCpuSeconds, type Measure } from './measure.ts';
+import { seededFolder } from './seeded-folder.ts';
 
 const execFileAsync = promisify(execFile);
 const PENDENTES = '/interoperabilidade/rest/v3/tramites/pendentes';
@@ -42,10 +40,9 @@ async function load(args: LoadArgs, serverPid: number, scratch: string): Promise
 }
 
 export async function benchRequests(record: (m: Measure) => void): Promise<unknown> {
-  const dir = mkdtempSync(join(tmpdir(), 'elo-bench-'));
-  const seed = await seedDemo(loadConfig({ ELO_DATA_DIR: dir }, dir), new Date());
-  const estado = seed.sistemas.find((s) => s.id === 'sei-estado')!;
-  const files = { cert: estado.certificado, key: estado.chave, ca: estado.ac };
+  const folder = await seededFolder();
+  const dir = folder.dir;
+  const files = folder.files('sei-estado');
   const hub = await spawnHub(dir);
   const bare = await startChildServer('bare-hono-server.ts', dir);
   try {

@@ -10,17 +10,14 @@
  * CPU is reported.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'undici';
-import { loadConfig } from '../src/runtime/config.ts';
-import { seedDemo } from '../src/runtime/seed-demo.ts';
 import { streamedMultipart } from '../test/harness/multipart-stream.ts';
 import { processoBody } from '../test/harness/packages.ts';
 import { spawnHub } from '../test/harness/spawn-hub.ts';
 import { startChildServer } from './child-server.ts';
 import type { Measure } from './measure.ts';
+import { seededFolder } from './seeded-folder.ts';
 
 const MiB = 1_048_576;
 const PART = 50 * MiB;
@@ -95,22 +92,21 @@ async function moveComponent(e: Endpoints, size: number) {
   return { upMiBps: size / MiB / up, downMiBps: size / MiB / down, clientCpuSeconds: (cpu.user + cpu.system) / 1e6, seconds: up + down };
 }
 
-/** A data folder seeded with the demo federation, and an undici agent per system over its mTLS. */
-async function seededFolder() {
-  const dir = mkdtempSync(join(tmpdir(), 'elo-bench-transfer-'));
-  const seed = await seedDemo(loadConfig({ ELO_DATA_DIR: dir }, dir), new Date());
-  const files = (id: string) => {
-    const s = seed.sistemas.find((x) => x.id === id)!;
-    return { cert: readFileSync(s.certificado), key: readFileSync(s.chave), ca: readFileSync(s.ac) };
+/** A seeded data folder (bench/seeded-folder.ts), and an undici agent per system over its mTLS. */
+async function folderWithAgents() {
+  const { dir, files } = await seededFolder('elo-bench-transfer-');
+  const agent = (id: string) => {
+    const f = files(id);
+    return new Agent({ connect: { cert: readFileSync(f.cert), key: readFileSync(f.key), ca: readFileSync(f.ca) }, bodyTimeout: 600_000, headersTimeout: 600_000 });
   };
-  return { dir, agent: (id: string) => new Agent({ connect: files(id), bodyTimeout: 600_000, headersTimeout: 600_000 }) };
+  return { dir, agent };
 }
 
 type Moved = Awaited<ReturnType<typeof moveComponent>> & { peakRssMiB: number };
 
 /** Elo: a fresh hub on a fresh folder, a trâmite declaring the component, its parts, the end of the upload, the receiver's metadata read, the download. */
 async function eloRound(size: number, round: number): Promise<Moved> {
-  const { dir, agent } = await seededFolder();
+  const { dir, agent } = await folderWithAgents();
   const hash = componentHash(size, round);
   const hub = await spawnHub(dir);
   try {
@@ -157,7 +153,7 @@ async function eloRound(size: number, round: number): Promise<Moved> {
 
 /** The baseline: a fresh bare server, the same parts and ranges. */
 async function bareRound(size: number, round: number): Promise<Moved> {
-  const { dir, agent } = await seededFolder();
+  const { dir, agent } = await folderWithAgents();
   const bare = await startChildServer('bare-transfer-server.ts', dir);
   try {
     const fields = { hashDoComponenteDigital: componentHash(size, round), protocolo: `${round}/2026` };

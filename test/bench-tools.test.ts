@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChildServer } from '../bench/child-server.ts';
 import { runCycleLoad } from '../bench/cycle-client.ts';
 import { answerLength, keepAliveLoad } from '../bench/keep-alive-load.ts';
-import { loadConfig } from '../src/runtime/config.ts';
-import { seedDemo } from '../src/runtime/seed-demo.ts';
+import { seededFolder, type SystemFiles } from '../bench/seeded-folder.ts';
 
 /** The bench's baselines and load clients measure nothing if they are wrong: each is checked here. */
 describe('bench tools', () => {
@@ -23,14 +21,9 @@ describe('bench tools', () => {
 
   describe('against the baselines, over mTLS', () => {
     let dir: string;
-    let files: (id: string) => { cert: string; key: string; ca: string };
+    let files: (id: string) => SystemFiles;
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'elo-bench-tools-'));
-      const seed = await seedDemo(loadConfig({ ELO_DATA_DIR: dir }, dir), new Date());
-      files = (id) => {
-        const s = seed.sistemas.find((x) => x.id === id)!;
-        return { cert: s.certificado, key: s.chave, ca: s.ac };
-      };
+      ({ dir, files } = await seededFolder('elo-bench-tools-'));
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,8 +1,12 @@
 import { EloError } from '../domain/errors.ts';
 import type { Store } from './index.ts';
 
-/** The ports of a store whose methods read or write the database (not its handle, locks or close). */
+/** The ports of a store whose methods read or write the database (not its locks or close). */
 const PORTS = ['registry', 'tramites', 'audit', 'tokens', 'retention', 'onboarding', 'mappings', 'codeLists', 'codeMappings', 'capabilities', 'monitoring', 'webhooks', 'seals'] as const;
+/** A port added to Store and not to PORTS fails to compile here, so no port escapes the wrapper. */
+type Unlisted = Exclude<keyof Store, (typeof PORTS)[number] | 'locks' | 'close'>;
+const everyPortListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyPortListed;
 
 /**
  * The database refused a write for lack of disk space, as the catalogue's 507 (9020): the same
@@ -20,7 +24,8 @@ export function databaseFull(reason: string): EloError {
 /**
  * Every method of every port of `store`, with the errors `fullReason` recognises (SQLite's
  * SQLITE_FULL, PostgreSQL's 53100 disk_full) turned into `databaseFull`, whichever method met
- * them: a full disk can reach any write, and a new method is covered without remembering to.
+ * them: a full disk can reach any write, and a new method is covered without remembering to
+ * (a new port, by the compile-time check above).
  */
 export function refusingWhenFull<S extends Store>(store: S, fullReason: (e: unknown) => string | null): S {
   const translate = (e: unknown) => {
