@@ -79,7 +79,11 @@ export function createTramitaClient(opts: TramitaClientOptions) {
     healthcheck: () => call('GET', 'healthcheck'),
     repositorios: (ativos?: boolean) => call<{ id: number; nome: string; ativo: boolean }[]>('GET', 'repositorios-de-estruturas', { query: { ativos: ativos === undefined ? undefined : ativos ? 1 : 0 } }),
     estrutura: (rep: number, id: string) => call('GET', `repositorios-de-estruturas/${rep}/estruturas-organizacionais/${id}`),
+    estruturas: (rep: number, query: Record<string, string | number | boolean | undefined> = {}) =>
+      call<{ estruturas: Record<string, any>[]; totalDeRegistros: number }>('GET', `repositorios-de-estruturas/${rep}/estruturas-organizacionais`, { query }),
     iniciarProcesso: (body: unknown) => call<Record<string, unknown>>('POST', 'tramites/processo', { json: body }),
+    /** A documento avulso for one or more destinations (spec §2.9). */
+    iniciarDocumento: (body: unknown) => call<Record<string, unknown>>('POST', 'tramites/documento', { json: body }),
     /** Whole upload (spec §2.10) as SEI sends it: multipart with three parts. */
     async enviarComponente(ticket: string, c: { bytes: Uint8Array; hash: string; protocolo: string }, asQuery = false) {
       const form = new FormData();
@@ -125,6 +129,12 @@ export function createTramitaClient(opts: TramitaClientOptions) {
     },
     enviarRecibo: (idt: number, body: { dataDeRecebimento: string; hashDaAssinatura: string }) => call('POST', `tramites/${idt}/recibo`, { json: body }),
     recibo: (idt: number) => call<Record<string, any>>('GET', `tramites/${idt}/recibo`),
+    /** Receiver refuses (spec §2.22); `motivo` is a §8.3 code. */
+    recusar: (idt: number, body: { motivo: string; justificativa: string }) => call('POST', `tramites/${idt}/recusa`, { json: body }),
+    /** Sender acknowledges a refusal, 8 → 9 (spec §2.23). */
+    ciencia: (idt: number) => call('GET', `tramites/${idt}/ciencia`),
+    /** Sender cancels, 1–4 → 7 (spec §2.24). */
+    cancelar: (idt: number) => call('DELETE', `tramites/${idt}`),
     close: () => agent.close(),
   };
 }
