@@ -1,4 +1,4 @@
-import { systemErrorText } from '../runtime/system-error-text.ts';
+import { systemErrorText } from '../domain/system-error-text.ts';
 
 /** An unexpected failure of an `elo` command, as the command prints it. */
 export const failureText = (e: unknown): string => `Falha: ${systemErrorText(e)}`;

@@ -4,6 +4,8 @@ export interface CliIo {
   err(text: string): void;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Where progress bars of large transfers go: a terminal's stderr, never a pipe or a log. */
+  progresso?: NodeJS.WritableStream;
 }
 
 export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
@@ -18,4 +20,5 @@ export const processIo = (): CliIo => ({
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
   env: process.env,
   cwd: process.cwd(),
+  ...(process.stderr.isTTY ? { progresso: process.stderr } : {}),
 });

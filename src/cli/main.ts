@@ -4,11 +4,41 @@ import { EXIT_USAGE, processIo, type CliCommand, type CliIo } from './io.ts';
  * Command table: `elo <grupo> [<ação>] …`. Each command lives in its own module under
  * commands/ and is loaded only when called, so `elo start` does not pay for the CA code.
  */
-const commands: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+const commands: Record<string, { summary: string; load: () => Promise<CliCommand>; alias?: true }> = {
   start: {
     summary: 'inicia o hub (HTTPS com certificado de cliente) com a configuração embutida',
     load: async () => (await import('./commands/start.ts')).runStart,
   },
+  send: {
+    summary: '(enviar) envia um processo de uma pasta a um hub, com o certificado do sistema',
+    load: async () => (await import('./commands/send.ts')).runSend,
+  },
+  enviar: { summary: '', alias: true, load: async () => (await import('./commands/send.ts')).runSend },
+  receive: {
+    summary: '(receber) recebe as pendências do sistema: arquivos, metadados e recibos',
+    load: async () => (await import('./commands/receive.ts')).runReceive,
+  },
+  receber: { summary: '', alias: true, load: async () => (await import('./commands/receive.ts')).runReceive },
+  status: {
+    summary: '(situacao) mostra a situação de um trâmite pelo IDT ou NRE',
+    load: async () => (await import('./commands/tramite.ts')).runStatus,
+  },
+  situacao: { summary: '', alias: true, load: async () => (await import('./commands/tramite.ts')).runStatus },
+  refuse: {
+    summary: '(recusar) recusa um trâmite recebido, com motivo e justificativa',
+    load: async () => (await import('./commands/tramite.ts')).runRefuse,
+  },
+  recusar: { summary: '', alias: true, load: async () => (await import('./commands/tramite.ts')).runRefuse },
+  cancel: {
+    summary: '(cancelar) cancela um trâmite enviado, ainda não concluído',
+    load: async () => (await import('./commands/tramite.ts')).runCancel,
+  },
+  cancelar: { summary: '', alias: true, load: async () => (await import('./commands/tramite.ts')).runCancel },
+  robot: {
+    summary: '(robo) destinatário de teste para homologação: recebe, confere e conclui, ou recusa se pedido',
+    load: async () => (await import('./commands/robot.ts')).runRobot,
+  },
+  robo: { summary: '', alias: true, load: async () => (await import('./commands/robot.ts')).runRobot },
   'seed demo': {
     summary: 'carrega a federação de demonstração e emite os certificados dos sistemas',
     load: async () => (await import('./commands/seed-demo.ts')).runSeedDemo,
@@ -200,13 +230,14 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
 };
 
 const width = Math.max(...Object.keys(commands).map((name) => name.length)) + 1;
+const listed = () => Object.entries(commands).filter(([, c]) => !c.alias);
 
 export const usage = (): string =>
   [
     'Uso: elo <comando> [opções]',
     '',
     'Comandos:',
-    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)} ${c.summary}`),
+    ...listed().map(([name, c]) => `  ${name.padEnd(width)} ${c.summary}`),
     '',
     'Use "elo <comando> --help" para as opções de cada comando.',
   ].join('\n');
@@ -215,7 +246,7 @@ const HELP = new Set(['--help', '-h', 'help']);
 
 /** The usage of a group of commands (`elo ca`: init, issue, revoke…), or undefined when `group` names none. */
 function groupUsage(group: string): string | undefined {
-  const members = Object.entries(commands).filter(([name]) => name.startsWith(`${group} `));
+  const members = listed().filter(([name]) => name.startsWith(`${group} `));
   if (members.length === 0) return undefined;
   return [
     `Uso: elo ${group} <comando> [opções]`,

@@ -41,7 +41,7 @@ export interface OpcoesDoCliente {
 
 const pemOrFile = (v: string) => (v.includes('-----BEGIN') ? v : readFileSync(v, 'utf8'));
 
-/** Refusal motives of spec §8.3. */
+/** Refusal motives of spec §8.3 (in this order; iterate `CODIGOS_DE_RECUSA`, since "99" sorts first as an object key). */
 export const MOTIVOS_DE_RECUSA = {
   '01': 'Formato de componente digital não suportado',
   '02': 'Componente digital corrompido',
@@ -50,6 +50,7 @@ export const MOTIVOS_DE_RECUSA = {
   '99': 'Outro',
 } as const;
 export type MotivoDeRecusa = keyof typeof MOTIVOS_DE_RECUSA;
+export const CODIGOS_DE_RECUSA: readonly MotivoDeRecusa[] = ['01', '02', '03', '04', '99'];
 
 export function criarClienteElo(opcoes: OpcoesDoCliente) {
   const key = pemOrFile(opcoes.chave);

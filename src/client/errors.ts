@@ -1,3 +1,5 @@
+import { systemErrorText } from '../domain/system-error-text.ts';
+
 /**
  * Errors of the SDK, typed so that a caller can tell what to do: the hub refused (its `codigoErro`
  * of spec §1.5.7/§8, as stable as the hub's catalogue), the hub could not be reached even after the
@@ -42,13 +44,13 @@ export class ErroDeIntegridade extends Error {
   }
 }
 
-/** The innermost message of a fetch failure (undici wraps the socket's error in `cause`). */
+/**
+ * The innermost failure of a fetch (undici wraps the socket's error in `cause`), in Portuguese,
+ * with Node's code kept for a search: "ECONNREFUSED: conexão recusada em 127.0.0.1:8443 (…)".
+ */
 export function describeCause(e: unknown): string {
   let cur = e;
   for (let i = 0; i < 4 && cur instanceof Error && cur.cause; i++) cur = cur.cause;
-  if (cur instanceof Error) {
-    const code = (cur as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code}: ${cur.message}` : cur.message;
-  }
-  return String(cur);
+  const code = (cur as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? `${code}: ${systemErrorText(cur)}` : systemErrorText(cur);
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { jsonSyntaxProblem } from '../domain/json-syntax.ts';
-import { systemErrorText } from './system-error-text.ts';
+import { systemErrorText } from '../domain/system-error-text.ts';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseNetwork } from './forwarded-client.ts';

@@ -1,5 +1,5 @@
 import { maskDatabaseUrl } from '../store/database-url.ts';
-import { systemErrorText } from './system-error-text.ts';
+import { systemErrorText } from '../domain/system-error-text.ts';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../store/index.ts';

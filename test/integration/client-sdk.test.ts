@@ -142,7 +142,7 @@ describe('client SDK against a real hub over mTLS', () => {
     const original = Buffer.from(p.components[0]!.bytes);
     const stored = walk(t.paths.blobs).find((f) => statSync(f).size === original.length && readFileSync(f).equals(original))!;
     const damaged = Buffer.from(original);
-    damaged[100] ^= 0xff;
+    damaged[100] = 255 - damaged[100]!;
     writeFileSync(stored, damaged);
     const folder = join(work, `corrompido-${idt}`);
     const failure = await municipio.receber(idt, { pasta: folder }).catch((x: unknown) => x);

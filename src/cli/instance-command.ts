@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import type { ParseArgsConfig } from 'node:util';
+import { criarClienteElo, ErroDeConexao, ErroDeIntegridade, ErroDoHub, ErroNoPacote, type ClienteElo } from '../client/index.ts';
+import { ConfigError, loadConfig } from '../runtime/config.ts';
+import { dataPaths } from '../runtime/data-dir.ts';
+import { failureText } from './failure-text.ts';
+import { EXIT_FAILED, EXIT_USAGE, type CliCommand, type CliIo } from './io.ts';
+import { parseCommand } from './parse-command.ts';
+
+/**
+ * A command run by an instance (a system of the federation), not by the hub's operator: it talks
+ * to a hub over HTTPS with the system's client certificate, through the SDK. The credential comes
+ * from --certificado/--chave/--ac (or ELO_CERTIFICADO, ELO_CHAVE, ELO_AC), or, on the hub's own
+ * machine, from --sistema ID: the files `elo seed demo` and `elo ca issue` keep in the data folder.
+ */
+export const CREDENTIAL_OPTIONS = {
+  hub: { type: 'string' },
+  sistema: { type: 'string' },
+  certificado: { type: 'string' },
+  chave: { type: 'string' },
+  ac: { type: 'string' },
+  tentativas: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+export const CREDENTIAL_HELP = `Credencial do sistema (uma das duas formas):
+  --certificado ARQ --chave ARQ --ac ARQ   certificado de cliente, chave privada (PEM sem senha) e AC
+                                           da federação (ou ELO_CERTIFICADO, ELO_CHAVE, ELO_AC)
+  --sistema ID                             os arquivos do sistema na pasta de dados deste hub
+                                           (ELO_DATA_DIR), como "elo seed demo" os cria
+  --hub URL                                endereço do hub (ou ELO_HUB_URL; padrão: o hub desta
+                                           máquina, https://127.0.0.1:<ELO_PORT>)
+  --tentativas N                           quantas vezes pedir de novo, com espera crescente, o que o
+                                           protocolo permite repetir quando o hub não responde
+                                           (padrão 5; 1: não repetir)`;
+
+export interface InstanceContext {
+  values: Record<string, any>;
+  positionals: string[];
+  io: CliIo;
+  elo: ClienteElo;
+  /** The system's id when given by --sistema, else the certificate file's name. */
+  quem: string;
+}
+
+class UsageError extends Error {}
+
+function credentials(values: Record<string, any>, io: CliIo) {
+  const env = io.env;
+  const sistema: string | undefined = values.sistema ?? env.ELO_SISTEMA;
+  let hub: string | undefined = values.hub ?? env.ELO_HUB_URL;
+  if (sistema) {
+    const config = loadConfig(env, io.cwd);
+    const files = dataPaths(config.dataDir).system(sistema);
+    if (!existsSync(files.cert) || !existsSync(files.key))
+      throw new UsageError(`O sistema "${sistema}" não tem certificado na pasta de dados ${config.dataDir}. Rode "elo seed demo" (demonstração) ou informe --certificado, --chave e --ac.`);
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    hub ??= `https://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+    return { hub, certificado: files.cert, chave: files.key, ac: files.ca, quem: sistema };
+  }
+  const certificado: string | undefined = values.certificado ?? env.ELO_CERTIFICADO;
+  const chave: string | undefined = values.chave ?? env.ELO_CHAVE;
+  const ac: string | undefined = values.ac ?? env.ELO_AC;
+  const missing = [!certificado && '--certificado', !chave && '--chave', !ac && '--ac'].filter(Boolean);
+  if (missing.length) throw new UsageError(`Falta a credencial do sistema: informe ${missing.join(', ')} (ou --sistema ID no hub de demonstração).`);
+  if (!hub) {
+    const config = loadConfig(env, io.cwd);
+    hub = `https://127.0.0.1:${config.port}`;
+  }
+  for (const [flag, path] of [['--certificado', certificado], ['--chave', chave], ['--ac', ac]] as const)
+    if (!existsSync(path!)) throw new UsageError(`O arquivo de ${flag} não existe: ${path}.`);
+  return { hub, certificado: certificado!, chave: chave!, ac: ac!, quem: certificado! };
+}
+
+export function instanceCommand(
+  help: string,
+  options: ParseArgsConfig['options'],
+  body: (ctx: InstanceContext) => Promise<number>,
+  opts: { positionals?: boolean } = {},
+): CliCommand {
+  return async (args, io) => {
+    const parsed = parseCommand(args, { ...CREDENTIAL_OPTIONS, ...options }, help, io, { json: true, positionals: opts.positionals ?? false });
+    if ('exit' in parsed) return parsed.exit;
+    let elo: ClienteElo | null = null;
+    try {
+      const c = credentials(parsed.values, io);
+      try {
+        new URL(c.hub);
+      } catch {
+        throw new UsageError(`Endereço do hub inválido: "${c.hub}". Use, por exemplo, https://hub.exemplo.gov.br:8443.`);
+      }
+      const attempts = parsed.values.tentativas === undefined ? 5 : Number(parsed.values.tentativas);
+      if (!Number.isInteger(attempts) || attempts < 1 || attempts > 20) throw new UsageError(`--tentativas deve ser um número inteiro entre 1 e 20 (recebido: ${parsed.values.tentativas}).`);
+      elo = criarClienteElo({ hub: c.hub, certificado: c.certificado, chave: c.chave, ac: c.ac, politica: { tentativas: attempts } });
+      return await body({ values: parsed.values, positionals: parsed.positionals, io, elo, quem: c.quem });
+    } catch (e) {
+      if (e instanceof UsageError || e instanceof ConfigError) {
+        io.err(e.message);
+        return EXIT_USAGE;
+      }
+      if (e instanceof ErroDoHub) {
+        io.err(`O hub recusou (${e.operacao}): ${e.mensagem}${e.codigoErro ? ` [código ${e.codigoErro}, HTTP ${e.status}]` : ` [HTTP ${e.status}]`}${e.requisicao ? `\nRequisição ${e.requisicao} (informe à administração do hub, se precisar).` : ''}`);
+        return EXIT_FAILED;
+      }
+      if (e instanceof ErroDeConexao || e instanceof ErroDeIntegridade || e instanceof ErroNoPacote) {
+        io.err(e.message);
+        return EXIT_FAILED;
+      }
+      io.err(failureText(e));
+      return EXIT_FAILED;
+    } finally {
+      await elo?.fechar();
+    }
+  };
+}
+
+/** A positive integer IDT from the command line, or a usage error naming it. */
+export function idtArgument(value: string | undefined, what = 'IDT'): number {
+  if (!value || !/^\d{1,15}$/.test(value) || Number(value) === 0) throw new UsageError(`Informe o ${what} do trâmite (um número), por exemplo: 1000000123.`);
+  return Number(value);
+}
+
+export { UsageError };
