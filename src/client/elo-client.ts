@@ -19,7 +19,7 @@ import type { PacoteDeEnvio } from './package-folder.ts';
  *   certificado: 'sistema.crt', chave: 'sistema.key', ac: 'federacao-ac.crt',
  * });
  * const { estado } = await elo.enviar(await lerPastaDeEnvio('processo-123'), {
- *   aoProgredir: (p) => console.log(p.nome, p.bytes, '/', p.total),
+ *   aoProgredir: (p) => barra.update(p.bytes / p.total),
  * });
  * for (const { IDT, status } of await elo.pendencias())
  *   if (status === 2) {
