@@ -125,10 +125,11 @@ async function completarPacote(input: unknown, resolve: (nome: string, arquivo: 
       const arquivo = typeof c.arquivo === 'string' ? c.arquivo : undefined;
       delete c.arquivo;
       c.ordem ??= i + 1;
+      // A cancelled document travels as its author declared it, never uploaded, its size and hash
+      // never cross-checked (spec §3.3: SEI declares 0 bytes and the hash of "[documento cancelado]").
+      if (doc.retirado === true && c.hash?.conteudo && typeof c.tamanhoEmBytes === 'number') continue;
       const source = await resolve(c.nome, arquivo);
       if (!source) {
-        // a cancelled document travels without its file (spec §3.3), declared by its author
-        if (doc.retirado === true && c.hash?.conteudo && typeof c.tamanhoEmBytes === 'number') continue;
         throw new ErroNoPacote(`O arquivo ${arquivo ?? c.nome} do documento ${doc.ordem ?? '?'} não está na pasta do pacote.`);
       }
       const hash = await source.hash();
