@@ -56,7 +56,7 @@ describe('directory (spec §2.1–§2.7)', () => {
       for (const query of [{ ativos: 1 }, { ativo: 1 }, { ativos: 'true' }, { ativo: 'true' }]) {
         const r = await ctx.municipio.call<{ id: number; ativo: boolean }[]>('GET', 'repositorios-de-estruturas', { query });
         expect(r.status, JSON.stringify(query)).toBe(200);
-        expect(r.body.map((x) => x.id).sort()).toEqual([100, 200]);
+        expect(r.body.map((x) => x.id).sort((a, b) => a - b)).toEqual([1, 5, 100, 200]);
         expect(r.body.every((x) => x.ativo)).toBe(true);
       }
     });

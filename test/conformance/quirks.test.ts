@@ -35,7 +35,7 @@ describe('wire quirks (spec §1.3, §1.5)', () => {
       expect((await ctx.raw(ESTADO).request('GET', `${V3}/tramites/pendentes?todas=1`)).status).toBe(200);
       const repos = await ctx.raw(ESTADO).request<unknown[]>('GET', `/interoperabilidade//rest/v3//repositorios-de-estruturas`);
       expect(repos.status).toBe(200);
-      expect(repos.body).toHaveLength(2);
+      expect(repos.body).toHaveLength(4);
     });
 
     it('accepts a trailing `/` on any path (`tramites/?IDT=…`)', async () => {

@@ -174,7 +174,7 @@ describe('client SDK against a real hub over mTLS', () => {
   });
 
   it('lists repositories and searches structures through the SDK', async () => {
-    expect((await municipio.repositorios()).map((r) => r.id)).toEqual([100, 200]);
+    expect((await municipio.repositorios()).map((r) => r.id)).toEqual([1, 5, 100, 200]);
     const found = await municipio.estruturas(100, { sigla: 'coprot' });
     expect(found.estruturas.map((s) => s.numeroDeIdentificacaoDaEstrutura)).toEqual(['1002']);
   });

@@ -55,7 +55,7 @@ describe('first trâmite end to end over mTLS (spec §2: 1→2→3→4→5→6)'
     expect((await estado.healthcheck()).status).toBe(200);
     const repos = await estado.repositorios(true);
     expect(repos.status).toBe(200);
-    expect(repos.body.map((r) => r.id)).toEqual([100, 200]);
+    expect(repos.body.map((r) => r.id)).toEqual([1, 5, 100, 200]);
     const s = await estado.estrutura(200, '2002');
     expect(s.status).toBe(200);
     expect(s.body).toMatchObject({

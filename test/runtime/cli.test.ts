@@ -33,7 +33,7 @@ describe('elo seed demo', () => {
     const first = await elo_(['seed', 'demo', '--json'], { ELO_DATA_DIR: data });
     expect(first.code, first.stderr).toBe(0);
     const report = JSON.parse(first.stdout);
-    expect(report.sistemas.map((s: { id: string }) => s.id)).toEqual(['sei-estado', 'sei-municipio']);
+    expect(report.sistemas.map((s: { id: string }) => s.id)).toEqual(['sei-estado', 'sei-municipio', 'sei-uniao', 'protocolo-tribunal']);
     for (const s of report.sistemas) {
       expect(existsSync(s.certificado) && existsSync(s.chave) && existsSync(s.ac)).toBe(true);
       expect(s.estruturas[0]).toHaveProperty('identificacaoDoRepositorioDeEstruturas');
