@@ -39,6 +39,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CliCommand
     load: async () => (await import('./commands/robot.ts')).runRobot,
   },
   robo: { summary: '', alias: true, load: async () => (await import('./commands/robot.ts')).runRobot },
+  demo: {
+    summary: 'federação de demonstração num comando: hub, três instâncias simuladas e uma história (--once)',
+    load: async () => (await import('./commands/demo.ts')).runDemo,
+  },
   'seed demo': {
     summary: 'carrega a federação de demonstração e emite os certificados dos sistemas',
     load: async () => (await import('./commands/seed-demo.ts')).runSeedDemo,
