@@ -116,6 +116,7 @@ async function completarPacote(input: unknown, resolve: (nome: string, arquivo: 
   const root = corpo.processo ?? corpo.documento;
   if (!root || typeof root !== 'object') throw new ErroNoPacote('O pacote deve ter "processo" ou "documento".');
   const arquivos = new Map<string, FonteDeComponente>();
+  if (!corpo.processo) corpo.documento.ordem ??= 1;
   const documents: Record<string, any>[] = corpo.processo ? collectDocuments(corpo.processo) : [corpo.documento];
   for (const doc of documents) {
     const components: Record<string, any>[] = Array.isArray(doc.componentesDigitais) ? doc.componentesDigitais : [];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fonteEmArquivo, fonteEmMemoria, type ClienteElo, type FonteDeComponente, type PacoteDeEnvio, type Progresso } from '../../client/index.ts';
 import { situacaoNome, type Situacao } from '../../domain/situacao.ts';
 import { signatureFingerprint } from '../commands/send.ts';
+import { DEMO_DOCUMENTS, type DemoText } from './documents.ts';
 import { minimalPdf } from './pdf.ts';
 
 /**
@@ -90,7 +91,8 @@ async function pacote(cabecalho: Record<string, unknown>, p: ReturnType<typeof p
   return { corpo: { cabecalho, processo: p }, arquivos };
 }
 
-const pdf = (nome: string, lines: string[]) => fonteEmMemoria(nome, minimalPdf(lines));
+/** A document of DEMO_DOCUMENTS as the PDF the project renders. */
+const pdfDocument = (d: DemoText): DemoDocument => ({ nome: d.nome, descricao: d.descricao, especie: d.especie, fonte: fonteEmMemoria(d.nome, minimalPdf(d.linhas)) });
 const describeSituacao = (s: number) => `situação ${s} (${situacaoNome[s as Situacao]})`;
 
 export async function playStory(actors: DemoActors, o: StoryOptions): Promise<StepResult[]> {
@@ -118,18 +120,8 @@ export async function playStory(actors: DemoActors, o: StoryOptions): Promise<St
   };
 
   // 1. the municipality asks the state for an agreement: a process with two PDFs
-  const oficio: DemoDocument = {
-    nome: 'oficio-45-2026.pdf',
-    descricao: 'Ofício nº 45/2026',
-    especie: { codigo: 88, nomeNoProdutor: 'Ofício' },
-    fonte: pdf('oficio-45-2026.pdf', ['Prefeitura Municipal de Exemplópolis', 'Ofício nº 45/2026 — Secretaria Municipal de Administração', '', 'Ao Governo do Estado de Exemplo,', 'solicitamos a celebração de convênio para a reforma da Escola Municipal', 'Professora Maria das Dores, conforme o plano de trabalho anexo.', '', 'Atenciosamente,', 'João da Silva, Secretário Municipal de Administração']),
-  };
-  const plano: DemoDocument = {
-    nome: 'plano-de-trabalho.pdf',
-    descricao: 'Plano de trabalho',
-    especie: { codigo: 107, nomeNoProdutor: 'Projeto' },
-    fonte: pdf('plano-de-trabalho.pdf', ['Plano de Trabalho — Reforma da Escola Municipal Professora Maria das Dores', '', '1. Objeto: reforma da cobertura e das instalações elétricas.', '2. Valor estimado: R$ 480.000,00 (contrapartida municipal de 10%).', '3. Prazo de execução: 8 meses.']),
-  };
+  const oficio = pdfDocument(DEMO_DOCUMENTS.oficio);
+  const plano = pdfDocument(DEMO_DOCUMENTS.plano);
   o.log(`1. A Prefeitura de Exemplópolis envia ao Estado o processo ${protocolo(1)}, com 2 PDFs (ofício e plano de trabalho)`);
   const p1 = processo({ protocolo: protocolo(1), descricao: 'Convênio para reforma de escola municipal', processoDeNegocio: 'Convênios: Celebração', produtor: 'João da Silva', unidade: 'Secretaria Municipal de Administração', documentos: [oficio, plano], at });
   const s1 = await municipio.enviar(await pacote({ remetente: MUNICIPIO_SEMAD, destinatario: ESTADO_PROTOCOLO }, p1, [oficio, plano]), progress);
@@ -138,12 +130,7 @@ export async function playStory(actors: DemoActors, o: StoryOptions): Promise<St
   await report({ passo: 1, descricao: 'prefeitura → estado', IDT: t1.IDT, NRE: t1.NRE, impressaoDoReciboDeEnvio: signatureFingerprint(s1.recibosDeEnvio[0]!.hashDaAssinatura), impressaoDoReciboDeConclusao: d1.fingerprint }, municipio);
 
   // 2. the state answers in the same process (same NRE): the two documents and a new opinion
-  const parecer: DemoDocument = {
-    nome: 'parecer-112-2026.pdf',
-    descricao: 'Parecer técnico nº 112/2026',
-    especie: { codigo: 95, nomeNoProdutor: 'Parecer' },
-    fonte: pdf('parecer-112-2026.pdf', ['Governo do Estado de Exemplo — Secretaria de Estado da Fazenda', 'Parecer técnico nº 112/2026', '', 'O plano de trabalho atende aos requisitos do programa estadual de', 'reforma de escolas. Recomenda-se a celebração do convênio, com a', 'apresentação das certidões de regularidade fiscal do Município.']),
-  };
+  const parecer = pdfDocument(DEMO_DOCUMENTS.parecer);
   o.log(`2. O Estado devolve o processo à Prefeitura com um novo documento (parecer): mesmo NRE, documentos acrescentados`);
   const p2 = processo({ protocolo: protocolo(1), descricao: 'Convênio para reforma de escola municipal', processoDeNegocio: 'Convênios: Celebração', produtor: 'Ana Pereira', unidade: 'Coordenação de Protocolo da Fazenda', documentos: [oficio, plano, parecer], at });
   const s2 = await estado.enviar(await pacote({ remetente: ESTADO_PROTOCOLO, destinatario: MUNICIPIO_SEMAD, NRE: t1.NRE }, p2, [oficio, plano, parecer]), progress);
@@ -156,7 +143,7 @@ export async function playStory(actors: DemoActors, o: StoryOptions): Promise<St
   const bigPath = join(o.workDir, 'acervo-digitalizado.dat');
   await writeRandomFile(bigPath, o.bigFileMib * 1024 * 1024);
   const acervo: DemoDocument = { nome: 'acervo-digitalizado.dat', descricao: `Acervo digitalizado (${o.bigFileMib} MiB gerados para a demonstração)`, especie: { codigo: 179, nomeNoProdutor: 'Anexo' }, fonte: await fonteEmArquivo('acervo-digitalizado.dat', bigPath), mimeType: 'outro' };
-  const oficio3: DemoDocument = { nome: 'oficio-301-2026.pdf', descricao: 'Ofício nº 301/2026', especie: { codigo: 88, nomeNoProdutor: 'Ofício' }, fonte: pdf('oficio-301-2026.pdf', ['Governo do Estado de Exemplo', 'Ofício nº 301/2026', '', 'Ao Ministério de Exemplo: encaminhamos o acervo digitalizado do convênio', 'para a prestação de contas dos recursos federais.']) };
+  const oficio3 = pdfDocument(DEMO_DOCUMENTS.oficioUniao);
   o.log(`3. O Estado envia à União o processo ${protocolo(3)}, com um arquivo de ${o.bigFileMib} MiB (em partes de até 50 MiB)`);
   const started3 = Date.now();
   const p3 = processo({ protocolo: protocolo(3), descricao: 'Prestação de contas de convênio federal', processoDeNegocio: 'Prestação de Contas', produtor: 'Ana Pereira', unidade: 'Coordenação de Protocolo da Fazenda', documentos: [oficio3, acervo], at });
@@ -170,7 +157,7 @@ export async function playStory(actors: DemoActors, o: StoryOptions): Promise<St
   await report({ passo: 3, descricao: 'estado → união (arquivo grande)', IDT: t3.IDT, NRE: t3.NRE, impressaoDoReciboDeEnvio: signatureFingerprint(s3.recibosDeEnvio[0]!.hashDaAssinatura), impressaoDoReciboDeConclusao: d3.fingerprint }, estado);
 
   // 4. the Union refuses a process whose espécie it has not mapped; the state acknowledges
-  const termo: DemoDocument = { nome: 'termo-de-adesao.pdf', descricao: 'Termo de adesão', especie: { codigo: 136, nomeNoProdutor: 'Termo' }, fonte: pdf('termo-de-adesao.pdf', ['Termo de adesão ao programa federal de apoio à educação', 'Governo do Estado de Exemplo']) };
+  const termo = pdfDocument(DEMO_DOCUMENTS.termo);
   o.log(`4. O Estado envia à União o processo ${protocolo(4)} com um Termo, espécie que a União não mapeou; a União recusa (motivo 04)`);
   const p4 = processo({ protocolo: protocolo(4), descricao: 'Adesão a programa federal', processoDeNegocio: 'Programas: Adesão', produtor: 'Ana Pereira', unidade: 'Coordenação de Protocolo da Fazenda', documentos: [termo], at });
   const s4 = await estado.enviar(await pacote({ remetente: ESTADO_PROTOCOLO, destinatario: UNIAO_CGPA }, p4, [termo]), progress);
