@@ -85,7 +85,7 @@ async function handle(elo: ClienteElo, p: { IDT: number; status: number }, saida
     if (p.status === 8) {
       const t = await elo.consultar(p.IDT);
       await elo.ciencia(p.IDT);
-      return { ...base, acao: 'ciencia', mensagem: `Trâmite ${p.IDT} recusado pelo destinatário: ${t.justificativaDaRecusa ?? '(sem justificativa)'}. Ciência da recusa registrada.` };
+      return { ...base, acao: 'ciencia', mensagem: `Trâmite ${p.IDT} recusado pelo destinatário: ${String(t.justificativaDaRecusa ?? '(sem justificativa)').replace(/\.$/, '')}. Ciência da recusa registrada.` };
     }
     return { ...base, acao: 'ignorado', mensagem: `Trâmite ${p.IDT} (situação ${p.status}) aguarda o envio dos arquivos por este sistema: rode "elo send" na pasta do processo para retomar.` };
   } catch (e) {
