@@ -72,6 +72,7 @@ async function prepare(config: EloConfig, store: Store, now: Date): Promise<Boot
       at: now,
       dnsNames: config.hostnames,
       ipAddresses: ['127.0.0.1', '::1'],
+      environment: config.environment,
     });
     await writeSecret(leaf.key, await privateKeyToPem(keys.privateKey));
     // leaf first, then the CA (spec §7.3: cadeiaDoCertificado, leaf first)

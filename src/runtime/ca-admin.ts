@@ -136,7 +136,7 @@ export function caAdmin(config: EloConfig, store: Store) {
       }
       const participant = await store.registry.getParticipant(system.participantId);
       const org = (participant?.nome ?? system.participantId).replace(/[,+="<>#;\\]/g, ' ');
-      const cert = await issueLeaf({ issuer, subject: `CN=${system.id}, O=${org}`, publicKey: await csr.publicKey.export(), purpose: 'client', at, days: 825 });
+      const cert = await issueLeaf({ issuer, subject: `CN=${system.id}, O=${org}`, publicKey: await csr.publicKey.export(), purpose: 'client', at, days: 825, environment: config.environment });
       const fp = (await registerCertificate(store, system.id, cert, at)).fingerprint256;
       return { certificatePem: cert.toString('pem') + '\n' + chainPem, fingerprint256: fp, serial: cert.serialNumber, notAfter: cert.notAfter.toISOString() };
     },
@@ -167,7 +167,7 @@ export function caAdmin(config: EloConfig, store: Store) {
       }
       const participant = (await store.registry.listParticipants()).find((x) => x.id === system.participantId);
       const org = (participant?.nome ?? system.participantId).replace(/[,+="<>#;\\]/g, ' ');
-      const cert = await issueLeaf({ issuer, subject: `CN=${system.id}, O=${org}`, publicKey, purpose: 'client', at: now, days: input.days ?? 825 });
+      const cert = await issueLeaf({ issuer, subject: `CN=${system.id}, O=${org}`, publicKey, purpose: 'client', at: now, days: input.days ?? 825, environment: config.environment });
       const fp = (await registerCertificate(store, system.id, cert, now)).fingerprint256;
       await mkdir(input.outDir, { recursive: true, mode: 0o700 });
       const stamp = cert.serialNumber.slice(0, 8);
@@ -224,7 +224,7 @@ export function caAdmin(config: EloConfig, store: Store) {
         { cert: p.signingCert, key: p.signingKey, subject: 'CN=Elo hub (assinatura de recibos), O=Elo', purpose: 'signing' as const },
       ]) {
         const keys = await generateRsaKeys();
-        const cert = await issueLeaf({ issuer, subject: leaf.subject, publicKey: keys.publicKey, purpose: leaf.purpose, at: now, dnsNames: config.hostnames, ipAddresses: ['127.0.0.1', '::1'] });
+        const cert = await issueLeaf({ issuer, subject: leaf.subject, publicKey: keys.publicKey, purpose: leaf.purpose, at: now, dnsNames: config.hostnames, ipAddresses: ['127.0.0.1', '::1'], environment: config.environment });
         await writeSecret(leaf.key, await privateKeyToPem(keys.privateKey));
         await writeFile(leaf.cert, cert.toString('pem') + '\n' + chainPem, { mode: 0o600 });
         written.push(leaf.cert);

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { AMBIENTES } from '../domain/environment.ts';
 import { jsonSyntaxProblem } from '../domain/json-syntax.ts';
 import { systemErrorText } from '../domain/system-error-text.ts';
 import { isAbsolute, resolve } from 'node:path';
@@ -80,6 +81,8 @@ export const configSchema = z.object({
   trustedProxies: z.array(z.string().min(1).refine((e) => parseNetwork(e) !== null, 'endereço ou bloco CIDR inválido')).default([]),
   /** Addresses or CIDR blocks that may read /metrics (the monitor/admin token is required anyway); empty: any address. */
   metricsAllow: z.array(z.string().min(1).refine((e) => parseNetwork(e) !== null, 'endereço ou bloco CIDR inválido')).default([]),
+  /** The environment this hub serves, declared in the certificates its CA issues (domain/environment.ts). */
+  environment: z.enum(AMBIENTES).default('homologacao'),
   /** Lowest level of the operational log written to stderr. */
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Header a trusted proxy writes the client certificate in: nginx's escaped PEM, or RFC 9440 `Client-Cert`. */
@@ -162,6 +165,7 @@ const envFields: Record<string, { field: keyof EloConfig; parse: (v: string) => 
   ELO_DATA_DIR: { field: 'dataDir', parse: (v) => v },
   ELO_HOST: { field: 'host', parse: (v) => v },
   ELO_PORT: { field: 'port', parse: num },
+  ELO_AMBIENTE: { field: 'environment', parse: (v) => v },
   ELO_HOSTNAMES: { field: 'hostnames', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_TRUST_ANCHORS: { field: 'trustAnchorFiles', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
   ELO_CRL_SOFT_FAIL_ANCHORS: { field: 'crlSoftFailAnchorFiles', parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },

@@ -176,6 +176,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     hubSigner,
     log,
     settings: {
+      environment: config.environment,
       maxJsonBytes: config.maxJsonMb * 1_048_576,
       ...(config.sealMaxMetadataMb > 0 ? { sealMaxMetadataBytes: config.sealMaxMetadataMb * 1_048_576 } : {}),
       autoCancelAfterMs: config.autoCancelDays * 86_400_000,

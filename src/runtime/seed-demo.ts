@@ -56,7 +56,7 @@ export async function seedDemo(config: EloConfig, now: Date, file: string = `${f
       if (!cert) {
         const keys = await generateRsaKeys();
         const org = (participantName.get(s.participante) ?? s.participante).replace(/[,+="<>#;\\]/g, ' ');
-        cert = await issueLeaf({ issuer, subject: `CN=${s.id}, O=${org}`, publicKey: keys.publicKey, purpose: 'client', at: now });
+        cert = await issueLeaf({ issuer, subject: `CN=${s.id}, O=${org}`, publicKey: keys.publicKey, purpose: 'client', at: now, environment: config.environment });
         await mkdir(files.dir, { recursive: true, mode: 0o700 });
         await writeFile(files.key, await privateKeyToPem(keys.privateKey), { mode: 0o600 });
         await chmod(files.key, 0o600);

@@ -1,3 +1,4 @@
+import type { Ambiente } from '../domain/environment.ts';
 import type { Clock, Ids, Timers } from '../domain/clock.ts';
 import type { CodeListsData } from '../domain/codelists.ts';
 import type { StartBodyAnalyser } from '../domain/tramita/index.ts';
@@ -25,6 +26,8 @@ export interface TrustSource {
 }
 
 export interface TransferSettings {
+  /** The environment this hub serves; a certificate declaring the other one is refused (spec §1.4). */
+  environment?: Ambiente;
   /** Largest JSON body accepted (spec §1.5.9: at least 50 MB). */
   maxJsonBytes: number;
   /**

@@ -1,3 +1,4 @@
+import { ambienteNome, declaredEnvironment } from '../domain/environment.ts';
 import type { AdminPrincipal } from '../domain/admin-roles.ts';
 import { EloError } from '../domain/errors.ts';
 import { participantLabel, participantStatusLabel, participantTransfers } from '../domain/participant.ts';
@@ -15,7 +16,7 @@ const commonName = (subject: string): string => /(?:^|,\s*)CN=([^,]+)/.exec(subj
  * must chain to a configured trust anchor, be valid now, unrevoked, registered to an active
  * system. Every refusal names the certificate and says what to do (spec §8.5, 9001).
  */
-export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'trust' | 'log'>) {
+export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'trust' | 'log'> & { settings?: Pick<ServiceDeps['settings'], 'environment'> }) {
   const tokenFailures = tokenFailureLimiter(deps.clock);
   /**
    * Chain verdicts, remembered per presented chain while the trust inputs are the same objects
@@ -160,6 +161,15 @@ export function identityService(deps: Pick<ServiceDeps, 'store' | 'clock' | 'tru
           'certificate_refused',
           `Transação não autorizada devido a falta de integridade do seu certificado com common name '${cn}': ${verdict.message} (código: ${verdict.code})`,
           { reason: verdict.code, subject: summary.subject, serial: summary.serial, fingerprint256: summary.fingerprint256 },
+        );
+      }
+      const declared = declaredEnvironment(summary.subject);
+      const served = deps.settings?.environment;
+      if (declared && served && declared !== served) {
+        throw new EloError(
+          'certificate_refused',
+          `O certificado com common name '${cn}' foi emitido para o ambiente de ${ambienteNome[declared]}, e este hub é de ${ambienteNome[served]}. Use o certificado emitido para ${ambienteNome[served]} (um certificado nunca serve aos dois ambientes).`,
+          { reason: 'environment_mismatch', subject: summary.subject, ambienteDoCertificado: declared, ambienteDoHub: served },
         );
       }
       const { certificate, system, owner, bindings } = await registryView(summary.fingerprint256);

@@ -179,6 +179,7 @@ describe('elo start tells a newcomer what is wrong', () => {
     const data = tempDir();
     const fresh = await startUntil({ ELO_DATA_DIR: data, ELO_PORT: '0' }, /npx elo seed demo/);
     expect(fresh.out).toMatch(/Certificado TLS: +\S+ \(nomes: localhost, 127\.0\.0\.1, ::1\)/);
+    expect(fresh.out).toMatch(/Ambiente: +homologação \(ELO_AMBIENTE/);
     expect(fresh.out).not.toContain('Aviso:');
     expect((await elo_(['seed', 'demo'], { ELO_DATA_DIR: data })).code).toBe(0);
     const renamed = await startUntil({ ELO_DATA_DIR: data, ELO_PORT: '0', ELO_HOSTNAMES: 'localhost,elo.exemplo.gov.br' }, /rotate-hub/);

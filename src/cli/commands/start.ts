@@ -1,3 +1,4 @@
+import { ambienteNome } from '../../domain/environment.ts';
 import { maskDatabaseUrl } from '../../store/database-url.ts';
 import { ConfigError, loadConfig, type EloConfig } from '../../runtime/config.ts';
 import { tlsCertificateNames } from '../../runtime/hub-certificates.ts';
@@ -48,6 +49,7 @@ export const runStart: CliCommand = async (args, io) => {
   const p = dataPaths(hub.config.dataDir);
   const ms = Math.round(performance.now() - started);
   io.out(`Elo pronto em ${ms} ms: ${hub.url}`);
+  io.out(`  Ambiente:          ${ambienteNome[hub.config.environment]} (ELO_AMBIENTE; os certificados emitidos por esta AC o declaram)`);
   io.out(`  Face Tramita:      ${hub.url}/interoperabilidade/rest/v3/`);
   io.out(`  Saúde:             ${hub.url}/healthz`);
   if (hub.proxy) io.out(`  Para o proxy:      ${hub.proxy.url} (HTTP; certificados encaminhados só de ${hub.config.trustedProxies.join(', ')})`);

@@ -1,3 +1,4 @@
+import type { Ambiente } from '../../domain/environment.ts';
 import { fromPem, toHex, toPem } from '../encoding.ts';
 import { RSA_SHA256, x509 } from '../x509.ts';
 
@@ -89,6 +90,8 @@ export interface IssueLeafParams {
   days?: number;
   /** DNS names and IP addresses for server certificates. */
   dnsNames?: string[];
+  /** The environment the certificate serves, written as the subject's OU (domain/environment.ts). */
+  environment?: Ambiente;
   ipAddresses?: string[];
 }
 
@@ -116,7 +119,7 @@ export async function issueLeaf(p: IssueLeafParams): Promise<x509.X509Certificat
   }
   return x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
-    subject: encodedName(p.subject),
+    subject: encodedName(p.environment ? `${p.subject}, OU=${p.environment}` : p.subject),
     issuer: p.issuer.certificate.subjectName,
     notBefore: new Date(p.at.getTime() - 60_000),
     notAfter: new Date(p.at.getTime() + (p.days ?? 825) * DAY),
