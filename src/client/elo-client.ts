@@ -111,6 +111,12 @@ export function criarClienteElo(opcoes: OpcoesDoCliente) {
     reciboDeEnvio: (idt: number) => read(`recibo de envio do trâmite ${idt}`, () => client.reciboDeEnvio(idt)),
     /** The completion receipt signed by the receiver (spec §2.21): fetching it concludes the trâmite (5 → 6). */
     reciboDeConclusao: (idt: number) => read(`recibo de conclusão do trâmite ${idt}`, () => client.recibo(idt)),
+    /**
+     * The dossiê of a trâmite this system sent or received: one XML document signed by the hub with
+     * the package, every situação, both receipts and the audit chain's links (README "Provas"),
+     * verifiable offline with `elo verify`.
+     */
+    dossie: (idt: number) => read(`dossiê do trâmite ${idt}`, () => client.dossie(idt)),
     fechar: () => client.close(),
   };
 }

@@ -135,6 +135,19 @@ export function createTramitaClient(opts: TramitaClientOptions) {
     ciencia: (idt: number) => call('GET', `tramites/${idt}/ciencia`),
     /** Sender cancels, 1–4 → 7 (spec §2.24). */
     cancelar: (idt: number) => call('DELETE', `tramites/${idt}`),
+    /** The trâmite's dossiê on the native face (`/api/v1/…`), one XML document signed by the hub. */
+    async dossie(idt: number): Promise<Answer<string>> {
+      const res = await fetch(new URL(`/api/v1/tramites/${idt}/dossie`, opts.hubUrl), { method: 'GET', dispatcher: agent, headers: { accept: 'application/xml' } });
+      const text = await res.text();
+      let body: unknown = text;
+      if (!res.ok)
+        try {
+          body = JSON.parse(text);
+        } catch {
+          /* a proxy's page: kept as text */
+        }
+      return { status: res.status, body: body as string, text, headers: res.headers as unknown as Headers };
+    },
     close: () => agent.close(),
   };
 }

@@ -90,6 +90,11 @@ describe('client SDK against a real hub over mTLS', () => {
     const fetched = await estado.reciboDeConclusao(idt);
     expect(fetched).toMatchObject({ recibo: { IDT: idt, dataDeRecebimento: receipt.dataDeRecebimento }, hashDaAssinatura: receipt.hashDaAssinatura });
     expect((await estado.consultar(idt)).situacaoAtual).toBe(6);
+    // the dossiê, signed by the hub, for either party; a refusal is typed as the hub's (the native face's problem+json)
+    const dossie = await municipio.dossie(idt);
+    expect(dossie).toMatch(/^<\?xml[\s\S]*SignatureValue[\s\S]*<\/(\w+:)?dossie>\s*$/);
+    expect(dossie).toContain(receipt.hashDaAssinatura);
+    await expect(estado.dossie(999_999)).rejects.toMatchObject({ name: 'ErroDoHub', status: 404, codigoErro: '9003' });
   });
 
   it('resumes after the connection is cut mid-upload: only the part cut short is sent again, counted at the hub', async () => {
