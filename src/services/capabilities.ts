@@ -4,7 +4,7 @@ import type { ServiceDeps } from './deps.ts';
 import { systemInScope } from './system-scope.ts';
 
 /** A system's declaration as answered: what it declared (nulls: not declared), who wrote it and when. */
-export type CapabilitiesView = Capabilities & { sistema: string; declaradoPor: DeclaredCapabilities['declaradoPor'] | null; at: string | null; actor: string | null };
+export type CapabilitiesView = Capabilities & { sistema: string; declaradoPor: DeclaredCapabilities['declaradoPor'] | null; declaradoEm: string | null; autor: string | null };
 
 /**
  * Capabilities of systems (README "Capacidades dos sistemas"): declared by the system itself on
@@ -16,8 +16,8 @@ export function capabilityService(deps: Pick<ServiceDeps, 'store' | 'clock'>) {
 
   const view = (systemId: string, d: DeclaredCapabilities | null): CapabilitiesView =>
     d
-      ? { sistema: systemId, mimeTypesAceitos: d.mimeTypesAceitos, tamanhoMaximoEmBytes: d.tamanhoMaximoEmBytes, envioParcial: d.envioParcial, declaradoPor: d.declaradoPor, at: d.at, actor: d.actor }
-      : { sistema: systemId, ...NOT_DECLARED, declaradoPor: null, at: null, actor: null };
+      ? { sistema: systemId, mimeTypesAceitos: d.mimeTypesAceitos, tamanhoMaximoEmBytes: d.tamanhoMaximoEmBytes, envioParcial: d.envioParcial, declaradoPor: d.declaradoPor, declaradoEm: d.at, autor: d.actor }
+      : { sistema: systemId, ...NOT_DECLARED, declaradoPor: null, declaradoEm: null, autor: null };
 
   return {
     /** What the system declared (all null when nothing was). */

@@ -180,10 +180,10 @@ export function webhookRegistration(deps: Pick<ServiceDeps, 'store' | 'clock' | 
     checkDestination,
 
     /** A system's webhook (null url: none), within the caller's reach. */
-    async get(systemId: string, onlyFor?: string | null): Promise<{ sistema: string; url: string | null; at: string | null; actor: string | null }> {
+    async get(systemId: string, onlyFor?: string | null): Promise<{ sistema: string; url: string | null; definidoEm: string | null; definidoPor: string | null }> {
       await systemInScope(registry, systemId, onlyFor);
       const w = await webhooks.getWebhook(systemId);
-      return { sistema: systemId, url: w?.url ?? null, at: w?.at ?? null, actor: w?.actor ?? null };
+      return { sistema: systemId, url: w?.url ?? null, definidoEm: w?.at ?? null, definidoPor: w?.actor ?? null };
     },
 
     /** Sets (`{url}`) or removes (`{url: null}`) a system's webhook, checked against SSRF, with an audit event. */
@@ -198,7 +198,7 @@ export function webhookRegistration(deps: Pick<ServiceDeps, 'store' | 'clock' | 
         actor,
         data: { sistema: systemId, ...(url ? { url } : {}) },
       });
-      return { sistema: systemId, url, at, actor };
+      return { sistema: systemId, url, definidoEm: at, definidoPor: actor };
     },
   };
 }

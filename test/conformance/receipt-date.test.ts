@@ -35,12 +35,12 @@ async function capturingLog<T>(fn: () => Promise<T>): Promise<{ result: T; raw: 
 function eventsApi(ctx: () => Ctx) {
   let agent: Agent | null = null;
   return {
-    async list(kind: string): Promise<{ kind: string; idt: number; data: Record<string, any> }[]> {
+    async list(kind: string): Promise<{ tipo: string; IDT: number; dados: Record<string, any> }[]> {
       agent ??= new Agent({ connect: { ca: ctx().t.caPem } });
       const token = readFileSync(ctx().t.paths.adminToken, 'utf8').trim();
       const res = await fetch(`${ctx().t.hub.url}/admin/api/eventos?tipo=${kind}`, { dispatcher: agent, headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(200);
-      return ((await res.json()) as { eventos: { kind: string; idt: number; data: Record<string, any> }[] }).eventos;
+      return ((await res.json()) as { eventos: { tipo: string; IDT: number; dados: Record<string, any> }[] }).eventos;
     },
     close: async () => agent?.close(),
   };
@@ -122,8 +122,8 @@ describe('completion receipt date, by default (spec §7.2 step 1)', () => {
     const { lines } = await capturingLog(async () => {
       for (const call of refusals) expect((await call()).status).toBe(400);
     });
-    const listed = (await events.list('recibo.rejeitado')).filter((e) => e.idt === tr.idt);
-    expect(listed.map((e) => e.data.codigoErro).sort()).toEqual(['0001', '0001', '0001', '9007']);
+    const listed = (await events.list('recibo.rejeitado')).filter((e) => e.IDT === tr.idt);
+    expect(listed.map((e) => e.dados.codigoErro).sort()).toEqual(['0001', '0001', '0001', '9007']);
     expect((await events.list('recibo.rejeitado')).length).toBe(before + refusals.length);
     const logged = lines.filter((l) => l.event === 'recibo_conclusao_rejeitado');
     expect(logged).toHaveLength(refusals.length);
@@ -149,7 +149,7 @@ describe('completion receipt date, by default (spec §7.2 step 1)', () => {
     expect(Math.max(...raw.map((l) => l.length))).toBeLessThan(4 * ECHO_LIMIT + 2000);
     expect(body.mensagem.length).toBeLessThan(ECHO_LIMIT + 400);
     expect(body.mensagem).toContain('caracteres omitidos');
-    const [event] = (await events.list('recibo.rejeitado')).filter((e) => e.idt === tr.idt);
+    const [event] = (await events.list('recibo.rejeitado')).filter((e) => e.IDT === tr.idt);
     expect(JSON.stringify(event).length).toBeLessThan(4 * ECHO_LIMIT + 2000);
   });
 
@@ -184,15 +184,15 @@ describe('completion receipt date, with ELO_ACCEPT_RECEIPT_DATE_MISMATCH=true (s
     expect({ posted: stored.dataDeRecebimento, hub: stored.situacao4Date }).toEqual({ posted: '2020-01-01T00:00:00.000Z', hub: at4 });
     // the relay keeps the posted string verbatim: it is what the signature covers (spec §2.21)
     expect((await ctx.estado.recibo(tr.idt)).body.recibo.dataDeRecebimento).toBe('2020-01-01T00:00:00.000Z');
-    const [event] = (await events.list('recibo.data_divergente')).filter((e) => e.idt === tr.idt);
-    expect(event?.data).toMatchObject({ dataDeRecebimento: '2020-01-01T00:00:00.000Z', dataDaSituacao4: at4, sistema: MUNICIPIO });
+    const [event] = (await events.list('recibo.data_divergente')).filter((e) => e.IDT === tr.idt);
+    expect(event?.dados).toMatchObject({ dataDeRecebimento: '2020-01-01T00:00:00.000Z', dataDaSituacao4: at4, sistema: MUNICIPIO });
     expect(lines.filter((l) => l.event === 'recibo_conclusao_data_divergente')).toHaveLength(1);
   });
 
   it('raises no alert for the true date, and still refuses a date carrying markup', async () => {
     const tr = await driveTo(ctx, 4);
     expect2xx(await post(ctx, tr, await signReceipt(ctx, tr)));
-    expect((await events.list('recibo.data_divergente')).filter((e) => e.idt === tr.idt)).toEqual([]);
+    expect((await events.list('recibo.data_divergente')).filter((e) => e.IDT === tr.idt)).toEqual([]);
     const other = await driveTo(ctx, 4);
     const D = spliced(await situacao4Date(ctx, other));
     const hashes = (await view(ctx, other, MUNICIPIO)).hashDosComponentesPendentesDeRecebimento as string[];

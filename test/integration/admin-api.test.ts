@@ -36,8 +36,10 @@ describe('administration API', () => {
     const r = await admin('GET', '/certificados');
     expect(r.status).toBe(200);
     expect(r.body.certificados).toHaveLength(4);
-    const estado = r.body.certificados.find((c: { systemId: string }) => c.systemId === 'sei-estado');
-    expect(estado).toMatchObject({ systemId: 'sei-estado', status: 'active', diasParaExpirar: expect.any(Number) });
+    const estado = r.body.certificados.find((c: { sistema: string }) => c.sistema === 'sei-estado');
+    expect(estado).toMatchObject({ sistema: 'sei-estado', situacao: 'ativo', diasParaExpirar: expect.any(Number), impressaoDigitalSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // Portuguese names only: none of the registry's own (fingerprint256, systemId, notAfter…)
+    expect(Object.keys(estado).sort()).toEqual(['diasParaExpirar', 'impressaoDigitalSha256', 'registradoEm', 'revogadoEm', 'serie', 'sistema', 'situacao', 'titular', 'validoAte', 'validoDesde']);
     for (const c of r.body.certificados) expect(c.pem).toBeUndefined();
   });
 
@@ -46,7 +48,8 @@ describe('administration API', () => {
     const r = await admin('GET', '/eventos?tipo=certificado.expirando');
     expect(r.status).toBe(200);
     expect(r.body.eventos).toHaveLength(1);
-    expect(r.body.eventos[0]).toMatchObject({ kind: 'certificado.expirando', data: { sistema: 'sei-estado', dias: 12 } });
+    expect(r.body.eventos[0]).toMatchObject({ tipo: 'certificado.expirando', autor: 'hub', dados: { sistema: 'sei-estado', dias: 12 } });
+    expect(Object.keys(r.body.eventos[0]).sort()).toEqual(['IDT', 'autor', 'dados', 'em', 'sequencia', 'tipo']);
     expect((await admin('GET', '/eventos', null)).status).toBe(401);
   });
 
@@ -57,12 +60,14 @@ describe('administration API', () => {
     const story = await admin('GET', `/tramites/${idt}`);
     expect(story.status).toBe(200);
     expect(story.body).toMatchObject({ quemDeveAgir: 'sei-estado', tramite: { situacao: 1, situacaoNome: 'Aguardando o envio dos arquivos digitais' } });
-    expect(story.body.eventos.map((e: { kind: string }) => e.kind)).toEqual(['tramite.iniciado']);
+    expect(story.body.eventos.map((e: { tipo: string }) => e.tipo)).toEqual(['tramite.iniciado']);
+    // the monitor's story speaks Portuguese and shows no storage internals (blob keys, byte spans, the ticket)
+    expect(JSON.stringify(story.body)).not.toMatch(/"(kind|senderSystemId|receiverSystemId|isReplay|metadataBlobKey|packageSpan|propsSpan|ticket|createdAt|lastTransitionAt|requested|pendingForReceiver|actor|at)"/);
     const cancelled = await admin('DELETE', `/tramites/${idt}`);
     expect(cancelled).toMatchObject({ status: 200, body: { cancelado: true, alterado: true } });
     const after = await admin('GET', `/tramites/${idt}`);
     expect(after.body.tramite.situacao).toBe(7);
-    expect(after.body.eventos.at(-1)).toMatchObject({ kind: 'tramite.cancelado', actor: 'operador:inicial' });
+    expect(after.body.eventos.at(-1)).toMatchObject({ tipo: 'tramite.cancelado', autor: 'operador:inicial' });
     expect((await admin('GET', '/tramites/999999999999')).status).toBe(404);
   });
 });

@@ -207,7 +207,7 @@ describe('administration API: who may do what', () => {
     expect(t.snapshot()).toEqual(before);
     const own = await call('participante', 'PUT', '/admin/api/sistemas/sei-municipio/capacidades', { tamanhoMaximoEmBytes: 1000 });
     expect(own.status, own.body.detail).toBe(200);
-    expect(own.body).toMatchObject({ sistema: 'sei-municipio', tamanhoMaximoEmBytes: 1000, declaradoPor: 'administracao', actor: 'participante:11111111000191' });
+    expect(own.body).toMatchObject({ sistema: 'sei-municipio', tamanhoMaximoEmBytes: 1000, declaradoPor: 'administracao', autor: 'participante:11111111000191' });
   });
 
   it('lets a participant’s administrator register a system of its own participant', async () => {
@@ -218,8 +218,8 @@ describe('administration API: who may do what', () => {
       estruturas: [{ repositorio: 200, numero: '2003', papel: 'envia' }],
     });
     expect(r.status, r.body.detail).toBe(201);
-    const events = (await call('admin', 'GET', '/admin/api/eventos?tipo=sistema.cadastrado')).body as unknown as { eventos: { actor: string }[] };
-    expect(events.eventos.map((e) => e.actor)).toEqual(['participante:11111111000191']);
+    const events = (await call('admin', 'GET', '/admin/api/eventos?tipo=sistema.cadastrado')).body as unknown as { eventos: { autor: string }[] };
+    expect(events.eventos.map((e) => e.autor)).toEqual(['participante:11111111000191']);
   });
 
   it('refuses to create a participante token without its participant, or another role with one (exit 2 or 1), and lists tokens without their secret', async () => {

@@ -40,13 +40,13 @@ describe('capabilities of systems', () => {
   it('answers a system that declared nothing with every capability undeclared', async () => {
     const r = await native('sei-municipio', 'GET');
     expect(r.status, r.text).toBe(200);
-    expect(r.body).toEqual({ sistema: 'sei-municipio', mimeTypesAceitos: null, tamanhoMaximoEmBytes: null, envioParcial: null, declaradoPor: null, at: null, actor: null });
+    expect(r.body).toEqual({ sistema: 'sei-municipio', mimeTypesAceitos: null, tamanhoMaximoEmBytes: null, envioParcial: null, declaradoPor: null, declaradoEm: null, autor: null });
   });
 
   it('lets a system declare its own capabilities over mTLS, normalised, audited, and read back by an administrator', async () => {
     const put = await native('sei-municipio', 'PUT', { mimeTypesAceitos: ['Application/PDF', 'text/html', 'application/pdf'], tamanhoMaximoEmBytes: 20_971_520, envioParcial: false });
     expect(put.status, put.text).toBe(200);
-    expect(put.body).toMatchObject({ sistema: 'sei-municipio', mimeTypesAceitos: ['application/pdf', 'text/html'], tamanhoMaximoEmBytes: 20_971_520, envioParcial: false, declaradoPor: 'sistema', actor: 'sei-municipio' });
+    expect(put.body).toMatchObject({ sistema: 'sei-municipio', mimeTypesAceitos: ['application/pdf', 'text/html'], tamanhoMaximoEmBytes: 20_971_520, envioParcial: false, declaradoPor: 'sistema', autor: 'sei-municipio' });
     const seen = await adminCall('GET', '/sistemas/sei-municipio/capacidades');
     expect(seen.body).toMatchObject({ mimeTypesAceitos: ['application/pdf', 'text/html'], declaradoPor: 'sistema' });
     // another system's declaration is untouched: each system writes only its own
@@ -69,14 +69,14 @@ describe('capabilities of systems', () => {
   it('lets an administrator replace any system’s declaration through the API', async () => {
     const r = await adminCall('PUT', '/sistemas/sei-estado/capacidades', { envioParcial: true });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ sistema: 'sei-estado', envioParcial: true, mimeTypesAceitos: null, declaradoPor: 'administracao', actor: 'admin' });
+    expect(r.body).toMatchObject({ sistema: 'sei-estado', envioParcial: true, mimeTypesAceitos: null, declaradoPor: 'administracao', autor: 'admin' });
     expect((await adminCall('GET', '/sistemas/sei-inexistente/capacidades')).status).toBe(404);
   });
 
   it('lets the operator change one capability at a time with the CLI, or replace them from a file', async () => {
     const size = await cli('system', 'capabilities', '--id', 'sei-municipio', '--tamanho-maximo', '10MB', '--json');
     expect(size.code, size.err).toBe(0);
-    expect(JSON.parse(size.out)).toMatchObject({ tamanhoMaximoEmBytes: 10_485_760, mimeTypesAceitos: ['application/pdf', 'text/html'], envioParcial: false, declaradoPor: 'administracao', actor: 'cli' });
+    expect(JSON.parse(size.out)).toMatchObject({ tamanhoMaximoEmBytes: 10_485_760, mimeTypesAceitos: ['application/pdf', 'text/html'], envioParcial: false, declaradoPor: 'administracao', autor: 'cli' });
     const shown = await cli('system', 'capabilities', '--id', 'sei-municipio', '--envio-parcial', 'sim', '--mime', 'nao-declarado');
     expect(shown.out).toContain('tipos aceitos: não declarado');
     expect(shown.out).toContain('tamanho máximo por componente: 10,0 MiB (10485760 bytes)');

@@ -86,8 +86,8 @@ describe('code-list mappings of a system', () => {
     expect(t.snapshot()).toEqual(before);
     expect((await api('PUT', '/especies/codigos/DESP', JSON.stringify({ federacao: null }))).status).toBe(200);
     expect((await cli('mapping', 'set', '--sistema', 'sei-municipio', '--lista', 'especies', '--codigo', 'DESP', '--federacao', '42')).code).toBe(0);
-    const history = (await api('GET', '/especies/codigos/DESP/historico')).body!.historico as { mapped: number | null; actor: string }[];
-    expect(history.map((h) => [h.mapped, h.actor])).toEqual([[42, 'cli'], [null, 'admin'], [42, 'cli']]);
+    const history = (await api('GET', '/especies/codigos/DESP/historico')).body!.historico as { federacao: number | null; por: string }[];
+    expect(history.map((h) => [h.federacao, h.por])).toEqual([[42, 'cli'], [null, 'admin'], [42, 'cli']]);
     const shown = await cli('mapping', 'history', '--sistema', 'sei-municipio', '--lista', 'especies', '--codigo', 'DESP');
     expect(shown.out.split('\n')).toHaveLength(3);
     const coverage = (await api('GET', '/especies/cobertura')).body!;
@@ -130,7 +130,7 @@ describe('code-list mappings of a system', () => {
     const coverage = (await api('GET', '/hipoteses/cobertura')).body!;
     expect(coverage.federacaoSemCodigo.map((f: { codigo: number }) => f.codigo)).toEqual([2, 3, 4, 5, 6, 7, 8]);
     const list = (await api('GET', '/hipoteses')).body!;
-    expect(list.codigos.map((c: { codigo: string; mapped: number | null }) => [c.codigo, c.mapped])).toEqual([['H-ANTIGA', null], ['H-FISCAL', null], ['H-PESSOAL', 1]]);
+    expect(list.codigos.map((c: { codigo: string; federacao: number | null }) => [c.codigo, c.federacao])).toEqual([['H-ANTIGA', null], ['H-FISCAL', null], ['H-PESSOAL', 1]]);
     expect((await cli('mapping', 'coverage', '--sistema', 'sei-municipio', '--lista', 'outra')).code).toBe(2);
   });
 });

@@ -50,7 +50,7 @@ describe('code lists: editable with history, served and enforced as they stand n
     expect((await api('GET', '/listas/motivos')).body.entradas.map((m: { codigo: number }) => m.codigo)).toEqual([1, 2, 3, 4, 5]);
     const anexo = await api('GET', '/listas/especies/historico?codigo=179');
     expect(anexo.body.historico).toEqual([
-      { seq: expect.any(Number), codigo: 179, at: expect.any(String), actor: 'elo', reason: expect.stringContaining('carga inicial'), before: null, after: { nome: 'Anexo', ativo: true } },
+      { sequencia: expect.any(Number), codigo: 179, em: expect.any(String), por: 'elo', motivo: expect.stringContaining('carga inicial'), antes: null, depois: { nome: 'Anexo', ativo: true } },
     ]);
     // another process on the folder (the CLI) finds the lists and seeds nothing again
     expect((await cli('codelist', 'list', 'motivos')).code).toBe(0);
@@ -101,13 +101,13 @@ describe('code lists: editable with history, served and enforced as they stand n
     expect(r).toEqual({ status: 200, body: { codigo: 3, nome: 'Sigilo Fiscal (art. 198 do CTN)', ativo: true, alterado: true } });
     const h = (await api('GET', '/listas/hipoteses/historico?codigo=3')).body.historico;
     // the actor is the token's label (the first administrator token is "inicial")
-    expect(h.map((x: any) => [x.actor, x.reason, x.before, x.after])).toEqual([
+    expect(h.map((x: any) => [x.por, x.motivo, x.antes, x.depois])).toEqual([
       ['inicial', 'lei 99/2026 suspensa', { nome: 'Sigilo Fiscal (Art. 198 do Código Tributário Nacional)', ativo: false }, { nome: 'Sigilo Fiscal (art. 198 do CTN)', ativo: true }],
       ['cli', 'revogada pela lei 99/2026', { nome: 'Sigilo Fiscal (Art. 198 do Código Tributário Nacional)', ativo: true }, { nome: 'Sigilo Fiscal (Art. 198 do Código Tributário Nacional)', ativo: false }],
       ['elo', expect.stringContaining('carga inicial'), null, { nome: 'Sigilo Fiscal (Art. 198 do Código Tributário Nacional)', ativo: true }],
     ]);
     const events = (await api('GET', '/eventos?tipo=lista_de_codigos.entrada_alterada')).body.eventos;
-    expect(events[0]).toMatchObject({ actor: 'inicial', data: { lista: 'hipoteses', codigo: 3, motivo: 'lei 99/2026 suspensa' } });
+    expect(events[0]).toMatchObject({ autor: 'inicial', dados: { lista: 'hipoteses', codigo: 3, motivo: 'lei 99/2026 suspensa' } });
     expect(events).toHaveLength(2);
     // the same values again change nothing and write nothing
     const before = t.snapshot();

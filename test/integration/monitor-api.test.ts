@@ -197,7 +197,8 @@ describe('monitor API', () => {
       expect(r.status).toBe(200);
       expect(r.body.mudancasDeSituacao.map((h: Json) => h.situacao)).toEqual([1, 2, 3, 4, 5, 6]);
       const [hash] = tr.a.requested;
-      expect(r.body.componentes).toEqual([expect.objectContaining({ hash, size: 64, requested: true, received: true, delivered: true })]);
+      expect(r.body.componentes).toEqual([expect.objectContaining({ hash, tamanhoEmBytes: 64, pedidoAoRemetente: true, recebidoPeloHub: true, entregueAoDestinatario: true })]);
+      expect(r.body.mudancasDeSituacao[0]).toEqual({ situacao: 1, em: expect.any(String) });
       expect(r.body.recibos.envio).toMatchObject({ hashes: [hash], data: expect.any(String), hashDaAssinatura: expect.any(String) });
       expect(r.body.recibos.conclusao).toMatchObject({ hashes: [hash], recebidoEm: new Date(T0 + 10 * MIN).toISOString() });
       expect(r.body.eventos.length).toBeGreaterThanOrEqual(6);

@@ -98,9 +98,9 @@ describe('NRE holdings: squatting, import, release and reassignment', () => {
     expect(t.snapshot()).toEqual(before);
     expect((await municipio.iniciarProcesso(holderPkg('0000025656262027', '23456.000003/2025-01').body)).status).toBe(200);
     const described = await admin('GET', '/nres/0000025656262028');
-    expect(described.body).toMatchObject({ protocolo: '23456.000004/2025-01', vinculos: [{ systemId: 'sei-municipio', source: 'importacao' }] });
+    expect(described.body).toMatchObject({ protocolo: '23456.000004/2025-01', vinculos: [{ sistema: 'sei-municipio', origem: 'importacao' }] });
     const events = await admin('GET', '/eventos?tipo=nre.importado');
-    expect(events.body.eventos.map((e: { data: { nre: string } }) => e.data.nre).sort()).toEqual(['0000025656262027', '0000025656262028']);
+    expect(events.body.eventos.map((e: { dados: { nre: string } }) => e.dados.nre).sort()).toEqual(['0000025656262027', '0000025656262028']);
   });
 
   it('imports a JSON export with `elo nre importar`, reporting an NRE already bound elsewhere without changing it', async () => {
@@ -114,7 +114,7 @@ describe('NRE holdings: squatting, import, release and reassignment', () => {
       { nre: '0000025656262029', protocolo: '5.1/2025', sistema: 'sei-estado', resultado: 'vinculado' },
       expect.objectContaining({ nre: '0000025656262028', resultado: 'recusado', motivo: expect.stringContaining('sei-municipio') }),
     ]);
-    expect((await admin('GET', '/nres/0000025656262028')).body.vinculos).toEqual([expect.objectContaining({ systemId: 'sei-municipio' })]);
+    expect((await admin('GET', '/nres/0000025656262028')).body.vinculos).toEqual([expect.objectContaining({ sistema: 'sei-municipio' })]);
   });
 
   it('refuses a malformed holdings file as a whole, naming each bad line, and keeps the store as it was', async () => {
@@ -138,13 +138,13 @@ describe('NRE holdings: squatting, import, release and reassignment', () => {
     expect(released).toMatchObject({ status: 200, body: { liberado: true, anteriores: ['sei-estado'] } });
     expect((await admin('GET', `/nres/${nre}`)).body.vinculos).toEqual([]);
     expect((await municipio.iniciarProcesso(holderPkg(nre, '23456.000003/2025-01').body)).status).toBe(200);
-    const events = (await admin('GET', '/eventos')).body.eventos.filter((e: { kind: string; data: { nre?: string } }) => e.kind.startsWith('nre.') && e.data.nre === nre);
-    expect(events.map((e: { kind: string; actor: string }) => [e.kind, e.actor])).toEqual([
+    const events = (await admin('GET', '/eventos')).body.eventos.filter((e: { tipo: string; dados: { nre?: string } }) => e.tipo.startsWith('nre.') && e.dados.nre === nre);
+    expect(events.map((e: { tipo: string; autor: string }) => [e.tipo, e.autor])).toEqual([
       ['nre.liberado', 'operador:inicial'],
       ['nre.reatribuido', 'operador:inicial'],
       ['nre.importado', 'operador:inicial'],
     ]);
-    expect(events[1].data).toMatchObject({ sistema: 'sei-estado', anteriores: ['sei-municipio'], motivo: 'processo transferido por ofício' });
+    expect(events[1].dados).toMatchObject({ sistema: 'sei-estado', anteriores: ['sei-municipio'], motivo: 'processo transferido por ofício' });
   });
 
   it('reassigns and releases from the command line too', async () => {

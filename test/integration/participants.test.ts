@@ -58,10 +58,10 @@ describe('participants: registration and lifecycle through the administration AP
   it('registers a municipality active, with its first status in the history, and shows the CNPJ formatted', async () => {
     const r = await admin('POST', '/participantes', bh);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect(r.body).toMatchObject({ cnpj: '18715383000140', cnpjFormatado: '18.715.383/0001-40', status: 'ativo', uf: 'MG', ibge: '3106200', poder: 'executivo' });
+    expect(r.body).toMatchObject({ cnpj: '18715383000140', cnpjFormatado: '18.715.383/0001-40', situacao: 'ativo', uf: 'MG', ibge: '3106200', poder: 'executivo' });
     const read = await admin('GET', '/participantes/18715383000140');
     expect(read.body.historico).toEqual([
-      expect.objectContaining({ from: null, to: 'ativo', actor: expect.any(String), reason: 'cadastrado pela administração da federação' }),
+      expect.objectContaining({ de: null, para: 'ativo', por: expect.any(String), motivo: 'cadastrado pela administração da federação' }),
     ]);
     const list = await admin('GET', '/participantes');
     expect(list.body.participantes.map((p: { cnpj: string }) => p.cnpj)).toContain('18715383000140');
@@ -87,9 +87,9 @@ describe('participants: registration and lifecycle through the administration AP
   it('registers a participant pending approval, approves it once, and refuses approving it again', async () => {
     const r = await admin('POST', '/participantes', { cnpj: '12.ABC.345/01DE-35', nome: 'Consórcio Intermunicipal Exemplo', sigla: 'CIEX', esfera: 'estadual', uf: 'MG', poder: 'consorcio_publico', situacao: 'pendente' });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect(r.body.status).toBe('pendente');
+    expect(r.body.situacao).toBe('pendente');
     const ok = await admin('POST', '/participantes/12ABC34501DE35/aprovacao', { motivo: 'documentação conferida' });
-    expect(ok.body).toMatchObject({ status: 'ativo', situacaoAnterior: 'pendente', statusReason: 'documentação conferida' });
+    expect(ok.body).toMatchObject({ situacao: 'ativo', situacaoAnterior: 'pendente', motivoDaSituacao: 'documentação conferida' });
     const before = t.snapshot();
     const again = await admin('POST', '/participantes/12ABC34501DE35/aprovacao', { motivo: 'de novo' });
     expect(refusal(again)).toEqual({ status: 409, codigoErro: '9025' });
@@ -109,7 +109,7 @@ describe('participants: registration and lifecycle through the administration AP
     const open = await send(estado, [100, '1002'], [200, '2002']);
     expect(open.status, open.text).toBe(200);
     const suspended = await admin('POST', `/participantes/${encodeURIComponent(MUNICIPIO_CNPJ)}/suspensao`, { motivo: 'certificado comprometido, aguardando novo' });
-    expect(suspended.body).toMatchObject({ status: 'suspenso', situacaoAnterior: 'ativo' });
+    expect(suspended.body).toMatchObject({ situacao: 'suspenso', situacaoAnterior: 'ativo' });
 
     const before = t.snapshot();
     const r = await municipio.pendentes();
@@ -148,21 +148,21 @@ describe('participants: registration and lifecycle through the administration AP
 
   it('lets the participant’s systems transfer again once reactivated, and keeps every change with who and why', async () => {
     const r = await admin('POST', `/participantes/${encodeURIComponent(MUNICIPIO_CNPJ)}/reativacao`, { motivo: 'novo certificado emitido' });
-    expect(r.body).toMatchObject({ status: 'ativo', situacaoAnterior: 'suspenso' });
+    expect(r.body).toMatchObject({ situacao: 'ativo', situacaoAnterior: 'suspenso' });
     expect((await municipio.pendentes()).status).toBe(200);
     expect((await send(estado, [100, '1002'], [200, '2002'])).status).toBe(200);
     const story = await admin('GET', '/participantes/11111111000191');
     // (a participant of the seed has no registration row: the seed file is its record)
-    expect(story.body.historico.map((h: { from: string | null; to: string; reason: string }) => [h.from, h.to, h.reason])).toEqual([
+    expect(story.body.historico.map((h: { de: string | null; para: string; motivo: string }) => [h.de, h.para, h.motivo])).toEqual([
       ['ativo', 'suspenso', 'certificado comprometido, aguardando novo'],
       ['suspenso', 'ativo', 'novo certificado emitido'],
     ]);
     const events = await admin('GET', '/eventos?tipo=participante.situacao_alterada');
-    expect(events.body.eventos.map((e: { data: { acao: string } }) => e.data.acao)).toEqual(['reativar', 'suspender', 'aprovar']);
+    expect(events.body.eventos.map((e: { dados: { acao: string } }) => e.dados.acao)).toEqual(['reativar', 'suspender', 'aprovar']);
   });
 
   it('disconnects a participant for good: reactivation is refused with 409 and changes nothing', async () => {
-    expect((await admin('POST', '/participantes/18715383000140/desligamento', { motivo: 'extinção do convênio' })).body.status).toBe('desligado');
+    expect((await admin('POST', '/participantes/18715383000140/desligamento', { motivo: 'extinção do convênio' })).body.situacao).toBe('desligado');
     const before = t.snapshot();
     const r = await admin('POST', '/participantes/18715383000140/reativacao', { motivo: 'engano' });
     expect(refusal(r)).toEqual({ status: 409, codigoErro: '9025' });

@@ -98,10 +98,10 @@ describe('systems: registration with their structures and roles', () => {
   it('lists the systems with their structures through the API and the CLI', async () => {
     const token = readFileSync(t.paths.adminToken, 'utf8').trim();
     const res = await fetch(`${t.hub.url}/admin/api/sistemas`, { dispatcher: agent, headers: { authorization: `Bearer ${token}` } });
-    const body = (await res.json()) as { sistemas: { id: string; estruturas: { numero: string; sends: boolean; receives: boolean }[] }[] };
+    const body = (await res.json()) as { sistemas: { id: string; estruturas: { numero: string; papel: string }[] }[] };
     expect(body.sistemas.find((s) => s.id === 'sei-ouvidoria')!.estruturas).toEqual([
-      expect.objectContaining({ numero: '2001', sends: false, receives: true }),
-      expect.objectContaining({ numero: '2003', sends: true, receives: false }),
+      expect.objectContaining({ numero: '2001', papel: 'recebe' }),
+      expect.objectContaining({ numero: '2003', papel: 'envia' }),
     ]);
     const listed = await cli('system', 'list');
     expect(listed.out).toContain('sei-ouvidoria (Sistema da Ouvidoria de Exemplópolis), participante municipio-exemplopolis, ativo: 200:2001:recebe, 200:2003:envia');

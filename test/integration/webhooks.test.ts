@@ -211,7 +211,7 @@ describe('webhooks: push notifications of new pendências', () => {
     const read = await admin('monitor', 'GET', `/sistemas/${MUNICIPIO}/webhook`);
     expect(read.body).toMatchObject({ sistema: MUNICIPIO, url: r.url() });
     const events = await admin('admin', 'GET', '/eventos?tipo=webhook.definido');
-    expect(events.body.eventos[0]).toMatchObject({ kind: 'webhook.definido', data: { sistema: MUNICIPIO, url: r.url() } });
+    expect(events.body.eventos[0]).toMatchObject({ tipo: 'webhook.definido', dados: { sistema: MUNICIPIO, url: r.url() } });
     await setWebhook(null);
   });
 
@@ -223,7 +223,7 @@ describe('webhooks: push notifications of new pendências', () => {
     const set = await cli('system', 'webhook', '--id', MUNICIPIO, '--url', 'https://200.130.0.1/elo');
     expect(set.code, set.err).toBe(0);
     expect(set.out).toContain('https://200.130.0.1/elo');
-    expect((await admin('admin', 'GET', `/sistemas/${MUNICIPIO}/webhook`)).body).toMatchObject({ url: 'https://200.130.0.1/elo', actor: 'cli' });
+    expect((await admin('admin', 'GET', `/sistemas/${MUNICIPIO}/webhook`)).body).toMatchObject({ url: 'https://200.130.0.1/elo', definidoPor: 'cli' });
     const removed = await cli('system', 'webhook', '--id', MUNICIPIO, '--remover');
     expect(removed.code, removed.err).toBe(0);
     expect((await cli('system', 'webhook', '--id', MUNICIPIO)).out).toMatch(/não tem webhook/);
@@ -336,7 +336,7 @@ describe('webhooks: push notifications of new pendências', () => {
     const listed = await admin('monitor', 'GET', '/webhooks/mortos');
     expect(listed.body.mortos).toContainEqual(expect.objectContaining({ id: dead!.id, sistema: MUNICIPIO, IDT: tr.idt, tentativas: 4, ultimoErro: expect.stringContaining('HTTP 500') }));
     expect((await admin('participante', 'GET', '/webhooks/mortos')).body.mortos.map((m: { id: string }) => m.id)).toContain(dead!.id);
-    expect((await admin('admin', 'GET', '/eventos?tipo=webhook.morto')).body.eventos[0]).toMatchObject({ idt: tr.idt, data: { evento: dead!.id, tentativas: 4 } });
+    expect((await admin('admin', 'GET', '/eventos?tipo=webhook.morto')).body.eventos[0]).toMatchObject({ IDT: tr.idt, dados: { evento: dead!.id, tentativas: 4 } });
 
     // monitors read only; an unknown id is 404
     const before = ctx.t.snapshot();

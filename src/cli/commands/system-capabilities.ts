@@ -22,7 +22,7 @@ export function parseSize(text: string): number | null | string {
 
 const show = (v: CapabilitiesView) =>
   [
-    `Capacidades do sistema "${v.sistema}"${v.declaradoPor ? ` (declaradas por ${v.declaradoPor === 'sistema' ? 'ele mesmo' : `administração: ${v.actor}`} em ${v.at})` : ' (nada declarado)'}:`,
+    `Capacidades do sistema "${v.sistema}"${v.declaradoPor ? ` (declaradas por ${v.declaradoPor === 'sistema' ? 'ele mesmo' : `administração: ${v.autor}`} em ${v.declaradoEm})` : ' (nada declarado)'}:`,
     `  tipos aceitos: ${v.mimeTypesAceitos ? v.mimeTypesAceitos.join(', ') || 'nenhum' : 'não declarado'}`,
     `  tamanho máximo por componente: ${v.tamanhoMaximoEmBytes === null ? 'não declarado' : formatBytes(v.tamanhoMaximoEmBytes)}`,
     `  envio parcial: ${v.envioParcial === null ? 'não declarado' : v.envioParcial ? 'sim' : 'não'}`,

@@ -30,7 +30,7 @@ privadas, CGNAT e ULA são recusados, salvo os blocos em ELO_WEBHOOK_ALLOW).`,
         ? await service.set(values.id as string, { url: values.remover ? null : values.url }, OPERATOR)
         : await service.get(values.id as string);
     if (values.json) io.out(JSON.stringify(r, null, 2));
-    else if (r.url) io.out(`Webhook do sistema "${r.sistema}": ${r.url} (definido por ${r.actor} em ${r.at}).`);
+    else if (r.url) io.out(`Webhook do sistema "${r.sistema}": ${r.url} (definido por ${r.definidoPor} em ${r.definidoEm}).`);
     else io.out(`O sistema "${r.sistema}" não tem webhook: ele acompanha as pendências só por tramites/pendentes.`);
     return EXIT_OK;
   },

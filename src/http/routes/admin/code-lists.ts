@@ -4,6 +4,7 @@ import type { AppDeps, AppEnv } from '../../env.ts';
 import { json, optionalInt, parsePositiveInt } from '../../wire.ts';
 import { optionalObject } from './body.ts';
 import { ADMIN, allow, READERS } from './roles.ts';
+import { codeListChangeView } from './views.ts';
 
 /**
  * The lists as the router names them (`/listas/especies`, …). The alternatives are grouped: in
@@ -49,6 +50,6 @@ export function registerAdminCodeLists(app: Hono<AppEnv>, deps: AppDeps): void {
     const codigo = optionalInt(c.req.query('codigo'), 'codigo');
     const limit = optionalInt(c.req.query('limite'), 'limite');
     const history = await service.history(kindOf(c), { ...(codigo !== undefined ? { codigo } : {}), ...(limit !== undefined ? { limit } : {}) });
-    return json({ lista: c.req.param('lista'), historico: history.map(({ kind: _k, ...h }) => h) });
+    return json({ lista: c.req.param('lista'), historico: history.map(codeListChangeView) });
   });
 }

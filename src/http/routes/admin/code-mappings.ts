@@ -6,6 +6,7 @@ import { json } from '../../wire.ts';
 import { bodyBytes, optionalObject } from './body.ts';
 import { scopeOf } from './capabilities.ts';
 import { allow, READERS } from './roles.ts';
+import { localCodeView, mappingChangeView } from './views.ts';
 
 /** A system's file of codes is small (at most 10 000 lines): 2 MB is plenty. */
 const MAX_CODE_LIST_BYTES = 2 * 1_048_576;
@@ -29,7 +30,7 @@ export function registerAdminCodeMappings(app: Hono<AppEnv>, deps: AppDeps): voi
     const { id, lista } = target(c);
     if (c.req.query('formato') === 'csv')
       return new Response(await service.exportCsv(id, lista, scopeOf(who)), { headers: { 'content-type': 'text/csv; charset=utf-8' } });
-    return json({ sistema: id, lista, codigos: await service.list(id, lista, scopeOf(who)) });
+    return json({ sistema: id, lista, codigos: (await service.list(id, lista, scopeOf(who))).map(localCodeView) });
   });
 
   /** Body: the CSV `codigo;nome[;federacao]` (UTF-8 or Windows-1252, `;` or `,`); whole or nothing. */
@@ -42,13 +43,14 @@ export function registerAdminCodeMappings(app: Hono<AppEnv>, deps: AppDeps): voi
   app.get(`${base}/sugestoes`, async (c) => {
     const who = allow(c, READERS);
     const { id, lista } = target(c);
-    return json({ sugestoes: await service.suggest(id, lista, scopeOf(who)) });
+    return json({ sugestoes: (await service.suggest(id, lista, scopeOf(who))).map((s) => ({ ...s, codigo: localCodeView(s.codigo) })) });
   });
 
   app.get(`${base}/cobertura`, async (c) => {
     const who = allow(c, READERS);
     const { id, lista } = target(c);
-    return json(await service.coverage(id, lista, scopeOf(who)));
+    const coverage = await service.coverage(id, lista, scopeOf(who));
+    return json({ ...coverage, codigosSemMapeamento: coverage.codigosSemMapeamento.map(localCodeView) });
   });
 
   /** Body: `{"federacao": 12}` to map, `{"federacao": null}` to remove the mapping. */
@@ -67,6 +69,6 @@ export function registerAdminCodeMappings(app: Hono<AppEnv>, deps: AppDeps): voi
   app.get(`${base}/codigos/:codigo/historico`, async (c) => {
     const who = allow(c, READERS);
     const { id, lista } = target(c);
-    return json({ historico: await service.history(id, lista, c.req.param('codigo'), scopeOf(who)) });
+    return json({ historico: (await service.history(id, lista, c.req.param('codigo'), scopeOf(who))).map(mappingChangeView) });
   });
 }

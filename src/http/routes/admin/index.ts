@@ -12,6 +12,7 @@ import { registerAdminCodeLists } from './code-lists.ts';
 import { registerAdminCapabilities } from './capabilities.ts';
 import { registerAdminCodeMappings } from './code-mappings.ts';
 import { registerAdminWebhooks } from './webhooks.ts';
+import { certificateView, eventView } from './views.ts';
 
 /**
  * Administration face (`/admin/api/…`, bearer token, role admin; ARCHITECTURE "Faces"). The
@@ -36,13 +37,13 @@ export function adminFace(deps: AppDeps): Hono<AppEnv> {
     allow(c, FEDERATION_READERS);
     const kind = c.req.query('tipo') || undefined;
     const limit = Math.min(1000, Math.max(1, Number(c.req.query('limite') ?? 100) || 100));
-    return json({ eventos: await deps.services.audit.events({ kind, limit }) });
+    return json({ eventos: (await deps.services.audit.events({ kind, limit })).map(eventView) });
   });
 
   app.get('/certificados', async (c) => {
     allow(c, FEDERATION_READERS);
     const list = await deps.services.certificates.list();
-    return json({ certificados: list.map(({ pem: _pem, ...c }) => c) });
+    return json({ certificados: list.map(certificateView) });
   });
 
   app.delete('/tramites/:idt{[0-9]+}', async (c) => {

@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
-import { situacaoNome } from '../../../domain/situacao.ts';
 import { parsePeriod, parseRefusalQuery, parseTramiteFilter } from '../../../services/monitoring/index.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { json, parsePositiveInt, validationError } from '../../wire.ts';
 import { allow, READERS } from './roles.ts';
+import { componentView, eventView, historyView, tramiteDetailFields } from './views.ts';
 
 /**
  * The monitor API (README "Monitorando"): search, one trâmite's story, stuck trâmites with who
@@ -34,15 +34,14 @@ export function registerAdminMonitoring(app: Hono<AppEnv>, deps: AppDeps): void 
     const t = d.record;
     const side = d.proximaAcao?.quemDeveAgir;
     return json({
-      tramite: { ...t, situacaoNome: situacaoNome[t.situacao] },
-      resumo: d.tramite,
+      tramite: { ...d.tramite, ...tramiteDetailFields(t) },
       // the system expected to act, as before; `proximaAcao` says who, with what call, and until when
       quemDeveAgir: side === 'sistema remetente' ? t.senderSystemId : side === 'sistema destinatário' ? t.receiverSystemId : (d.proximaAcao?.sistema ?? null),
       proximaAcao: d.proximaAcao,
-      mudancasDeSituacao: d.history,
-      componentes: d.components,
+      mudancasDeSituacao: d.history.map(historyView),
+      componentes: d.components.map(componentView),
       recibos: d.recibos,
-      eventos: d.events,
+      eventos: d.events.map(eventView),
     });
   });
 

@@ -5,6 +5,7 @@ import type { AppDeps, AppEnv } from '../../env.ts';
 import { bodyText, optionalObject } from './body.ts';
 import { ADMIN, allow, FEDERATION_READERS } from './roles.ts';
 import { json } from '../../wire.ts';
+import { nreHolderView } from './views.ts';
 
 const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
@@ -24,7 +25,8 @@ export function registerAdminNres(app: Hono<AppEnv>, deps: AppDeps): void {
 
   app.get('/nres/:nre', async (c) => {
     allow(c, FEDERATION_READERS);
-    return json(await service.describe(c.req.param('nre')));
+    const d = await service.describe(c.req.param('nre'));
+    return json({ NRE: d.nre, protocolo: d.protocolo, documentosRegistrados: d.documentosRegistrados, vinculos: d.vinculos.map(nreHolderView) });
   });
 
   /** Body (optional): `{"motivo": "…"}`. */

@@ -1,17 +1,16 @@
 import type { Hono } from 'hono';
-import { formatCnpj } from '../../../domain/cnpj.ts';
-import type { Participant, ParticipantAction } from '../../../domain/participant.ts';
+import type { ParticipantAction } from '../../../domain/participant.ts';
 import { validationFailed } from '../../../domain/tramita/index.ts';
 import type { AppDeps, AppEnv } from '../../env.ts';
 import { json, parsePositiveInt } from '../../wire.ts';
 import { bodyBytes, optionalObject } from './body.ts';
 import { ADMIN, allow, ownParticipantOnly, READERS } from './roles.ts';
+import { participantChangeView, participantView } from './views.ts';
 
 /** Largest unit-tree file the API takes: a state's whole tree; the national one goes through `elo structures import`. */
 const MAX_TREE_BYTES = 64 * 1_048_576;
 
-/** A participant as the API shows it: the CNPJ formatted as people read it, beside the stored one. */
-const view = (p: Participant) => ({ ...p, cnpjFormatado: formatCnpj(p.cnpj) });
+const view = participantView;
 
 /** The administrator's actions on a participant, each a move of the lifecycle (domain/participant.ts). */
 const ACTIONS: Record<string, ParticipantAction> = {
@@ -50,7 +49,7 @@ export function registerAdminParticipants(app: Hono<AppEnv>, deps: AppDeps): voi
     const who = allow(c, READERS);
     const { participant, history } = await service.history(c.req.param('cnpj'));
     ownParticipantOnly(who, participant.id);
-    return json({ ...view(participant), historico: history });
+    return json({ ...view(participant), historico: history.map(participantChangeView) });
   });
 
   /**
