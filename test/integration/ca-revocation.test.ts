@@ -63,7 +63,7 @@ describe('elo ca: issue, revoke, CRL, over a running hub', () => {
     expect((await t.client('sei-estado').repositorios()).status).toBe(200);
     const list = await cli('cert', 'list', '--sistema', 'sei-estado');
     expect(list).toHaveLength(2);
-    expect(list.every((c: { status: string; diasParaExpirar: number }) => c.status === 'active' && c.diasParaExpirar > 800)).toBe(true);
+    expect(list.every((c: { situacao: string; diasParaExpirar: number }) => c.situacao === 'ativo' && c.diasParaExpirar > 800)).toBe(true);
   });
 
   it('refuses a revoked certificate at the next request, with the reason, while the other keeps working', async () => {

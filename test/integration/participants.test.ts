@@ -190,7 +190,7 @@ describe('participants: registration and lifecycle through the administration AP
     const r = await cli('participant', 'add', '--cnpj', '46.395.000/0001-39', '--nome', 'Município de São Paulo', '--sigla', 'PMSP', '--esfera', 'municipal', '--uf', 'SP', '--ibge', '3550308',
       '--contato', 'Protocolo,protocolo@prefeitura.sp.gov.br,(11) 3113-8000', '--json');
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ cnpj: '46395000000139', cnpjFormatado: '46.395.000/0001-39', status: 'ativo', contatos: [{ nome: 'Protocolo', telefone: '(11) 3113-8000' }] });
+    expect(JSON.parse(r.out)).toMatchObject({ cnpj: '46395000000139', cnpjFormatado: '46.395.000/0001-39', situacao: 'ativo', contatos: [{ nome: 'Protocolo', telefone: '(11) 3113-8000' }] });
     const shown = await cli('participant', 'show', '--cnpj', '46395000000139');
     expect(shown.out).toContain('Município de São Paulo (PMSP, CNPJ 46.395.000/0001-39): municipal, SP (IBGE 3550308), poder executivo; situação ativo');
   });
@@ -217,7 +217,7 @@ describe('participants: registration and lifecycle through the administration AP
     expect(again.code).toBe(1);
     expect(again.err).toContain('está suspenso: a ação "suspender" não se aplica. A partir desta situação são possíveis: reativar, desligar.');
     const r = await cli('participant', 'reactivate', '--cnpj', MUNICIPIO_CNPJ, '--motivo', 'auditoria concluída', '--json');
-    expect(JSON.parse(r.out)).toMatchObject({ status: 'ativo', situacaoAnterior: 'suspenso' });
+    expect(JSON.parse(r.out)).toMatchObject({ situacao: 'ativo', situacaoAnterior: 'suspenso' });
     expect((await municipio.pendentes()).status).toBe(200);
   });
 });

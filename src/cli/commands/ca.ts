@@ -6,6 +6,7 @@ import { caAdmin, CaAdminError } from '../../runtime/ca-admin.ts';
 import { dataDirCommand } from '../data-dir-command.ts';
 import type { Store } from '../../store/index.ts';
 import { EXIT_FAILED, EXIT_OK, type CliCommand, type CliIo } from '../io.ts';
+import { certificateView } from '../../http/routes/admin/views.ts';
 
 /** A command on the data folder's CA (bootstrapped first: `elo ca` works before the first start). */
 function caCommand(
@@ -139,7 +140,7 @@ Lista os certificados registrados, com a situação e os dias que faltam para ex
     }
     const list = (await ca.listCertificates(now)).filter((c) => !values.sistema || c.systemId === values.sistema);
     if (values.json) {
-      json(io, list.map(({ pem: _pem, ...c }) => c));
+      json(io, list.map(certificateView));
       return EXIT_OK;
     }
     if (!list.length) io.out(values.sistema ? `Nenhum certificado registrado para o sistema "${values.sistema}".` : 'Nenhum certificado registrado.');

@@ -1,9 +1,9 @@
 import type { ParseArgsConfig } from 'node:util';
-import { formatCnpj } from '../../domain/cnpj.ts';
 import { participantLabel, participantStatusLabel, type Participant, type ParticipantAction } from '../../domain/participant.ts';
 import { participantService } from '../../services/participants.ts';
 import { dataDirCommand } from '../data-dir-command.ts';
 import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIo } from '../io.ts';
+import { participantChangeView, participantView } from '../../http/routes/admin/views.ts';
 
 /**
  * `elo participant …`: the federation administrator's participants, on the data folder of this
@@ -26,7 +26,8 @@ const describe = (p: Participant): string =>
   `${participantLabel(p)}: ${p.esfera}${p.uf ? `, ${p.uf}` : ''}${p.ibge ? ` (IBGE ${p.ibge})` : ''}, poder ${p.poder}; situação ${participantStatusLabel(p.status)}` +
   `${p.statusReason ? ` (${p.statusReason})` : ''} desde ${p.statusChangedAt || 'o cadastro inicial'}`;
 
-const json = (p: Participant) => ({ ...p, cnpjFormatado: formatCnpj(p.cnpj) });
+/** As the administration API shows it (one vocabulary for scripts of either). */
+const json = (p: Participant) => participantView(p);
 
 /** "Nome,email[,telefone]" → a contact (commas inside a name are not expected in this field). */
 function contact(text: string): { nome: string; email: string; telefone?: string } {
@@ -131,7 +132,7 @@ Mostra um participante e o histórico da situação dele (quem mudou, quando e p
       return EXIT_USAGE;
     }
     const { participant, history } = await service.history(values.cnpj);
-    if (values.json) io.out(JSON.stringify({ ...json(participant), historico: history }, null, 2));
+    if (values.json) io.out(JSON.stringify({ ...json(participant), historico: history.map(participantChangeView) }, null, 2));
     else {
       io.out(describe(participant));
       for (const h of history) io.out(`  ${h.at}  ${h.from ?? '—'} → ${h.to}  por ${h.actor}${h.reason ? `: ${h.reason}` : ''}`);

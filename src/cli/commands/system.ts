@@ -2,6 +2,7 @@ import { participantService } from '../../services/participants.ts';
 import { systemService } from '../../services/systems.ts';
 import { dataDirCommand } from '../data-dir-command.ts';
 import { EXIT_OK, EXIT_USAGE } from '../io.ts';
+import { systemView } from '../../http/routes/admin/views.ts';
 
 /**
  * `elo system …`: the systems (SPE) of the federation's participants, on the data folder of this
@@ -51,7 +52,7 @@ Depois emita o certificado do sistema com "elo ca issue --sistema ID".`,
       return EXIT_USAGE;
     }
     const r = await services(store).register({ id: values.id, participante: values.participante, nome: values.nome, estruturas }, OPERATOR);
-    if (values.json) io.out(JSON.stringify({ ...r.system, estruturas: r.bindings }, null, 2));
+    if (values.json) io.out(JSON.stringify(systemView(r.system, r.bindings), null, 2));
     else {
       io.out(`Sistema "${r.system.id}" (${r.system.nome}) cadastrado para o participante ${r.system.participantId}.`);
       for (const b of r.bindings)
@@ -73,7 +74,7 @@ Lista os sistemas da federação, o participante de cada um e as estruturas pela
     const systems = await s.list();
     const bindings = await s.bindings();
     const rows = systems.map((x) => ({ ...x, estruturas: bindings.filter((b) => b.systemId === x.id) }));
-    if (values.json) io.out(JSON.stringify(rows, null, 2));
+    if (values.json) io.out(JSON.stringify(systems.map((x) => systemView(x, bindings)), null, 2));
     else if (!rows.length) io.out('Nenhum sistema cadastrado.');
     else
       for (const r of rows)
