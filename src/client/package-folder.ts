@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, join, normalize, sep } from 'node:path';
+import { jsonSyntaxProblem } from '../domain/json-syntax.ts';
 import { fonteEmArquivo, fonteEmMemoria, type FonteDeComponente } from './component-source.ts';
 
 /**
@@ -86,7 +87,7 @@ export async function lerPastaDeEnvio(pasta: string): Promise<PacoteDeEnvio> {
   try {
     corpo = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new ErroNoPacote(`${fileName} não é um JSON válido: ${(e as Error).message}`);
+    throw new ErroNoPacote(`${fileName} não é um JSON válido (${jsonSyntaxProblem(e)}): corrija o arquivo.`);
   }
   return completarPacote(corpo, async (nome, arquivo) => {
     const relative = normalize(arquivo ?? nome);
