@@ -1,5 +1,5 @@
 import { ErroDoHub } from './errors.ts';
-import type { PacoteDeEnvio } from './package-folder.ts';
+import { ErroNoPacote, type PacoteDeEnvio } from './package-folder.ts';
 import { comTentativas, type PoliticaDeTentativas } from './retry.ts';
 import type { Answer, TramitaClient } from './tramita-client.ts';
 
@@ -98,7 +98,7 @@ export async function continuarEnvio(deps: Deps, estado: EstadoDoEnvio, pacote: 
   for (const { hash, protocolo } of estado.solicitados) {
     if (estado.concluidos.includes(hash)) continue;
     const source = pacote.arquivos.get(hash);
-    if (!source) throw new ErroDoHub('envio dos componentes', 400, null, `O hub pediu o componente de hash ${hash}, que não está no pacote.`, null);
+    if (!source) throw new ErroNoPacote(`O hub pediu o componente de hash ${hash} (protocolo ${protocolo}), que não está no pacote: confira se os arquivos da pasta são os dos metadados.`);
     const progress = (bytes: number) => opcoes.aoProgredir?.({ fase: 'envio', IDT: idt, nome: source.nome, hash, bytes, total: source.tamanho });
     if (source.tamanho > 0 && source.tamanho <= block) {
       const bytes = await source.ler(0, source.tamanho);
