@@ -174,9 +174,15 @@ describe('SIGKILL under load: nothing acknowledged is lost, nothing half-done sh
         while (next < TRAMITES) await oneTramite(next++);
       }),
     ).finally(() => (finished = true));
+    // The k-th kill comes once k/(KILLS+1) of the trâmites have started, at a random moment
+    // within the next few hundred milliseconds: spread over the workload, never after it (a
+    // fixed pace let a fast run finish its trâmites before the last kill).
     const killer = (async () => {
       while (kills < KILLS && !finished) {
-        await sleep(300 + Math.random() * 900);
+        const due = ((kills + 1) * TRAMITES) / (KILLS + 1);
+        while (next < due && !finished) await sleep(20);
+        await sleep(Math.random() * 300);
+        if (finished) break;
         const h = hub!;
         const gone = new Promise((r) => h.child.once('exit', r));
         h.child.kill('SIGKILL');
