@@ -25,8 +25,9 @@ describe('elo demo --once', () => {
     expect(r.code).toBe(0);
     const { passos } = JSON.parse(r.out);
     expect(passos.map((p: { situacao: number }) => p.situacao)).toEqual([6, 6, 6, 9]);
-    // the state answers in the municipality's process: same NRE
+    // the state answers in the municipality's process: same NRE, and by envio parcial only the new document travels
     expect(passos[1].NRE).toBe(passos[0].NRE);
+    expect(passos.map((p: { arquivosEnviados: number; arquivosRecebidos: number }) => [p.arquivosEnviados, p.arquivosRecebidos])).toEqual([[2, 2], [1, 1], [2, 2], [1, 0]]);
     expect(passos[3].justificativaDaRecusa).toContain('Termo (código 136) não mapeada');
     for (const p of passos.slice(0, 3)) expect(p.impressaoDoReciboDeConclusao).toMatch(/^[0-9a-f]{8}(:[0-9a-f]{8}){3}$/);
   });

@@ -40,6 +40,9 @@ export interface StepResult {
   impressaoDoReciboDeEnvio?: string;
   impressaoDoReciboDeConclusao?: string;
   justificativaDaRecusa?: string;
+  /** Files the sender uploaded and the receiver downloaded in this trâmite. */
+  arquivosEnviados: number;
+  arquivosRecebidos: number;
 }
 
 const unit = (rep: number, id: string) => ({ identificacaoDoRepositorioDeEstruturas: rep, numeroDeIdentificacaoDaEstrutura: id });
@@ -127,17 +130,19 @@ export async function playStory(actors: DemoActors, o: StoryOptions): Promise<St
   const s1 = await municipio.enviar(await pacote({ remetente: MUNICIPIO_SEMAD, destinatario: ESTADO_PROTOCOLO }, p1, [oficio, plano]), progress);
   const t1 = s1.estado.tramites[0]!;
   const d1 = await deliver(municipio, estado, t1.IDT);
-  await report({ passo: 1, descricao: 'prefeitura → estado', IDT: t1.IDT, NRE: t1.NRE, impressaoDoReciboDeEnvio: signatureFingerprint(s1.recibosDeEnvio[0]!.hashDaAssinatura), impressaoDoReciboDeConclusao: d1.fingerprint }, municipio);
+  await report({ passo: 1, descricao: 'prefeitura → estado', IDT: t1.IDT, NRE: t1.NRE, arquivosEnviados: s1.estado.solicitados.length, arquivosRecebidos: d1.got.componentes.length, impressaoDoReciboDeEnvio: signatureFingerprint(s1.recibosDeEnvio[0]!.hashDaAssinatura), impressaoDoReciboDeConclusao: d1.fingerprint }, municipio);
 
   // 2. the state answers in the same process (same NRE): the two documents and a new opinion
   const parecer = pdfDocument(DEMO_DOCUMENTS.parecer);
   o.log(`2. O Estado devolve o processo à Prefeitura com um novo documento (parecer): mesmo NRE, documentos acrescentados`);
   const p2 = processo({ protocolo: protocolo(1), descricao: 'Convênio para reforma de escola municipal', processoDeNegocio: 'Convênios: Celebração', produtor: 'Ana Pereira', unidade: 'Coordenação de Protocolo da Fazenda', documentos: [oficio, plano, parecer], at });
-  const s2 = await estado.enviar(await pacote({ remetente: ESTADO_PROTOCOLO, destinatario: MUNICIPIO_SEMAD, NRE: t1.NRE }, p2, [oficio, plano, parecer]), progress);
+  // envio parcial (spec §6.2), as SEI sends a process back: the hub asks only for what the
+  // municipality does not hold already
+  const s2 = await estado.enviar(await pacote({ remetente: ESTADO_PROTOCOLO, destinatario: MUNICIPIO_SEMAD, NRE: t1.NRE, enviarApenasComponentesDigitaisPendentes: true }, p2, [oficio, plano, parecer]), progress);
   const t2 = s2.estado.tramites[0]!;
   const d2 = await deliver(estado, municipio, t2.IDT);
-  o.log(`   o Estado enviou ao hub ${s2.enviosConfirmados} arquivo(s); a Prefeitura baixou ${d2.got.componentes.length}: ${d2.got.componentes.map((c) => c.nome).join(', ')}`);
-  await report({ passo: 2, descricao: 'estado → prefeitura (mesmo NRE)', IDT: t2.IDT, NRE: t2.NRE, impressaoDoReciboDeEnvio: signatureFingerprint(s2.recibosDeEnvio[0]!.hashDaAssinatura), impressaoDoReciboDeConclusao: d2.fingerprint }, estado);
+  o.log(`   envio parcial: o Estado enviou ao hub ${s2.estado.solicitados.length} arquivo(s) e a Prefeitura baixou ${d2.got.componentes.length} (${d2.got.componentes.map((c) => c.nome).join(', ')}); os outros ela já tem`);
+  await report({ passo: 2, descricao: 'estado → prefeitura (mesmo NRE)', IDT: t2.IDT, NRE: t2.NRE, arquivosEnviados: s2.estado.solicitados.length, arquivosRecebidos: d2.got.componentes.length, impressaoDoReciboDeEnvio: signatureFingerprint(s2.recibosDeEnvio[0]!.hashDaAssinatura), impressaoDoReciboDeConclusao: d2.fingerprint }, estado);
 
   // 3. the state sends the Union a process with a large file: ranged upload and download
   const bigPath = join(o.workDir, 'acervo-digitalizado.dat');
@@ -154,7 +159,7 @@ export async function playStory(actors: DemoActors, o: StoryOptions): Promise<St
   o.log(`   ${o.bigFileMib} MiB enviados e recebidos, hash conferido, em ${((Date.now() - started3) / 1000).toFixed(1)} s`);
   await rm(received, { recursive: true, force: true });
   await rm(bigPath, { force: true });
-  await report({ passo: 3, descricao: 'estado → união (arquivo grande)', IDT: t3.IDT, NRE: t3.NRE, impressaoDoReciboDeEnvio: signatureFingerprint(s3.recibosDeEnvio[0]!.hashDaAssinatura), impressaoDoReciboDeConclusao: d3.fingerprint }, estado);
+  await report({ passo: 3, descricao: 'estado → união (arquivo grande)', IDT: t3.IDT, NRE: t3.NRE, arquivosEnviados: s3.estado.solicitados.length, arquivosRecebidos: d3.got.componentes.length, impressaoDoReciboDeEnvio: signatureFingerprint(s3.recibosDeEnvio[0]!.hashDaAssinatura), impressaoDoReciboDeConclusao: d3.fingerprint }, estado);
 
   // 4. the Union refuses a process whose espécie it has not mapped; the state acknowledges
   const termo = pdfDocument(DEMO_DOCUMENTS.termo);
@@ -170,7 +175,7 @@ export async function playStory(actors: DemoActors, o: StoryOptions): Promise<St
   const justificativa = String((await estado.consultar(t4.IDT)).justificativaDaRecusa);
   await estado.ciencia(t4.IDT);
   o.log('   o Estado viu a recusa nas pendências e deu ciência');
-  await report({ passo: 4, descricao: 'união recusa (espécie não mapeada)', IDT: t4.IDT, NRE: t4.NRE, impressaoDoReciboDeEnvio: signatureFingerprint(s4.recibosDeEnvio[0]!.hashDaAssinatura), justificativaDaRecusa: justificativa }, estado);
+  await report({ passo: 4, descricao: 'união recusa (espécie não mapeada)', IDT: t4.IDT, NRE: t4.NRE, arquivosEnviados: s4.estado.solicitados.length, arquivosRecebidos: 0, impressaoDoReciboDeEnvio: signatureFingerprint(s4.recibosDeEnvio[0]!.hashDaAssinatura), justificativaDaRecusa: justificativa }, estado);
   return results;
 }
 
