@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { criarClienteElo, ErroDeConexao, ErroDeIntegridade, ErroDoHub, ErroNoPacote, type ClienteElo } from '../client/index.ts';
 import { ConfigError, loadConfig } from '../runtime/config.ts';
@@ -19,12 +20,16 @@ export const CREDENTIAL_OPTIONS = {
   certificado: { type: 'string' },
   chave: { type: 'string' },
   ac: { type: 'string' },
+  senha: { type: 'string' },
   tentativas: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export const CREDENTIAL_HELP = `Credencial do sistema (uma das duas formas):
   --certificado ARQ --chave ARQ --ac ARQ   certificado de cliente, chave privada (PEM sem senha) e AC
                                            da federação (ou ELO_CERTIFICADO, ELO_CHAVE, ELO_AC)
+  --certificado SEI.pem --senha S --ac ARQ o PEM único do SEI (certificado, cadeia e chave cifrada,
+                                           como "elo ca issue --sei" o escreve) e a senha dele (ou
+                                           ELO_SENHA_CHAVE)
   --sistema ID                             os arquivos do sistema na pasta de dados deste hub
                                            (ELO_DATA_DIR), como "elo seed demo" os cria
   --hub URL                                endereço do hub (ou ELO_HUB_URL; padrão: o hub desta
@@ -58,8 +63,15 @@ function credentials(values: Record<string, any>, io: CliIo) {
     return { hub, certificado: files.cert, chave: files.key, ac: files.ca, quem: sistema };
   }
   const certificado: string | undefined = values.certificado ?? env.ELO_CERTIFICADO;
-  const chave: string | undefined = values.chave ?? env.ELO_CHAVE;
+  let chave: string | undefined = values.chave ?? env.ELO_CHAVE;
   const ac: string | undefined = values.ac ?? env.ELO_AC;
+  // SEI's one PEM (spec §1.4): certificate, chain and the private key, encrypted with a password
+  let certificatePem: string | undefined;
+  if (!chave && certificado && existsSync(certificado)) {
+    chave = keyInside(certificado, values.senha ?? env.ELO_SENHA_CHAVE);
+    // TLS is given the certificates alone, leaf first, without the key block beside them
+    if (chave) certificatePem = readFileSync(certificado, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)?.join('\n');
+  }
   const missing = [!certificado && '--certificado', !chave && '--chave', !ac && '--ac'].filter(Boolean);
   if (missing.length) throw new UsageError(`Falta a credencial do sistema: informe ${missing.join(', ')} (ou --sistema ID no hub de demonstração).`);
   if (!hub) {
@@ -67,8 +79,25 @@ function credentials(values: Record<string, any>, io: CliIo) {
     hub = `https://127.0.0.1:${config.port}`;
   }
   for (const [flag, path] of [['--certificado', certificado], ['--chave', chave], ['--ac', ac]] as const)
-    if (!existsSync(path!)) throw new UsageError(`O arquivo de ${flag} não existe: ${path}.`);
-  return { hub, certificado: certificado!, chave: chave!, ac: ac!, quem: certificado! };
+    if (!path!.includes('-----BEGIN') && !existsSync(path!)) throw new UsageError(`O arquivo de ${flag} não existe: ${path}.`);
+  return { hub, certificado: certificatePem ?? certificado!, chave: chave!, ac: ac!, quem: certificado! };
+}
+
+/**
+ * The private key inside a PEM that also holds the certificate (SEI's file), as unencrypted PKCS#8
+ * PEM text for the TLS connection and the receipt signature; undefined when the file holds none.
+ */
+function keyInside(file: string, password: string | undefined): string | undefined {
+  const text = readFileSync(file, 'utf8');
+  const block = /-----BEGIN (ENCRYPTED |RSA |EC )?PRIVATE KEY-----[\s\S]*?-----END \1?PRIVATE KEY-----/.exec(text);
+  if (!block) return undefined;
+  const encrypted = block[1] === 'ENCRYPTED ';
+  if (encrypted && !password) throw new UsageError(`A chave privada em ${file} é cifrada (o PEM do SEI): informe a senha com --senha (ou ELO_SENHA_CHAVE).`);
+  try {
+    return createPrivateKey(encrypted ? { key: block[0], passphrase: password! } : block[0]).export({ type: 'pkcs8', format: 'pem' }) as string;
+  } catch {
+    throw new UsageError(`Não foi possível abrir a chave privada em ${file}: ${encrypted ? 'a senha não confere' : 'o PEM está danificado'}.`);
+  }
 }
 
 export function instanceCommand(

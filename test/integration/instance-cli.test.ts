@@ -174,6 +174,18 @@ describe('elo commands of an instance against a real hub', () => {
     expect(late.err).toMatch(/^O hub recusou \(cancelamento do trâmite \d+\): .*situação.*\[código 9004, HTTP 409\]\nRequisição [0-9a-f-]{36}/s);
   });
 
+  it('works with the one PEM the SEI keeps (certificate, chain and encrypted key) and its password, as elo ca issue --sei writes it', async () => {
+    const issued = await elo(['ca', 'issue', '--sistema', 'sei-municipio', '--sei', '--senha', 'senha-de-teste-123', '--saida', join(work, 'sei'), '--json']);
+    expect(issued.code, issued.err).toBe(0);
+    const pem = JSON.parse(issued.out).files.sei as string;
+    const ac = t.seed.sistemas.find((x) => x.id === 'sei-municipio')!.ac;
+    const ok = await elo(['receive', '--certificado', pem, '--senha', 'senha-de-teste-123', '--ac', ac, '--json', '--saida', 'sei-pem']);
+    expect(ok.err).toBe('');
+    expect(ok.code).toBe(0);
+    expect(await elo(['receive', '--certificado', pem, '--ac', ac])).toMatchObject({ code: 2, err: expect.stringContaining('é cifrada (o PEM do SEI): informe a senha com --senha') });
+    expect(await elo(['receive', '--certificado', pem, '--senha', 'errada', '--ac', ac])).toMatchObject({ code: 2, err: expect.stringContaining('a senha não confere') });
+  });
+
   it('says in Portuguese what is wrong with the command, the folder, the credential or the hub, with the usage exit codes', async () => {
     expect(await elo(['send', '--sistema', 'sei-estado'])).toMatchObject({ code: 2, err: 'Informe uma pasta: elo send PASTA.' });
     const empty = join(work, 'vazia');
