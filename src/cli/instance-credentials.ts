@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
+import { pemBlocks, toPem } from '../pki/encoding.ts';
 import { loadConfig } from '../runtime/config.ts';
 import { dataPaths } from '../runtime/data-dir.ts';
 import type { CliIo } from './io.ts';
@@ -57,9 +58,9 @@ export function credentials(values: Record<string, any>, io: CliIo) {
   // SEI's one PEM (spec §1.4): certificate, chain and the private key, encrypted with a password
   let certificatePem: string | undefined;
   if (!chave && certificado && existsSync(certificado)) {
-    chave = keyInside(certificado, values.senha ?? env.ELO_SENHA_CHAVE);
-    // TLS is given the certificates alone, leaf first, without the key block beside them
-    if (chave) certificatePem = readFileSync(certificado, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)?.join('\n');
+    const inside = keyInside(certificado, values.senha ?? env.ELO_SENHA_CHAVE);
+    chave = inside?.key;
+    certificatePem = inside?.certificates;
   }
   const missing = [!certificado && '--certificado', !chave && '--chave', !ac && '--ac'].filter(Boolean);
   if (missing.length) throw new UsageError(`Falta a credencial do sistema: informe ${missing.join(', ')} (ou --sistema ID no hub de demonstração).`);
@@ -73,19 +74,25 @@ export function credentials(values: Record<string, any>, io: CliIo) {
 }
 
 /**
- * The private key inside a PEM that also holds the certificate (SEI's file), as unencrypted PKCS#8
- * PEM text for the TLS connection and the receipt signature; undefined when the file holds none.
+ * The private key inside a PEM that also holds the certificates (SEI's file), as unencrypted
+ * PKCS#8 PEM text for the TLS connection and the receipt signature, with the certificates alone;
+ * undefined when the file holds no key.
  */
-function keyInside(file: string, password: string | undefined): string | undefined {
-  const text = readFileSync(file, 'utf8');
-  const block = /-----BEGIN (ENCRYPTED |RSA |EC )?PRIVATE KEY-----[\s\S]*?-----END \1?PRIVATE KEY-----/.exec(text);
+function keyInside(file: string, password: string | undefined): { key: string; certificates: string } | undefined {
+  const blocks = pemBlocks(readFileSync(file, 'utf8'));
+  if (!blocks.ok) throw new UsageError(`O arquivo ${file} não é um PEM válido: ${blocks.error}.`);
+  const block = blocks.value.find((b) => /^(ENCRYPTED |RSA |EC )?PRIVATE KEY$/.test(b.label));
   if (!block) return undefined;
-  const encrypted = block[1] === 'ENCRYPTED ';
+  const encrypted = block.label === 'ENCRYPTED PRIVATE KEY';
   if (encrypted && !password) throw new UsageError(`A chave privada em ${file} é cifrada (o PEM do SEI): informe a senha com --senha (ou ELO_SENHA_CHAVE).`);
+  let key: string;
   try {
-    return createPrivateKey(encrypted ? { key: block[0], passphrase: password! } : block[0]).export({ type: 'pkcs8', format: 'pem' }) as string;
+    key = createPrivateKey({ key: toPem(block.label, block.der), ...(encrypted ? { passphrase: password! } : {}) }).export({ type: 'pkcs8', format: 'pem' }) as string;
   } catch {
     throw new UsageError(`Não foi possível abrir a chave privada em ${file}: ${encrypted ? 'a senha não confere' : 'o PEM está danificado'}.`);
   }
+  // TLS is given the certificates alone, leaf first, without the key block beside them
+  const certificates = blocks.value.filter((b) => b.label === 'CERTIFICATE').map((b) => toPem('CERTIFICATE', b.der)).join('');
+  return { key, certificates };
 }
 
