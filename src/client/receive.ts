@@ -71,51 +71,61 @@ export function nomeDeArquivoSeguro(nome: string): string {
 }
 
 export async function receberTramite(deps: Deps, idt: number, opcoes: OpcoesDeRecebimento = {}): Promise<TramiteRecebido> {
-  const block = opcoes.blocoBytes ?? BLOCO_PADRAO;
   const meta = await comTentativas(`metadados do trâmite ${idt}`, deps.politica, true, () => deps.client.metadados(idt));
   if (!ok(meta)) throw hubRefusal(`metadados do trâmite ${idt}`, meta);
   const view = await consulta(deps, idt);
   const pending = [...new Set<string>(view.hashDosComponentesPendentesDeRecebimento ?? [])];
   const declared = declaredComponents(meta.body);
-  const protocolo = String(view.protocolo ?? '');
   if (opcoes.pasta) await mkdir(opcoes.pasta, { recursive: true });
   const usedNames = new Set<string>();
+  const fileFor = (c: DeclaredComponent): string => {
+    const prefix = c.documento.replaceAll('/', '-');
+    let name = `${prefix}-${nomeDeArquivoSeguro(c.nome)}`;
+    for (let n = 2; usedNames.has(name); n++) name = `${prefix}-${n}-${nomeDeArquivoSeguro(c.nome)}`;
+    usedNames.add(name);
+    return join(opcoes.pasta!, name);
+  };
   const componentes: ComponenteRecebido[] = [];
-  for (const hash of pending) {
-    const c = declared.find((d) => d.hash === hash) ?? { hash, nome: 'componente', tamanho: NaN, documento: '?' };
-    const size = Number.isFinite(c.tamanho) ? c.tamanho : 0;
-    const h = createHash('sha256');
-    let fileName: string | null = null;
-    if (opcoes.pasta) {
-      fileName = `${c.documento.replaceAll('/', '-')}-${nomeDeArquivoSeguro(c.nome)}`;
-      for (let n = 2; usedNames.has(fileName); n++) fileName = `${c.documento.replaceAll('/', '-')}-${n}-${nomeDeArquivoSeguro(c.nome)}`;
-      usedNames.add(fileName);
+  try {
+    for (const hash of pending) {
+      const c = declared.find((d) => d.hash === hash) ?? { hash, nome: 'componente', tamanho: 0, documento: '?' };
+      const path = opcoes.pasta ? fileFor(c) : null;
+      componentes.push(await receiveComponent(deps, idt, String(view.protocolo ?? ''), c, path, opcoes));
     }
-    const path = fileName && opcoes.pasta ? join(opcoes.pasta, fileName) : null;
-    const handle = path ? await open(path, 'w') : null;
-    const chunks: Uint8Array[] = [];
-    try {
-      for (let ini = 0; ini < size || (size === 0 && ini === 0); ini += block) {
-        const fim = Math.min(ini + block, size);
-        const a = await comTentativas(`recebimento da parte ${ini}-${fim} de ${c.nome}`, deps.politica, true, () => deps.client.baixarParte(idt, hash, protocolo, ini, fim));
-        if (!ok(a) || !a.bytes) throw hubRefusal(`recebimento da parte ${ini}-${fim} de ${c.nome}`, a);
-        h.update(a.bytes);
-        if (handle) await handle.write(a.bytes, 0, a.bytes.length, ini);
-        else chunks.push(a.bytes);
-        opcoes.aoProgredir?.({ fase: 'recebimento', IDT: idt, nome: c.nome, hash, bytes: fim, total: size });
-        if (size === 0) break;
-      }
-    } finally {
-      await handle?.close();
-    }
-    const computed = h.digest('base64');
-    if (computed !== hash) {
-      if (path) await rm(path, { force: true });
-      throw new ErroDeIntegridade(hash, computed, c.nome);
-    }
-    componentes.push({ hash, nome: c.nome, documento: c.documento, tamanho: size, ...(path ? { caminho: path } : { bytes: Buffer.concat(chunks) }) });
+  } catch (e) {
+    // a reception that fails keeps nothing: the files written so far go with it
+    if (opcoes.pasta) await Promise.all([...usedNames].map((n) => rm(join(opcoes.pasta!, n), { force: true })));
+    throw e;
   }
   return { IDT: idt, NRE: String(view.NRE ?? meta.body.nre), metadados: meta.body, componentes };
+}
+
+/** One component in ranged blocks, hashed as it arrives, into `path` (at each block's offset) or memory. */
+async function receiveComponent(deps: Deps, idt: number, protocolo: string, c: DeclaredComponent, path: string | null, opcoes: OpcoesDeRecebimento): Promise<ComponenteRecebido> {
+  const block = opcoes.blocoBytes ?? BLOCO_PADRAO;
+  const size = Number.isFinite(c.tamanho) ? c.tamanho : 0;
+  const h = createHash('sha256');
+  const handle = path ? await open(path, 'w') : null;
+  const chunks: Uint8Array[] = [];
+  try {
+    // a component of 0 bytes is one empty range (spec §2.19: an empty range answers "")
+    for (let ini = 0; ini < size || (size === 0 && ini === 0); ini += block) {
+      const fim = Math.min(ini + block, size);
+      const what = `recebimento da parte ${ini}-${fim} de ${c.nome}`;
+      const a = await comTentativas(what, deps.politica, true, () => deps.client.baixarParte(idt, c.hash, protocolo, ini, fim));
+      if (!ok(a) || !a.bytes) throw hubRefusal(what, a);
+      h.update(a.bytes);
+      if (handle) await handle.write(a.bytes, 0, a.bytes.length, ini);
+      else chunks.push(a.bytes);
+      opcoes.aoProgredir?.({ fase: 'recebimento', IDT: idt, nome: c.nome, hash: c.hash, bytes: fim, total: size });
+      if (size === 0) break;
+    }
+  } finally {
+    await handle?.close();
+  }
+  const computed = h.digest('base64');
+  if (computed !== c.hash) throw new ErroDeIntegridade(c.hash, computed, c.nome);
+  return { hash: c.hash, nome: c.nome, documento: c.documento, tamanho: size, ...(path ? { caminho: path } : { bytes: Buffer.concat(chunks) }) };
 }
 
 /** The trâmite as `GET tramites?IDT=` shows it to this system (spec §2.17). */

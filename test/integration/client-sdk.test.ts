@@ -140,11 +140,11 @@ describe('client SDK against a real hub over mTLS', () => {
   });
 
   it('detects a component whose bytes do not match its hash on reception, keeps nothing, and the receiver refuses it (motivo 02)', async () => {
-    const p = pacote([5000]);
+    const p = pacote([3000, 5000]);
     const { estado: e } = await estado.enviar(await pacoteDeObjetos(p.corpo, p.files));
     const idt = e.tramites[0]!.IDT;
-    // the stored copy is damaged after it was accepted (a disk fault, say)
-    const original = Buffer.from(p.components[0]!.bytes);
+    // the stored copy of the second file is damaged after it was accepted (a disk fault, say)
+    const original = Buffer.from(p.components[1]!.bytes);
     const stored = walk(t.paths.blobs).find((f) => statSync(f).size === original.length && readFileSync(f).equals(original))!;
     const damaged = Buffer.from(original);
     damaged[100] = 255 - damaged[100]!;
@@ -152,8 +152,9 @@ describe('client SDK against a real hub over mTLS', () => {
     const folder = join(work, `corrompido-${idt}`);
     const failure = await municipio.receber(idt, { pasta: folder }).catch((x: unknown) => x);
     expect(failure).toBeInstanceOf(ErroDeIntegridade);
-    expect((failure as ErroDeIntegridade).hashEsperado).toBe(p.components[0]!.hash);
+    expect((failure as ErroDeIntegridade).hashEsperado).toBe(p.components[1]!.hash);
     expect((failure as Error).message).toContain('corrompido');
+    // nothing kept: neither the damaged file nor the good one received before it
     expect(readdirSync(folder)).toEqual([]);
     await municipio.recusar(idt, '02', (failure as Error).message);
     expect(await estado.pendencias()).toContainEqual({ IDT: idt, status: 8 });
