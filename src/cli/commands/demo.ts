@@ -69,7 +69,13 @@ export const runDemo: CliCommand = async (args, io) => {
     if (hubUrl) say(`Usando o hub que já está no ar em ${hubUrl}.`);
     else {
       // the hub's one line per request would bury the story: warnings only, unless asked otherwise
-      hub = await startNodeHub(io.env.ELO_LOG_LEVEL ? config : { ...config, logLevel: 'warn' });
+      try {
+        hub = await startNodeHub(io.env.ELO_LOG_LEVEL ? config : { ...config, logLevel: 'warn' });
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'EADDRINUSE') throw e;
+        io.err(`A porta ${config.port} (${config.host}) já está em uso por outro processo, que não é um hub desta pasta de dados (${config.dataDir}). Encerre-o, rode a demonstração na pasta do hub que está no ar, ou escolha outra porta em ELO_PORT.`);
+        return EXIT_FAILED;
+      }
       hubUrl = hub.url;
       say(`Hub iniciado em ${hubUrl} (pasta de dados ${config.dataDir}).`);
     }
