@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { hubRefusal, continuarEnvio, iniciarEnvio, type EstadoDoEnvio, type OpcoesDeEnvio, type ResultadoDoEnvio } from './send.ts';
+import { ErroDoHub } from './errors.ts';
+import { continuarEnvio, iniciarEnvio, type EstadoDoEnvio, type OpcoesDeEnvio, type ResultadoDoEnvio } from './send.ts';
 import { concluirRecebimento, consulta, receberTramite, type OpcoesDeRecebimento, type ReciboDeConclusao, type TramiteRecebido } from './receive.ts';
-import { comTentativas, politicaPadrao, type PoliticaDeTentativas } from './retry.ts';
+import { exigirSucesso, politicaPadrao, type PoliticaDeTentativas } from './retry.ts';
 import { createTramitaClient, type Answer } from './tramita-client.ts';
 import type { PacoteDeEnvio } from './package-folder.ts';
 
@@ -57,15 +58,8 @@ export function criarClienteElo(opcoes: OpcoesDoCliente) {
   const client = createTramitaClient({ hubUrl: opcoes.hub, credentials: { cert: pemOrFile(opcoes.certificado), key, ca: pemOrFile(opcoes.ac) } });
   const politica: PoliticaDeTentativas = { ...politicaPadrao, ...opcoes.politica };
   const deps = { client, politica };
-  const read = async <T>(operacao: string, f: () => Promise<Answer<T>>): Promise<T> => {
-    const a = await comTentativas(operacao, politica, true, f);
-    if (a.status < 200 || a.status >= 300) throw hubRefusal(operacao, a);
-    return a.body;
-  };
-  const once = async (operacao: string, f: () => Promise<Answer<unknown>>, idempotent: boolean) => {
-    const a = await comTentativas(operacao, politica, idempotent, f);
-    if (a.status < 200 || a.status >= 300) throw hubRefusal(operacao, a);
-  };
+  const read = async <T>(operacao: string, f: () => Promise<Answer<T>>): Promise<T> => (await exigirSucesso(operacao, politica, true, f)).body;
+  const once = async (operacao: string, f: () => Promise<Answer<unknown>>, idempotent: boolean) => void (await exigirSucesso(operacao, politica, idempotent, f));
   return {
     /** The low-level client of every endpoint, answers returned as they came (tests, tools). */
     bruto: client,
@@ -87,7 +81,7 @@ export function criarClienteElo(opcoes: OpcoesDoCliente) {
       const t = await consulta(deps, estado.tramites[0]!.IDT);
       if (t.situacaoAtual === 1) return continuarEnvio(deps, estado, pacote, o);
       if (t.situacaoAtual === 7 || t.situacaoAtual === 10)
-        throw hubRefusal('retomada do envio', { status: 409, text: '', headers: new Headers(), body: { mensagem: `O trâmite ${estado.tramites[0]!.IDT} foi cancelado (situação ${t.situacaoAtual}): envie o processo de novo.` } });
+        throw new ErroDoHub('retomada do envio', 409, null, `O trâmite ${estado.tramites[0]!.IDT} foi cancelado (situação ${t.situacaoAtual}): envie o processo de novo.`, null);
       return continuarEnvio(deps, { ...estado, concluidos: estado.solicitados.map((s) => s.hash) }, pacote, o);
     },
     /** This system's pendências (spec §2.14, §5.3): `[{IDT, status}]`. */

@@ -1,4 +1,5 @@
 import { systemErrorText } from '../domain/system-error-text.ts';
+import type { Answer } from './tramita-client.ts';
 
 /**
  * Errors of the SDK, typed so that a caller can tell what to do: the hub refused (its `codigoErro`
@@ -21,6 +22,15 @@ export class ErroDoHub extends Error {
     super(`${operacao}: ${mensagem} (HTTP ${status}${codigoErro ? `, código ${codigoErro}` : ''})`);
   }
 }
+
+/** The hub's refusal carried by an answer: its `codigoErro` and message (Tramita face) or problem+json `detail` (native face). */
+export function hubRefusal(operacao: string, a: Answer<unknown>): ErroDoHub {
+  const body = a.body as { codigoErro?: unknown; mensagem?: unknown; detail?: unknown } | null;
+  const mensagem = typeof body?.mensagem === 'string' ? body.mensagem : typeof body?.detail === 'string' ? body.detail : a.text.slice(0, 500) || `HTTP ${a.status}`;
+  return new ErroDoHub(operacao, a.status, typeof body?.codigoErro === 'string' ? body.codigoErro : null, mensagem, a.headers.get('x-request-id'));
+}
+
+export const answeredOk = (a: Answer<unknown>): boolean => a.status >= 200 && a.status < 300;
 
 export class ErroDeConexao extends Error {
   override readonly name = 'ErroDeConexao';

@@ -104,10 +104,12 @@ export async function lerPastaDeEnvio(pasta: string): Promise<PacoteDeEnvio> {
 
 /** The same, from objects: `arquivos` maps each component's `nome` (or `arquivo`) to its bytes. */
 export function pacoteDeObjetos(corpo: unknown, arquivos: Record<string, Uint8Array>): Promise<PacoteDeEnvio> {
-  return completarPacote(corpo, async (nome, arquivo) => {
-    const bytes = arquivos[arquivo ?? nome];
-    return bytes ? fonteEmMemoria(nome, bytes) : null;
-  });
+  return pacoteDeFontes(corpo, Object.fromEntries(Object.entries(arquivos).map(([nome, bytes]) => [nome, fonteEmMemoria(nome, bytes)])));
+}
+
+/** The same, from sources (memory or files): `fontes` maps each component's `nome` (or `arquivo`) to its source. */
+export function pacoteDeFontes(corpo: unknown, fontes: Record<string, FonteDeComponente>): Promise<PacoteDeEnvio> {
+  return completarPacote(corpo, async (nome, arquivo) => fontes[arquivo ?? nome] ?? null);
 }
 
 async function completarPacote(input: unknown, resolve: (nome: string, arquivo: string | undefined) => Promise<FonteDeComponente | null>): Promise<PacoteDeEnvio> {

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { receiptDate } from '../xml/receipt-strings.ts';
-import { ErroDeIntegridade } from './errors.ts';
-import { comTentativas, type PoliticaDeTentativas } from './retry.ts';
-import { BLOCO_PADRAO, hubRefusal, type Progresso } from './send.ts';
-import { signCompletionReceipt, type Answer, type TramitaClient } from './tramita-client.ts';
+import { ErroDeIntegridade, ErroDoHub } from './errors.ts';
+import { exigirSucesso, type PoliticaDeTentativas } from './retry.ts';
+import { BLOCO_PADRAO, type Progresso } from './send.ts';
+import { signCompletionReceipt, type TramitaClient } from './tramita-client.ts';
 
 /**
  * Receiving a trâmite as SEI does (spec §2.16–§2.20): read the metadata (2 → 3), download every
@@ -39,7 +39,6 @@ export interface OpcoesDeRecebimento {
 }
 
 type Deps = { client: TramitaClient; politica: PoliticaDeTentativas };
-const ok = (a: Answer<unknown>) => a.status >= 200 && a.status < 300;
 
 interface DeclaredComponent {
   hash: string;
@@ -71,8 +70,7 @@ export function nomeDeArquivoSeguro(nome: string): string {
 }
 
 export async function receberTramite(deps: Deps, idt: number, opcoes: OpcoesDeRecebimento = {}): Promise<TramiteRecebido> {
-  const meta = await comTentativas(`metadados do trâmite ${idt}`, deps.politica, true, () => deps.client.metadados(idt));
-  if (!ok(meta)) throw hubRefusal(`metadados do trâmite ${idt}`, meta);
+  const meta = await exigirSucesso(`metadados do trâmite ${idt}`, deps.politica, true, () => deps.client.metadados(idt));
   const view = await consulta(deps, idt);
   const pending = [...new Set<string>(view.hashDosComponentesPendentesDeRecebimento ?? [])];
   const declared = declaredComponents(meta.body);
@@ -112,8 +110,8 @@ async function receiveComponent(deps: Deps, idt: number, protocolo: string, c: D
     for (let ini = 0; ini < size || (size === 0 && ini === 0); ini += block) {
       const fim = Math.min(ini + block, size);
       const what = `recebimento da parte ${ini}-${fim} de ${c.nome}`;
-      const a = await comTentativas(what, deps.politica, true, () => deps.client.baixarParte(idt, c.hash, protocolo, ini, fim));
-      if (!ok(a) || !a.bytes) throw hubRefusal(what, a);
+      const a = await exigirSucesso(what, deps.politica, true, () => deps.client.baixarParte(idt, c.hash, protocolo, ini, fim));
+      if (!a.bytes) throw new ErroDoHub(what, a.status, null, 'O hub respondeu sem os bytes da faixa (a resposta não era uma string base64).', a.headers.get('x-request-id'));
       h.update(a.bytes);
       if (handle) await handle.write(a.bytes, 0, a.bytes.length, ini);
       else chunks.push(a.bytes);
@@ -130,10 +128,9 @@ async function receiveComponent(deps: Deps, idt: number, protocolo: string, c: D
 
 /** The trâmite as `GET tramites?IDT=` shows it to this system (spec §2.17). */
 export async function consulta(deps: Deps, idt: number): Promise<Record<string, any>> {
-  const q = await comTentativas(`consulta do trâmite ${idt}`, deps.politica, true, () => deps.client.tramites({ IDT: idt }));
-  if (!ok(q)) throw hubRefusal(`consulta do trâmite ${idt}`, q);
+  const q = await exigirSucesso(`consulta do trâmite ${idt}`, deps.politica, true, () => deps.client.tramites({ IDT: idt }));
   const t = q.body.tramites?.[0];
-  if (!t) throw hubRefusal(`consulta do trâmite ${idt}`, { ...q, status: 404, body: { mensagem: `O trâmite ${idt} não existe ou não é visível para este sistema.` } as never });
+  if (!t) throw new ErroDoHub(`consulta do trâmite ${idt}`, 404, null, `O trâmite ${idt} não existe ou não é visível para este sistema.`, q.headers.get('x-request-id'));
   return t;
 }
 
@@ -153,13 +150,12 @@ export interface ReciboDeConclusao {
 export async function concluirRecebimento(deps: Deps, idt: number, chavePrivadaPem: string): Promise<ReciboDeConclusao> {
   const view = await consulta(deps, idt);
   const at4 = ((view.mudancasDeSituacao ?? []) as { situacao: number; dataHora: string }[]).find((m) => m.situacao === 4)?.dataHora;
-  if (!at4) throw hubRefusal(`recibo de conclusão do trâmite ${idt}`, { status: 409, text: '', headers: new Headers(), body: { mensagem: `O trâmite ${idt} está na situação ${view.situacaoAtual}: o recibo de conclusão só pode ser enviado depois de recebidos todos os componentes (situação 4).` } });
+  if (!at4) throw new ErroDoHub(`recibo de conclusão do trâmite ${idt}`, 409, null, `O trâmite ${idt} está na situação ${view.situacaoAtual}: o recibo de conclusão só pode ser enviado depois de recebidos todos os componentes (situação 4).`, null);
   const dataDeRecebimento = receiptDate(new Date(at4));
   // the list as the hub shows it, repeats included: the hub rebuilds the string from the same list
   const hashes = (view.hashDosComponentesPendentesDeRecebimento ?? []) as string[];
   const NRE = String(view.NRE);
   const hashDaAssinatura = await signCompletionReceipt(chavePrivadaPem, { idt, nre: NRE, dataDeRecebimento, hashes });
-  const posted = await comTentativas(`recibo de conclusão do trâmite ${idt}`, deps.politica, true, () => deps.client.enviarRecibo(idt, { dataDeRecebimento, hashDaAssinatura }));
-  if (!ok(posted)) throw hubRefusal(`recibo de conclusão do trâmite ${idt}`, posted);
+  await exigirSucesso(`recibo de conclusão do trâmite ${idt}`, deps.politica, true, () => deps.client.enviarRecibo(idt, { dataDeRecebimento, hashDaAssinatura }));
   return { IDT: idt, NRE, dataDeRecebimento, hashes, hashDaAssinatura };
 }

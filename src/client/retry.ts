@@ -1,4 +1,4 @@
-import { ErroDeConexao } from './errors.ts';
+import { answeredOk, ErroDeConexao, hubRefusal } from './errors.ts';
 import type { Answer } from './tramita-client.ts';
 
 /**
@@ -52,4 +52,11 @@ export async function comTentativas<A extends Answer<unknown>>(
     await politica.esperar(Number.isFinite(after) && after > 0 ? Math.min(after * 1000, politica.esperaMaximaMs) : pause);
     pause = Math.min(pause * 2, politica.esperaMaximaMs);
   }
+}
+
+/** `comTentativas`, then the hub's refusal thrown unless the last answer is a 2xx. */
+export async function exigirSucesso<A extends Answer<unknown>>(operacao: string, politica: PoliticaDeTentativas, idempotente: boolean, call: () => Promise<A>): Promise<A> {
+  const a = await comTentativas(operacao, politica, idempotente, call);
+  if (!answeredOk(a)) throw hubRefusal(operacao, a);
+  return a;
 }

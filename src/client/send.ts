@@ -1,6 +1,6 @@
-import { ErroDoHub } from './errors.ts';
+import { answeredOk, hubRefusal } from './errors.ts';
 import { ErroNoPacote, type PacoteDeEnvio } from './package-folder.ts';
-import { comTentativas, type PoliticaDeTentativas } from './retry.ts';
+import { comTentativas, exigirSucesso, type PoliticaDeTentativas } from './retry.ts';
 import type { Answer, TramitaClient } from './tramita-client.ts';
 
 /**
@@ -52,19 +52,12 @@ export const BLOCO_PADRAO = 50 * 1024 * 1024;
 
 type Deps = { client: TramitaClient; politica: PoliticaDeTentativas };
 
-export function hubRefusal(operacao: string, a: Answer<unknown>): ErroDoHub {
-  const body = a.body as { codigoErro?: unknown; mensagem?: unknown; detail?: unknown } | null;
-  const mensagem = typeof body?.mensagem === 'string' ? body.mensagem : typeof body?.detail === 'string' ? body.detail : a.text.slice(0, 500) || `HTTP ${a.status}`;
-  return new ErroDoHub(operacao, a.status, typeof body?.codigoErro === 'string' ? body.codigoErro : null, mensagem, a.headers.get('x-request-id'));
-}
-
-const ok = (a: Answer<unknown>) => a.status >= 200 && a.status < 300;
 
 /** Starts the trâmite (never retried blindly: see retry.ts) and returns the state to upload from. */
 export async function iniciarEnvio(deps: Deps, pacote: PacoteDeEnvio): Promise<EstadoDoEnvio> {
   const avulso = !pacote.corpo.processo;
   const started = avulso ? await deps.client.iniciarDocumento(pacote.corpo) : await deps.client.iniciarProcesso(pacote.corpo);
-  if (!ok(started)) throw hubRefusal('início do trâmite', started);
+  if (!answeredOk(started)) throw hubRefusal('início do trâmite', started);
   const b = started.body as Record<string, any>;
   if (avulso) {
     const protocolo = String(pacote.corpo.documento?.protocolo ?? '');
@@ -103,7 +96,7 @@ export async function continuarEnvio(deps: Deps, estado: EstadoDoEnvio, pacote: 
     if (source.tamanho > 0 && source.tamanho <= block) {
       const bytes = await source.ler(0, source.tamanho);
       const a = await comTentativas(`envio de ${source.nome}`, deps.politica, true, () => deps.client.enviarComponente(estado.ticket, { bytes, hash, protocolo }));
-      if (!ok(a) && !(await acceptedEarlier(deps, a, idt))) throw hubRefusal(`envio de ${source.nome}`, a);
+      if (!answeredOk(a) && !(await acceptedEarlier(deps, a, idt))) throw hubRefusal(`envio de ${source.nome}`, a);
       confirmed++;
     } else {
       const done = new Set(estado.partesConfirmadas[hash] ?? []);
@@ -115,8 +108,7 @@ export async function continuarEnvio(deps: Deps, estado: EstadoDoEnvio, pacote: 
         const range = `${ini}-${fim}`;
         if (done.has(range)) continue;
         const bytes = await source.ler(ini, fim);
-        const a = await comTentativas(`envio da parte ${range} de ${source.nome}`, deps.politica, true, () => deps.client.enviarParte(estado.ticket, ini, fim, { bytes, hash, protocolo }));
-        if (!ok(a)) throw hubRefusal(`envio da parte ${range} de ${source.nome}`, a);
+        await exigirSucesso(`envio da parte ${range} de ${source.nome}`, deps.politica, true, () => deps.client.enviarParte(estado.ticket, ini, fim, { bytes, hash, protocolo }));
         confirmed++;
         done.add(range);
         (estado.partesConfirmadas[hash] ??= []).push(range);
@@ -125,7 +117,7 @@ export async function continuarEnvio(deps: Deps, estado: EstadoDoEnvio, pacote: 
         await save();
       }
       const end = await comTentativas(`término do envio de ${source.nome}`, deps.politica, true, () => deps.client.terminarEnvio(estado.ticket, { hash, protocolo }));
-      if (!ok(end) && !(await acceptedEarlier(deps, end, idt))) throw hubRefusal(`término do envio de ${source.nome}`, end);
+      if (!answeredOk(end) && !(await acceptedEarlier(deps, end, idt))) throw hubRefusal(`término do envio de ${source.nome}`, end);
     }
     estado.concluidos.push(hash);
     delete estado.partesConfirmadas[hash];
@@ -134,9 +126,7 @@ export async function continuarEnvio(deps: Deps, estado: EstadoDoEnvio, pacote: 
   }
   const recibosDeEnvio: Record<string, any>[] = [];
   for (const t of estado.tramites) {
-    const r = await comTentativas(`recibo de envio do trâmite ${t.IDT}`, deps.politica, true, () => deps.client.reciboDeEnvio(t.IDT));
-    if (!ok(r)) throw hubRefusal(`recibo de envio do trâmite ${t.IDT}`, r);
-    recibosDeEnvio.push(r.body);
+    recibosDeEnvio.push((await exigirSucesso(`recibo de envio do trâmite ${t.IDT}`, deps.politica, true, () => deps.client.reciboDeEnvio(t.IDT))).body);
   }
   return { estado, recibosDeEnvio, enviosConfirmados: confirmed };
 }

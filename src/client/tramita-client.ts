@@ -137,16 +137,8 @@ export function createTramitaClient(opts: TramitaClientOptions) {
     cancelar: (idt: number) => call('DELETE', `tramites/${idt}`),
     /** The trâmite's dossiê on the native face (`/api/v1/…`), one XML document signed by the hub. */
     async dossie(idt: number): Promise<Answer<string>> {
-      const res = await fetch(new URL(`/api/v1/tramites/${idt}/dossie`, opts.hubUrl), { method: 'GET', dispatcher: agent, headers: { accept: 'application/xml' } });
-      const text = await res.text();
-      let body: unknown = text;
-      if (!res.ok)
-        try {
-          body = JSON.parse(text);
-        } catch {
-          /* a proxy's page: kept as text */
-        }
-      return { status: res.status, body: body as string, text, headers: res.headers as unknown as Headers };
+      // the XML is not JSON, so answer() keeps it as text; a refusal (problem+json) is parsed
+      return answer<string>(await fetch(new URL(`/api/v1/tramites/${idt}/dossie`, opts.hubUrl), { method: 'GET', dispatcher: agent, headers: { accept: 'application/xml' } }));
     },
     close: () => agent.close(),
   };

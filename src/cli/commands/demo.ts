@@ -1,16 +1,14 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { criarClienteElo, type ClienteElo } from '../../client/index.ts';
-import { participantService } from '../../services/participants.ts';
-import { tokenService } from '../../services/tokens.ts';
 import { ConfigError, loadConfig, type EloConfig } from '../../runtime/config.ts';
 import { openConfiguredStore } from '../../runtime/data-dir-access.ts';
 import { startNodeHub } from '../../runtime/hub.ts';
 import { seedDemo } from '../../runtime/seed-demo.ts';
 import { playStory, type StepResult } from '../demo/story.ts';
+import { tokenServiceOf } from './token.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from '../io.ts';
 import { parseCommand } from '../parse-command.ts';
 import { progressBars } from '../progress-bars.ts';
@@ -143,11 +141,8 @@ async function runningHub(config: EloConfig, caPem: string): Promise<string | nu
 async function createMonitorToken(config: EloConfig): Promise<string> {
   const store = await openConfiguredStore(config);
   try {
-    const clock = { now: () => new Date() };
-    const tokens = tokenService({ store, clock, ids: { uuid: () => randomUUID(), randomBytes: (n) => new Uint8Array(randomBytes(n)) } }, participantService({ store, clock }));
-    return (await tokens.create({ role: 'monitor', rotulo: 'demonstração' }, 'demo')).token;
+    return (await tokenServiceOf(store).create({ role: 'monitor', rotulo: 'demonstração' }, 'demo')).token;
   } finally {
     await store.close();
   }
 }
-

@@ -1,10 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ErroDeIntegridade, type ClienteElo, type Progresso } from '../../client/index.ts';
+import { ErroDeIntegridade, impressaoDigitalDaAssinatura, type ClienteElo, type Progresso } from '../../client/index.ts';
 import { CREDENTIAL_HELP, idtArgument, instanceCommand } from '../instance-command.ts';
 import { EXIT_FAILED, EXIT_OK } from '../io.ts';
 import { progressBars } from '../progress-bars.ts';
-import { signatureFingerprint } from './send.ts';
 
 /** What `elo receive` did with one pendência (spec §5.3). */
 interface Handled {
@@ -66,7 +65,7 @@ async function handle(elo: ClienteElo, p: { IDT: number; status: number }, saida
           ...base,
           acao: 'recebido',
           pasta: folder,
-          mensagem: `Trâmite ${p.IDT} (NRE ${r.NRE}, ${what}) recebido: ${got.componentes.length} arquivo(s) em ${folder}; recibo de conclusão enviado (assinatura ${signatureFingerprint(r.hashDaAssinatura)}).`,
+          mensagem: `Trâmite ${p.IDT} (NRE ${r.NRE}, ${what}) recebido: ${got.componentes.length} arquivo(s) em ${folder}; recibo de conclusão enviado (assinatura ${impressaoDigitalDaAssinatura(r.hashDaAssinatura)}).`,
         };
       } catch (e) {
         if (!(e instanceof ErroDeIntegridade)) throw e;
@@ -80,7 +79,7 @@ async function handle(elo: ClienteElo, p: { IDT: number; status: number }, saida
       const folder = join(saida, 'enviados', String(p.IDT));
       await mkdir(folder, { recursive: true });
       await writeFile(join(folder, 'recibo-de-conclusao.json'), JSON.stringify(receipt, null, 2) + '\n');
-      return { ...base, acao: 'concluido', pasta: folder, mensagem: `Trâmite ${p.IDT} concluído pelo destinatário: recibo de conclusão gravado em ${folder} (assinatura ${signatureFingerprint(String(receipt.hashDaAssinatura))}).` };
+      return { ...base, acao: 'concluido', pasta: folder, mensagem: `Trâmite ${p.IDT} concluído pelo destinatário: recibo de conclusão gravado em ${folder} (assinatura ${impressaoDigitalDaAssinatura(String(receipt.hashDaAssinatura))}).` };
     }
     if (p.status === 8) {
       const t = await elo.consultar(p.IDT);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { lerPastaDeEnvio, type EstadoDoEnvio } from '../../client/index.ts';
+import { impressaoDigitalDaAssinatura, lerPastaDeEnvio, type EstadoDoEnvio } from '../../client/index.ts';
 import { situacaoNome, type Situacao } from '../../domain/situacao.ts';
 import { CREDENTIAL_HELP, instanceCommand, UsageError } from '../instance-command.ts';
 import { EXIT_OK } from '../io.ts';
@@ -10,8 +10,6 @@ import { progressBars } from '../progress-bars.ts';
 /** Where `elo send` keeps what the hub confirmed, so that running it again resumes (README "Enviar"). */
 export const SEND_STATE_FILE = '.elo-envio.json';
 
-/** The SHA-256 of a signature, as receipts are named to a person (a fingerprint, not the signature). */
-export const signatureFingerprint = (b64: string) => createHash('sha256').update(Buffer.from(b64, 'base64')).digest('hex').slice(0, 32).replace(/(.{8})(?!$)/g, '$1:');
 
 export const runSend = instanceCommand(
   `Uso: elo send PASTA [--bloco MiB] [credencial] [--json]
@@ -53,7 +51,7 @@ ${CREDENTIAL_HELP}`,
       const file = join(pasta, `recibo-de-envio-${t.IDT}.json`);
       await writeFile(file, JSON.stringify(recibo, null, 2) + '\n');
       const situacao = (await elo.consultar(t.IDT)).situacaoAtual as Situacao;
-      const fingerprint = signatureFingerprint(String(recibo.hashDaAssinatura));
+      const fingerprint = impressaoDigitalDaAssinatura(String(recibo.hashDaAssinatura));
       out.push({ IDT: t.IDT, NRE: t.NRE, situacao, retomado: Boolean(previous), componentesEnviados: result.enviosConfirmados, reciboDeEnvio: file, impressaoDigitalDoRecibo: fingerprint });
       lines.push(
         `Trâmite ${t.IDT} (NRE ${t.NRE})${previous ? ', envio retomado,' : ''} na situação ${situacao}: ${situacaoNome[situacao]}.`,

@@ -11,7 +11,8 @@ import { EXIT_OK, EXIT_USAGE } from '../io.ts';
  */
 const OPERATOR = 'cli';
 
-const service = (store: Store) => {
+/** The token service as `elo` commands use it on the data folder (also `elo demo`, for its monitor token). */
+export const tokenServiceOf = (store: Store) => {
   const clock = { now: () => new Date() };
   return tokenService({ store, clock, ids: { uuid: () => randomUUID(), randomBytes: (n) => new Uint8Array(randomBytes(n)) } }, participantService({ store, clock }));
 };
@@ -28,7 +29,7 @@ unidades, os sistemas e os pedidos dele); monitor: somente leitura.`,
       io.err('Informe o papel com --role admin, participante ou monitor.');
       return EXIT_USAGE;
     }
-    const r = await service(store).create({ role: values.role, participante: values.participante, rotulo: values.rotulo }, OPERATOR);
+    const r = await tokenServiceOf(store).create({ role: values.role, participante: values.participante, rotulo: values.rotulo }, OPERATOR);
     const { sha256: _sha, ...info } = r.info;
     if (values.json) io.out(JSON.stringify({ token: r.token, ...info }, null, 2));
     else io.out(`Token criado (${info.id}, ${info.role}, "${info.label}"). Guarde-o agora: ele não será mostrado de novo.\n  ${r.token}`);
@@ -43,7 +44,7 @@ export const runTokenList = dataDirCommand(
 Lista os tokens da API de administração pelo id (início do SHA-256), papel, rótulo e datas.`,
   {},
   async ({ values, io, store }) => {
-    const s = service(store);
+    const s = tokenServiceOf(store);
     const all = await s.list();
     if (values.json) io.out(JSON.stringify(all.map(({ sha256: _sha, ...t }) => t), null, 2));
     else for (const t of all) io.out(s.describe(t));
@@ -63,7 +64,7 @@ com ele é recusada.`,
       io.err('Informe o token com --id ID (veja "elo token list").');
       return EXIT_USAGE;
     }
-    const s = service(store);
+    const s = tokenServiceOf(store);
     const { sha256: _sha, ...t } = await s.revoke(values.id, OPERATOR);
     io.out(values.json ? JSON.stringify(t, null, 2) : `Token revogado: ${s.describe({ ...t, sha256: '' })}`);
     return EXIT_OK;

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fonteEmArquivo, fonteEmMemoria, type ClienteElo, type FonteDeComponente, type PacoteDeEnvio, type Progresso } from '../../client/index.ts';
+import { fonteEmArquivo, fonteEmMemoria, impressaoDigitalDaAssinatura, pacoteDeFontes, type ClienteElo, type FonteDeComponente, type PacoteDeEnvio, type Progresso } from '../../client/index.ts';
 import { situacaoNome, type Situacao } from '../../domain/situacao.ts';
-import { signatureFingerprint } from '../commands/send.ts';
 import { DEMO_DOCUMENTS, type DemoText } from './documents.ts';
 import { minimalPdf } from './pdf.ts';
 
@@ -57,7 +56,6 @@ interface DemoDocument {
   descricao: string;
   especie: { codigo: number; nomeNoProdutor: string };
   fonte: FonteDeComponente;
-  mimeType?: string;
 }
 
 function processo(o: { protocolo: string; descricao: string; processoDeNegocio: string; produtor: string; unidade: string; documentos: DemoDocument[]; at: string }) {
@@ -78,21 +76,15 @@ function processo(o: { protocolo: string; descricao: string; processoDeNegocio: 
       dataHoraDeRegistro: o.at,
       produtor: { nome: o.produtor, numeroDeIdentificacao: String(4000 + i) },
       especie: d.especie,
-      componentesDigitais: [{ ordem: 1, nome: d.nome, mimeType: d.mimeType ?? 'application/pdf', ...(d.mimeType === 'outro' ? { dadosComplementaresDoTipoDeArquivo: 'application/octet-stream' } : {}), tipoDeConteudo: 'txt', assinaturasDigitais: [] }],
+      // type, order, hash and size come from the file, as `elo send` fills them (package-folder.ts)
+      componentesDigitais: [{ nome: d.nome, assinaturasDigitais: [] }],
     })),
   };
 }
 
 /** The package of a process: hashes and sizes filled from the sources, as `lerPastaDeEnvio` does. */
-async function pacote(cabecalho: Record<string, unknown>, p: ReturnType<typeof processo>, docs: DemoDocument[]): Promise<PacoteDeEnvio> {
-  const arquivos = new Map<string, FonteDeComponente>();
-  for (const [i, d] of docs.entries()) {
-    const hash = await d.fonte.hash();
-    Object.assign(p.documentos[i]!.componentesDigitais[0]!, { hash: { algoritmo: 'SHA256', conteudo: hash }, tamanhoEmBytes: d.fonte.tamanho });
-    arquivos.set(hash, d.fonte);
-  }
-  return { corpo: { cabecalho, processo: p }, arquivos };
-}
+const pacote = (cabecalho: Record<string, unknown>, p: ReturnType<typeof processo>, docs: DemoDocument[]): Promise<PacoteDeEnvio> =>
+  pacoteDeFontes({ cabecalho, processo: p }, Object.fromEntries(docs.map((d) => [d.nome, d.fonte])));
 
 /** A document of DEMO_DOCUMENTS as the PDF the project renders. */
 const pdfDocument = (d: DemoText): DemoDocument => ({ nome: d.nome, descricao: d.descricao, especie: d.especie, fonte: fonteEmMemoria(d.nome, minimalPdf(d.linhas)) });
@@ -110,7 +102,7 @@ export async function playStory(actors: DemoActors, o: StoryOptions): Promise<St
     const got = await receiver.receber(idt, { ...(pasta ? { pasta } : {}), ...progress });
     const receipt = await receiver.concluir(idt);
     await sender.reciboDeConclusao(idt);
-    return { got, fingerprint: signatureFingerprint(receipt.hashDaAssinatura) };
+    return { got, fingerprint: impressaoDigitalDaAssinatura(receipt.hashDaAssinatura) };
   };
   const report = async (step: Omit<StepResult, 'situacao'>, viewer: ClienteElo) => {
     const situacao = (await viewer.consultar(step.IDT)).situacaoAtual as number;
@@ -130,7 +122,7 @@ export async function playStory(actors: DemoActors, o: StoryOptions): Promise<St
   const s1 = await municipio.enviar(await pacote({ remetente: MUNICIPIO_SEMAD, destinatario: ESTADO_PROTOCOLO }, p1, [oficio, plano]), progress);
   const t1 = s1.estado.tramites[0]!;
   const d1 = await deliver(municipio, estado, t1.IDT);
-  await report({ passo: 1, descricao: 'prefeitura → estado', IDT: t1.IDT, NRE: t1.NRE, arquivosEnviados: s1.estado.solicitados.length, arquivosRecebidos: d1.got.componentes.length, impressaoDoReciboDeEnvio: signatureFingerprint(s1.recibosDeEnvio[0]!.hashDaAssinatura), impressaoDoReciboDeConclusao: d1.fingerprint }, municipio);
+  await report({ passo: 1, descricao: 'prefeitura → estado', IDT: t1.IDT, NRE: t1.NRE, arquivosEnviados: s1.estado.solicitados.length, arquivosRecebidos: d1.got.componentes.length, impressaoDoReciboDeEnvio: impressaoDigitalDaAssinatura(s1.recibosDeEnvio[0]!.hashDaAssinatura), impressaoDoReciboDeConclusao: d1.fingerprint }, municipio);
 
   // 2. the state answers in the same process (same NRE): the two documents and a new opinion
   const parecer = pdfDocument(DEMO_DOCUMENTS.parecer);
@@ -142,12 +134,12 @@ export async function playStory(actors: DemoActors, o: StoryOptions): Promise<St
   const t2 = s2.estado.tramites[0]!;
   const d2 = await deliver(estado, municipio, t2.IDT);
   o.log(`   envio parcial: o Estado enviou ao hub ${s2.estado.solicitados.length} arquivo(s) e a Prefeitura baixou ${d2.got.componentes.length} (${d2.got.componentes.map((c) => c.nome).join(', ')}); os outros ela já tem`);
-  await report({ passo: 2, descricao: 'estado → prefeitura (mesmo NRE)', IDT: t2.IDT, NRE: t2.NRE, arquivosEnviados: s2.estado.solicitados.length, arquivosRecebidos: d2.got.componentes.length, impressaoDoReciboDeEnvio: signatureFingerprint(s2.recibosDeEnvio[0]!.hashDaAssinatura), impressaoDoReciboDeConclusao: d2.fingerprint }, estado);
+  await report({ passo: 2, descricao: 'estado → prefeitura (mesmo NRE)', IDT: t2.IDT, NRE: t2.NRE, arquivosEnviados: s2.estado.solicitados.length, arquivosRecebidos: d2.got.componentes.length, impressaoDoReciboDeEnvio: impressaoDigitalDaAssinatura(s2.recibosDeEnvio[0]!.hashDaAssinatura), impressaoDoReciboDeConclusao: d2.fingerprint }, estado);
 
   // 3. the state sends the Union a process with a large file: ranged upload and download
   const bigPath = join(o.workDir, 'acervo-digitalizado.dat');
   await writeRandomFile(bigPath, o.bigFileMib * 1024 * 1024);
-  const acervo: DemoDocument = { nome: 'acervo-digitalizado.dat', descricao: `Acervo digitalizado (${o.bigFileMib} MiB gerados para a demonstração)`, especie: { codigo: 179, nomeNoProdutor: 'Anexo' }, fonte: await fonteEmArquivo('acervo-digitalizado.dat', bigPath), mimeType: 'outro' };
+  const acervo: DemoDocument = { nome: 'acervo-digitalizado.dat', descricao: `Acervo digitalizado (${o.bigFileMib} MiB gerados para a demonstração)`, especie: { codigo: 179, nomeNoProdutor: 'Anexo' }, fonte: await fonteEmArquivo('acervo-digitalizado.dat', bigPath) };
   const oficio3 = pdfDocument(DEMO_DOCUMENTS.oficioUniao);
   o.log(`3. O Estado envia à União o processo ${protocolo(3)}, com um arquivo de ${o.bigFileMib} MiB (em partes de até 50 MiB)`);
   const started3 = Date.now();
@@ -159,7 +151,7 @@ export async function playStory(actors: DemoActors, o: StoryOptions): Promise<St
   o.log(`   ${o.bigFileMib} MiB enviados e recebidos, hash conferido, em ${((Date.now() - started3) / 1000).toFixed(1)} s`);
   await rm(received, { recursive: true, force: true });
   await rm(bigPath, { force: true });
-  await report({ passo: 3, descricao: 'estado → união (arquivo grande)', IDT: t3.IDT, NRE: t3.NRE, arquivosEnviados: s3.estado.solicitados.length, arquivosRecebidos: d3.got.componentes.length, impressaoDoReciboDeEnvio: signatureFingerprint(s3.recibosDeEnvio[0]!.hashDaAssinatura), impressaoDoReciboDeConclusao: d3.fingerprint }, estado);
+  await report({ passo: 3, descricao: 'estado → união (arquivo grande)', IDT: t3.IDT, NRE: t3.NRE, arquivosEnviados: s3.estado.solicitados.length, arquivosRecebidos: d3.got.componentes.length, impressaoDoReciboDeEnvio: impressaoDigitalDaAssinatura(s3.recibosDeEnvio[0]!.hashDaAssinatura), impressaoDoReciboDeConclusao: d3.fingerprint }, estado);
 
   // 4. the Union refuses a process whose espécie it has not mapped; the state acknowledges
   const termo = pdfDocument(DEMO_DOCUMENTS.termo);
@@ -175,7 +167,7 @@ export async function playStory(actors: DemoActors, o: StoryOptions): Promise<St
   const justificativa = String((await estado.consultar(t4.IDT)).justificativaDaRecusa);
   await estado.ciencia(t4.IDT);
   o.log('   o Estado viu a recusa nas pendências e deu ciência');
-  await report({ passo: 4, descricao: 'união recusa (espécie não mapeada)', IDT: t4.IDT, NRE: t4.NRE, arquivosEnviados: s4.estado.solicitados.length, arquivosRecebidos: 0, impressaoDoReciboDeEnvio: signatureFingerprint(s4.recibosDeEnvio[0]!.hashDaAssinatura), justificativaDaRecusa: justificativa }, estado);
+  await report({ passo: 4, descricao: 'união recusa (espécie não mapeada)', IDT: t4.IDT, NRE: t4.NRE, arquivosEnviados: s4.estado.solicitados.length, arquivosRecebidos: 0, impressaoDoReciboDeEnvio: impressaoDigitalDaAssinatura(s4.recibosDeEnvio[0]!.hashDaAssinatura), justificativaDaRecusa: justificativa }, estado);
   return results;
 }
 
