@@ -32,6 +32,7 @@ import {
 } from './rows.ts';
 import { auditAppender } from './audit.ts';
 import { SQLITE_OUTBOX_INSERT } from './webhooks-sqlite.ts';
+import { TRAMITE_SQL } from './tramite-sql.ts';
 
 /** Whether sorted-or-not half-open ranges cover [0, size) without a gap. */
 export function rangesCover(ranges: { ini: number; fim: number }[], size: number): boolean {
@@ -58,122 +59,65 @@ interface OpenRow {
  * same transaction. Statements are prepared once, here.
  */
 export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
-  const IN_SET = 'IN (SELECT value FROM json_each(?))';
   const s = {
-    get: db.prepare<[number], TramiteRow>('SELECT * FROM tramites WHERE idt = ?'),
-    byTicket: db.prepare<[string], TramiteRow>('SELECT * FROM tramites WHERE ticket = ? ORDER BY idt'),
-    counter: db.prepare<[string, number], { value: number }>(
-      'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value',
-    ),
-    history: db.prepare<[number, number, number, string]>(
-      'INSERT INTO tramite_history (idt, seq, situacao, at) VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM tramite_history WHERE idt = ?), ?, ?)',
-    ),
-    historyOf: db.prepare<[number], { situacao: number; at: string }>('SELECT situacao, at FROM tramite_history WHERE idt = ? ORDER BY seq'),
-    /** The compare-and-set: moves only from an expected situação. */
-    move: db.prepare<{ to: number; at: string; completeAt: string | null; motivo: string | null; justificativa: string | null; refusalAt: string | null; idt: number; from: string }>(
-      `UPDATE tramites SET situacao = @to, last_transition_at = @at,
-         components_complete_at = coalesce(@completeAt, components_complete_at),
-         refusal_motivo = coalesce(@motivo, refusal_motivo), refusal_justificativa = coalesce(@justificativa, refusal_justificativa),
-         refusal_at = coalesce(@refusalAt, refusal_at)
-       WHERE idt = @idt AND situacao ${IN_SET.replace('?', '@from')}`,
-    ),
-    missingRequested: db.prepare<[number], { n: number }>(
-      'SELECT count(*) AS n FROM tramite_components WHERE idt = ? AND requested = 1 AND received = 0',
-    ),
-    pendingForReceiver: db.prepare<[number], { n: number }>(
-      'SELECT count(*) AS n FROM tramite_components WHERE idt = ? AND pending_receiver = 1 AND delivered = 0',
-    ),
-    openByNre: db.prepare<[string, string], OpenRow>(
-      `SELECT idt, situacao, nre, sender_system_id FROM tramites WHERE nre = ? AND situacao ${IN_SET} ORDER BY idt DESC LIMIT 1`,
-    ),
-    openBySender: db.prepare<[string, string, string], OpenRow>(
-      `SELECT idt, situacao, nre, sender_system_id FROM tramites WHERE protocolo = ? AND sender_system_id = ? AND situacao ${IN_SET} ORDER BY idt DESC LIMIT 1`,
-    ),
-    openFromOutside: db.prepare<[string, string, string], OpenRow>(
-      `SELECT idt, situacao, nre, sender_system_id FROM tramites WHERE nre = ? AND situacao ${IN_SET}
-       AND sender_system_id NOT IN (SELECT value FROM json_each(?)) LIMIT 1`,
-    ),
-    newestOfNre: db.prepare<[string], OpenRow>('SELECT idt, situacao, nre, sender_system_id FROM tramites WHERE nre = ? ORDER BY idt DESC LIMIT 1'),
-    nreVersion: db.prepare<[string], { version: number }>('SELECT version FROM nres WHERE nre = ?'),
-    nreExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM nres WHERE nre = ?'),
-    adoptNre: db.prepare<[string, string, string]>('INSERT INTO nres (nre, protocolo, created_at) VALUES (?, ?, ?) ON CONFLICT(nre) DO NOTHING'),
-    insertNre: db.prepare<[string, string, string]>('INSERT INTO nres (nre, protocolo, created_at) VALUES (?, ?, ?)'),
-    insertNreAt1: db.prepare<[string, string, string]>('INSERT INTO nres (nre, protocolo, created_at, version) VALUES (?, ?, ?, 1)'),
-    bumpNre: db.prepare<[string | null, string]>('UPDATE nres SET version = version + 1, protocolo = coalesce(?, protocolo) WHERE nre = ?'),
-    maxIdt: db.prepare<[], { m: number | null }>('SELECT max(idt) AS m FROM tramites'),
-    insertTramite: db.prepare(
-      `INSERT INTO tramites (idt, nre, kind, protocolo, rem_rep, rem_num, dest_rep, dest_num, rec_rep, rec_num,
-        sender_system_id, receiver_system_id, situacao, ticket, is_replay, envio_parcial, urgente, motivo_urgencia,
-        metadata_blob_key, created_at, last_transition_at, replay_of, package_ini, package_fim, props_ini, props_fim, metadata_size, metadata_format)
-       VALUES (@idt, @nre, @kind, @protocolo, @remRep, @remNum, @destRep, @destNum, @recRep, @recNum,
-        @sender, @receiver, @situacao, @ticket, @isReplay, @envioParcial, @urgente, @motivoUrgencia,
-        @metadataBlobKey, @at, @at, @replayOf, @packageIni, @packageFim, @propsIni, @propsFim, @metadataSize, @metadataFormat)`,
-    ),
-    insertComponent: db.prepare<[number, string, number, string, number, number, number]>(
-      `INSERT INTO tramite_components (idt, hash, size, protocolo, requested, received, pending_receiver, delivered, occurrences)
-       VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?)`,
-    ),
-    components: db.prepare<[number], ComponentRow>('SELECT * FROM tramite_components WHERE idt = ? ORDER BY rowid'),
-    component: db.prepare<[number, string], ComponentRow>('SELECT * FROM tramite_components WHERE idt = ? AND hash = ?'),
-    storeBlob: db.prepare<[string, number, string, string]>(
-      'INSERT INTO component_blobs (hash, size, blob_key, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING',
-    ),
-    markReceived: db.prepare<[number, string]>('UPDATE tramite_components SET received = 1 WHERE idt = ? AND hash = ? AND received = 0'),
-    markDelivered: db.prepare<[number, string]>('UPDATE tramite_components SET delivered = 1 WHERE idt = ? AND hash = ?'),
-    touchingRanges: db.prepare<[number, string, number, number], { id: number; ini: number; fim: number }>(
-      'SELECT rowid AS id, ini, fim FROM download_ranges WHERE idt = ? AND hash = ? AND ini <= ? AND fim >= ?',
-    ),
-    dropRange: db.prepare<[number]>('DELETE FROM download_ranges WHERE rowid = ?'),
-    dropRanges: db.prepare<[number, string]>('DELETE FROM download_ranges WHERE idt = ? AND hash = ?'),
-    insertRange: db.prepare<[number, string, number, number, string]>('INSERT INTO download_ranges (idt, hash, ini, fim, at) VALUES (?, ?, ?, ?, ?)'),
-    registerNre: db.prepare<[string, string]>('UPDATE nres SET protocolo = ?, version = version + 1 WHERE nre = ?'),
-    upsertDocument: db.prepare<[string, string, number, number, number, string | null, string, number]>(
-      `INSERT INTO nre_documents (nre, protocolo, ordem, especie, retirado, anexado, components_json, registered_idt)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(nre, protocolo, ordem) DO UPDATE SET retirado = excluded.retirado, especie = excluded.especie, anexado = excluded.anexado`,
-    ),
-    bindHolder: db.prepare<[string, string, string, string]>('INSERT INTO nre_holders (nre, system_id, source, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-    insertHolder: db.prepare<[string, string, string, string]>('INSERT INTO nre_holders (nre, system_id, source, at) VALUES (?, ?, ?, ?)'),
-    dropHolders: db.prepare<[string]>('DELETE FROM nre_holders WHERE nre = ?'),
-    holders: db.prepare<[string], NreHolderRow>('SELECT system_id, source, at FROM nre_holders WHERE nre = ? ORDER BY at, system_id'),
-    isHolder: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM nre_holders WHERE nre = ? AND system_id = ?'),
-    insertCompletion: db.prepare<[number, string, string, string, string, string, string, string | null]>(
-      `INSERT INTO completion_receipts (idt, data_de_recebimento, hash_da_assinatura, hashes_json, signed_string, signer_chain_pem, received_at, situacao4_date)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    completion: db.prepare<[number], CompletionReceiptRow>('SELECT * FROM completion_receipts WHERE idt = ?'),
-    insertSend: db.prepare<[number, string, string, string, string, string]>(
-      `INSERT INTO send_receipts (idt, data, hashes_json, signed_string, signature, chain_pem) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT(idt) DO NOTHING`,
-    ),
-    send: db.prepare<[number], SendReceiptRow>('SELECT * FROM send_receipts WHERE idt = ?'),
-    listForSender: db.prepare<[string, string], TramiteRow>(`SELECT * FROM tramites WHERE sender_system_id = ? AND situacao ${IN_SET} ORDER BY idt`),
-    listForReceiver: db.prepare<[string, string], TramiteRow>(`SELECT * FROM tramites WHERE receiver_system_id = ? AND situacao ${IN_SET} ORDER BY idt`),
-    idle: db.prepare<[string, string], TramiteRow>(`SELECT * FROM tramites WHERE situacao ${IN_SET} AND last_transition_at < ? ORDER BY idt`),
-    countBySituacao: db.prepare<[string], { situacao: number; n: number }>('SELECT situacao, COUNT(*) AS n FROM tramites WHERE last_transition_at < ? GROUP BY situacao'),
-    bodyReferenced: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM tramites WHERE metadata_blob_key = ? LIMIT 1'),
-    blobReferenced: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM component_blobs WHERE blob_key = ? LIMIT 1'),
-    /** A hub seal's bytes (issue 11 item 2): a refused start whose body is a seal's must not remove it. */
-    sealReferenced: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM tramite_seals WHERE blob_key = ? LIMIT 1'),
-    blobKeyOf: db.prepare<[string], { blob_key: string }>('SELECT blob_key FROM component_blobs WHERE hash = ?'),
-    markPendencia: db.prepare<[string, number, number]>('INSERT INTO pendencia_deliveries (system_id, idt, situacao) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
-    pendencias: db.prepare<[string], { idt: number; situacao: number }>('SELECT idt, situacao FROM pendencia_deliveries WHERE system_id = ?'),
-    recordLongPoll: db.prepare<[string, number, number, string]>(
-      `INSERT INTO longpoll_deliveries (system_id, idt, situacao, at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(system_id, idt, situacao) DO UPDATE SET at = excluded.at`,
-    ),
-    longPolls: db.prepare<[string], { idt: number; situacao: number; at: string }>(
-      'SELECT idt, situacao, at FROM longpoll_deliveries WHERE system_id = ? ORDER BY at',
-    ),
-    pruneLongPolls: db.prepare<[string]>('DELETE FROM longpoll_deliveries WHERE at < ?'),
-    prunePendencias: db.prepare<[string]>(`DELETE FROM pendencia_deliveries WHERE idt IN (SELECT idt FROM tramites WHERE situacao ${IN_SET})`),
-    registration: db.prepare<[string], { nre: string; protocolo: string; version: number }>('SELECT nre, protocolo, version FROM nres WHERE nre = ?'),
-    documents: db.prepare<[string], NreDocumentRow>('SELECT * FROM nre_documents WHERE nre = ? ORDER BY protocolo, ordem'),
-    heldHashes: db.prepare<[string, string, string, string], { hash: string }>(
-      `SELECT DISTINCT c.hash FROM tramite_components c JOIN tramites t ON t.idt = c.idt
-       WHERE t.nre = ? AND ((t.sender_system_id = ? AND c.received = 1)
-         OR (t.receiver_system_id = ? AND t.situacao ${IN_SET} AND c.delivered = 1))`,
-    ),
+    get: db.prepare<[number], TramiteRow>(TRAMITE_SQL.get),
+    byTicket: db.prepare<[string], TramiteRow>(TRAMITE_SQL.byTicket),
+    counter: db.prepare<[string, number], { value: number }>(TRAMITE_SQL.counter),
+    history: db.prepare<[number, number, number, string]>(TRAMITE_SQL.history),
+    historyOf: db.prepare<[number], { situacao: number; at: string }>(TRAMITE_SQL.historyOf),
+    move: db.prepare<{ to: number; at: string; completeAt: string | null; motivo: string | null; justificativa: string | null; refusalAt: string | null; idt: number; from: string }>(TRAMITE_SQL.move),
+    missingRequested: db.prepare<[number], { n: number }>(TRAMITE_SQL.missingRequested),
+    pendingForReceiver: db.prepare<[number], { n: number }>(TRAMITE_SQL.pendingForReceiver),
+    openByNre: db.prepare<[string, string], OpenRow>(TRAMITE_SQL.openByNre),
+    openBySender: db.prepare<[string, string, string], OpenRow>(TRAMITE_SQL.openBySender),
+    openFromOutside: db.prepare<[string, string, string], OpenRow>(TRAMITE_SQL.openFromOutside),
+    newestOfNre: db.prepare<[string], OpenRow>(TRAMITE_SQL.newestOfNre),
+    nreVersion: db.prepare<[string], { version: number }>(TRAMITE_SQL.nreVersion),
+    nreExists: db.prepare<[string], { one: number }>(TRAMITE_SQL.nreExists),
+    adoptNre: db.prepare<[string, string, string]>(TRAMITE_SQL.adoptNre),
+    insertNre: db.prepare<[string, string, string]>(TRAMITE_SQL.insertNre),
+    insertNreAt1: db.prepare<[string, string, string]>(TRAMITE_SQL.insertNreAt1),
+    bumpNre: db.prepare<[string | null, string]>(TRAMITE_SQL.bumpNre),
+    maxIdt: db.prepare<[], { m: number | null }>(TRAMITE_SQL.maxIdt),
+    insertTramite: db.prepare(TRAMITE_SQL.insertTramite),
+    insertComponent: db.prepare<[number, string, number, string, number, number, number]>(TRAMITE_SQL.insertComponent),
+    components: db.prepare<[number], ComponentRow>(TRAMITE_SQL.components),
+    component: db.prepare<[number, string], ComponentRow>(TRAMITE_SQL.component),
+    storeBlob: db.prepare<[string, number, string, string]>(TRAMITE_SQL.storeBlob),
+    markReceived: db.prepare<[number, string]>(TRAMITE_SQL.markReceived),
+    markDelivered: db.prepare<[number, string]>(TRAMITE_SQL.markDelivered),
+    touchingRanges: db.prepare<[number, string, number, number], { id: number; ini: number; fim: number }>(TRAMITE_SQL.touchingRanges),
+    dropRange: db.prepare<[number]>(TRAMITE_SQL.dropRange),
+    dropRanges: db.prepare<[number, string]>(TRAMITE_SQL.dropRanges),
+    insertRange: db.prepare<[number, string, number, number, string]>(TRAMITE_SQL.insertRange),
+    registerNre: db.prepare<[string, string]>(TRAMITE_SQL.registerNre),
+    upsertDocument: db.prepare<[string, string, number, number, number, string | null, string, number]>(TRAMITE_SQL.upsertDocument),
+    bindHolder: db.prepare<[string, string, string, string]>(TRAMITE_SQL.bindHolder),
+    insertHolder: db.prepare<[string, string, string, string]>(TRAMITE_SQL.insertHolder),
+    dropHolders: db.prepare<[string]>(TRAMITE_SQL.dropHolders),
+    holders: db.prepare<[string], NreHolderRow>(TRAMITE_SQL.holders),
+    isHolder: db.prepare<[string, string], { one: number }>(TRAMITE_SQL.isHolder),
+    insertCompletion: db.prepare<[number, string, string, string, string, string, string, string | null]>(TRAMITE_SQL.insertCompletion),
+    completion: db.prepare<[number], CompletionReceiptRow>(TRAMITE_SQL.completion),
+    insertSend: db.prepare<[number, string, string, string, string, string]>(TRAMITE_SQL.insertSend),
+    send: db.prepare<[number], SendReceiptRow>(TRAMITE_SQL.send),
+    listForSender: db.prepare<[string, string], TramiteRow>(TRAMITE_SQL.listForSender),
+    listForReceiver: db.prepare<[string, string], TramiteRow>(TRAMITE_SQL.listForReceiver),
+    idle: db.prepare<[string, string], TramiteRow>(TRAMITE_SQL.idle),
+    countBySituacao: db.prepare<[string], { situacao: number; n: number }>(TRAMITE_SQL.countBySituacao),
+    bodyReferenced: db.prepare<[string], { one: number }>(TRAMITE_SQL.bodyReferenced),
+    blobReferenced: db.prepare<[string], { one: number }>(TRAMITE_SQL.blobReferenced),
+    sealReferenced: db.prepare<[string], { one: number }>(TRAMITE_SQL.sealReferenced),
+    blobKeyOf: db.prepare<[string], { blob_key: string }>(TRAMITE_SQL.blobKeyOf),
+    markPendencia: db.prepare<[string, number, number]>(TRAMITE_SQL.markPendencia),
+    pendencias: db.prepare<[string], { idt: number; situacao: number }>(TRAMITE_SQL.pendencias),
+    recordLongPoll: db.prepare<[string, number, number, string]>(TRAMITE_SQL.recordLongPoll),
+    longPolls: db.prepare<[string], { idt: number; situacao: number; at: string }>(TRAMITE_SQL.longPolls),
+    pruneLongPolls: db.prepare<[string]>(TRAMITE_SQL.pruneLongPolls),
+    prunePendencias: db.prepare<[string]>(TRAMITE_SQL.prunePendencias),
+    registration: db.prepare<[string], { nre: string; protocolo: string; version: number }>(TRAMITE_SQL.registration),
+    documents: db.prepare<[string], NreDocumentRow>(TRAMITE_SQL.documents),
+    heldHashes: db.prepare<[string, string, string, string], { hash: string }>(TRAMITE_SQL.heldHashes),
   };
   const quota = sqliteQuota(db);
   /** `query` filters on any combination of fields: one statement per combination, prepared once. */

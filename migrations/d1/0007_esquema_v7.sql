@@ -1,0 +1,1 @@
+ALTER TABLE completion_receipts ADD COLUMN situacao4_date TEXT;

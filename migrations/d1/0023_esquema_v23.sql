@@ -1,0 +1,1 @@
+ALTER TABLE tramites ADD COLUMN metadata_format TEXT;

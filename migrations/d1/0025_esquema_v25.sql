@@ -1,0 +1,14 @@
+CREATE TABLE identity_version (id INTEGER PRIMARY KEY CHECK (id = 1), v INTEGER NOT NULL) STRICT;
+INSERT INTO identity_version VALUES (1, 0);
+CREATE TRIGGER identity_version_pi AFTER INSERT ON participants BEGIN UPDATE identity_version SET v = v + 1; END;
+CREATE TRIGGER identity_version_pu AFTER UPDATE ON participants BEGIN UPDATE identity_version SET v = v + 1; END;
+CREATE TRIGGER identity_version_pd AFTER DELETE ON participants BEGIN UPDATE identity_version SET v = v + 1; END;
+CREATE TRIGGER identity_version_si AFTER INSERT ON systems BEGIN UPDATE identity_version SET v = v + 1; END;
+CREATE TRIGGER identity_version_su AFTER UPDATE ON systems BEGIN UPDATE identity_version SET v = v + 1; END;
+CREATE TRIGGER identity_version_sd AFTER DELETE ON systems BEGIN UPDATE identity_version SET v = v + 1; END;
+CREATE TRIGGER identity_version_bi AFTER INSERT ON system_bindings BEGIN UPDATE identity_version SET v = v + 1; END;
+CREATE TRIGGER identity_version_bu AFTER UPDATE ON system_bindings BEGIN UPDATE identity_version SET v = v + 1; END;
+CREATE TRIGGER identity_version_bd AFTER DELETE ON system_bindings BEGIN UPDATE identity_version SET v = v + 1; END;
+CREATE TRIGGER identity_version_ci AFTER INSERT ON system_certificates BEGIN UPDATE identity_version SET v = v + 1; END;
+CREATE TRIGGER identity_version_cu AFTER UPDATE ON system_certificates BEGIN UPDATE identity_version SET v = v + 1; END;
+CREATE TRIGGER identity_version_cd AFTER DELETE ON system_certificates BEGIN UPDATE identity_version SET v = v + 1; END;
