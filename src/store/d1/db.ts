@@ -47,6 +47,20 @@ export type Bindable = D1Value | boolean | undefined;
 const bound = (values: readonly Bindable[]): D1Value[] =>
   values.map((v) => (v === undefined ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v));
 
+/**
+ * The values of a statement written with named parameters (`@name`, as the SQLite adapter's
+ * shared texts are) in the order D1 binds them: SQLite numbers named parameters by their first
+ * appearance, and D1 binds by number.
+ */
+export function byName(sql: string, values: Record<string, Bindable>): Bindable[] {
+  const names: string[] = [];
+  for (const m of sql.matchAll(/@([A-Za-z_]\w*)/g)) if (!names.includes(m[1]!)) names.push(m[1]!);
+  return names.map((n) => {
+    if (!(n in values)) throw new Error(`D1: parâmetro @${n} sem valor`);
+    return values[n];
+  });
+}
+
 export function statement(c: D1Conn, sql: string, values: readonly Bindable[] = []): D1PreparedStatement {
   const s = c.db.prepare(sql);
   return values.length ? s.bind(...bound(values)) : s;

@@ -1,3 +1,4 @@
+import { quotaVerdict } from '../sender-quota.ts';
 import type pg from 'pg';
 import type { Situacao } from '../../domain/situacao.ts';
 import type { CreateResult, NewTramite, RetentionStore } from '../index.ts';
@@ -34,20 +35,11 @@ export function postgresQuota() {
   /** Bytes declared by the sender's trâmites in `quota.situacoes`, each hash and body once, and what the new one adds. Null when it fits. */
   async function quotaRefusal(c: Conn, t: NewTramite): Promise<Extract<CreateResult, { reason: 'quota_exceeded' }> | null> {
     if (!t.quota) return null;
-    const { maxBytes, situacoes } = t.quota;
+    const { situacoes } = t.quota;
     await rows(c, q.senderLock, t.senderSystemId);
     const hashes = await rows(c, q.hashes, t.senderSystemId, situacaoSet(situacoes));
     const bodies = await rows(c, q.bodies, t.senderSystemId, situacaoSet(situacoes));
-    const held = new Set(hashes.map((h) => h.hash));
-    const inUseBytes = hashes.reduce((n, h) => n + h.size, 0) + bodies.reduce((n, b) => n + b.s, 0);
-    let addedBytes = 0;
-    for (const comp of t.components) {
-      if (!comp.requested || held.has(comp.hash)) continue;
-      held.add(comp.hash);
-      addedBytes += comp.size;
-    }
-    if (!bodies.some((b) => b.k === t.metadataBlobKey)) addedBytes += await metadataSizeOf(c, t);
-    return inUseBytes + addedBytes > maxBytes ? { ok: false, reason: 'quota_exceeded', inUseBytes, addedBytes, maxBytes } : null;
+    return quotaVerdict(t, { hashes, bodies }, bodies.some((b) => b.k === t.metadataBlobKey) ? 0 : await metadataSizeOf(c, t));
   }
 
   return { quotaRefusal, metadataSizeOf };

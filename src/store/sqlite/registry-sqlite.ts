@@ -6,6 +6,7 @@ import type { Db } from './open.ts';
 import * as registryRows from '../registry-rows.ts';
 import { bool } from './rows.ts';
 import { auditAppender } from './audit.ts';
+import { REGISTRY_SQL } from './registry-sql.ts';
 
 type ParticipantRow = registryRows.ParticipantRow;
 type RepositoryRow = registryRows.RepositoryRow<number>;
@@ -40,118 +41,51 @@ const structureRowOf = (c: StructureColumns): StructureRow => ({
 });
 
 export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
-  const upsert = (sql: string) => db.prepare(sql);
-  const participantUpsert = upsert(
-    `INSERT INTO participants (id, cnpj, nome, esfera, sigla, uf, ibge, status, status_changed_at)
-     VALUES (@id, @cnpj, @nome, @esfera, @sigla, @uf, @ibge, @status, @at)
-     ON CONFLICT(id) DO UPDATE SET cnpj = excluded.cnpj, nome = excluded.nome, esfera = excluded.esfera, sigla = excluded.sigla,
-       uf = excluded.uf, ibge = excluded.ibge
-     WHERE (cnpj, nome, esfera, sigla, uf, ibge) IS NOT (excluded.cnpj, excluded.nome, excluded.esfera, excluded.sigla, excluded.uf, excluded.ibge)`,
-  );
-  const repositoryUpsert = upsert(
-    `INSERT INTO repositories (id, nome, ativo, participant_id) VALUES (@id, @nome, @ativo, @participant_id)
-     ON CONFLICT(id) DO UPDATE SET nome = excluded.nome, ativo = excluded.ativo, participant_id = excluded.participant_id
-     WHERE (nome, ativo, participant_id) IS NOT (excluded.nome, excluded.ativo, excluded.participant_id)`,
-  );
-  const structureUpsert = upsert(
-    `INSERT INTO structures (repository_id, numero, nome, sigla, ativo, parent_numero, unidade_receptora, apto_receber, apto_enviar, codigo_no_orgao, codigo_unidade_receptora, participant_id)
-     VALUES (@repository_id, @numero, @nome, @sigla, @ativo, @parent_numero, @unidade_receptora, @apto_receber, @apto_enviar, @codigo_no_orgao, @codigo_unidade_receptora, @participant_id)
-     ON CONFLICT(repository_id, numero) DO UPDATE SET nome = excluded.nome, sigla = excluded.sigla, ativo = excluded.ativo,
-       parent_numero = excluded.parent_numero, unidade_receptora = excluded.unidade_receptora, apto_receber = excluded.apto_receber,
-       apto_enviar = excluded.apto_enviar, codigo_no_orgao = excluded.codigo_no_orgao, codigo_unidade_receptora = excluded.codigo_unidade_receptora,
-       participant_id = excluded.participant_id
-     WHERE (nome, sigla, ativo, parent_numero, unidade_receptora, apto_receber, apto_enviar, codigo_no_orgao, codigo_unidade_receptora, participant_id)
-       IS NOT (excluded.nome, excluded.sigla, excluded.ativo, excluded.parent_numero, excluded.unidade_receptora, excluded.apto_receber,
-       excluded.apto_enviar, excluded.codigo_no_orgao, excluded.codigo_unidade_receptora, excluded.participant_id)`,
-  );
-  const systemUpsert = upsert(
-    `INSERT INTO systems (id, nome, participant_id, ativo) VALUES (@id, @nome, @participant_id, @ativo)
-     ON CONFLICT(id) DO UPDATE SET nome = excluded.nome, participant_id = excluded.participant_id, ativo = excluded.ativo
-     WHERE (nome, participant_id, ativo) IS NOT (excluded.nome, excluded.participant_id, excluded.ativo)`,
-  );
-  const bindingInsert = upsert(
-    `INSERT INTO system_bindings (system_id, repository_id, numero, subtree) VALUES (@system_id, @repository_id, @numero, @subtree)
-     ON CONFLICT(system_id, repository_id, numero) DO UPDATE SET subtree = excluded.subtree WHERE subtree IS NOT excluded.subtree`,
-  );
+  const participantUpsert = db.prepare(REGISTRY_SQL.participantUpsert);
+  const repositoryUpsert = db.prepare(REGISTRY_SQL.repositoryUpsert);
+  const structureUpsert = db.prepare(REGISTRY_SQL.structureUpsert);
+  const systemUpsert = db.prepare(REGISTRY_SQL.systemUpsert);
+  const bindingInsert = db.prepare(REGISTRY_SQL.bindingInsert);
 
   const q = {
-    bindingsOf: db.prepare<[string], { repository_id: number; numero: string }>('SELECT repository_id, numero FROM system_bindings WHERE system_id = ?'),
-    dropBinding: db.prepare<[string, number, string]>('DELETE FROM system_bindings WHERE system_id = ? AND repository_id = ? AND numero = ?'),
-    participants: db.prepare<[], ParticipantRow>('SELECT * FROM participants ORDER BY id'),
-    repositories: db.prepare<[], RepositoryRow>('SELECT * FROM repositories ORDER BY id'),
-    repository: db.prepare<[number], RepositoryRow>('SELECT * FROM repositories WHERE id = ?'),
-    structure: db.prepare<[number, string], StructureRow>('SELECT * FROM structures WHERE repository_id = ? AND numero = ?'),
-    structures: db.prepare<[number], StructureRow>('SELECT * FROM structures WHERE repository_id = ? ORDER BY length(numero), numero'),
-    systems: db.prepare<[], SystemRow>('SELECT * FROM systems ORDER BY id'),
-    system: db.prepare<[string], SystemRow>('SELECT * FROM systems WHERE id = ?'),
-    bindingsBySystem: db.prepare<[string], BindingRow>('SELECT * FROM system_bindings WHERE system_id = ? ORDER BY repository_id, numero'),
-    bindings: db.prepare<[], BindingRow>('SELECT * FROM system_bindings ORDER BY system_id, repository_id, numero'),
-    certificate: db.prepare<[string], CertificateRow>('SELECT * FROM system_certificates WHERE fingerprint256 = ?'),
-    certificatesBySystem: db.prepare<[string], CertificateRow>('SELECT * FROM system_certificates WHERE system_id = ? ORDER BY added_at'),
-    certificates: db.prepare<[], CertificateRow>('SELECT * FROM system_certificates ORDER BY system_id, added_at'),
-    addCertificate: db.prepare<[string, string, string, string, string, string, string, string, string, string | null]>(
-      `INSERT INTO system_certificates (fingerprint256, system_id, subject, serial, not_before, not_after, pem, status, added_at, revoked_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    participant: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE id = ?'),
-    participantByCnpj: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE cnpj = ?'),
-    participantHistory: db.prepare<[string], registryRows.ParticipantStatusChangeRow>('SELECT * FROM participant_status_changes WHERE participant_id = ? ORDER BY seq'),
-    insertParticipant: db.prepare(
-      `INSERT INTO participants (id, cnpj, nome, sigla, esfera, poder, uf, ibge, contatos_json, status, status_reason, status_changed_at)
-       VALUES (@id, @cnpj, @nome, @sigla, @esfera, @poder, @uf, @ibge, @contatos_json, @status, @status_reason, @status_changed_at)`,
-    ),
-    moveParticipant: db.prepare<[string, string, string, string, string]>(
-      `UPDATE participants SET status = ?, status_reason = ?, status_changed_at = ?
-       WHERE id = ? AND status IN (SELECT value FROM json_each(?))`,
-    ),
-    insertStatusChange: db.prepare<[string, string | null, string, string, string, string]>(
-      'INSERT INTO participant_status_changes (participant_id, from_status, to_status, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    structureOwners: db.prepare<[number], { numero: string; participant_id: string | null }>('SELECT numero, participant_id FROM structures WHERE repository_id = ?'),
-    participantStructures: db.prepare<[number, string], StructureRow>(
-      'SELECT * FROM structures WHERE repository_id = ? AND participant_id = ? ORDER BY length(numero), numero',
-    ),
-    importVersion: db.prepare<[number, string], { v: number | null }>('SELECT max(version) AS v FROM structure_imports WHERE repository_id = ? AND participant_id = ?'),
-    structureImports: db.prepare<[number, string], registryRows.StructureImportRow>(
-      'SELECT * FROM structure_imports WHERE repository_id = ? AND participant_id = ? ORDER BY version',
-    ),
-    insertImport: db.prepare(
-      `INSERT INTO structure_imports (repository_id, participant_id, version, effective_at, at, actor, file_sha256, created, updated, deactivated)
-       VALUES (@repository_id, @participant_id, @version, @effective_at, @at, @actor, @file_sha256, @created, @updated, @deactivated)`,
-    ),
-    insertRepository: db.prepare<[number, string, string]>('INSERT OR IGNORE INTO repositories (id, nome, ativo, participant_id) VALUES (?, ?, 1, ?)'),
-    importUpsert: db.prepare(
-      `INSERT INTO structures (repository_id, numero, nome, sigla, ativo, parent_numero, unidade_receptora, apto_receber, apto_enviar,
-         codigo_no_orgao, codigo_unidade_receptora, participant_id, successor_numero)
-       VALUES (@repository_id, @numero, @nome, @sigla, @ativo, @parent_numero, @unidade_receptora, @apto_receber, @apto_enviar,
-         @codigo_no_orgao, @codigo_unidade_receptora, @participant_id, @successor_numero)
-       ON CONFLICT(repository_id, numero) DO UPDATE SET nome = excluded.nome, sigla = excluded.sigla, ativo = excluded.ativo,
-         parent_numero = excluded.parent_numero, unidade_receptora = excluded.unidade_receptora, apto_receber = excluded.apto_receber,
-         apto_enviar = excluded.apto_enviar, codigo_no_orgao = excluded.codigo_no_orgao, codigo_unidade_receptora = excluded.codigo_unidade_receptora,
-         successor_numero = excluded.successor_numero
-       WHERE structures.participant_id IS excluded.participant_id`,
-    ),
-    lastStructureRowid: db.prepare<[], { r: number | null }>('SELECT max(rowid) AS r FROM structures'),
-    directoryVersion: db.prepare<[], { v: number }>('SELECT v FROM directory_version'),
-    identityVersion: db.prepare<[], { v: number }>('SELECT v FROM identity_version'),
-    /** Rowids of units of other repositories, at most `limit`: two ranges of the primary key's index, never the repository's own units. */
-    unitsOutsideRepository: db
-      .prepare<[number, number, number], number>('SELECT rowid FROM structures WHERE repository_id < ? UNION ALL SELECT rowid FROM structures WHERE repository_id > ? LIMIT ?')
-      .pluck(),
-    /** Units stored since `rowid`, added to the search index in one statement (see migration 14). */
-    indexNewStructures: db.prepare<[number]>('INSERT INTO structures_busca(rowid, nome, sigla) SELECT rowid, nome, sigla FROM structures WHERE rowid > ?'),
-    /**
-     * Merges the search index into one b-tree (FTS5 'optimize'): after a bulk load the index is
-     * many segments, and every search reads each of them — searches of a freshly imported
-     * national tree ran 1.2–4× slower (bench/registry.ts) until merged. 2 s for 1,000,000 units.
-     */
-    optimizeSearchIndex: db.prepare(`INSERT INTO structures_busca(structures_busca) VALUES ('optimize')`),
-    deactivateStructure: db.prepare<[number, string, string]>('UPDATE structures SET ativo = 0 WHERE repository_id = ? AND numero = ? AND participant_id = ?'),
-    insertSystem: db.prepare<[string, string, string, number]>('INSERT INTO systems (id, nome, participant_id, ativo) VALUES (?, ?, ?, ?)'),
-    insertBinding: db.prepare<[string, number, string, number, number, number]>(
-      'INSERT INTO system_bindings (system_id, repository_id, numero, subtree, sends, receives) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    revoke: db.prepare<[string, string]>(`UPDATE system_certificates SET status = 'revoked', revoked_at = ? WHERE fingerprint256 = ? AND status = 'active'`),
+    bindingsOf: db.prepare<[string], { repository_id: number; numero: string }>(REGISTRY_SQL.bindingsOf),
+    dropBinding: db.prepare<[string, number, string]>(REGISTRY_SQL.dropBinding),
+    participants: db.prepare<[], ParticipantRow>(REGISTRY_SQL.participants),
+    repositories: db.prepare<[], RepositoryRow>(REGISTRY_SQL.repositories),
+    repository: db.prepare<[number], RepositoryRow>(REGISTRY_SQL.repository),
+    structure: db.prepare<[number, string], StructureRow>(REGISTRY_SQL.structure),
+    structures: db.prepare<[number], StructureRow>(REGISTRY_SQL.structures),
+    systems: db.prepare<[], SystemRow>(REGISTRY_SQL.systems),
+    system: db.prepare<[string], SystemRow>(REGISTRY_SQL.system),
+    bindingsBySystem: db.prepare<[string], BindingRow>(REGISTRY_SQL.bindingsBySystem),
+    bindings: db.prepare<[], BindingRow>(REGISTRY_SQL.bindings),
+    certificate: db.prepare<[string], CertificateRow>(REGISTRY_SQL.certificate),
+    certificatesBySystem: db.prepare<[string], CertificateRow>(REGISTRY_SQL.certificatesBySystem),
+    certificates: db.prepare<[], CertificateRow>(REGISTRY_SQL.certificates),
+    addCertificate: db.prepare<[string, string, string, string, string, string, string, string, string, string | null]>(REGISTRY_SQL.addCertificate),
+    participant: db.prepare<[string], ParticipantRow>(REGISTRY_SQL.participant),
+    participantByCnpj: db.prepare<[string], ParticipantRow>(REGISTRY_SQL.participantByCnpj),
+    participantHistory: db.prepare<[string], registryRows.ParticipantStatusChangeRow>(REGISTRY_SQL.participantHistory),
+    insertParticipant: db.prepare(REGISTRY_SQL.insertParticipant),
+    moveParticipant: db.prepare<[string, string, string, string, string]>(REGISTRY_SQL.moveParticipant),
+    insertStatusChange: db.prepare<[string, string | null, string, string, string, string]>(REGISTRY_SQL.insertStatusChange),
+    structureOwners: db.prepare<[number], { numero: string; participant_id: string | null }>(REGISTRY_SQL.structureOwners),
+    participantStructures: db.prepare<[number, string], StructureRow>(REGISTRY_SQL.participantStructures),
+    importVersion: db.prepare<[number, string], { v: number | null }>(REGISTRY_SQL.importVersion),
+    structureImports: db.prepare<[number, string], registryRows.StructureImportRow>(REGISTRY_SQL.structureImports),
+    insertImport: db.prepare(REGISTRY_SQL.insertImport),
+    insertRepository: db.prepare<[number, string, string]>(REGISTRY_SQL.insertRepository),
+    importUpsert: db.prepare(REGISTRY_SQL.importUpsert),
+    lastStructureRowid: db.prepare<[], { r: number | null }>(REGISTRY_SQL.lastStructureRowid),
+    directoryVersion: db.prepare<[], { v: number }>(REGISTRY_SQL.directoryVersion),
+    identityVersion: db.prepare<[], { v: number }>(REGISTRY_SQL.identityVersion),
+    unitsOutsideRepository: db.prepare<[number, number, number], number>(REGISTRY_SQL.unitsOutsideRepository).pluck(),
+    indexNewStructures: db.prepare<[number]>(REGISTRY_SQL.indexNewStructures),
+    optimizeSearchIndex: db.prepare(REGISTRY_SQL.optimizeSearchIndex),
+    deactivateStructure: db.prepare<[number, string, string]>(REGISTRY_SQL.deactivateStructure),
+    insertSystem: db.prepare<[string, string, string, number]>(REGISTRY_SQL.insertSystem),
+    insertBinding: db.prepare<[string, number, string, number, number, number]>(REGISTRY_SQL.insertBinding),
+    revoke: db.prepare<[string, string]>(REGISTRY_SQL.revoke),
   };
 
   const applySeed = db.transaction((seed: FederationSeed, at: string): SeedSummary => {

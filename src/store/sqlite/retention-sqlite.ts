@@ -3,6 +3,8 @@ import type { AuditEntry, CreateResult, NewTramite, RetentionStore } from '../in
 import type { Db } from './open.ts';
 import { situacaoOf, situacaoSet } from './rows.ts';
 import { auditAppender } from './audit.ts';
+import { quotaVerdict } from '../sender-quota.ts';
+import { QUOTA_SQL } from './tramite-sql.ts';
 
 const IN_SET = 'IN (SELECT value FROM json_each(?))';
 
@@ -12,15 +14,9 @@ const IN_SET = 'IN (SELECT value FROM json_each(?))';
  */
 export function sqliteQuota(db: Db) {
   const s = {
-    hashes: db.prepare<[string, string], { hash: string; size: number }>(
-      `SELECT DISTINCT c.hash, c.size FROM tramite_components c JOIN tramites t ON t.idt = c.idt
-       WHERE t.sender_system_id = ? AND t.situacao ${IN_SET} AND c.requested = 1`,
-    ),
-    bodies: db.prepare<[string, string], { k: string; s: number }>(
-      `SELECT t.metadata_blob_key AS k, max(coalesce(t.metadata_size, 0)) AS s FROM tramites t
-       WHERE t.sender_system_id = ? AND t.situacao ${IN_SET} GROUP BY t.metadata_blob_key`,
-    ),
-    bodySize: db.prepare<[string], { s: number | null }>('SELECT max(metadata_size) AS s FROM tramites WHERE metadata_blob_key = ?'),
+    hashes: db.prepare<[string, string], { hash: string; size: number }>(QUOTA_SQL.hashes),
+    bodies: db.prepare<[string, string], { k: string; s: number }>(QUOTA_SQL.bodies),
+    bodySize: db.prepare<[string], { s: number | null }>(QUOTA_SQL.bodySize),
   };
 
   /** The body size given, or the one recorded for the same body (a replay reuses its trâmite's body). */
@@ -36,19 +32,9 @@ export function sqliteQuota(db: Db) {
    */
   function quotaRefusal(t: NewTramite): Extract<CreateResult, { reason: 'quota_exceeded' }> | null {
     if (!t.quota) return null;
-    const { maxBytes, situacoes } = t.quota;
-    const hashes = s.hashes.all(t.senderSystemId, situacaoSet(situacoes));
-    const bodies = s.bodies.all(t.senderSystemId, situacaoSet(situacoes));
-    const held = new Set(hashes.map((h) => h.hash));
-    const inUseBytes = hashes.reduce((n, h) => n + h.size, 0) + bodies.reduce((n, b) => n + b.s, 0);
-    let addedBytes = 0;
-    for (const c of t.components) {
-      if (!c.requested || held.has(c.hash)) continue;
-      held.add(c.hash);
-      addedBytes += c.size;
-    }
-    if (!bodies.some((b) => b.k === t.metadataBlobKey)) addedBytes += metadataSizeOf(t);
-    return inUseBytes + addedBytes > maxBytes ? { ok: false, reason: 'quota_exceeded', inUseBytes, addedBytes, maxBytes } : null;
+    const set = situacaoSet(t.quota.situacoes);
+    const use = { hashes: s.hashes.all(t.senderSystemId, set), bodies: s.bodies.all(t.senderSystemId, set) };
+    return quotaVerdict(t, use, use.bodies.some((b) => b.k === t.metadataBlobKey) ? 0 : metadataSizeOf(t));
   }
 
   return { quotaRefusal, metadataSizeOf };

@@ -86,3 +86,12 @@ export const TRAMITE_SQL = {
        WHERE t.nre = ? AND ((t.sender_system_id = ? AND c.received = 1)
          OR (t.receiver_system_id = ? AND t.situacao ${IN_SET} AND c.delivered = 1))`,
 } as const;
+
+/** The sender quota's reads (sender-quota.ts), in the creating transaction. */
+export const QUOTA_SQL = {
+  hashes: `SELECT DISTINCT c.hash, c.size FROM tramite_components c JOIN tramites t ON t.idt = c.idt
+       WHERE t.sender_system_id = ? AND t.situacao ${IN_SET} AND c.requested = 1`,
+  bodies: `SELECT t.metadata_blob_key AS k, max(coalesce(t.metadata_size, 0)) AS s FROM tramites t
+       WHERE t.sender_system_id = ? AND t.situacao ${IN_SET} GROUP BY t.metadata_blob_key`,
+  bodySize: 'SELECT max(metadata_size) AS s FROM tramites WHERE metadata_blob_key = ?',
+} as const;

@@ -1,0 +1,85 @@
+/**
+ * The SQL of the registry, one text for SQLite and D1 (one dialect): the SQLite adapter prepares
+ * each once (registry-sqlite.ts), the D1 adapter binds the same texts (d1/registry-d1.ts).
+ */
+export const REGISTRY_SQL = {
+  participantUpsert: `INSERT INTO participants (id, cnpj, nome, esfera, sigla, uf, ibge, status, status_changed_at)
+     VALUES (@id, @cnpj, @nome, @esfera, @sigla, @uf, @ibge, @status, @at)
+     ON CONFLICT(id) DO UPDATE SET cnpj = excluded.cnpj, nome = excluded.nome, esfera = excluded.esfera, sigla = excluded.sigla,
+       uf = excluded.uf, ibge = excluded.ibge
+     WHERE (cnpj, nome, esfera, sigla, uf, ibge) IS NOT (excluded.cnpj, excluded.nome, excluded.esfera, excluded.sigla, excluded.uf, excluded.ibge)`,
+  repositoryUpsert: `INSERT INTO repositories (id, nome, ativo, participant_id) VALUES (@id, @nome, @ativo, @participant_id)
+     ON CONFLICT(id) DO UPDATE SET nome = excluded.nome, ativo = excluded.ativo, participant_id = excluded.participant_id
+     WHERE (nome, ativo, participant_id) IS NOT (excluded.nome, excluded.ativo, excluded.participant_id)`,
+  structureUpsert: `INSERT INTO structures (repository_id, numero, nome, sigla, ativo, parent_numero, unidade_receptora, apto_receber, apto_enviar, codigo_no_orgao, codigo_unidade_receptora, participant_id)
+     VALUES (@repository_id, @numero, @nome, @sigla, @ativo, @parent_numero, @unidade_receptora, @apto_receber, @apto_enviar, @codigo_no_orgao, @codigo_unidade_receptora, @participant_id)
+     ON CONFLICT(repository_id, numero) DO UPDATE SET nome = excluded.nome, sigla = excluded.sigla, ativo = excluded.ativo,
+       parent_numero = excluded.parent_numero, unidade_receptora = excluded.unidade_receptora, apto_receber = excluded.apto_receber,
+       apto_enviar = excluded.apto_enviar, codigo_no_orgao = excluded.codigo_no_orgao, codigo_unidade_receptora = excluded.codigo_unidade_receptora,
+       participant_id = excluded.participant_id
+     WHERE (nome, sigla, ativo, parent_numero, unidade_receptora, apto_receber, apto_enviar, codigo_no_orgao, codigo_unidade_receptora, participant_id)
+       IS NOT (excluded.nome, excluded.sigla, excluded.ativo, excluded.parent_numero, excluded.unidade_receptora, excluded.apto_receber,
+       excluded.apto_enviar, excluded.codigo_no_orgao, excluded.codigo_unidade_receptora, excluded.participant_id)`,
+  systemUpsert: `INSERT INTO systems (id, nome, participant_id, ativo) VALUES (@id, @nome, @participant_id, @ativo)
+     ON CONFLICT(id) DO UPDATE SET nome = excluded.nome, participant_id = excluded.participant_id, ativo = excluded.ativo
+     WHERE (nome, participant_id, ativo) IS NOT (excluded.nome, excluded.participant_id, excluded.ativo)`,
+  bindingInsert: `INSERT INTO system_bindings (system_id, repository_id, numero, subtree) VALUES (@system_id, @repository_id, @numero, @subtree)
+     ON CONFLICT(system_id, repository_id, numero) DO UPDATE SET subtree = excluded.subtree WHERE subtree IS NOT excluded.subtree`,
+  bindingsOf: 'SELECT repository_id, numero FROM system_bindings WHERE system_id = ?',
+  dropBinding: 'DELETE FROM system_bindings WHERE system_id = ? AND repository_id = ? AND numero = ?',
+  participants: 'SELECT * FROM participants ORDER BY id',
+  repositories: 'SELECT * FROM repositories ORDER BY id',
+  repository: 'SELECT * FROM repositories WHERE id = ?',
+  structure: 'SELECT * FROM structures WHERE repository_id = ? AND numero = ?',
+  structures: 'SELECT * FROM structures WHERE repository_id = ? ORDER BY length(numero), numero',
+  systems: 'SELECT * FROM systems ORDER BY id',
+  system: 'SELECT * FROM systems WHERE id = ?',
+  bindingsBySystem: 'SELECT * FROM system_bindings WHERE system_id = ? ORDER BY repository_id, numero',
+  bindings: 'SELECT * FROM system_bindings ORDER BY system_id, repository_id, numero',
+  certificate: 'SELECT * FROM system_certificates WHERE fingerprint256 = ?',
+  certificatesBySystem: 'SELECT * FROM system_certificates WHERE system_id = ? ORDER BY added_at',
+  certificates: 'SELECT * FROM system_certificates ORDER BY system_id, added_at',
+  addCertificate: `INSERT INTO system_certificates (fingerprint256, system_id, subject, serial, not_before, not_after, pem, status, added_at, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  participant: 'SELECT * FROM participants WHERE id = ?',
+  participantByCnpj: 'SELECT * FROM participants WHERE cnpj = ?',
+  participantHistory: 'SELECT * FROM participant_status_changes WHERE participant_id = ? ORDER BY seq',
+  insertParticipant: `INSERT INTO participants (id, cnpj, nome, sigla, esfera, poder, uf, ibge, contatos_json, status, status_reason, status_changed_at)
+       VALUES (@id, @cnpj, @nome, @sigla, @esfera, @poder, @uf, @ibge, @contatos_json, @status, @status_reason, @status_changed_at)`,
+  moveParticipant: `UPDATE participants SET status = ?, status_reason = ?, status_changed_at = ?
+       WHERE id = ? AND status IN (SELECT value FROM json_each(?))`,
+  insertStatusChange: 'INSERT INTO participant_status_changes (participant_id, from_status, to_status, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?)',
+  structureOwners: 'SELECT numero, participant_id FROM structures WHERE repository_id = ?',
+  participantStructures: 'SELECT * FROM structures WHERE repository_id = ? AND participant_id = ? ORDER BY length(numero), numero',
+  importVersion: 'SELECT max(version) AS v FROM structure_imports WHERE repository_id = ? AND participant_id = ?',
+  structureImports: 'SELECT * FROM structure_imports WHERE repository_id = ? AND participant_id = ? ORDER BY version',
+  insertImport: `INSERT INTO structure_imports (repository_id, participant_id, version, effective_at, at, actor, file_sha256, created, updated, deactivated)
+       VALUES (@repository_id, @participant_id, @version, @effective_at, @at, @actor, @file_sha256, @created, @updated, @deactivated)`,
+  insertRepository: 'INSERT OR IGNORE INTO repositories (id, nome, ativo, participant_id) VALUES (?, ?, 1, ?)',
+  importUpsert: `INSERT INTO structures (repository_id, numero, nome, sigla, ativo, parent_numero, unidade_receptora, apto_receber, apto_enviar,
+         codigo_no_orgao, codigo_unidade_receptora, participant_id, successor_numero)
+       VALUES (@repository_id, @numero, @nome, @sigla, @ativo, @parent_numero, @unidade_receptora, @apto_receber, @apto_enviar,
+         @codigo_no_orgao, @codigo_unidade_receptora, @participant_id, @successor_numero)
+       ON CONFLICT(repository_id, numero) DO UPDATE SET nome = excluded.nome, sigla = excluded.sigla, ativo = excluded.ativo,
+         parent_numero = excluded.parent_numero, unidade_receptora = excluded.unidade_receptora, apto_receber = excluded.apto_receber,
+         apto_enviar = excluded.apto_enviar, codigo_no_orgao = excluded.codigo_no_orgao, codigo_unidade_receptora = excluded.codigo_unidade_receptora,
+         successor_numero = excluded.successor_numero
+       WHERE structures.participant_id IS excluded.participant_id`,
+  lastStructureRowid: 'SELECT max(rowid) AS r FROM structures',
+  directoryVersion: 'SELECT v FROM directory_version',
+  identityVersion: 'SELECT v FROM identity_version',
+  /** Rowids of units of other repositories, at most `limit`: two ranges of the primary key's index, never the repository's own units. */
+  unitsOutsideRepository: 'SELECT rowid FROM structures WHERE repository_id < ? UNION ALL SELECT rowid FROM structures WHERE repository_id > ? LIMIT ?',
+  /** Units stored since `rowid`, added to the search index in one statement (see migration 14). */
+  indexNewStructures: 'INSERT INTO structures_busca(rowid, nome, sigla) SELECT rowid, nome, sigla FROM structures WHERE rowid > ?',
+  /**
+   * Merges the search index into one b-tree (FTS5 'optimize'): after a bulk load the index is
+   * many segments, and every search reads each of them — searches of a freshly imported
+   * national tree ran 1.2–4× slower (bench/registry.ts) until merged. 2 s for 1,000,000 units.
+   */
+  optimizeSearchIndex: `INSERT INTO structures_busca(structures_busca) VALUES ('optimize')`,
+  deactivateStructure: 'UPDATE structures SET ativo = 0 WHERE repository_id = ? AND numero = ? AND participant_id = ?',
+  insertSystem: 'INSERT INTO systems (id, nome, participant_id, ativo) VALUES (?, ?, ?, ?)',
+  insertBinding: 'INSERT INTO system_bindings (system_id, repository_id, numero, subtree, sends, receives) VALUES (?, ?, ?, ?, ?, ?)',
+  revoke: `UPDATE system_certificates SET status = 'revoked', revoked_at = ? WHERE fingerprint256 = ? AND status = 'active'`,
+} as const;
