@@ -33,6 +33,7 @@ import {
   type TramiteRow,
 } from '../sqlite/rows.ts';
 import { all, atomically, byName, first, run, type D1Conn, type Queued, type Work } from './db.ts';
+import { keys as key } from './keys.ts';
 
 /** Rows of open trâmites, by the set of situações the workflow calls open. */
 interface OpenRow {
@@ -50,17 +51,6 @@ interface Model {
   after: Queued<TramiteRow> | null;
 }
 
-/** Lock keys (db.ts): what each covers is written only by batches that move its revision. */
-const key = {
-  /** A trâmite's row, components, history and download ranges. */
-  tramite: (idt: number) => `t:${idt}`,
-  /** An NRE's registration (version, holders, documents) and the one-open-trâmite check of its starts. */
-  nre: (nre: string) => `nre:${nre}`,
-  /** A sender's starts: its quota and the open-process check of a first start (no NRE yet). */
-  sender: (systemId: string) => `remetente:${systemId}`,
-  /** A counter row (IDT, NRE, ticket). */
-  counter: (name: string) => `contador:${name}`,
-};
 
 const openResult = (r: OpenRow): CreateResult => ({ ok: false, reason: 'open_tramite', open: { idt: r.idt, situacao: situacaoOf(r.situacao), nre: r.nre } });
 
@@ -186,7 +176,14 @@ export function d1Tramites(c: D1Conn): TramiteReader & TramiteWriter {
   const create = (t: NewTramite, at: string, audit: AuditEntry, flow: CreateFlow): Promise<CreateResult> =>
     atomically(c, async (w) => {
       const open = situacaoSet(flow.open);
-      await w.lock(key.sender(t.senderSystemId), key.counter('idt'), ...(t.nre ? [key.nre(t.nre)] : []));
+      await w.lock(
+        key.sender(t.senderSystemId),
+        key.counter('idt'),
+        ...(t.nre ? [key.nre(t.nre)] : []),
+        // retention may not forget bytes this start declares, nor the body it reuses (retention-d1.ts)
+        ...t.components.map((x) => key.blob(x.hash)),
+        key.body(t.metadataBlobKey),
+      );
       const bodySize = async () =>
         t.metadataSize ?? (await w.first<{ s: number | null }>(QUOTA_SQL.bodySize, t.metadataBlobKey))?.s ?? 0;
       // before any write: a refusal leaves the store as it was
@@ -367,15 +364,16 @@ export function d1Tramites(c: D1Conn): TramiteReader & TramiteWriter {
     async advance({ idt, at, moves }) {
       return onTramite(idt, (w, m) => withChange(m, followUp(w, m, at, moves)));
     },
-    async markReceived(idts, hash, size, blobKey, at, audit, then) {
+    async markReceived(idts, hash, size, storedAt, at, audit, then) {
       return atomically(c, async (w) => {
+        await w.lock(key.blob(hash));
         const models: Model[] = [];
         for (const idt of idts) {
           const m = await load(w, idt);
           if (!m) throw new Error(`trâmite ${idt} inexistente ao registrar componente recebido`);
           models.push(m);
         }
-        w.write(S.storeBlob, hash, size, blobKey, at);
+        w.write(S.storeBlob, hash, size, storedAt, at);
         for (const m of models) {
           const comp = m.components.find((x) => x.hash === hash);
           if (comp && comp.received === 0) {

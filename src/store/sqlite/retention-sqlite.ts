@@ -5,8 +5,7 @@ import { situacaoOf, situacaoSet } from './rows.ts';
 import { auditAppender } from './audit.ts';
 import { quotaVerdict } from '../sender-quota.ts';
 import { QUOTA_SQL } from './tramite-sql.ts';
-
-const IN_SET = 'IN (SELECT value FROM json_each(?))';
+import { RETENTION_SQL } from './retention-sql.ts';
 
 /**
  * The sender quota and the body size it counts, with their statements prepared once. Run inside
@@ -43,39 +42,19 @@ export function sqliteQuota(db: Db) {
 /** Retention on SQLite: the situações that qualify arrive from the services, never written here. */
 export function sqliteRetention(db: Db): RetentionStore {
   const s = {
-    componentNeeded: db.prepare<[string, string], { one: number }>(
-      `SELECT 1 AS one FROM tramite_components c JOIN tramites t ON t.idt = c.idt
-       WHERE c.hash = ? AND t.situacao ${IN_SET} AND t.components_purged_at IS NULL LIMIT 1`,
-    ),
-    bodyKept: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM tramites WHERE metadata_blob_key = ? AND metadata_purged_at IS NULL LIMIT 1'),
-    blobReferenced: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM component_blobs WHERE blob_key = ? LIMIT 1'),
-    expiringComponents: db.prepare<[string, string], { idt: number; situacao: number; last_transition_at: string }>(
-      `SELECT idt, situacao, last_transition_at FROM tramites
-       WHERE situacao ${IN_SET} AND last_transition_at < ? AND components_purged_at IS NULL ORDER BY idt`,
-    ),
-    markComponents: db.prepare<[string, number]>('UPDATE tramites SET components_purged_at = ? WHERE idt = ? AND components_purged_at IS NULL'),
-    blob: db.prepare<[string, string], { size: number }>('SELECT size FROM component_blobs WHERE hash = ? AND blob_key = ?'),
-    forgetBlob: db.prepare<[string]>('DELETE FROM component_blobs WHERE hash = ?'),
-    holdersOf: db.prepare<[string], { idt: number }>('SELECT DISTINCT idt FROM tramite_components WHERE hash = ? AND received = 1 ORDER BY idt'),
-    expiringBodiesOf: db.prepare<[string, string, string], { idt: number; situacao: number }>(
-      `SELECT idt, situacao FROM tramites WHERE metadata_blob_key = ? AND situacao ${IN_SET}
-       AND last_transition_at < ? AND metadata_purged_at IS NULL ORDER BY idt`,
-    ),
-    markBody: db.prepare<[string, number]>('UPDATE tramites SET metadata_purged_at = ? WHERE idt = ?'),
-    status: db.prepare<[number], { components_purged_at: string | null; metadata_purged_at: string | null }>(
-      'SELECT components_purged_at, metadata_purged_at FROM tramites WHERE idt = ?',
-    ),
-    releasable: db.prepare<[string, number], { hash: string; key: string; size: number }>(
-      `SELECT b.hash, b.blob_key AS key, b.size FROM component_blobs b
-       WHERE NOT EXISTS (SELECT 1 FROM tramite_components c JOIN tramites t ON t.idt = c.idt
-                         WHERE c.hash = b.hash AND t.situacao ${IN_SET} AND t.components_purged_at IS NULL)
-         AND NOT EXISTS (SELECT 1 FROM tramites m WHERE m.metadata_blob_key = b.blob_key AND m.metadata_purged_at IS NULL)
-       ORDER BY b.stored_at LIMIT ?`,
-    ),
-    expiringBodies: db.prepare<[string, string, number], { k: string }>(
-      `SELECT DISTINCT metadata_blob_key AS k FROM tramites WHERE situacao ${IN_SET}
-       AND last_transition_at < ? AND metadata_purged_at IS NULL LIMIT ?`,
-    ),
+    componentNeeded: db.prepare<[string, string], { one: number }>(RETENTION_SQL.componentNeeded),
+    bodyKept: db.prepare<[string], { one: number }>(RETENTION_SQL.bodyKept),
+    blobReferenced: db.prepare<[string], { one: number }>(RETENTION_SQL.blobReferenced),
+    expiringComponents: db.prepare<[string, string], { idt: number; situacao: number; last_transition_at: string }>(RETENTION_SQL.expiringComponents),
+    markComponents: db.prepare<[string, number]>(RETENTION_SQL.markComponents),
+    blob: db.prepare<[string, string], { size: number }>(RETENTION_SQL.blob),
+    forgetBlob: db.prepare<[string]>(RETENTION_SQL.forgetBlob),
+    holdersOf: db.prepare<[string], { idt: number }>(RETENTION_SQL.holdersOf),
+    expiringBodiesOf: db.prepare<[string, string, string], { idt: number; situacao: number }>(RETENTION_SQL.expiringBodiesOf),
+    markBody: db.prepare<[string, number]>(RETENTION_SQL.markBody),
+    status: db.prepare<[number], { components_purged_at: string | null; metadata_purged_at: string | null }>(RETENTION_SQL.status),
+    releasable: db.prepare<[string, number], { hash: string; key: string; size: number }>(RETENTION_SQL.releasable),
+    expiringBodies: db.prepare<[string, string, number], { k: string }>(RETENTION_SQL.expiringBodies),
   };
   const appendAudit = auditAppender(db);
 
