@@ -11,6 +11,8 @@ import { nodeSha256 } from '../runtime/audit-chain.ts';
 import { auditService } from '../services/audit.ts';
 import { verifyAuditLog, type AuditVerifyReport } from '../services/audit-verify.ts';
 import { openTestStore, testAuditChain, testStoreKind, type TestStore } from '../../test/harness/stores.ts';
+import { openD1Store } from './d1/index.ts';
+import type { D1Conn } from './d1/db.ts';
 import { openPostgresStore } from './postgres/index.ts';
 import { openSqliteStore } from './sqlite/index.ts';
 import type { ChainedAuditRow, Store } from './index.ts';
@@ -103,6 +105,10 @@ describe('audit hash chain', () => {
       other = openSqliteStore(join(dir, 'elo.sqlite'), { audit: testAuditChain() });
       onTestFinished(() => a.close());
       store = Object.assign(a, { kind, url: null, sql: async () => [] }) as unknown as TestStore;
+    } else if (kind === 'd1') {
+      // two isolates opened with one chain id on one database: each caches the head, the batch checks it
+      store = await openTestStore();
+      other = openD1Store((store as TestStore & { d1: D1Conn }).d1.db, { audit: testAuditChain() });
     } else {
       store = await openTestStore();
       other = await openPostgresStore(store.url!, { maxConnections: 4, audit: testAuditChain() });

@@ -1,7 +1,7 @@
 /**
  * The store the tests run against, chosen by the environment: SQLite (in memory, a file for a
  * test hub) by default, PostgreSQL when ELO_TEST_DATABASE_URL names a server (`npm run test:pg`
- * starts a throwaway one). Each PostgreSQL test store or test hub gets a database of its own,
+ * starts a throwaway one), D1 in Miniflare when ELO_TEST_STORE=d1 (`npm run test:workers`). Each PostgreSQL test store or test hub gets a database of its own,
  * created fresh and dropped when closed, so tests never see each other's rows.
  */
 import { execFileSync } from 'node:child_process';
@@ -10,19 +10,21 @@ import { onTestFinished } from 'vitest';
 import type { Store } from '../../src/store/index.ts';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
+import { openD1Store } from '../../src/store/d1/index.ts';
+import { freshD1 } from './d1-databases.ts';
 import type { AuditChainOptions } from '../../src/domain/audit-chain.ts';
 import { nodeSha256 } from '../../src/runtime/audit-chain.ts';
 
 /** The audit chain a test store appends to (domain/audit-chain.ts), as the runtime gives it. */
 export const testAuditChain = (chain = 'teste'): AuditChainOptions => ({ chain, sha256: nodeSha256 });
 
-export type StoreKind = 'sqlite' | 'postgres';
+export type StoreKind = 'sqlite' | 'postgres' | 'd1';
 
 /** The server's URL for tests, or null for SQLite. */
 export const testDatabaseUrl = (): string | null => process.env.ELO_TEST_DATABASE_URL || null;
 
-/** The one store kind of this run (see the file's comment). */
-export const testStoreKind = (): StoreKind => (testDatabaseUrl() ? 'postgres' : 'sqlite');
+/** The one store kind of this run (see the file's comment); ELO_TEST_STORE=d1 for D1 (`npm run test:workers`). */
+export const testStoreKind = (): StoreKind => (process.env.ELO_TEST_STORE === 'd1' ? 'd1' : testDatabaseUrl() ? 'postgres' : 'sqlite');
 
 let created = 0;
 
@@ -75,6 +77,18 @@ export async function openTestStore(kind: StoreKind = testStoreKind(), opts: { c
         const st = s.db.prepare(text);
         return st.reader ? (st.all(...params) as R[]) : (st.run(...params), []);
       },
+    });
+  } else if (kind === 'd1') {
+    const d1 = await freshD1();
+    const s = openD1Store(d1.db, { audit: testAuditChain(opts.chain) });
+    store = Object.assign(s, {
+      kind,
+      url: null,
+      async sql<R>(text: string, params: unknown[] = []): Promise<R[]> {
+        const st = d1.db.prepare(text);
+        return (await (params.length ? st.bind(...(params as string[])) : st).all<R>()).results;
+      },
+      close: d1.close,
     });
   } else {
     const db = await freshDatabase();

@@ -74,9 +74,18 @@ export async function first<R>(c: D1Conn, sql: string, ...values: Bindable[]): P
   return statement(c, sql, values).first<R>();
 }
 
-/** Runs one writing statement on its own (atomic by itself) and tells how many rows it changed. */
-export async function run(c: D1Conn, sql: string, ...values: Bindable[]): Promise<number> {
-  return (await statement(c, sql, values).run()).meta.changes;
+/** Runs one writing statement on its own (atomic by itself). */
+export async function run(c: D1Conn, sql: string, ...values: Bindable[]): Promise<void> {
+  await statement(c, sql, values).run();
+}
+
+/**
+ * Runs one writing statement on its own and tells how many rows it changed itself, read as the
+ * rows of its `RETURNING 1`: D1's `meta.changes` also counts the rows its triggers changed (an
+ * update of a certificate moves identity_version too, and reports 2), unlike SQLite's changes().
+ */
+export async function changed(c: D1Conn, sql: string, ...values: Bindable[]): Promise<number> {
+  return (await statement(c, `${sql} RETURNING 1`, values).all()).results.length;
 }
 
 /** A lost optimistic unit of work: a key it read was moved by another writer before its batch ran. */
@@ -90,6 +99,8 @@ export class D1Conflict extends Error {
 const GUARD = 'elo_d1_conflito';
 /** A key's first row, inserted by two units at once: the second batch fails on the primary key. */
 const LOCK_TAKEN = 'UNIQUE constraint failed: d1_locks.key';
+/** A link at a position another store of the same chain took first (a stale cached head). */
+const LINK_TAKEN = 'UNIQUE constraint failed: audit_events.chain, audit_events.position';
 
 const messageOf = (e: unknown): string => {
   let m = '';
@@ -100,13 +111,15 @@ const messageOf = (e: unknown): string => {
 /** Whether a batch failed because a revision it checked had moved (retry), not for any other reason. */
 export const isConflict = (e: unknown): boolean => {
   const m = messageOf(e);
-  return m.includes(GUARD) || m.includes(LOCK_TAKEN);
+  return m.includes(GUARD) || m.includes(LOCK_TAKEN) || m.includes(LINK_TAKEN);
 };
 
-/** What a queued statement returned, available once its batch committed. */
+/**
+ * What a queued statement returned, available once its batch committed. A count of the rows a
+ * write changed is read from its own `RETURNING` (see `changed`), never from D1's meta.
+ */
 export interface Queued<R> {
   readonly rows: R[];
-  readonly changes: number;
 }
 
 /** A unit of work: its reads run at once, its writes wait for the one batch of its commit. */
@@ -126,7 +139,7 @@ export interface Work {
 interface QueuedStatement {
   sql: string;
   values: Bindable[];
-  out: { rows: unknown[]; changes: number };
+  out: { rows: unknown[] };
   guarded: boolean;
 }
 
@@ -162,12 +175,12 @@ export async function atomically<T>(c: D1Conn, fn: (w: Work) => Promise<() => T>
       all: (sql, ...values) => all(c, sql, ...values),
       first: (sql, ...values) => first(c, sql, ...values),
       write<R>(sql: string, ...values: Bindable[]) {
-        const q: QueuedStatement = { sql, values, out: { rows: [], changes: 0 }, guarded: false };
+        const q: QueuedStatement = { sql, values, out: { rows: [] }, guarded: false };
         queue.push(q);
         return q.out as Queued<R>;
       },
       writeOne(sql, ...values) {
-        const q: QueuedStatement = { sql, values, out: { rows: [], changes: 0 }, guarded: true };
+        const q: QueuedStatement = { sql, values, out: { rows: [] }, guarded: true };
         queue.push(q);
         return q.out as Queued<never>;
       },
@@ -216,7 +229,6 @@ async function commit(c: D1Conn, revs: Map<string, number>, queue: QueuedStateme
   queue.forEach((q, i) => {
     const r = results[at[i]!]!;
     q.out.rows = r.results ?? [];
-    q.out.changes = r.meta?.changes ?? 0;
   });
 }
 

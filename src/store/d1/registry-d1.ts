@@ -5,7 +5,7 @@ import type { RegistryReader, RegistryWriter, StructureSearch } from '../index.t
 import * as registryRows from '../registry-rows.ts';
 import { bool } from '../sqlite/rows.ts';
 import { REGISTRY_SQL as R } from '../sqlite/registry-sql.ts';
-import { all, atomically, byName, first, run, type Bindable, type D1Conn, type Queued } from './db.ts';
+import { all, atomically, byName, first, run, changed, type Bindable, type D1Conn, type Queued } from './db.ts';
 
 type ParticipantRow = registryRows.ParticipantRow;
 type RepositoryRow = registryRows.RepositoryRow<number>;
@@ -120,8 +120,9 @@ export function d1Registry(c: D1Conn): RegistryReader & RegistryWriter {
     async applySeed(seed, at) {
       return atomically<Out<'applySeed'>>(c, async (w) => {
         await w.lock(key.directory);
-        const changes: Queued<never>[] = [];
-        const write = (sql: string, values: Record<string, Bindable>) => changes.push(w.write(...named(sql, values)));
+        // each upsert counts only when it changed its row: its own RETURNING tells (db.ts `changed`)
+        const changes: Queued<unknown>[] = [];
+        const write = (sql: string, values: Record<string, Bindable>) => changes.push(w.write(`${sql} RETURNING 1`, ...byName(sql, values)));
         const ownerOf = new Map(seed.repositorios.map((r) => [r.id, r.participante]));
         const indexedUpTo = (await w.first<{ r: number | null }>(R.lastStructureRowid))?.r ?? 0;
         for (const p of seed.participantes)
@@ -149,14 +150,14 @@ export function d1Registry(c: D1Conn): RegistryReader & RegistryWriter {
           // The seed is declarative: a binding it no longer lists is withdrawn.
           const listed = new Set(s.estruturas.map((x) => `${x.repositorio}/${x.numero}`));
           for (const old of await w.all<{ repository_id: number; numero: string }>(R.bindingsOf, s.id))
-            if (!listed.has(`${old.repository_id}/${old.numero}`)) changes.push(w.write(R.dropBinding, s.id, old.repository_id, old.numero));
+            if (!listed.has(`${old.repository_id}/${old.numero}`)) changes.push(w.write(`${R.dropBinding} RETURNING 1`, s.id, old.repository_id, old.numero));
         }
         return () => ({
           participantes: seed.participantes.length,
           repositorios: seed.repositorios.length,
           estruturas: seed.estruturas.length,
           sistemas: seed.sistemas.length,
-          changed: changes.reduce((n, q) => n + q.changes, 0),
+          changed: changes.reduce((n, q) => n + q.rows.length, 0),
         });
       });
     },
@@ -313,7 +314,7 @@ export function d1Registry(c: D1Conn): RegistryReader & RegistryWriter {
       await run(c, R.addCertificate, x.fingerprint256, x.systemId, x.subject, x.serial, x.notBefore, x.notAfter, x.pem, x.status, x.addedAt, x.revokedAt);
     },
     async revokeCertificate(fp, at) {
-      return (await run(c, R.revoke, at, fp)) === 1;
+      return (await changed(c, R.revoke, at, fp)) === 1;
     },
   };
 }

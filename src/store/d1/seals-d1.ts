@@ -1,5 +1,5 @@
 import type { SealRecord, SealStore } from '../index.ts';
-import { all, first, run, type D1Conn } from './db.ts';
+import { all, first, changed, type D1Conn } from './db.ts';
 
 interface SealRow {
   idt: number;
@@ -18,7 +18,7 @@ export function d1Seals(c: D1Conn): SealStore {
       return r ? toSeal(r) : null;
     },
     async save(seal) {
-      return (await run(c, 'INSERT INTO tramite_seals (idt, blob_key, sha256, sealed_at) VALUES (?, ?, ?, ?) ON CONFLICT (idt) DO NOTHING', seal.idt, seal.blobKey, seal.sha256, seal.sealedAt)) === 1;
+      return (await changed(c, 'INSERT INTO tramite_seals (idt, blob_key, sha256, sealed_at) VALUES (?, ?, ?, ?) ON CONFLICT (idt) DO NOTHING', seal.idt, seal.blobKey, seal.sha256, seal.sealedAt)) === 1;
     },
     async unsealed(limit) {
       const rows = await all<{ idt: number }>(

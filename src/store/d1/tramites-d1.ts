@@ -13,7 +13,7 @@ import type {
   TransitionResult,
 } from '../index.ts';
 import { quotaVerdict } from '../sender-quota.ts';
-import { SQLITE_OUTBOX_INSERT } from '../sqlite/webhooks-sqlite.ts';
+import { SQLITE_OUTBOX_INSERT } from '../sqlite/webhook-sql.ts';
 import { QUOTA_SQL, TRAMITE_SQL as S } from '../sqlite/tramite-sql.ts';
 import {
   int,

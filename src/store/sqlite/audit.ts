@@ -2,6 +2,7 @@ import { auditRowHash, type AuditChainOptions } from '../../domain/audit-chain.t
 import type { AuditCheckpoint, AuditEntry, AuditLog } from '../index.ts';
 import { toChained, toCheckpoint, type ChainRow, type CheckpointRow } from '../audit-rows.ts';
 import type { Db } from './open.ts';
+import { AUDIT_CHAIN_SQL } from './audit-sql.ts';
 
 /** Each database's chain settings, given by openSqliteStore before any writer is built. */
 const chains = new WeakMap<Db, AuditChainOptions>();
@@ -47,21 +48,13 @@ export function auditAppender(db: Db): (at: string, a: AuditEntry, idt?: number 
 /** The chain side of the audit log: what the verifier walks and the checkpoints the hub signs. */
 export function sqliteAuditChain(db: Db): Pick<AuditLog, 'chainHeads' | 'chainRows' | 'outsideChains' | 'addCheckpoint' | 'checkpoints' | 'lastPositionsOf'> {
   const s = {
-    heads: db.prepare<[], { chain: string; position: number; hash: string }>('SELECT chain, position, hash FROM audit_chains ORDER BY chain'),
-    rows: db.prepare<[string, number, number], ChainRow>('SELECT * FROM audit_events WHERE chain = ? AND position > ? ORDER BY position, seq LIMIT ?'),
-    preChain: db.prepare<[], { n: number; last: number | null }>(
-      'SELECT count(*) AS n, max(seq) AS last FROM audit_events WHERE chain IS NULL AND seq < coalesce((SELECT min(seq) FROM audit_events WHERE chain IS NOT NULL), 9223372036854775807)',
-    ),
-    inserted: db.prepare<[], { seq: number }>(
-      'SELECT seq FROM audit_events WHERE chain IS NULL AND seq > (SELECT min(seq) FROM audit_events WHERE chain IS NOT NULL) ORDER BY seq LIMIT 1',
-    ),
-    addCheckpoint: db.prepare<[string, number, string, string, string, string]>(
-      'INSERT INTO audit_checkpoints (chain, position, hash, at, signature, chain_pem) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-    ),
-    checkpoints: db.prepare<[], CheckpointRow>('SELECT * FROM audit_checkpoints ORDER BY chain, position'),
-    lastPositions: db.prepare<[number], { chain: string; position: number }>(
-      'SELECT chain, max(position) AS position FROM audit_events WHERE idt = ? AND chain IS NOT NULL GROUP BY chain ORDER BY max(seq) DESC',
-    ),
+    heads: db.prepare<[], { chain: string; position: number; hash: string }>(AUDIT_CHAIN_SQL.heads),
+    rows: db.prepare<[string, number, number], ChainRow>(AUDIT_CHAIN_SQL.rows),
+    preChain: db.prepare<[], { n: number; last: number | null }>(AUDIT_CHAIN_SQL.preChain),
+    inserted: db.prepare<[], { seq: number }>(AUDIT_CHAIN_SQL.inserted),
+    addCheckpoint: db.prepare<[string, number, string, string, string, string]>(AUDIT_CHAIN_SQL.addCheckpoint),
+    checkpoints: db.prepare<[], CheckpointRow>(AUDIT_CHAIN_SQL.checkpoints),
+    lastPositions: db.prepare<[number], { chain: string; position: number }>(AUDIT_CHAIN_SQL.lastPositions),
   };
   return {
     async chainHeads() {

@@ -31,7 +31,7 @@ import {
   type TramiteRow,
 } from './rows.ts';
 import { auditAppender } from './audit.ts';
-import { SQLITE_OUTBOX_INSERT } from './webhooks-sqlite.ts';
+import { SQLITE_OUTBOX_INSERT } from './webhook-sql.ts';
 import { TRAMITE_SQL } from './tramite-sql.ts';
 
 /** Whether sorted-or-not half-open ranges cover [0, size) without a gap. */

@@ -2,55 +2,23 @@ import type { WebhookStore } from '../index.ts';
 import { byDue, toSystemWebhook, toWebhookEvent, type SystemWebhookRow, type WebhookEventRow } from '../webhook-rows.ts';
 import { auditAppender } from './audit.ts';
 import type { Db } from './open.ts';
-
-/** A random (version 4) UUID, made by SQLite itself: the outbox row is written inside the trâmite writer's transaction. */
-export const SQLITE_UUID = `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
-  substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
-
-/**
- * The outbox insert the trâmite writers run with each history row (tramites-sqlite.ts): one event
- * per party system that has a webhook, for the situação just written. Parameters: `{situacao, at, idt}`.
- */
-export const SQLITE_OUTBOX_INSERT = `INSERT INTO webhook_outbox (id, system_id, side, idt, nre, situacao, is_replay, created_at, state, attempts, next_attempt_at)
-  SELECT ${SQLITE_UUID}, w.system_id, p.side, t.idt, t.nre, @situacao, t.is_replay, @at, 'pendente', 0, @at
-  FROM tramites t CROSS JOIN (SELECT 'sender' AS side UNION ALL SELECT 'receiver') p
-  JOIN system_webhooks w ON w.system_id = CASE p.side WHEN 'sender' THEN t.sender_system_id ELSE t.receiver_system_id END
-  WHERE t.idt = @idt`;
+import { WEBHOOK_SQL } from './webhook-sql.ts';
 
 /** Webhook URLs and the notification outbox in the embedded store (one process: the lease still guards a re-entrant tick). */
 export function sqliteWebhooks(db: Db): WebhookStore {
   const q = {
-    get: db.prepare<[string], SystemWebhookRow>('SELECT * FROM system_webhooks WHERE system_id = ?'),
-    all: db.prepare<[], SystemWebhookRow>('SELECT * FROM system_webhooks ORDER BY system_id'),
-    put: db.prepare<[string, string, string, string]>(
-      'INSERT INTO system_webhooks (system_id, url, at, actor) VALUES (?, ?, ?, ?) ON CONFLICT (system_id) DO UPDATE SET url = excluded.url, at = excluded.at, actor = excluded.actor',
-    ),
-    remove: db.prepare<[string]>('DELETE FROM system_webhooks WHERE system_id = ?'),
-    claim: db.prepare<[{ now: string; owner: string; until: string; limit: number }], WebhookEventRow>(
-      `UPDATE webhook_outbox SET lease_owner = @owner, lease_until = @until WHERE id IN (
-         SELECT id FROM webhook_outbox WHERE state = 'pendente' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
-         ORDER BY next_attempt_at, created_at LIMIT @limit) RETURNING *`,
-    ),
-    delivered: db.prepare<[{ at: string; attempts: number; id: string; owner: string }]>(
-      `UPDATE webhook_outbox SET state = 'entregue', delivered_at = @at, last_attempt_at = @at, attempts = @attempts, last_error = NULL, lease_owner = NULL, lease_until = NULL
-       WHERE id = @id AND lease_owner = @owner AND state = 'pendente'`,
-    ),
-    retry: db.prepare<[{ at: string; attempts: number; next: string; error: string; id: string; owner: string }]>(
-      `UPDATE webhook_outbox SET last_attempt_at = CASE WHEN @attempts > attempts THEN @at ELSE last_attempt_at END, attempts = @attempts, next_attempt_at = @next,
-       last_error = @error, lease_owner = NULL, lease_until = NULL WHERE id = @id AND lease_owner = @owner AND state = 'pendente'`,
-    ),
-    dead: db.prepare<[{ at: string; attempts: number; error: string; id: string; owner: string }]>(
-      `UPDATE webhook_outbox SET state = 'morta', last_attempt_at = @at, attempts = @attempts, last_error = @error, lease_owner = NULL, lease_until = NULL
-       WHERE id = @id AND lease_owner = @owner AND state = 'pendente'`,
-    ),
-    prune: db.prepare<[string, number]>(
-      `DELETE FROM webhook_outbox WHERE id IN (SELECT id FROM webhook_outbox WHERE state = 'entregue' AND next_attempt_at < ? LIMIT ?)`,
-    ),
-    discard: db.prepare<[string, string]>('DELETE FROM webhook_outbox WHERE id = ? AND lease_owner = ?'),
-    event: db.prepare<[string], WebhookEventRow>('SELECT * FROM webhook_outbox WHERE id = ?'),
-    replay: db.prepare<[string, string]>(
-      `UPDATE webhook_outbox SET state = 'pendente', attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND state = 'morta'`,
-    ),
+    get: db.prepare<[string], SystemWebhookRow>(WEBHOOK_SQL.get),
+    all: db.prepare<[], SystemWebhookRow>(WEBHOOK_SQL.all),
+    put: db.prepare<[string, string, string, string]>(WEBHOOK_SQL.put),
+    remove: db.prepare<[string]>(WEBHOOK_SQL.remove),
+    claim: db.prepare<[{ now: string; owner: string; until: string; limit: number }], WebhookEventRow>(WEBHOOK_SQL.claim),
+    delivered: db.prepare<[{ at: string; attempts: number; id: string; owner: string }]>(WEBHOOK_SQL.delivered),
+    retry: db.prepare<[{ at: string; attempts: number; next: string; error: string; id: string; owner: string }]>(WEBHOOK_SQL.retry),
+    dead: db.prepare<[{ at: string; attempts: number; error: string; id: string; owner: string }]>(WEBHOOK_SQL.dead),
+    prune: db.prepare<[string, number]>(WEBHOOK_SQL.prune),
+    discard: db.prepare<[string, string]>(WEBHOOK_SQL.discard),
+    event: db.prepare<[string], WebhookEventRow>(WEBHOOK_SQL.event),
+    replay: db.prepare<[string, string]>(WEBHOOK_SQL.replay),
   };
   const audited = auditAppender(db);
   const set = db.transaction((systemId: string, url: string | null, at: string, actor: string, audit: Parameters<WebhookStore['setWebhook']>[4]) => {
