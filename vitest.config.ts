@@ -5,8 +5,9 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Load-shaped tests (floods, hostile bodies, memory ceilings) run alone in their own tier,
     // `npm run test:reliability`, so that other test files never share the cores with them.
-    // The browser tier (Debian's Chromium) is `npm run test:browser`, vitest.browser.config.ts.
-    exclude: ['test/reliability/**', 'test/browser/**', '**/node_modules/**'],
+    // The browser tier (Debian's Chromium) is `npm run test:browser`, vitest.browser.config.ts; the
+    // Workers tier (D1 and the Worker in Miniflare's workerd) is `npm run test:workers`.
+    exclude: ['test/reliability/**', 'test/browser/**', 'test/workers/**', '**/node_modules/**'],
     // Integration tests start real HTTPS servers and generate keys: give them room on a
     // shared 2-core machine, but keep a ceiling so a hang fails instead of stalling CI.
     testTimeout: 60_000,

@@ -35,10 +35,12 @@ export interface D1Conn {
   head: { position: number; hash: string } | null;
   /** Commits that link audit events run one at a time in this store, in chain order. */
   linking: Promise<unknown>;
+  /** Keys held by this store's running units, and what resolves when each is given back (see `lock`). */
+  held: Map<string, Promise<void>>;
 }
 
 export function d1Conn(db: D1Database, audit: AuditChainOptions): D1Conn {
-  return { db, audit, head: null, linking: Promise.resolve() };
+  return { db, audit, head: null, linking: Promise.resolve(), held: new Map() };
 }
 
 /** What a bound value may be on the way in: booleans become 0/1, undefined null. */
@@ -151,8 +153,12 @@ interface PendingAudit {
   dataJson: string;
 }
 
-/** How many times a unit of work is run before a conflict is given up on and thrown. */
-const ATTEMPTS = 12;
+/**
+ * How many times a unit of work is run before a conflict is given up on and thrown. Conflicts
+ * come only from other stores on the same database (other isolates): units of one store wait for
+ * each other's keys first (see `lock`).
+ */
+const ATTEMPTS = 20;
 
 /**
  * Runs `fn` as an optimistic unit of work (see the module comment) and returns what its result
@@ -164,8 +170,10 @@ export async function atomically<T>(c: D1Conn, fn: (w: Work) => Promise<() => T>
     const revs = new Map<string, number>();
     const queue: QueuedStatement[] = [];
     const audits: PendingAudit[] = [];
+    const mine = new Map<string, () => void>();
     const w: Work = {
       async lock(...keys) {
+        await holdLocally(c, keys, mine);
         const fresh = keys.filter((k) => !revs.has(k));
         if (fresh.length === 0) return;
         const rows = await all<{ key: string; rev: number }>(c, 'SELECT key, rev FROM d1_locks WHERE key IN (SELECT value FROM json_each(?))', JSON.stringify(fresh));
@@ -188,17 +196,44 @@ export async function atomically<T>(c: D1Conn, fn: (w: Work) => Promise<() => T>
         audits.push({ at, kind: entry.kind, actor: entry.actor, idt: entry.idt ?? idt, dataJson: JSON.stringify(entry.data ?? {}) });
       },
     };
-    const result = await fn(w);
-    if (queue.length === 0 && audits.length === 0) return result();
     try {
+      const result = await fn(w);
+      if (queue.length === 0 && audits.length === 0) return result();
       await commit(c, revs, queue, audits);
       return result();
     } catch (e) {
       if (!isConflict(e) || attempt >= ATTEMPTS) throw e;
-      // another writer's batch came between this unit's reads and its commit: back off a little
-      // (randomised, so that two units retrying together part) and decide again on the new state
-      await new Promise((r) => setTimeout(r, Math.random() * 2 ** Math.min(attempt, 6)));
+    } finally {
+      for (const release of mine.values()) release();
     }
+    // another writer's batch came between this unit's reads and its commit: back off a little
+    // (randomised, so that two units retrying together part) and decide again on the new state
+    await new Promise((r) => setTimeout(r, Math.random() * 2 ** Math.min(attempt, 7)));
+  }
+}
+
+/**
+ * Units of one store take turns on a key before reading its revision, so that they never make each
+ * other's batches fail (a store's units would otherwise conflict on every shared key, the sender's
+ * of concurrent starts first). Only a unit's first `lock` waits: it holds nothing yet, so no two
+ * units can wait for each other. Keys asked for later are taken when free and otherwise read
+ * without waiting; the revision check still decides. Correctness never rests on this turn-taking:
+ * it is the batch's revision check that does (see the module comment).
+ */
+async function holdLocally(c: D1Conn, keys: string[], mine: Map<string, () => void>): Promise<void> {
+  const wanted = [...new Set(keys)].filter((k) => !mine.has(k));
+  if (mine.size === 0) {
+    for (let busy = wanted.filter((k) => c.held.has(k)); busy.length; busy = wanted.filter((k) => c.held.has(k))) await Promise.all(busy.map((k) => c.held.get(k)));
+  }
+  for (const k of wanted) {
+    if (c.held.has(k)) continue;
+    let release!: () => void;
+    const done = new Promise<void>((r) => (release = r));
+    c.held.set(k, done);
+    mine.set(k, () => {
+      c.held.delete(k);
+      release();
+    });
   }
 }
 

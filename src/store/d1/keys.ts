@@ -11,8 +11,6 @@ export const keys = {
   nre: (nre: string) => `nre:${nre}`,
   /** A sender's starts (its quota and the open-process check of a first start, before any NRE). */
   sender: (systemId: string) => `remetente:${systemId}`,
-  /** A counter row (IDT, NRE, ticket): each start that takes a value. */
-  counter: (name: string) => `contador:${name}`,
   /** A component's stored bytes: their release, their receipt and every start that declares the hash. */
   blob: (hash: string) => `blob:${hash}`,
   /** A stored body: its removal and every start that stores or reuses it. */

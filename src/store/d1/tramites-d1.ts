@@ -164,21 +164,27 @@ export function d1Tramites(c: D1Conn): TramiteReader & TramiteWriter {
     return changed;
   };
 
-  /** The next value of a counter (its start the first time), written back by the unit's commit. */
-  const nextCounter = async (w: Work, name: string, start: number, skip?: (v: number) => Promise<boolean>): Promise<number> => {
-    await w.lock(key.counter(name));
-    let v = ((await w.first<{ value: number }>('SELECT value FROM counters WHERE name = ?', name))?.value ?? start - 1) + 1;
-    while (skip && (await skip(v))) v++;
-    w.write('INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value', name, v);
-    return v;
-  };
+  /**
+   * The next value of a counter (its start the first time), taken at once by one statement of its
+   * own (atomic by itself), outside the unit's batch: concurrent starts never conflict on a counter.
+   * A unit that is then refused or run again leaves the value unused, a gap in the sequence (the
+   * protocol asks IDTs, NREs and tickets to be unique, not consecutive).
+   */
+  const reserve = async (name: string, start: number): Promise<number> => (await first<{ value: number }>(c, S.counter, name, start))!.value;
+  /** The next IDT, never below the floor nor an IDT already present (as the PostgreSQL store allocates it). */
+  const reserveIdt = async (floor: number): Promise<number> =>
+    (await first<{ value: number }>(
+      c,
+      `INSERT INTO counters (name, value) VALUES ('idt', max(?1, (SELECT coalesce(max(idt), 0) + 1 FROM tramites)))
+       ON CONFLICT(name) DO UPDATE SET value = max(value + 1, ?1, (SELECT coalesce(max(idt), 0) + 1 FROM tramites)) RETURNING value`,
+      floor,
+    ))!.value;
 
   const create = (t: NewTramite, at: string, audit: AuditEntry, flow: CreateFlow): Promise<CreateResult> =>
     atomically(c, async (w) => {
       const open = situacaoSet(flow.open);
       await w.lock(
         key.sender(t.senderSystemId),
-        key.counter('idt'),
         ...(t.nre ? [key.nre(t.nre)] : []),
         // retention may not forget bytes this start declares, nor the body it reuses (retention-d1.ts)
         ...t.components.map((x) => key.blob(x.hash)),
@@ -211,13 +217,13 @@ export function d1Tramites(c: D1Conn): TramiteReader & TramiteWriter {
           const o = await w.first<OpenRow>(S.openBySender, t.protocolo, t.senderSystemId, open);
           if (o) return () => openResult(o);
         }
-        const taken = async (v: number) => !!(await w.first(S.nreExists, formatOwnNre(v)));
-        nre = formatOwnNre(await nextCounter(w, 'nre', 1, taken));
+        do nre = formatOwnNre(await reserve('nre', 1));
+        while (await w.first(S.nreExists, nre));
         await w.lock(key.nre(nre));
         w.write(S.insertNre, nre, t.protocolo, at);
       }
-      const idt = Math.max(FIRST_IDT, t.idtFloor ?? 0, ((await w.first<{ m: number | null }>(S.maxIdt))?.m ?? 0) + 1);
-      const ticket = t.ticket ?? String(await nextCounter(w, 'ticket', 1_000_001));
+      const idt = await reserveIdt(Math.max(FIRST_IDT, t.idtFloor ?? 0));
+      const ticket = t.ticket ?? String(await reserve('ticket', 1_000_001));
       const values = {
         idt,
         nre,
