@@ -372,7 +372,8 @@ export function d1Tramites(c: D1Conn): TramiteReader & TramiteWriter {
     },
     async markReceived(idts, hash, size, storedAt, at, audit, then) {
       return atomically(c, async (w) => {
-        await w.lock(key.blob(hash));
+        // all keys in the first lock: a store's own units take turns on them together (db.ts holdLocally)
+        await w.lock(key.blob(hash), ...idts.map(key.tramite));
         const models: Model[] = [];
         for (const idt of idts) {
           const m = await load(w, idt);
