@@ -5,6 +5,7 @@ import { fingerprint256, x509 } from '../pki/x509.ts';
 import { bootstrapDataDir, loadIssuer, type BootstrapReport } from './bootstrap.ts';
 import type { EloConfig } from './config.ts';
 import { openConfiguredStore } from './data-dir-access.ts';
+import type { Store } from '../store/index.ts';
 import { dataPaths } from './data-dir.ts';
 import { registerCertificate } from './register-certificate.ts';
 import { federationDir, loadFederationSeed } from './federation-files.ts';
@@ -35,10 +36,16 @@ export interface SeedReport {
  * federation CA. Running it again changes nothing: registry rows are upserted only when they
  * differ, and a system that already holds a registered certificate keeps it.
  */
-export async function seedDemo(config: EloConfig, now: Date, file: string = `${federationDir}demo/federation.json`): Promise<SeedReport> {
+export async function seedDemo(
+  config: EloConfig,
+  now: Date,
+  file: string = `${federationDir}demo/federation.json`,
+  opts: { store?: Store } = {},
+): Promise<SeedReport> {
   const seed = loadFederationSeed(file);
   const paths = dataPaths(config.dataDir);
-  const store = await openConfiguredStore(config);
+  // another store than the data folder's (a Worker's D1, in tests), left open for its owner
+  const store = opts.store ?? (await openConfiguredStore(config));
   try {
     const bootstrap = await bootstrapDataDir(config, store, now);
     const summary = await store.registry.applySeed(seed, now.toISOString());
@@ -86,6 +93,6 @@ export async function seedDemo(config: EloConfig, now: Date, file: string = `${f
       sistemas: systems,
     };
   } finally {
-    await store.close();
+    if (!opts.store) await store.close();
   }
 }

@@ -1,0 +1,137 @@
+import type { Context } from 'hono';
+import type { PeerCertificate } from '../../domain/identity.ts';
+import { EloError } from '../../domain/errors.ts';
+import { createApp } from '../../http/app.ts';
+import { importRsaPrivateKeyPem } from '../../pki/ca/issue.ts';
+import { cryptoKeySigner } from '../../pki/signer.ts';
+import { sha256 } from '../../pki/sha256.ts';
+import { createServices, type Services } from '../../services/index.ts';
+import type { Log } from '../../services/deps.ts';
+import { r2BlobStore } from '../../store/blobs/r2-blob-store.ts';
+import { openD1Store } from '../../store/d1/index.ts';
+import { pendingD1Migrations } from '../../store/d1/migrations.ts';
+import type { Store } from '../../store/index.ts';
+import { readiness } from '../readiness.ts';
+import { bundledCodeLists } from './bundled-codelists.ts';
+import { workersConfig } from './config.ts';
+import { edgePeerCertificate } from './edge-identity.ts';
+import { edgeLog } from './edge-log.ts';
+import { edgeTrustSource } from './edge-trust.ts';
+import type { TlsClientAuth, WorkerEnv } from './env.ts';
+
+export interface EdgeHub {
+  app: ReturnType<typeof createApp>;
+  services: Services;
+  store: Store;
+  log: Log;
+  /** Runs a request through the app, with the client certificate Cloudflare reported for it. */
+  fetch(request: Request): Promise<Response>;
+  /** The periodic sweep (Cron Trigger): automatic cancel and its warnings, certificate expiry, unsealed trâmites, audit checkpoints. */
+  sweep(): Promise<void>;
+}
+
+/** The certificate each request carries, read before the app runs (the app's source is synchronous). */
+const peers = new WeakMap<Request, PeerCertificate | null>();
+
+/**
+ * The composition root of a Worker isolate: the same services and app as on Node, on D1, R2, the
+ * signing key of the Worker's secrets and the certificate Cloudflare's edge asked for. Its audit
+ * chain is this isolate's own (`<nodeId>-<random>`): isolates append without waiting for each
+ * other, as nodes do on PostgreSQL, and the hub signs each chain's head (services/audit.ts).
+ *
+ * What differs from Node: no federation CA in the Worker (partners' certificates are issued with
+ * `elo ca` where the CA lives, and an onboarding approval cannot sign a CSR here); no worker
+ * threads (large start bodies and seals are handled in the request); webhooks are not delivered
+ * from the Worker yet; `/metrics` is Cloudflare's analytics.
+ */
+export async function openEdgeHub(env: WorkerEnv, opts: { now?: () => Date } = {}): Promise<EdgeHub> {
+  const now = opts.now ?? (() => new Date());
+  const settings = workersConfig(env);
+  const { config } = settings;
+  const log = edgeLog(config.logLevel, now);
+  const pending = await pendingD1Migrations(env.DB);
+  if (pending.length)
+    throw new EloError(
+      'unavailable',
+      `O banco D1 não tem ${pending.length} migração(ões) desta versão do Elo (${pending.slice(0, 3).join(', ')}${pending.length > 3 ? '…' : ''}). Aplique-as com \`npx wrangler d1 migrations apply elo --remote\` e tente de novo.`,
+    );
+  const chain = `${config.nodeId ?? 'worker'}-${Array.from(globalThis.crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const store = openD1Store(env.DB, { audit: { chain, sha256 } });
+  const blobs = r2BlobStore(env.BLOBS);
+  const hubSigner = cryptoKeySigner(await importRsaPrivateKeyPem(settings.signingKeyPem), settings.signingCertPem);
+  const clock = { now };
+  const services = createServices({
+    store,
+    blobs,
+    clock,
+    ids: { uuid: () => globalThis.crypto.randomUUID(), randomBytes: (n) => globalThis.crypto.getRandomValues(new Uint8Array(n)) },
+    codeLists: bundledCodeLists(),
+    trust: edgeTrustSource({ anchors: settings.trustAnchorsPem, intermediates: settings.intermediatesPem }, env.BLOBS),
+    hubSigner,
+    log,
+    settings: {
+      environment: config.environment,
+      maxJsonBytes: config.maxJsonMb * 1_048_576,
+      ...(config.sealMaxMetadataMb > 0 ? { sealMaxMetadataBytes: config.sealMaxMetadataMb * 1_048_576 } : {}),
+      autoCancelAfterMs: config.autoCancelDays * 86_400_000,
+      autoCancelWarningMs: config.autoCancelWarningDays * 86_400_000,
+      longPollMs: config.longPollSeconds * 1000,
+      maxJsonWaiting: config.maxJsonWaiting,
+      certExpiryWarningMs: config.certExpiryWarningDays * 86_400_000,
+      maxRequestsPerSystem: config.maxRequestsPerSystem,
+      maxLongPollsPerSystem: config.maxLongPollsPerSystem,
+      acceptReceiptDateMismatch: config.acceptReceiptDateMismatch,
+      maxComponentBytes: config.maxComponentMb * 1_048_576,
+      systemQuotaBytes: config.systemQuotaMb * 1_048_576,
+      idtFloor: config.idtFloor,
+      // R2 has no free space to run out of: no floor
+      minFreeBytes: 0,
+      cancelledRetentionMs: config.cancelledRetentionDays * 86_400_000,
+      purgeComponentsAfterMs: config.purgeComponentsAfterDays * 86_400_000,
+    },
+    monitoring: { stuckMinutes: config.monitorStuckMinutes },
+  });
+  await services.codeLists.current();
+  const ready = readiness({
+    store,
+    blobs,
+    signer: hubSigner,
+    // R2 has no free space to run out of
+    freeSpace: async () => Number.MAX_SAFE_INTEGER,
+    minFreeBytes: 0,
+    sweep: async () => ({ ok: true, detalhe: 'varredura pelo Cron Trigger do Worker' }),
+    log,
+  });
+  const app = createApp({
+    services,
+    peerCertificate: (c: Context) => peers.get(c.req.raw) ?? null,
+    peerAddress: (c: Context) => c.req.header('cf-connecting-ip') ?? null,
+    hubName: 'Elo',
+    ops: {
+      readiness: ready,
+      metricsText: async () => {
+        throw new EloError('not_found', 'No Cloudflare Workers as métricas são as do painel da Cloudflare (Workers Analytics e Workers Logs); este hub não expõe /metrics.');
+      },
+    },
+    now,
+  });
+  return {
+    app,
+    services,
+    store,
+    log,
+    async fetch(request) {
+      const auth = (request as Request & { cf?: { tlsClientAuth?: TlsClientAuth } }).cf?.tlsClientAuth;
+      const { peer } = await edgePeerCertificate(auth, async (fp) => (await store.registry.getCertificate(fp))?.pem ?? null);
+      peers.set(request, peer);
+      return app.fetch(request);
+    },
+    async sweep() {
+      const failed = (event: string) => (e: unknown) => log({ level: 'error', event, data: { mensagem: e instanceof Error ? e.message : String(e) } });
+      await services.autoCancel.sweep().catch(failed('varredura.cancelamento_automatico_falhou'));
+      await services.certificates.expiryScan().catch(failed('varredura.validade_de_certificados_falhou'));
+      await services.seals.sweep().catch(failed('varredura.selos_falhou'));
+      await services.audit.checkpoint().catch(failed('varredura.pontos_de_controle_falhou'));
+    },
+  };
+}
