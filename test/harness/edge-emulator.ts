@@ -10,6 +10,7 @@
  * certificate over their size limit): the Worker then works from the fingerprint alone.
  */
 import { X509Certificate } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -46,6 +47,38 @@ export function tlsClientAuthOf(socket: TLSSocket, forward: 'rfc9440' | 'fingerp
   };
 }
 
+/**
+ * The request body for the Worker: read whole up to STREAM_ABOVE bytes, streamed beyond. Miniflare
+ * sends a streamed body half-duplex (the whole body before the answer is read), so a Worker that
+ * refuses early (413) and stops reading would wait forever for the rest; Cloudflare's edge takes
+ * the whole body first anyway, up to its limit (100 MB on the paid plan).
+ */
+const STREAM_ABOVE = 16 * 1024 * 1024;
+async function bodyOf(req: IncomingMessage, hasBody: boolean): Promise<ReadableStream | Uint8Array | null> {
+  if (!hasBody) return null;
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > STREAM_ABOVE) return Readable.toWeb(req) as ReadableStream;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.length;
+    // no length said, and more than the limit came: the rest goes streamed after what was read
+    if (size > STREAM_ABOVE) {
+      const rest = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+      const head = new Uint8Array(Buffer.concat(chunks));
+      return new ReadableStream<Uint8Array>({
+        async start(c) {
+          c.enqueue(head);
+          for await (const more of rest as unknown as AsyncIterable<Uint8Array>) c.enqueue(more);
+          c.close();
+        },
+      });
+    }
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
 export async function startEdgeEmulator(
   mf: Miniflare,
   tls: { cert: string; key: string; ca: string },
@@ -56,12 +89,15 @@ export async function startEdgeEmulator(
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-    mf.dispatchFetch(`https://elo.exemplo.gov.br${req.url}`, {
-      method: req.method,
-      headers,
-      cf,
-      ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } : {}),
-    } as Parameters<Miniflare['dispatchFetch']>[1])
+    bodyOf(req, hasBody)
+      .then((body) =>
+        mf.dispatchFetch(`https://elo.exemplo.gov.br${req.url}`, {
+          method: req.method,
+          headers,
+          cf,
+          ...(body ? { body, duplex: 'half' } : {}),
+        } as Parameters<Miniflare['dispatchFetch']>[1]),
+      )
       .then(async (answer) => {
         res.writeHead(answer.status, Object.fromEntries(answer.headers));
         if (!answer.body) return void res.end();

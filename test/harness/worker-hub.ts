@@ -5,7 +5,8 @@
  * (edge-emulator.ts), so a Tramita client with a system's certificate reaches it over real mTLS.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Miniflare } from 'miniflare';
@@ -113,3 +114,65 @@ export async function startWorkerHub(opts: { forward?: 'rfc9440' | 'fingerprint'
 }
 
 export type WorkerHub = Awaited<ReturnType<typeof startWorkerHub>>;
+
+/** Tables a refusal writes by design (its record), left out of `snapshot()` as on Node (harness/hub.ts). */
+const REFUSAL_LOG_TABLES = ['refused_requests'];
+
+/**
+ * Everything the Worker's stores hold — every D1 table's rows and every R2 key — to assert that a
+ * refusal changed nothing, as `TestHub.snapshot()` does for the Node hub's database and folder.
+ */
+export async function workerSnapshot(hub: WorkerHub): Promise<{ rows: Record<string, unknown[]>; files: string[] }> {
+  // the database file workerd keeps for the local D1, read directly: hundreds of statements
+  // through Miniflare's proxy per snapshot are slow, and its synchronous calls are fragile
+  const folder = join(hub.config.dataDir, 'd1', 'miniflare-D1DatabaseObject');
+  const file = readdirSync(folder).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
+  const db = new Database(join(folder, file!), { readonly: true, fileMustExist: true });
+  const rows: Record<string, unknown[]> = {};
+  try {
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'structures_busca%' ORDER BY name")
+      .all() as { name: string }[];
+    for (const { name } of tables) if (!REFUSAL_LOG_TABLES.includes(name)) rows[name] = db.prepare(`SELECT * FROM "${name}"`).all();
+  } finally {
+    db.close();
+  }
+  const files: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await hub.bucket.list({ ...(cursor ? { cursor } : {}) });
+    files.push(...page.objects.map((o) => o.key));
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return { rows, files: files.sort() };
+}
+
+/**
+ * The Worker behind the surface the conformance suite uses of a Node test hub (harness/hub.ts
+ * TestHub): its address, its systems' credentials and clients, its store (D1, from Node), its
+ * blobs (R2, from Node), the sweep (the Cron Trigger) and the snapshot. What only a Node hub has —
+ * an injected clock or timers, the data folder's files — is absent: the files that need it run on
+ * Node only (vitest.workers.config.ts says which).
+ */
+export async function workerTestHub(opts: { env?: Record<string, string> } = {}) {
+  const w = await startWorkerHub(opts);
+  const { r2BlobStore } = await import('../../src/store/blobs/r2-blob-store.ts');
+  return {
+    hub: {
+      url: w.url,
+      store: w.store,
+      blobs: r2BlobStore(w.bucket),
+      services: { autoCancel: { sweep: () => w.sweep() } },
+      sweep: () => w.sweep(),
+    },
+    config: w.config,
+    paths: dataPaths(w.config.dataDir),
+    seed: w.seed,
+    creds: w.creds,
+    caPem: w.creds['sei-estado']!.ca,
+    client: (systemId: string, credentials?: ClientCredentials) => w.client(systemId, credentials),
+    snapshot: () => workerSnapshot(w),
+    close: () => w.close(),
+    worker: w,
+  };
+}

@@ -4,6 +4,20 @@ import type { Clock, Timers } from '../../../src/domain/clock.ts';
 import type { Workflow } from '../../../src/domain/situacao.ts';
 import type { FreeSpace } from '../../../src/services/deps.ts';
 import { startTestHub, type TestHub } from '../../harness/hub.ts';
+import { workerTestHub } from '../../harness/worker-hub.ts';
+
+/** The runtime this run's conformance hubs are: Node (default) or the Worker (ELO_TEST_RUNTIME=workers, `npm run test:workers`). */
+export const testRuntime = (): 'node' | 'workers' => (process.env.ELO_TEST_RUNTIME === 'workers' ? 'workers' : 'node');
+
+/**
+ * The conformance hub as a Worker (harness/worker-hub.ts), with the Node hub's surface. A file that
+ * injects a clock, timers, free space or a workflow needs the Node hub: asked here, it says so.
+ */
+async function workersConformanceHub(opts: { clock?: unknown; timers?: unknown; freeSpace?: unknown; workflow?: unknown; env?: Record<string, string> }): Promise<TestHub> {
+  const injected = (['clock', 'timers', 'freeSpace', 'workflow'] as const).filter((k) => opts[k] !== undefined);
+  if (injected.length) throw new Error(`o hub no Workers não aceita ${injected.join(', ')} injetado(s): este arquivo roda só no Node`);
+  return (await workerTestHub({ ...(opts.env ? { env: opts.env } : {}) })) as unknown as TestHub;
+}
 import { rawConnection, type RawConnection } from './http.ts';
 
 export const ESTADO = 'sei-estado';
@@ -38,7 +52,7 @@ export async function startConformanceHub(
 ): Promise<Ctx> {
   // No periodic background sweep during a test file (spec §5.4 sweeps are driven explicitly),
   // so that before/after snapshots only see what the request under test did.
-  const t = await startTestHub({ ...opts, env: { ELO_SWEEP_INTERVAL_SECONDS: '86400', ...opts.env } });
+  const t = testRuntime() === 'workers' ? await workersConformanceHub(opts) : await startTestHub({ ...opts, env: { ELO_SWEEP_INTERVAL_SECONDS: '86400', ...opts.env } });
   const pools = new Map<string, RawConnection>();
   const extra: RawConnection[] = [];
   const credentials = (system: SystemId | 'anon') => (system === 'anon' ? { ca: t.caPem } : t.creds[system]!);
@@ -100,14 +114,15 @@ export async function refusedWithoutChange(
   status: number,
   codigoErro?: string,
 ): Promise<string> {
-  const before = ctx.t.snapshot();
+  const before = await ctx.t.snapshot();
   const r = await call();
   const body = expectError(r, status, codigoErro);
-  expect(ctx.t.snapshot()).toEqual(before);
+  expect(await ctx.t.snapshot()).toEqual(before);
   return body.mensagem;
 }
 
-type Snapshot = ReturnType<TestHub['snapshot']>;
+/** A store snapshot: at once on Node, read through Miniflare on the Worker (hence awaited). */
+type Snapshot = Awaited<ReturnType<TestHub['snapshot']>>;
 type EventRow = { seq: number; kind: string; idt: number | null; data_json: string };
 
 /**
@@ -122,10 +137,10 @@ export async function refusedWithAlert(
   status: number,
   codigoErro?: string,
 ): Promise<{ mensagem: string; event: Record<string, unknown> }> {
-  const before = ctx.t.snapshot();
+  const before = await ctx.t.snapshot();
   const r = await call();
   const body = expectError(r, status, codigoErro);
-  const after = ctx.t.snapshot();
+  const after = await ctx.t.snapshot();
   const split = (s: Snapshot) => {
     // the audit chain's head moves with the event it links (issue 11 §7)
     const { audit_events: events, audit_chains: _head, ...rows } = s.rows;
