@@ -54,11 +54,11 @@ export async function readJsonBody(c: Context, limit: number): Promise<{ raw: Ui
  */
 export async function readStartBody(
   c: Context,
-  opts: { limit: number; smallBytes: number; gate: LargeBodyGate },
+  opts: { limit: number; smallBytes: number; gate: LargeBodyGate; reason?: string | undefined },
 ): Promise<{ raw: Uint8Array; done: () => void }> {
   const header = c.req.header('content-length');
   const declared = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
-  if (declared !== undefined && declared > opts.limit) throw tooLarge(opts.limit);
+  if (declared !== undefined && declared > opts.limit) throw tooLarge(opts.limit, opts.reason);
   let done = () => {};
   if (declared === undefined || declared > opts.smallBytes) {
     const turn = opts.gate.enter();
@@ -72,7 +72,7 @@ export async function readStartBody(
   try {
     const body = c.req.raw.body;
     const raw = body ? await readLimited(body, opts.limit, declared) : new Uint8Array();
-    if (raw === null) throw tooLarge(opts.limit);
+    if (raw === null) throw tooLarge(opts.limit, opts.reason);
     return { raw, done };
   } catch (e) {
     done();
@@ -80,11 +80,11 @@ export async function readStartBody(
   }
 }
 
-const tooLarge = (limit: number) =>
+const tooLarge = (limit: number, reason?: string) =>
   new EloError(
     'payload_too_large',
     limit >= 1_048_576
-      ? `O corpo da requisição excede o limite de ${Math.floor(limit / 1_048_576)} MB para JSON neste hub.`
+      ? `O corpo da requisição excede o limite de ${Math.floor(limit / 1_048_576)} MB para JSON neste hub.${reason ? ` ${reason}` : ''}`
       : `O corpo da requisição excede o limite de ${Math.floor(limit / 1024)} KB para JSON nesta operação.`,
   );
 

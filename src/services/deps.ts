@@ -30,6 +30,8 @@ export interface TransferSettings {
   environment?: Ambiente;
   /** Largest JSON body accepted (spec §1.5.9: at least 50 MB). */
   maxJsonBytes: number;
+  /** Why the runtime holds JSON bodies to maxJsonBytes, said in the refusal (a Worker's isolate memory). */
+  maxJsonReason?: string;
   /**
    * Largest stored metadata (JSON body or signed package XML) the hub seals (issue 11 item 2).
    * A seal is built in the seal thread (runtime/seal-worker.ts), not on the event loop, but its

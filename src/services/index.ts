@@ -86,7 +86,7 @@ export function createServices(serviceDeps: ServiceDeps) {
     audit,
     codeLists,
     /** Limits the HTTP layer applies before a service sees the body. */
-    limits: { maxJsonBytes: deps.settings.maxJsonBytes, maxJsonWaiting: deps.settings.maxJsonWaiting ?? 2 },
+    limits: { maxJsonBytes: deps.settings.maxJsonBytes, maxJsonWaiting: deps.settings.maxJsonWaiting ?? 2, maxJsonReason: deps.settings.maxJsonReason },
     /** A fresh opaque id (request ids). */
     newId: (): string => deps.ids.uuid(),
     /** The operational log (unexpected errors are reported here, not on the console). */

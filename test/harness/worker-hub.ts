@@ -1,113 +1,55 @@
 /**
- * Elo's Worker for a test: the bundle `wrangler deploy --dry-run` builds, run by Miniflare in
- * workerd with a local D1 and R2, the demo federation seeded into that D1 (with a federation CA
- * and client certificates made as `elo seed demo` makes them), and the edge emulator in front
- * (edge-emulator.ts), so a Tramita client with a system's certificate reaches it over real mTLS.
+ * Elo's Worker for a test, run locally as `npm run dev:workers` runs it
+ * (src/runtime/workers/local/local-worker.ts: the bundle in workerd, local D1 and R2, the demo
+ * federation, the loopback edge with mTLS), in a folder of its own, with typed clients for its
+ * systems, its store seen from Node and snapshots of everything it holds.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { Miniflare } from 'miniflare';
+import { join } from 'node:path';
 import { createTramitaClient, credentialsFromFiles, type ClientCredentials } from '../../src/client/tramita-client.ts';
 import { loadConfig } from '../../src/runtime/config.ts';
 import { dataPaths } from '../../src/runtime/data-dir.ts';
-import { seedDemo } from '../../src/runtime/seed-demo.ts';
-import type { R2Bucket } from '../../src/store/blobs/r2-types.ts';
+import { startLocalWorker } from '../../src/runtime/workers/local/local-worker.ts';
 import { openD1Store } from '../../src/store/d1/index.ts';
-import type { D1Database } from '../../src/store/d1/d1-types.ts';
-import { applyD1Migrations } from '../../src/store/d1/migrations.ts';
-import { startEdgeEmulator } from './edge-emulator.ts';
 import { testAuditChain } from './stores.ts';
 
-const root = join(import.meta.dirname, '../..');
-
-let bundle: string | null = null;
-/** The Worker as `wrangler deploy --dry-run` bundles it (built once per test process). */
-export function workerBundle(): string {
-  if (bundle) return bundle;
-  const out = mkdtempSync(join(tmpdir(), 'elo-worker-'));
-  process.once('exit', () => rmSync(out, { recursive: true, force: true }));
-  execFileSync(process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', out], {
-    cwd: root,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
-    stdio: 'pipe',
-  });
-  bundle = join(out, 'index.js');
-  return bundle;
-}
-
-/** wrangler.toml's compatibility settings, as Miniflare must be given them. */
-const COMPATIBILITY = { compatibilityDate: '2026-04-20', compatibilityFlags: ['nodejs_compat'] };
+export { workerBundle } from '../../src/runtime/workers/local/local-worker.ts';
 
 export async function startWorkerHub(opts: { forward?: 'rfc9440' | 'fingerprint'; env?: Record<string, string> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'elo-worker-hub-'));
   const config = loadConfig({ ELO_DATA_DIR: dir, ELO_LOG_LEVEL: 'warn', ...opts.env }, dir);
-  const paths = dataPaths(dir);
-  const options = {
-    // the bundle as one module, without its source map comment: workerd refuses the map's
-    // sources, which point outside the bundle's folder (../../src/…)
-    modules: [{ type: 'ESModule' as const, path: workerBundle(), contents: readFileSync(workerBundle(), 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '') }],
-    // module names are paths relative to this; workerd refuses a name that climbs out with ..
-    modulesRoot: dirname(workerBundle()),
-    ...COMPATIBILITY,
-    d1Databases: { DB: 'elo-teste' },
-    r2Buckets: ['BLOBS'],
-    d1Persist: join(dir, 'd1'),
-    r2Persist: join(dir, 'r2'),
-  };
-  // the database is migrated and seeded before the Worker is given its secrets (made by the seeding)
-  const mf = new Miniflare({ ...options, bindings: {} });
-  const db = (await mf.getD1Database('DB')) as unknown as D1Database;
-  await applyD1Migrations(db);
-  const seed = await seedDemo(config, new Date(), undefined, { store: openD1Store(db, { audit: testAuditChain('semeadura') }) });
-  const pem = (f: string) => readFileSync(f, 'utf8');
-  await mf.setOptions({
-    ...options,
-    bindings: {
-      ELO_SIGNING_KEY_PEM: pem(paths.signingKey),
-      ELO_SIGNING_CERT_PEM: pem(paths.signingCert),
-      ELO_TRUST_ANCHORS_PEM: pem(paths.caCert),
-      ...(existsSync(paths.intermediateCert) ? { ELO_INTERMEDIATES_PEM: pem(paths.intermediateCert) } : {}),
-      ELO_LOG_LEVEL: 'warn',
-      ...opts.env,
-    },
+  const local = await startLocalWorker({
+    config,
+    state: dir,
+    ...(opts.forward ? { forward: opts.forward } : {}),
+    ...(opts.env ? { vars: opts.env } : {}),
+    audit: testAuditChain('semeadura'),
   });
-  // the proxies of the first options are gone with them: made again
-  const store = openD1Store((await mf.getD1Database('DB')) as unknown as D1Database, { audit: testAuditChain('teste') });
-  // the federation's CRLs, where the Worker reads them (runtime/workers/edge-trust.ts); none before a revocation
-  const bucket = (await mf.getR2Bucket('BLOBS')) as unknown as R2Bucket;
-  if (existsSync(paths.rootCrl)) await bucket.put('pki/federacao-ac.crl', readFileSync(paths.rootCrl));
-  if (existsSync(paths.intermediateCrl)) await bucket.put('pki/federacao-ac-intermediaria.crl', readFileSync(paths.intermediateCrl));
-  const edge = await startEdgeEmulator(mf, { cert: pem(paths.tlsCert), key: pem(paths.tlsKey), ca: pem(paths.caCert) }, { forward: opts.forward ?? 'rfc9440' });
+  const store = openD1Store(await local.d1(), { audit: testAuditChain('teste') });
   const creds: Record<string, ClientCredentials> = Object.fromEntries(
-    seed.sistemas.map((s) => [s.id, credentialsFromFiles({ cert: s.certificado, key: s.chave, ca: s.ac })]),
+    local.seed.sistemas.map((s) => [s.id, credentialsFromFiles({ cert: s.certificado, key: s.chave, ca: s.ac })]),
   );
   const clients: { close(): Promise<void> }[] = [];
   return {
-    url: edge.url,
-    mf,
+    url: local.url,
+    mf: local.mf,
     /** The Worker's D1 store as seen from Node (an audit chain of its own: `teste`). */
     store,
-    bucket,
-    seed,
+    bucket: local.bucket,
+    seed: local.seed,
     config,
     creds,
     client(systemId: string, credentials?: ClientCredentials) {
-      const c = createTramitaClient({ hubUrl: edge.url, credentials: credentials ?? creds[systemId]! });
+      const c = createTramitaClient({ hubUrl: local.url, credentials: credentials ?? creds[systemId]! });
       clients.push(c);
       return c;
     },
-    /** The Worker's Cron Trigger, fired now. */
-    async sweep() {
-      const worker = await mf.getWorker();
-      await (worker as unknown as { scheduled(o: { cron: string }): Promise<unknown> }).scheduled({ cron: '*/5 * * * *' });
-    },
+    sweep: () => local.sweep(),
     async close() {
       for (const c of clients) await c.close();
-      await edge.close();
-      await mf.dispose();
+      await local.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

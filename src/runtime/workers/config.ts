@@ -3,11 +3,22 @@ import type { WorkerEnv } from './env.ts';
 
 export interface WorkerSettings {
   config: EloConfig;
+  /** Largest JSON body (a trâmite's metadata) the Worker reads, in bytes: bounded by the isolate's memory. */
+  maxJsonBytes: number;
   signingKeyPem: string;
   signingCertPem: string;
   trustAnchorsPem: string;
   intermediatesPem: string;
 }
+
+/**
+ * The Worker's default bound on a JSON body, MB. A Worker isolate has 128 MB of memory; a start
+ * body is held whole and parsed (its object takes several times its bytes), so bodies much over
+ * this would exhaust it. SEI's own default block size for components is unaffected (components
+ * stream); what this bounds is a process's metadata, its document list. Spec §1.5.9 asks a hub
+ * to take 50 MB: a federation whose processes need that runs Elo on Node.
+ */
+export const WORKER_MAX_JSON_MB = 16;
 
 const PEM = (kind: string) => new RegExp(`-----BEGIN ${kind}-----[\\s\\S]+?-----END ${kind}-----`);
 
@@ -46,6 +57,9 @@ export function workersConfig(env: WorkerEnv): WorkerSettings {
   const signingCertPem = pem('ELO_SIGNING_CERT_PEM', 'CERTIFICATE', 'grave o certificado de assinatura do hub (e intermediárias) com `npx wrangler secret put ELO_SIGNING_CERT_PEM`');
   const trustAnchorsPem = pem('ELO_TRUST_ANCHORS_PEM', 'CERTIFICATE', 'grave as ACs em que os certificados dos sistemas devem terminar com `npx wrangler secret put ELO_TRUST_ANCHORS_PEM`');
   const intermediatesPem = typeof env.ELO_INTERMEDIATES_PEM === 'string' ? env.ELO_INTERMEDIATES_PEM : '';
+  const workerJson = env.ELO_WORKER_MAX_JSON_MB === undefined ? WORKER_MAX_JSON_MB : Number(env.ELO_WORKER_MAX_JSON_MB);
+  if (!Number.isInteger(workerJson) || workerJson < 1 || workerJson > 50)
+    problems.push(`variável ELO_WORKER_MAX_JSON_MB: deve ser um inteiro de 1 a 50 (recebido: ${String(env.ELO_WORKER_MAX_JSON_MB)}); acima disso o isolate de 128 MB não comporta a leitura`);
   if (problems.length || !config) throw new ConfigError(problems);
-  return { config, signingKeyPem, signingCertPem, trustAnchorsPem, intermediatesPem };
+  return { config, maxJsonBytes: Math.min(config.maxJsonMb, workerJson) * 1_048_576, signingKeyPem, signingCertPem, trustAnchorsPem, intermediatesPem };
 }

@@ -71,7 +71,9 @@ export async function openEdgeHub(env: WorkerEnv, opts: { now?: () => Date } = {
     log,
     settings: {
       environment: config.environment,
-      maxJsonBytes: config.maxJsonMb * 1_048_576,
+      maxJsonBytes: settings.maxJsonBytes,
+      maxJsonReason:
+        'No Cloudflare Workers o hub lê metadados de até esse tamanho (o isolate tem 128 MB de memória). Para processos com metadados maiores, a federação usa um hub Elo em Node.',
       ...(config.sealMaxMetadataMb > 0 ? { sealMaxMetadataBytes: config.sealMaxMetadataMb * 1_048_576 } : {}),
       autoCancelAfterMs: config.autoCancelDays * 86_400_000,
       autoCancelWarningMs: config.autoCancelWarningDays * 86_400_000,

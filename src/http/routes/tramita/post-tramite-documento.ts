@@ -8,7 +8,7 @@ import { INLINE_START_BODY_BYTES } from '../../../domain/tramita/index.ts';
 /** `POST tramites/documento` (spec §2.9): a documento avulso to one or more destinatários. */
 export function registerPostTramiteDocumento(app: Hono<AppEnv>, deps: AppDeps, gate: LargeBodyGate): void {
   app.post('/tramites/documento', async (c) => {
-    const { raw, done } = await readStartBody(c, { limit: deps.services.limits.maxJsonBytes, smallBytes: INLINE_START_BODY_BYTES, gate });
+    const { raw, done } = await readStartBody(c, { limit: deps.services.limits.maxJsonBytes, smallBytes: INLINE_START_BODY_BYTES, gate, reason: deps.services.limits.maxJsonReason });
     let started;
     try {
       started = await deps.services.start.startDocumento({ caller: c.get('caller'), rawBody: raw });

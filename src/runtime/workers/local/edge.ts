@@ -1,4 +1,6 @@
 /**
+ * Node side, never bundled into the Worker: `npm run dev:workers` and the Workers test tier.
+ *
  * Cloudflare's edge, as far as Elo's Worker sees it, on loopback: an HTTPS server that asks every
  * client for its certificate (as a zone with mTLS does), checks it against the CA uploaded for the
  * zone, and hands each request to the Worker running in Miniflare (workerd) with the facts
@@ -53,7 +55,7 @@ export function tlsClientAuthOf(socket: TLSSocket, forward: 'rfc9440' | 'fingerp
  * refuses early (413) and stops reading would wait forever for the rest; Cloudflare's edge takes
  * the whole body first anyway, up to its limit (100 MB on the paid plan).
  */
-const STREAM_ABOVE = 16 * 1024 * 1024;
+const STREAM_ABOVE = 64 * 1024 * 1024;
 async function bodyOf(req: IncomingMessage, hasBody: boolean): Promise<ReadableStream | Uint8Array | null> {
   if (!hasBody) return null;
   const declared = Number(req.headers['content-length'] ?? NaN);
@@ -82,7 +84,7 @@ async function bodyOf(req: IncomingMessage, hasBody: boolean): Promise<ReadableS
 export async function startEdgeEmulator(
   mf: Miniflare,
   tls: { cert: string; key: string; ca: string },
-  opts: { forward?: 'rfc9440' | 'fingerprint' } = {},
+  opts: { forward?: 'rfc9440' | 'fingerprint'; port?: number; host?: string } = {},
 ): Promise<EdgeEmulator> {
   const server: Server = createServer({ cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     const cf = { tlsClientAuth: tlsClientAuthOf(req.socket as TLSSocket, opts.forward ?? 'rfc9440') };
@@ -109,10 +111,11 @@ export async function startEdgeEmulator(
         res.end(`borda: ${e instanceof Error ? e.message : String(e)}`);
       });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, host, r));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `https://127.0.0.1:${port}`,
+    url: `https://${host}:${port}`,
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
