@@ -1,3 +1,4 @@
+import { pemBlocks } from '../../pki/encoding.ts';
 import { ConfigError, fieldsFromVariables, validateConfig, type EloConfig } from '../config-schema.ts';
 import type { WorkerEnv } from './env.ts';
 
@@ -20,7 +21,6 @@ export interface WorkerSettings {
  */
 export const WORKER_MAX_JSON_MB = 16;
 
-const PEM = (kind: string) => new RegExp(`-----BEGIN ${kind}-----[\\s\\S]+?-----END ${kind}-----`);
 
 /**
  * The Worker's configuration: the `ELO_*` variables through the same schema, checks and
@@ -47,7 +47,8 @@ export function workersConfig(env: WorkerEnv): WorkerSettings {
     problems.push('binding "BLOBS": ausente; declare o bucket R2 em wrangler.toml ([[r2_buckets]] binding = "BLOBS")');
   const pem = (name: keyof WorkerEnv & string, kind: string, what: string) => {
     const v = env[name];
-    if (typeof v !== 'string' || !PEM(kind).test(v)) {
+    const blocks = typeof v === 'string' ? pemBlocks(v) : null;
+    if (typeof v !== 'string' || !blocks?.ok || !blocks.value.some((b) => b.label === kind)) {
       problems.push(`segredo ${name}: ausente ou sem um bloco PEM "${kind}"; ${what}`);
       return '';
     }

@@ -5,6 +5,7 @@ import { createApp } from '../../http/app.ts';
 import { importRsaPrivateKeyPem } from '../../pki/ca/issue.ts';
 import { cryptoKeySigner } from '../../pki/signer.ts';
 import { sha256 } from '../../pki/sha256.ts';
+import { pemBlocks, toHex } from '../../pki/encoding.ts';
 import { createServices, type Services } from '../../services/index.ts';
 import type { Log } from '../../services/deps.ts';
 import { r2BlobStore } from '../../store/blobs/r2-blob-store.ts';
@@ -55,7 +56,7 @@ export async function openEdgeHub(env: WorkerEnv, opts: { now?: () => Date } = {
       'unavailable',
       `O banco D1 não tem ${pending.length} migração(ões) desta versão do Elo (${pending.slice(0, 3).join(', ')}${pending.length > 3 ? '…' : ''}). Aplique-as com \`npx wrangler d1 migrations apply elo --remote\` e tente de novo.`,
     );
-  const chain = `${config.nodeId ?? 'worker'}-${Array.from(globalThis.crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const chain = `${config.nodeId ?? 'worker'}-${toHex(globalThis.crypto.getRandomValues(new Uint8Array(4)))}`;
   const store = openD1Store(env.DB, { audit: { chain, sha256 } });
   const blobs = r2BlobStore(env.BLOBS);
   const hubSigner = cryptoKeySigner(await importRsaPrivateKeyPem(settings.signingKeyPem), settings.signingCertPem);

@@ -6,6 +6,10 @@ import { isEloError } from '../../domain/errors.ts';
 import { ConfigError } from '../config-schema.ts';
 import { openEdgeHub, type EdgeHub } from './edge-hub.ts';
 import type { WorkerEnv } from './env.ts';
+import { edgeLog } from './edge-log.ts';
+
+/** The log before the configuration (and its level) could be read. */
+const startLog = edgeLog('info', () => new Date());
 
 interface ExecutionContext {
   waitUntil(promise: Promise<unknown>): void;
@@ -28,7 +32,7 @@ const hubOf = (env: WorkerEnv): Promise<EdgeHub> => {
 function cannotStart(e: unknown): Response {
   const mensagem =
     e instanceof ConfigError ? `Configuração inválida do Worker: ${e.problems.join('; ')}` : isEloError(e) ? e.message : 'O hub não pôde iniciar; veja o log do Worker (wrangler tail).';
-  console.error(JSON.stringify({ level: 'error', event: 'worker.inicio_falhou', data: { mensagem: e instanceof Error ? e.message : String(e) } }));
+  startLog({ level: 'error', event: 'worker.inicio_falhou', data: { mensagem: e instanceof Error ? e.message : String(e) } });
   return new Response(JSON.stringify({ type: 'about:blank', title: 'Hub indisponível', status: 503, code: 'unavailable', codigoErro: '9998', detail: mensagem, mensagem }), {
     status: 503,
     headers: { 'content-type': 'application/problem+json; charset=utf-8', 'retry-after': '30' },

@@ -1,6 +1,6 @@
 import type { BlobStore, StagedBlob } from '../index.ts';
 import type { R2Bucket, R2MultipartUpload, R2UploadedPart } from './r2-types.ts';
-import { streamingSha256 } from './streaming-sha256.ts';
+import { digestNames, streamingSha256 } from './streaming-sha256.ts';
 
 /**
  * Bytes sent to R2 as one multipart part. R2 wants every part but the last of one size and at
@@ -9,8 +9,6 @@ import { streamingSha256 } from './streaming-sha256.ts';
  */
 export const R2_PART_BYTES = 8 * 1024 * 1024;
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-const base64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
 
 /** R2 keys: the bytes, the content address that names them, and the parts of a ranged upload. */
 const DATA = 'dados/';
@@ -128,8 +126,9 @@ export function r2BlobStore(bucket: R2Bucket, opts: { newId?: () => string } = {
     async stage(body, maxSize): Promise<StagedBlob> {
       const w = await write(body, maxSize);
       const id = w.data.slice(DATA.length);
-      if (!w.tooLarge) staged.set(id, { data: w.data, hex: hex(w.digest) });
-      return { id, sha256: base64(w.digest), size: w.size, tooLarge: w.tooLarge, key: `${ADDRESS}${hex(w.digest)}` };
+      const { hex, base64 } = digestNames(w.digest);
+      if (!w.tooLarge) staged.set(id, { data: w.data, hex });
+      return { id, sha256: base64, size: w.size, tooLarge: w.tooLarge, key: `${ADDRESS}${hex}` };
     },
     async commit(s) {
       const held = staged.get(s.id);

@@ -6,6 +6,15 @@ export interface StreamingSha256 {
   digest(): Promise<Uint8Array>;
 }
 
+/**
+ * A digest as the blob stores name it: lower-case hex (the content address) and base64 (the
+ * protocol's hash). Here rather than pki/encoding.ts: store adapters import domain/ only.
+ */
+export const digestNames = (d: Uint8Array) => ({
+  hex: Array.from(d, (b) => b.toString(16).padStart(2, '0')).join(''),
+  base64: btoa(String.fromCharCode(...d)),
+});
+
 interface DigestStreamLike extends WritableStream<Uint8Array> {
   digest: Promise<ArrayBuffer>;
 }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { D1_MIGRATIONS_DIR } from '../../runtime/workers/write-migration-files.ts';
+import { D1_MIGRATIONS_DIR } from '../../cli/workers/d1-migration-files.ts';
 import { d1MigrationFiles, splitStatements } from './migrations.ts';
 
 const schemaOf = (db: Database.Database) =>

@@ -4,9 +4,9 @@
  * https://127.0.0.1:8444 that asks for client certificates as Cloudflare's does. Node side only.
  */
 import { join, resolve } from 'node:path';
-import { nodeSha256 } from '../../audit-chain.ts';
-import { loadConfig } from '../../config.ts';
-import { startLocalWorker } from './local-worker.ts';
+import { nodeSha256 } from '../../runtime/audit-chain.ts';
+import { loadConfig } from '../../runtime/config.ts';
+import { startLocalWorker } from '../../runtime/workers/local/local-worker.ts';
 
 const dataDir = resolve(process.env.ELO_DATA_DIR ?? '.elo-workers');
 const config = loadConfig({ ELO_LOG_LEVEL: 'info', ...process.env, ELO_DATA_DIR: dataDir }, process.cwd());
