@@ -31,6 +31,7 @@ import { sealWorker } from './seal-preparer.ts';
 import { startBodyWorker } from './start-body-analyser.ts';
 import { fileTrustSource } from './trust-files.ts';
 import { hubLog } from './log.ts';
+import { transferSettingsOf } from './transfer-settings.ts';
 import { hubMetrics, type HubMetrics } from './metrics.ts';
 import type { Metrics } from '../services/metrics.ts';
 import { readiness } from './readiness.ts';
@@ -175,25 +176,7 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     ),
     hubSigner,
     log,
-    settings: {
-      environment: config.environment,
-      maxJsonBytes: config.maxJsonMb * 1_048_576,
-      ...(config.sealMaxMetadataMb > 0 ? { sealMaxMetadataBytes: config.sealMaxMetadataMb * 1_048_576 } : {}),
-      autoCancelAfterMs: config.autoCancelDays * 86_400_000,
-      autoCancelWarningMs: config.autoCancelWarningDays * 86_400_000,
-      longPollMs: config.longPollSeconds * 1000,
-      maxJsonWaiting: config.maxJsonWaiting,
-      certExpiryWarningMs: config.certExpiryWarningDays * 86_400_000,
-      maxRequestsPerSystem: config.maxRequestsPerSystem,
-      maxLongPollsPerSystem: config.maxLongPollsPerSystem,
-      acceptReceiptDateMismatch: config.acceptReceiptDateMismatch,
-      maxComponentBytes: config.maxComponentMb * 1_048_576,
-      systemQuotaBytes: config.systemQuotaMb * 1_048_576,
-      idtFloor: config.idtFloor,
-      minFreeBytes: config.minFreeDiskMb * 1_048_576,
-      cancelledRetentionMs: config.cancelledRetentionDays * 86_400_000,
-      purgeComponentsAfterMs: config.purgeComponentsAfterDays * 86_400_000,
-    },
+    settings: transferSettingsOf(config),
     freeSpace,
     metrics: metrics.metrics,
     timers: opts.timers ?? systemTimers,

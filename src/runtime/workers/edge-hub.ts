@@ -13,6 +13,7 @@ import { openD1Store } from '../../store/d1/index.ts';
 import { pendingD1Migrations } from '../../store/d1/migrations.ts';
 import type { Store } from '../../store/index.ts';
 import { readiness } from '../readiness.ts';
+import { transferSettingsOf } from '../transfer-settings.ts';
 import { bundledCodeLists } from './bundled-codelists.ts';
 import { workersConfig } from './config.ts';
 import { edgePeerCertificate } from './edge-identity.ts';
@@ -71,26 +72,12 @@ export async function openEdgeHub(env: WorkerEnv, opts: { now?: () => Date } = {
     hubSigner,
     log,
     settings: {
-      environment: config.environment,
+      ...transferSettingsOf(config),
       maxJsonBytes: settings.maxJsonBytes,
       maxJsonReason:
         'No Cloudflare Workers o hub lê metadados de até esse tamanho (o isolate tem 128 MB de memória). Para processos com metadados maiores, a federação usa um hub Elo em Node.',
-      ...(config.sealMaxMetadataMb > 0 ? { sealMaxMetadataBytes: config.sealMaxMetadataMb * 1_048_576 } : {}),
-      autoCancelAfterMs: config.autoCancelDays * 86_400_000,
-      autoCancelWarningMs: config.autoCancelWarningDays * 86_400_000,
-      longPollMs: config.longPollSeconds * 1000,
-      maxJsonWaiting: config.maxJsonWaiting,
-      certExpiryWarningMs: config.certExpiryWarningDays * 86_400_000,
-      maxRequestsPerSystem: config.maxRequestsPerSystem,
-      maxLongPollsPerSystem: config.maxLongPollsPerSystem,
-      acceptReceiptDateMismatch: config.acceptReceiptDateMismatch,
-      maxComponentBytes: config.maxComponentMb * 1_048_576,
-      systemQuotaBytes: config.systemQuotaMb * 1_048_576,
-      idtFloor: config.idtFloor,
       // R2 has no free space to run out of: no floor
       minFreeBytes: 0,
-      cancelledRetentionMs: config.cancelledRetentionDays * 86_400_000,
-      purgeComponentsAfterMs: config.purgeComponentsAfterDays * 86_400_000,
     },
     monitoring: { stuckMinutes: config.monitorStuckMinutes },
   });

@@ -1,10 +1,10 @@
 import type { Participant } from '../../domain/participant.ts';
 import { seedStatus, type Structure } from '../../domain/registry.ts';
-import { containsPattern, countLimit, textFilters, TRIGRAM } from '../structure-search.ts';
+import { countLimit } from '../structure-search.ts';
 import type { RegistryReader, RegistryWriter, StructureSearch } from '../index.ts';
 import * as registryRows from '../registry-rows.ts';
 import { bool } from '../sqlite/rows.ts';
-import { REGISTRY_SQL as R } from '../sqlite/registry-sql.ts';
+import { REGISTRY_SQL as R, searchParts } from '../sqlite/registry-sql.ts';
 import { all, atomically, byName, first, run, changed, type Bindable, type D1Conn, type Queued } from './db.ts';
 
 type ParticipantRow = registryRows.ParticipantRow;
@@ -50,32 +50,7 @@ export function d1Registry(c: D1Conn): RegistryReader & RegistryWriter {
    * comments give the reasons; the count here always reads the index joined to the units).
    */
   function searchStatement(q: StructureSearch) {
-    const where: string[] = ['s.repository_id = @repositoryId'];
-    const params: Record<string, Bindable> = { repositoryId: q.repositoryId };
-    const filters = textFilters(q);
-    const indexed = filters.filter((f) => [...f.term].length >= TRIGRAM);
-    let from = 'structures s';
-    if (indexed.length) {
-      from = 'structures_busca f JOIN structures s ON s.rowid = f.rowid';
-      where.push('structures_busca MATCH @match');
-      params.match = indexed.map((f) => `${f.column} : "${f.term.replace(/"/g, '""')}"`).join(' AND ');
-    }
-    for (const f of filters.filter((x) => !indexed.includes(x))) {
-      where.push(`s.${f.column} LIKE @${f.column} ESCAPE '\\'`);
-      params[f.column] = containsPattern(f.term);
-    }
-    if (q.apenasAtivas) where.push('s.ativo = 1');
-    if (q.permiteRecebimento) where.push('s.apto_receber = 1');
-    if (q.permiteEnvio) where.push('s.apto_enviar = 1');
-    if (q.participantStatuses) {
-      where.push('(s.participant_id IS NULL OR s.participant_id IN (SELECT id FROM participants WHERE status IN (SELECT value FROM json_each(@statuses))))');
-      params.statuses = JSON.stringify(q.participantStatuses);
-    }
-    if (q.root) {
-      where.push(`s.numero IN (WITH RECURSIVE sub(n) AS (SELECT @root UNION SELECT c.numero FROM structures c JOIN sub ON c.repository_id = @repositoryId AND c.parent_numero = sub.n) SELECT n FROM sub)`);
-      params.root = q.root;
-    }
-    const body = `FROM ${from} WHERE ${where.join(' AND ')}`;
+    const { params, indexed, body } = searchParts(q);
     return {
       page: () => {
         const sql = `SELECT s.* ${body} ORDER BY ${indexed.length ? 'f.rowid' : 's.rowid'} LIMIT @limit OFFSET @offset`;

@@ -1,14 +1,6 @@
 import type { SealRecord, SealStore } from '../index.ts';
 import { all, first, changed, type D1Conn } from './db.ts';
-
-interface SealRow {
-  idt: number;
-  blob_key: string;
-  sha256: string;
-  sealed_at: string;
-}
-
-const toSeal = (r: SealRow): SealRecord => ({ idt: r.idt, blobKey: r.blob_key, sha256: r.sha256, sealedAt: r.sealed_at });
+import { toSeal, type SealRow } from '../sqlite/seals-sqlite.ts';
 
 /** Hub seals on D1 (issue 11 item 2): written once, each write one statement. */
 export function d1Seals(c: D1Conn): SealStore {

@@ -14,7 +14,7 @@ import type {
 } from '../index.ts';
 import { quotaVerdict } from '../sender-quota.ts';
 import { SQLITE_OUTBOX_INSERT } from '../sqlite/webhook-sql.ts';
-import { QUOTA_SQL, TRAMITE_SQL as S } from '../sqlite/tramite-sql.ts';
+import { QUOTA_SQL, TRAMITE_SQL as S, insertTramiteValues } from '../sqlite/tramite-sql.ts';
 import {
   int,
   situacaoOf,
@@ -34,14 +34,7 @@ import {
 } from '../sqlite/rows.ts';
 import { all, atomically, byName, first, run, type D1Conn, type Queued, type Work } from './db.ts';
 import { keys as key } from './keys.ts';
-
-/** Rows of open trâmites, by the set of situações the workflow calls open. */
-interface OpenRow {
-  idt: number;
-  situacao: number;
-  nre: string;
-  sender_system_id: string;
-}
+import { rangesCover, type OpenRow } from '../tramite-ranges.ts';
 
 /** A trâmite as a unit of work sees it: its row and components as read, then as its queued writes leave them. */
 interface Model {
@@ -53,16 +46,6 @@ interface Model {
 
 
 const openResult = (r: OpenRow): CreateResult => ({ ok: false, reason: 'open_tramite', open: { idt: r.idt, situacao: situacaoOf(r.situacao), nre: r.nre } });
-
-/** Whether sorted-or-not half-open ranges cover [0, size) without a gap. */
-function rangesCover(ranges: { ini: number; fim: number }[], size: number): boolean {
-  let reached = 0;
-  for (const r of [...ranges].sort((a, c) => a.ini - c.ini)) {
-    if (r.ini > reached) return false;
-    reached = Math.max(reached, r.fim);
-  }
-  return reached >= size;
-}
 
 /**
  * The trâmite store on D1. Like the SQLite and PostgreSQL stores it executes the workflow and
@@ -224,35 +207,7 @@ export function d1Tramites(c: D1Conn): TramiteReader & TramiteWriter {
       }
       const idt = await reserveIdt(Math.max(FIRST_IDT, t.idtFloor ?? 0));
       const ticket = t.ticket ?? String(await reserve('ticket', 1_000_001));
-      const values = {
-        idt,
-        nre,
-        kind: t.kind,
-        protocolo: t.protocolo,
-        remRep: t.remetente.repositoryId,
-        remNum: t.remetente.numero,
-        destRep: t.destinatario.repositoryId,
-        destNum: t.destinatario.numero,
-        recRep: t.receptora?.repositoryId ?? null,
-        recNum: t.receptora?.numero ?? null,
-        sender: t.senderSystemId,
-        receiver: t.receiverSystemId,
-        situacao: flow.initial,
-        ticket,
-        isReplay: int(t.isReplay),
-        envioParcial: int(t.envioParcial),
-        urgente: int(t.urgente),
-        motivoUrgencia: t.motivoUrgencia,
-        metadataBlobKey: t.metadataBlobKey,
-        at,
-        replayOf: t.replayOf ?? null,
-        packageIni: t.packageSpan?.ini ?? null,
-        packageFim: t.packageSpan?.fim ?? null,
-        propsIni: t.propsSpan?.ini ?? null,
-        propsFim: t.propsSpan?.fim ?? null,
-        metadataSize: await bodySize(),
-        metadataFormat: t.metadataFormat === 'xml-assinado' ? t.metadataFormat : null,
-      };
+      const values = insertTramiteValues(t, { idt, nre, ticket, situacao: flow.initial, at, metadataSize: await bodySize() });
       await w.lock(key.tramite(idt));
       w.write(S.insertTramite, ...byName(S.insertTramite, values));
       for (const comp of t.components)

@@ -33,24 +33,8 @@ import {
   type TramiteRow,
 } from './rows.ts';
 import { appendAudit } from './audit.ts';
+import { rangesCover, type OpenRow } from '../tramite-ranges.ts';
 
-/** Whether sorted-or-not half-open ranges cover [0, size) without a gap. */
-function rangesCover(ranges: { ini: number; fim: number }[], size: number): boolean {
-  let reached = 0;
-  for (const r of [...ranges].sort((a, c) => a.ini - c.ini)) {
-    if (r.ini > reached) return false;
-    reached = Math.max(reached, r.fim);
-  }
-  return reached >= size;
-}
-
-/** Rows of open trâmites, by the set of situações the workflow calls open. */
-interface OpenRow {
-  idt: number;
-  situacao: number;
-  nre: string;
-  sender_system_id: string;
-}
 
 
 /** The statements of the trâmite store, each prepared once per connection (named). */

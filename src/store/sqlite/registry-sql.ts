@@ -1,3 +1,6 @@
+import { containsPattern, textFilters, TRIGRAM } from '../structure-search.ts';
+import type { StructureSearch } from '../index.ts';
+
 /**
  * The SQL of the registry, one text for SQLite and D1 (one dialect): the SQLite adapter prepares
  * each once (registry-sqlite.ts), the D1 adapter binds the same texts (d1/registry-d1.ts).
@@ -83,3 +86,39 @@ export const REGISTRY_SQL = {
   insertBinding: 'INSERT INTO system_bindings (system_id, repository_id, numero, subtree, sends, receives) VALUES (?, ?, ?, ?, ?, ?)',
   revoke: `UPDATE system_certificates SET status = 'revoked', revoked_at = ? WHERE fingerprint256 = ? AND status = 'active'`,
 } as const;
+
+/**
+ * A directory search's FROM and WHERE, with named parameters (SQLite and D1): FTS5 trigram for
+ * terms of three characters or more, LIKE for shorter ones, a subtree through the parent index.
+ * `where` keeps the conditions apart so a store can tell when the repository is the only one
+ * besides the index's own (registry-sqlite.ts counts on the index alone then).
+ */
+export function searchParts(q: StructureSearch) {
+  const where: string[] = ['s.repository_id = @repositoryId'];
+  const params: Record<string, string | number> = { repositoryId: q.repositoryId };
+  const filters = textFilters(q);
+  const indexed = filters.filter((f) => [...f.term].length >= TRIGRAM);
+  let from = 'structures s';
+  if (indexed.length) {
+    from = 'structures_busca f JOIN structures s ON s.rowid = f.rowid';
+    where.push('structures_busca MATCH @match');
+    params.match = indexed.map((f) => `${f.column} : "${f.term.replace(/"/g, '""')}"`).join(' AND ');
+  }
+  for (const f of filters.filter((x) => !indexed.includes(x))) {
+    where.push(`s.${f.column} LIKE @${f.column} ESCAPE '\\'`);
+    params[f.column] = containsPattern(f.term);
+  }
+  if (q.apenasAtivas) where.push('s.ativo = 1');
+  if (q.permiteRecebimento) where.push('s.apto_receber = 1');
+  if (q.permiteEnvio) where.push('s.apto_enviar = 1');
+  if (q.participantStatuses) {
+    where.push('(s.participant_id IS NULL OR s.participant_id IN (SELECT id FROM participants WHERE status IN (SELECT value FROM json_each(@statuses))))');
+    params.statuses = JSON.stringify(q.participantStatuses);
+  }
+  if (q.root) {
+    where.push(`s.numero IN (WITH RECURSIVE sub(n) AS (SELECT @root UNION SELECT c.numero FROM structures c JOIN sub ON c.repository_id = @repositoryId AND c.parent_numero = sub.n) SELECT n FROM sub)`);
+    params.root = q.root;
+  }
+  const body = `FROM ${from} WHERE ${where.join(' AND ')}`;
+  return { where, params, indexed, body };
+}

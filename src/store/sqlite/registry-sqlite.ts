@@ -1,12 +1,12 @@
 import type { Participant } from '../../domain/participant.ts';
 import { seedStatus, type FederationSeed, type Structure, type System, type SystemBinding } from '../../domain/registry.ts';
-import { containsPattern, countLimit, textFilters, TRIGRAM } from '../structure-search.ts';
+import { countLimit } from '../structure-search.ts';
 import type { AuditEntry, RegistryReader, RegistryWriter, SeedSummary, StructureImport, StructureSearch } from '../index.ts';
 import type { Db } from './open.ts';
 import * as registryRows from '../registry-rows.ts';
 import { bool } from './rows.ts';
 import { auditAppender } from './audit.ts';
-import { REGISTRY_SQL } from './registry-sql.ts';
+import { REGISTRY_SQL, searchParts } from './registry-sql.ts';
 
 type ParticipantRow = registryRows.ParticipantRow;
 type RepositoryRow = registryRows.RepositoryRow<number>;
@@ -171,32 +171,7 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     return set;
   };
   function searchStatement(q: StructureSearch) {
-    const where: string[] = ['s.repository_id = @repositoryId'];
-    const params: Record<string, unknown> = { repositoryId: q.repositoryId };
-    const filters = textFilters(q);
-    const indexed = filters.filter((f) => [...f.term].length >= TRIGRAM);
-    let from = 'structures s';
-    if (indexed.length) {
-      from = 'structures_busca f JOIN structures s ON s.rowid = f.rowid';
-      where.push('structures_busca MATCH @match');
-      params.match = indexed.map((f) => `${f.column} : "${f.term.replace(/"/g, '""')}"`).join(' AND ');
-    }
-    for (const f of filters.filter((x) => !indexed.includes(x))) {
-      where.push(`s.${f.column} LIKE @${f.column} ESCAPE '\\'`);
-      params[f.column] = containsPattern(f.term);
-    }
-    if (q.apenasAtivas) where.push('s.ativo = 1');
-    if (q.permiteRecebimento) where.push('s.apto_receber = 1');
-    if (q.permiteEnvio) where.push('s.apto_enviar = 1');
-    if (q.participantStatuses) {
-      where.push('(s.participant_id IS NULL OR s.participant_id IN (SELECT id FROM participants WHERE status IN (SELECT value FROM json_each(@statuses))))');
-      params.statuses = JSON.stringify(q.participantStatuses);
-    }
-    if (q.root) {
-      where.push(`s.numero IN (WITH RECURSIVE sub(n) AS (SELECT @root UNION SELECT c.numero FROM structures c JOIN sub ON c.repository_id = @repositoryId AND c.parent_numero = sub.n) SELECT n FROM sub)`);
-      params.root = q.root;
-    }
-    const body = `FROM ${from} WHERE ${where.join(' AND ')}`;
+    const { where, params, indexed, body } = searchParts(q);
     // the repository is the only condition besides the index's own: counted on the index alone,
     // less the matches among the few units of other repositories (unitsOutside)
     const others = indexed.length > 0 && where.length === 2 ? unitsOutside(q.repositoryId) : null;

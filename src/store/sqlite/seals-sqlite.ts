@@ -1,14 +1,14 @@
 import type { SealRecord, SealStore } from '../index.ts';
 import type { Db } from './open.ts';
 
-interface SealRow {
+export interface SealRow {
   idt: number;
   blob_key: string;
   sha256: string;
   sealed_at: string;
 }
 
-const toSeal = (r: SealRow): SealRecord => ({ idt: r.idt, blobKey: r.blob_key, sha256: r.sha256, sealedAt: r.sealed_at });
+export const toSeal = (r: SealRow): SealRecord => ({ idt: r.idt, blobKey: r.blob_key, sha256: r.sha256, sealedAt: r.sealed_at });
 
 /** Hub seals on SQLite (issue 11 item 2). */
 export function sqliteSeals(db: Db): SealStore {

@@ -4,7 +4,39 @@
  * named parameters bind there in the order they first appear, as SQLite numbers them).
  * A set of situações is one JSON parameter (`IN_SET`).
  */
+import type { NewTramite } from '../index.ts';
+import type { Situacao } from '../../domain/situacao.ts';
+
 export const IN_SET = 'IN (SELECT value FROM json_each(?))';
+
+/** The named values of TRAMITE_SQL.insertTramite for a new trâmite (booleans as 0/1). */
+export function insertTramiteValues(t: NewTramite, v: { idt: number; nre: string; ticket: string; situacao: Situacao; at: string; metadataSize: number }) {
+  const int = (b: boolean) => (b ? 1 : 0);
+  return {
+    ...v,
+    kind: t.kind,
+    protocolo: t.protocolo,
+    remRep: t.remetente.repositoryId,
+    remNum: t.remetente.numero,
+    destRep: t.destinatario.repositoryId,
+    destNum: t.destinatario.numero,
+    recRep: t.receptora?.repositoryId ?? null,
+    recNum: t.receptora?.numero ?? null,
+    sender: t.senderSystemId,
+    receiver: t.receiverSystemId,
+    isReplay: int(t.isReplay),
+    envioParcial: int(t.envioParcial),
+    urgente: int(t.urgente),
+    motivoUrgencia: t.motivoUrgencia,
+    metadataBlobKey: t.metadataBlobKey,
+    replayOf: t.replayOf ?? null,
+    packageIni: t.packageSpan?.ini ?? null,
+    packageFim: t.packageSpan?.fim ?? null,
+    propsIni: t.propsSpan?.ini ?? null,
+    propsFim: t.propsSpan?.fim ?? null,
+    metadataFormat: t.metadataFormat === 'xml-assinado' ? t.metadataFormat : null,
+  };
+}
 
 export const TRAMITE_SQL = {
   get: 'SELECT * FROM tramites WHERE idt = ?',

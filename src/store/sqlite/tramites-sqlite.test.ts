@@ -130,8 +130,10 @@ describe.each([testStoreKind()])('%s trâmite store', (kind) => {
 
   it('keeps one range row per component however often the same part is downloaded, and still delivers on coverage', async () => {
     const { store, idt, ranges, delivered } = await inDownload(10);
-    for (let i = 0; i < 1000; i++) await store.tramites.recordDownload(idt, 'h1', 0, 6, 'd', audit, whenDelivered);
-    expect(await ranges()).toEqual([{ ini: 0, fim: 6 }]); // 1,000 rows before ranges were merged
+    // on D1 each call crosses from Node to workerd several times: fewer repeats show the same
+    const repeats = kind === 'd1' ? 100 : 1000;
+    for (let i = 0; i < repeats; i++) await store.tramites.recordDownload(idt, 'h1', 0, 6, 'd', audit, whenDelivered);
+    expect(await ranges()).toEqual([{ ini: 0, fim: 6 }]); // a row per call before ranges were merged
     // overlapping and adjacent parts coalesce; a gap stays a gap
     await store.tramites.recordDownload(idt, 'h1', 2, 4, 'd', audit, whenDelivered);
     await store.tramites.recordDownload(idt, 'h1', 8, 9, 'd', audit, whenDelivered);
@@ -152,7 +154,7 @@ describe.each([testStoreKind()])('%s trâmite store', (kind) => {
     let x = 12345;
     const rand = (n: number) => ((x = (x * 1103515245 + 12345) % 2147483648), x % n);
     // on D1 each round is a fresh database in workerd and every call crosses to it from Node: fewer rounds
-    const rounds = testStoreKind() === 'd1' ? 12 : 60;
+    const rounds = kind === 'd1' ? 8 : 60;
     for (let round = 0; round < rounds; round++) {
       const size = 1 + rand(30);
       const { store, idt, ranges, delivered } = await inDownload(size);

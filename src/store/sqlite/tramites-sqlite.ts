@@ -32,25 +32,10 @@ import {
 } from './rows.ts';
 import { auditAppender } from './audit.ts';
 import { SQLITE_OUTBOX_INSERT } from './webhook-sql.ts';
-import { TRAMITE_SQL } from './tramite-sql.ts';
+import { TRAMITE_SQL, insertTramiteValues } from './tramite-sql.ts';
+import { rangesCover, type OpenRow } from '../tramite-ranges.ts';
 
-/** Whether sorted-or-not half-open ranges cover [0, size) without a gap. */
-export function rangesCover(ranges: { ini: number; fim: number }[], size: number): boolean {
-  let reached = 0;
-  for (const r of [...ranges].sort((a, c) => a.ini - c.ini)) {
-    if (r.ini > reached) return false;
-    reached = Math.max(reached, r.fim);
-  }
-  return reached >= size;
-}
-
-/** Rows of open trâmites, by the set of situações the workflow calls open. */
-interface OpenRow {
-  idt: number;
-  situacao: number;
-  nre: string;
-  sender_system_id: string;
-}
+export { rangesCover } from '../tramite-ranges.ts';
 
 /**
  * The trâmite store on SQLite. It executes the workflow and never decides it (ARCHITECTURE "The
@@ -210,35 +195,7 @@ export function sqliteTramites(db: Db): TramiteReader & TramiteWriter {
     }
     const idt = Math.max(FIRST_IDT, t.idtFloor ?? 0, (s.maxIdt.get()!.m ?? 0) + 1);
     const ticket = t.ticket ?? String(nextCounter('ticket', 1_000_001));
-    s.insertTramite.run({
-      idt,
-      nre,
-      kind: t.kind,
-      protocolo: t.protocolo,
-      remRep: t.remetente.repositoryId,
-      remNum: t.remetente.numero,
-      destRep: t.destinatario.repositoryId,
-      destNum: t.destinatario.numero,
-      recRep: t.receptora?.repositoryId ?? null,
-      recNum: t.receptora?.numero ?? null,
-      sender: t.senderSystemId,
-      receiver: t.receiverSystemId,
-      situacao: flow.initial,
-      ticket,
-      isReplay: int(t.isReplay),
-      envioParcial: int(t.envioParcial),
-      urgente: int(t.urgente),
-      motivoUrgencia: t.motivoUrgencia,
-      metadataBlobKey: t.metadataBlobKey,
-      at,
-      replayOf: t.replayOf ?? null,
-      packageIni: t.packageSpan?.ini ?? null,
-      packageFim: t.packageSpan?.fim ?? null,
-      propsIni: t.propsSpan?.ini ?? null,
-      propsFim: t.propsSpan?.fim ?? null,
-      metadataSize: quota.metadataSizeOf(t),
-      metadataFormat: t.metadataFormat === 'xml-assinado' ? t.metadataFormat : null,
-    });
+    s.insertTramite.run(insertTramiteValues(t, { idt, nre, ticket, situacao: flow.initial, at, metadataSize: quota.metadataSizeOf(t) }));
     for (const c of t.components)
       s.insertComponent.run(idt, c.hash, c.size, c.protocolo, int(c.requested), int(c.pendingForReceiver), c.occurrences);
     appendHistory(idt, flow.initial, at);
