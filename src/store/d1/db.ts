@@ -17,7 +17,8 @@
  *
  * Every writer of a key's data moves its revision in the same batch as the data, so a unit whose
  * reads were overtaken by another writer's batch finds its revision moved and fails as a whole; it
- * is then run again from step 1 on the new state (a bounded number of times). This is the
+ * is then run again from step 1 on the new state (a bounded number of times). Units of one store
+ * (one isolate) take turns on their keys first (`holdLocally`), so only other isolates cause retries. This is the
  * serialisation PostgreSQL gives with `FOR UPDATE` on the same rows (postgres/tramites-postgres.ts),
  * done optimistically: the result equals some serial order of the units, as in SQLite.
  */
@@ -90,13 +91,6 @@ export async function changed(c: D1Conn, sql: string, ...values: Bindable[]): Pr
   return (await statement(c, `${sql} RETURNING 1`, values).all()).results.length;
 }
 
-/** A lost optimistic unit of work: a key it read was moved by another writer before its batch ran. */
-export class D1Conflict extends Error {
-  constructor(cause: unknown) {
-    super('D1: a revisão de uma chave mudou durante a unidade de trabalho', { cause });
-  }
-}
-
 /** The guard's CHECK constraint name: its failure, and only its failure, is a lost revision. */
 const GUARD = 'elo_d1_conflito';
 /** A key's first row, inserted by two units at once: the second batch fails on the primary key. */
@@ -156,7 +150,7 @@ interface PendingAudit {
 /**
  * How many times a unit of work is run before a conflict is given up on and thrown. Conflicts
  * come only from other stores on the same database (other isolates): units of one store wait for
- * each other's keys first (see `lock`).
+ * each other's keys first (see `holdLocally`).
  */
 const ATTEMPTS = 20;
 
