@@ -5,6 +5,7 @@ import type { Workflow } from '../../../src/domain/situacao.ts';
 import type { FreeSpace } from '../../../src/services/deps.ts';
 import { startTestHub, type TestHub } from '../../harness/hub.ts';
 import { workerTestHub } from '../../harness/worker-hub.ts';
+import { rawConnection, type RawConnection } from './http.ts';
 
 /** The runtime this run's conformance hubs are: Node (default) or the Worker (ELO_TEST_RUNTIME=workers, `npm run test:workers`). */
 export const testRuntime = (): 'node' | 'workers' => (process.env.ELO_TEST_RUNTIME === 'workers' ? 'workers' : 'node');
@@ -18,7 +19,6 @@ async function workersConformanceHub(opts: { clock?: unknown; timers?: unknown; 
   if (injected.length) throw new Error(`o hub no Workers não aceita ${injected.join(', ')} injetado(s): este arquivo roda só no Node`);
   return (await workerTestHub({ ...(opts.env ? { env: opts.env } : {}) })) as unknown as TestHub;
 }
-import { rawConnection, type RawConnection } from './http.ts';
 
 export const ESTADO = 'sei-estado';
 export const MUNICIPIO = 'sei-municipio';
