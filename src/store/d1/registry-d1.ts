@@ -4,7 +4,7 @@ import { countLimit } from '../structure-search.ts';
 import type { RegistryReader, RegistryWriter, StructureSearch } from '../index.ts';
 import * as registryRows from '../registry-rows.ts';
 import { bool } from '../sqlite/rows.ts';
-import { REGISTRY_SQL as R, searchParts } from '../sqlite/registry-sql.ts';
+import { participantInsertValues, REGISTRY_SQL as R, searchParts } from '../sqlite/registry-sql.ts';
 import { all, atomically, byName, first, run, changed, type Bindable, type D1Conn, type Queued } from './db.ts';
 
 type ParticipantRow = registryRows.ParticipantRow;
@@ -143,22 +143,7 @@ export function d1Registry(c: D1Conn): RegistryReader & RegistryWriter {
         if (taken) return () => ({ ok: false as const, reason: 'id_taken' as const, existing: toParticipant(taken) });
         const sameCnpj = await w.first<ParticipantRow>(R.participantByCnpj, p.cnpj);
         if (sameCnpj) return () => ({ ok: false as const, reason: 'cnpj_taken' as const, existing: toParticipant(sameCnpj) });
-        w.write(
-          ...named(R.insertParticipant, {
-            id: p.id,
-            cnpj: p.cnpj,
-            nome: p.nome,
-            sigla: p.sigla,
-            esfera: p.esfera,
-            poder: p.poder,
-            uf: p.uf,
-            ibge: p.ibge,
-            contatos_json: JSON.stringify(p.contatos),
-            status: p.status,
-            status_reason: p.statusReason,
-            status_changed_at: p.statusChangedAt,
-          }),
-        );
+        w.write(...named(R.insertParticipant, participantInsertValues(p)));
         w.write(R.insertStatusChange, p.id, null, p.status, p.statusChangedAt, change.actor, change.reason);
         w.audit(p.statusChangedAt, audit);
         const after = w.write<ParticipantRow>(R.participant, p.id);

@@ -1,5 +1,6 @@
 import { containsPattern, textFilters, TRIGRAM } from '../structure-search.ts';
 import type { StructureSearch } from '../index.ts';
+import type { Participant } from '../../domain/participant.ts';
 
 /**
  * The SQL of the registry, one text for SQLite and D1 (one dialect): the SQLite adapter prepares
@@ -122,3 +123,19 @@ export function searchParts(q: StructureSearch) {
   const body = `FROM ${from} WHERE ${where.join(' AND ')}`;
   return { where, params, indexed, body };
 }
+
+/** The named values of REGISTRY_SQL.insertParticipant for a new participant. */
+export const participantInsertValues = (p: Participant) => ({
+  id: p.id,
+  cnpj: p.cnpj,
+  nome: p.nome,
+  sigla: p.sigla,
+  esfera: p.esfera,
+  poder: p.poder,
+  uf: p.uf,
+  ibge: p.ibge,
+  contatos_json: JSON.stringify(p.contatos),
+  status: p.status,
+  status_reason: p.statusReason,
+  status_changed_at: p.statusChangedAt,
+});

@@ -6,7 +6,7 @@ import type { Db } from './open.ts';
 import * as registryRows from '../registry-rows.ts';
 import { bool } from './rows.ts';
 import { auditAppender } from './audit.ts';
-import { REGISTRY_SQL, searchParts } from './registry-sql.ts';
+import { participantInsertValues, REGISTRY_SQL, searchParts } from './registry-sql.ts';
 
 type ParticipantRow = registryRows.ParticipantRow;
 type RepositoryRow = registryRows.RepositoryRow<number>;
@@ -254,20 +254,7 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     if (taken) return { ok: false as const, reason: 'id_taken' as const, existing: toParticipant(taken) };
     const sameCnpj = q.participantByCnpj.get(p.cnpj);
     if (sameCnpj) return { ok: false as const, reason: 'cnpj_taken' as const, existing: toParticipant(sameCnpj) };
-    q.insertParticipant.run({
-      id: p.id,
-      cnpj: p.cnpj,
-      nome: p.nome,
-      sigla: p.sigla,
-      esfera: p.esfera,
-      poder: p.poder,
-      uf: p.uf,
-      ibge: p.ibge,
-      contatos_json: JSON.stringify(p.contatos),
-      status: p.status,
-      status_reason: p.statusReason,
-      status_changed_at: p.statusChangedAt,
-    });
+    q.insertParticipant.run(participantInsertValues(p));
     q.insertStatusChange.run(p.id, null, p.status, p.statusChangedAt, change.actor, change.reason);
     audited(p.statusChangedAt, audit);
     return { ok: true as const, participant: toParticipant(q.participant.get(p.id)!) };
