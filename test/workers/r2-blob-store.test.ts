@@ -114,11 +114,57 @@ describe('blobs in R2 (store/blobs/r2-blob-store.ts)', () => {
     const assembled = await s.assembleParts(upload, parts, 30_000);
     expect(assembled.sha256).toBe(sha(b).digest('base64'));
     const key = await s.commit(assembled);
-    expect(await s.readAll(key)).toEqual(b);
     await s.dropParts(upload.split('/')[0]!);
     expect(await s.listParts(upload)).toEqual([]);
+    expect(await s.readAll(key)).toEqual(b);
+    // ranges within a part, across two parts, across all three
+    for (const [ini, fim] of [[100, 200], [9_990, 10_010], [5, 29_995], [20_000, 30_000]] as const)
+      expect(await collect(await s.read(key, { ini, fim })), `${ini}-${fim}`).toEqual(b.slice(ini, fim));
+    expect(await s.size(key)).toBe(30_000);
     await s.remove(key);
-    // the replaced part's bytes went when it was replaced; the others with dropParts
+    // the replaced part's bytes went when it was replaced; the others with the blob
+    expect(await allKeys()).toEqual(before);
+  });
+
+  it('assembles parts without writing their bytes again: the component is the parts’ own data objects', async () => {
+    const s = store();
+    const upload = `ticket${n}/grande`;
+    const part = R2_PART_BYTES + 1000;
+    const b = bytes(part * 2, 11);
+    for (const ini of [0, part]) await s.keepPart(upload, { ini, fim: ini + part }, await s.stage(streamOf(b.slice(ini, ini + part), 1_000_003), part));
+    const data = async () => (await bucket.list({ prefix: 'dados/', limit: 1000 })).objects.map((o) => o.key).sort();
+    const before = await data();
+    const key = await s.commit(await s.assembleParts(upload, await s.listParts(upload), b.byteLength));
+    await s.dropParts(upload.split('/')[0]!);
+    expect(await data()).toEqual(before);
+    expect(sha(await s.readAll(key)).digest('hex')).toBe(sha(b).digest('hex'));
+    await s.remove(key);
+  });
+
+  it('refuses to assemble past maxSize and leaves the parts as they were, so the sender can fix one and signal again', async () => {
+    const s = store();
+    const upload = `ticket${n}/curto`;
+    for (const ini of [0, 100]) await s.keepPart(upload, { ini, fim: ini + 100 }, await s.stage(streamOf(bytes(100, ini)), 100));
+    const keys = await allKeys();
+    const assembled = await s.assembleParts(upload, await s.listParts(upload), 150);
+    expect(assembled.tooLarge).toBe(true);
+    await s.discard(assembled);
+    expect(await allKeys()).toEqual(keys);
+    expect(await s.listParts(upload)).toHaveLength(2);
+    await s.dropParts(upload.split('/')[0]!);
+  });
+
+  it('keeps one copy when an assembled component’s bytes are already stored, and drops the parts’ copies with the parts', async () => {
+    const s = store();
+    const b = bytes(2000, 12);
+    const before = await allKeys();
+    const whole = await s.commit(await s.stage(streamOf(b), 10_000));
+    const upload = `ticket${n}/repetido`;
+    for (const ini of [0, 1000]) await s.keepPart(upload, { ini, fim: ini + 1000 }, await s.stage(streamOf(b.slice(ini, ini + 1000)), 1000));
+    expect(await s.commit(await s.assembleParts(upload, await s.listParts(upload), 2000))).toBe(whole);
+    await s.dropParts(upload.split('/')[0]!);
+    expect(await s.readAll(whole)).toEqual(b);
+    await s.remove(whole);
     expect(await allKeys()).toEqual(before);
   });
 

@@ -10,6 +10,12 @@ import { digestNames, streamingSha256 } from './streaming-sha256.ts';
 export const R2_PART_BYTES = 8 * 1024 * 1024;
 
 
+/** One data object of a blob, in order: a blob is one segment, an assembled component one per part. */
+interface Segment {
+  data: string;
+  size: number;
+}
+
 /** R2 keys: the bytes, the content address that names them, and the parts of a ranged upload. */
 const DATA = 'dados/';
 const ADDRESS = 'sha256/';
@@ -26,30 +32,74 @@ const PARTS = 'partes/';
  * bytes committed again are dropped (the address exists), and no byte is ever copied to commit.
  *
  * Ranged uploads (spec §2.11): each part is staged as any blob and kept under
- * `partes/<upload>/<ini>-<fim>` (a part sent again replaces the earlier one); assembling streams the
- * parts in order through `stage`, hashing as they pass, in bounded memory.
+ * `partes/<upload>/<ini>-<fim>` (a part sent again replaces the earlier one). Assembling writes no
+ * byte: the parts are read once, in order, to hash them, and the component becomes the list of
+ * their data objects (its segments), which its content address holds as its body; committing it
+ * hands the segments from the parts to the address. A ranged read of an assembled component reads
+ * the ranges of the segments it spans.
  *
  * Durable before acknowledged: an R2 write has returned only once stored (R2 is strongly consistent
  * for writes: a `put` that resolved is read back by every later request).
  */
 export function r2BlobStore(bucket: R2Bucket, opts: { newId?: () => string } = {}): BlobStore {
   const newId = opts.newId ?? (() => globalThis.crypto.randomUUID());
-  /** Staged blobs of this isolate: what `commit`, `keepPart` and `discard` act on. */
-  const staged = new Map<string, { data: string; hex: string }>();
-  /** Content address → its data object: immutable once written, so kept for the isolate's life (bounded). */
-  const resolved = new Map<string, string>();
+  /** Staged blobs of this isolate: what `commit`, `keepPart` and `discard` act on; an assembled one has its parts' segments and upload. */
+  const staged = new Map<string, { data: string; hex: string } | { segments: Segment[]; hex: string; upload: string }>();
 
   const addressOf = (key: string): string => {
     if (!/^sha256\/[0-9a-f]{64}$/.test(key)) throw new TypeError(`invalid blob key: ${key}`);
     return key;
   };
-  const dataOf = async (key: string): Promise<{ data: string; size: number } | null> => {
+  /** The segments a content address names: one data object (metadata `dados`), or the list its body holds (an assembled component). */
+  // Read at every use, never cached: retention may remove a blob and a later upload store the
+  // same bytes again under new data objects, while another isolate still runs.
+  const segmentsOf = async (key: string): Promise<{ segments: Segment[]; size: number } | null> => {
     const head = await bucket.head(addressOf(key));
-    const data = head?.customMetadata?.dados;
-    if (!head || !data) return null;
-    if (resolved.size > 10_000) resolved.clear();
-    resolved.set(key, data);
-    return { data, size: Number(head.customMetadata?.tamanho ?? 0) };
+    if (!head) return null;
+    const size = Number(head.customMetadata?.tamanho ?? 0);
+    let segments: Segment[];
+    if (head.customMetadata?.dados) segments = [{ data: head.customMetadata.dados, size }];
+    else {
+      const body = await bucket.get(key);
+      if (!body) return null;
+      segments = (JSON.parse(new TextDecoder().decode(await body.arrayBuffer())) as { segmentos: { dados: string; tamanho: number }[] }).segmentos.map((x) => ({ data: x.dados, size: x.tamanho }));
+    }
+    return { segments, size };
+  };
+  /** The bytes [ini, fim) of a list of segments, read segment by segment (R2 range reads). */
+  const readSegments = (segments: Segment[], ini: number, fim: number): ReadableStream<Uint8Array> => {
+    const spans: { data: string; offset: number; length: number }[] = [];
+    let at = 0;
+    for (const sg of segments) {
+      const from = Math.max(ini, at);
+      const to = Math.min(fim, at + sg.size);
+      if (to > from) spans.push({ data: sg.data, offset: from - at, length: to - from });
+      at += sg.size;
+    }
+    let i = 0;
+    let current: ReadableStreamDefaultReader<Uint8Array> | null = null;
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        for (;;) {
+          if (!current) {
+            const span = spans[i++];
+            if (!span) return controller.close();
+            const obj = await bucket.get(span.data, { range: { offset: span.offset, length: span.length } });
+            if (!obj) throw new Error(`segmento ${span.data} ausente no R2`);
+            current = obj.body.getReader();
+          }
+          const { done, value } = await current.read();
+          if (done) {
+            current = null;
+            continue;
+          }
+          return controller.enqueue(value);
+        }
+      },
+      async cancel(reason) {
+        await current?.cancel(reason);
+      },
+    });
   };
   const partsPrefix = (upload: string): string => {
     if (!/^[A-Za-z0-9_-]{1,200}(\/[A-Za-z0-9_-]{1,200})?$/.test(upload)) throw new TypeError(`invalid upload id: ${upload}`);
@@ -122,6 +172,13 @@ export function r2BlobStore(bucket: R2Bucket, opts: { newId?: () => string } = {
 
   const dropData = (data: string) => bucket.delete(data);
 
+  async function read(key: string, range?: { ini: number; fim: number }): Promise<ReadableStream<Uint8Array>> {
+    if (range && range.fim <= range.ini) return new ReadableStream({ start: (c) => c.close() });
+    const found = await segmentsOf(key);
+    if (!found) throw new Error(`blob ${key} ausente no R2`);
+    return readSegments(found.segments, range?.ini ?? 0, range?.fim ?? found.size);
+  }
+
   return {
     async stage(body, maxSize): Promise<StagedBlob> {
       const w = await write(body, maxSize);
@@ -135,42 +192,43 @@ export function r2BlobStore(bucket: R2Bucket, opts: { newId?: () => string } = {
       if (!held) throw new TypeError(`blob ${s.id} is not staged`);
       staged.delete(s.id);
       const key = `${ADDRESS}${held.hex}`;
-      // identical bytes already stored once: this copy goes
-      if (await bucket.head(key)) await dropData(held.data);
-      else await bucket.put(key, null, { customMetadata: { dados: held.data, tamanho: String(s.size) } });
+      const present = await bucket.head(key);
+      if ('data' in held) {
+        // identical bytes already stored once: this copy goes
+        if (present) await dropData(held.data);
+        else await bucket.put(key, null, { customMetadata: { dados: held.data, tamanho: String(s.size) } });
+        return key;
+      }
+      if (present) return key; // already stored: the parts keep their bytes, and dropParts removes them
+      const manifest = JSON.stringify({ segmentos: held.segments.map((x) => ({ dados: x.data, tamanho: x.size })) });
+      await bucket.put(key, manifest, { customMetadata: { tamanho: String(s.size), segmentos: String(held.segments.length) } });
+      // the segments now belong to the address: the parts' names go, so dropParts leaves their bytes
+      const names = (await listAll(partsPrefix(held.upload))).keys;
+      for (let at = 0; at < names.length; at += 1000) await bucket.delete(names.slice(at, at + 1000));
       return key;
     },
     async discard(s) {
       const held = staged.get(s.id);
       staged.delete(s.id);
-      // a stream cut past maxSize left no data object (its multipart upload was aborted)
-      if (held) await dropData(held.data);
+      // a stream cut past maxSize left no data object (its multipart upload was aborted); an
+      // assembled blob's bytes still belong to its parts
+      if (held && 'data' in held) await dropData(held.data);
     },
-    async read(key, range) {
-      if (range && range.fim <= range.ini) return new ReadableStream({ start: (c) => c.close() });
-      const data = resolved.get(key) ?? (await dataOf(key))?.data;
-      const obj = data ? await bucket.get(data, range ? { range: { offset: range.ini, length: range.fim - range.ini } } : {}) : null;
-      if (!obj) throw new Error(`blob ${key} ausente no R2`);
-      return obj.body;
-    },
+    read,
     async readAll(key) {
-      const data = resolved.get(key) ?? (await dataOf(key))?.data;
-      const obj = data ? await bucket.get(data) : null;
-      if (!obj) throw new Error(`blob ${key} ausente no R2`);
-      return new Uint8Array(await obj.arrayBuffer());
+      return new Uint8Array(await new Response(await read(key)).arrayBuffer());
     },
     async size(key) {
-      return (await dataOf(key))?.size ?? null;
+      return (await segmentsOf(key))?.size ?? null;
     },
     async remove(key) {
-      const found = await dataOf(key);
-      resolved.delete(key);
+      const found = await segmentsOf(key);
       await bucket.delete(addressOf(key));
-      if (found) await dropData(found.data);
+      if (found) await bucket.delete(found.segments.map((x) => x.data));
     },
     async keepPart(upload, range, s) {
       const held = staged.get(s.id);
-      if (!held) throw new TypeError(`blob ${s.id} is not staged`);
+      if (!held || !('data' in held)) throw new TypeError(`blob ${s.id} is not a staged part`);
       staged.delete(s.id);
       const name = `${partsPrefix(upload)}${range.ini}-${range.fim}`;
       const earlier = (await bucket.head(name))?.customMetadata?.dados;
@@ -187,32 +245,32 @@ export function r2BlobStore(bucket: R2Bucket, opts: { newId?: () => string } = {
     async assembleParts(upload, parts, maxSize) {
       const prefix = partsPrefix(upload);
       const names = await listAll(prefix);
-      let i = 0;
-      let current: ReadableStreamDefaultReader<Uint8Array> | null = null;
-      const body = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          for (;;) {
-            if (!current) {
-              const part = parts[i++];
-              if (!part) return controller.close();
-              const data = names.metadata.get(`${prefix}${part.ini}-${part.fim}`)?.dados;
-              const obj = data ? await bucket.get(data) : null;
-              if (!obj) throw new Error(`parte ${part.ini}-${part.fim} de ${upload} ausente no R2`);
-              current = obj.body.getReader();
-            }
-            const { done, value } = await current.read();
-            if (done) {
-              current = null;
-              continue;
-            }
-            return controller.enqueue(value);
-          }
-        },
-        async cancel(reason) {
-          await current?.cancel(reason);
-        },
-      });
-      return this.stage(body, maxSize);
+      const segments: Segment[] = [];
+      for (const part of parts) {
+        const data = names.metadata.get(`${prefix}${part.ini}-${part.fim}`)?.dados;
+        if (!data) throw new Error(`parte ${part.ini}-${part.fim} de ${upload} ausente no R2`);
+        segments.push({ data, size: part.fim - part.ini });
+      }
+      // read once to hash, never written again (see the module comment)
+      const hash = streamingSha256();
+      const reader = readSegments(segments, 0, segments.reduce((n, x) => n + x.size, 0)).getReader();
+      let size = 0;
+      let tooLarge = false;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > maxSize) {
+          tooLarge = true;
+          await reader.cancel();
+          break;
+        }
+        hash.update(value);
+      }
+      const { hex, base64 } = digestNames(await hash.digest());
+      const id = `montado-${newId()}`;
+      if (!tooLarge) staged.set(id, { segments, hex, upload });
+      return { id, sha256: base64, size, tooLarge, key: `${ADDRESS}${hex}` };
     },
     async dropParts(upload) {
       const found = await listAll(partsPrefix(upload));
@@ -230,8 +288,14 @@ export function r2BlobStore(bucket: R2Bucket, opts: { newId?: () => string } = {
      */
     async dropAbandonedStaging(before) {
       const named = new Set<string>();
-      for (const prefix of [ADDRESS, PARTS]) for (const m of (await listAll(prefix)).metadata.values()) if (m.dados) named.add(m.dados);
-      for (const s of staged.values()) named.add(s.data);
+      for (const prefix of [ADDRESS, PARTS]) {
+        const found = await listAll(prefix);
+        for (const [key, m] of found.metadata) {
+          if (m.dados) named.add(m.dados);
+          else if (m.segmentos) for (const sg of (await segmentsOf(key))?.segments ?? []) named.add(sg.data);
+        }
+      }
+      for (const s of staged.values()) for (const d of 'data' in s ? [s.data] : s.segments.map((x) => x.data)) named.add(d);
       let removed = 0;
       let cursor: string | undefined;
       do {
