@@ -19,7 +19,6 @@ export default defineConfig({
       // Worker's clock is Cloudflare's and its bytes are in R2 (they run on Node and PostgreSQL)
       'test/conformance/auto-cancel.test.ts',
       'test/conformance/pendencias-longpoll.test.ts',
-      'test/conformance/receipts.test.ts',
       'test/conformance/storage-limits.test.ts',
       // reads the hub's log lines on its own stderr during a request: a Worker's console reaches
       // the test through workerd, after the answer
