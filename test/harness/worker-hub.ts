@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/runtime/config.ts';
 import { dataPaths } from '../../src/runtime/data-dir.ts';
 import { startLocalWorker } from '../../src/runtime/workers/local/local-worker.ts';
 import { openD1Store } from '../../src/store/d1/index.ts';
+import { r2BlobStore } from '../../src/store/blobs/r2-blob-store.ts';
 import { testAuditChain } from './stores.ts';
 
 export { workerBundle } from '../../src/runtime/workers/local/local-worker.ts';
@@ -98,7 +99,6 @@ export async function workerSnapshot(hub: WorkerHub): Promise<{ rows: Record<str
  */
 export async function workerTestHub(opts: { env?: Record<string, string> } = {}) {
   const w = await startWorkerHub(opts);
-  const { r2BlobStore } = await import('../../src/store/blobs/r2-blob-store.ts');
   return {
     hub: {
       url: w.url,

@@ -10,6 +10,31 @@ import { digestNames, streamingSha256 } from './streaming-sha256.ts';
 export const R2_PART_BYTES = 8 * 1024 * 1024;
 
 
+/**
+ * Reads a stream to its end, or until it passes `maxSize` (then cancels it), hashing every chunk
+ * it keeps and handing each to `each` in order: what staging and assembly both do.
+ */
+async function hashedRead(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  maxSize: number,
+  each?: (chunk: Uint8Array) => Promise<void>,
+): Promise<{ size: number; tooLarge: boolean; digest: Uint8Array }> {
+  const hash = streamingSha256();
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxSize) {
+      await reader.cancel();
+      return { size, tooLarge: true, digest: await hash.digest() };
+    }
+    hash.update(value);
+    await each?.(value);
+  }
+  return { size, tooLarge: false, digest: await hash.digest() };
+}
+
 /** One data object of a blob, in order: a blob is one segment, an assembled component one per part. */
 interface Segment {
   data: string;
@@ -120,12 +145,9 @@ export function r2BlobStore(bucket: R2Bucket, opts: { newId?: () => string } = {
   /** Writes `body` to a new data object while hashing it, reading at most `maxSize` bytes. */
   async function write(body: ReadableStream<Uint8Array>, maxSize: number) {
     const data = `${DATA}${newId()}`;
-    const hash = streamingSha256();
     const reader = body.getReader();
     let buffer = new Uint8Array(R2_PART_BYTES);
     let filled = 0;
-    let size = 0;
-    let tooLarge = false;
     let upload: R2MultipartUpload | null = null;
     const parts: R2UploadedPart[] = [];
     const sendPart = async () => {
@@ -136,24 +158,15 @@ export function r2BlobStore(bucket: R2Bucket, opts: { newId?: () => string } = {
       filled = 0;
     };
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.byteLength;
-        if (size > maxSize) {
-          tooLarge = true;
-          await reader.cancel();
-          break;
-        }
-        hash.update(value);
+      const read = await hashedRead(reader, maxSize, async (value) => {
         for (let at = 0; at < value.byteLength; ) {
           const n = Math.min(value.byteLength - at, R2_PART_BYTES - filled);
           buffer.set(value.subarray(at, at + n), filled);
           (filled += n), (at += n);
           if (filled === R2_PART_BYTES) await sendPart();
         }
-      }
-      if (tooLarge) {
+      });
+      if (read.tooLarge) {
         await (upload as R2MultipartUpload | null)?.abort();
       } else if (upload) {
         if (filled > 0) await sendPart();
@@ -161,13 +174,12 @@ export function r2BlobStore(bucket: R2Bucket, opts: { newId?: () => string } = {
       } else {
         await bucket.put(data, buffer.subarray(0, filled));
       }
+      return { data, ...read };
     } catch (e) {
       await reader.cancel(e).catch(() => undefined);
       await (upload as R2MultipartUpload | null)?.abort().catch(() => undefined);
       throw e;
     }
-    const digest = await hash.digest();
-    return { data, size, digest, tooLarge };
   }
 
   const dropData = (data: string) => bucket.delete(data);
@@ -252,22 +264,9 @@ export function r2BlobStore(bucket: R2Bucket, opts: { newId?: () => string } = {
         segments.push({ data, size: part.fim - part.ini });
       }
       // read once to hash, never written again (see the module comment)
-      const hash = streamingSha256();
       const reader = readSegments(segments, 0, segments.reduce((n, x) => n + x.size, 0)).getReader();
-      let size = 0;
-      let tooLarge = false;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.byteLength;
-        if (size > maxSize) {
-          tooLarge = true;
-          await reader.cancel();
-          break;
-        }
-        hash.update(value);
-      }
-      const { hex, base64 } = digestNames(await hash.digest());
+      const { size, tooLarge, digest } = await hashedRead(reader, maxSize);
+      const { hex, base64 } = digestNames(digest);
       const id = `montado-${newId()}`;
       if (!tooLarge) staged.set(id, { segments, hex, upload });
       return { id, sha256: base64, size, tooLarge, key: `${ADDRESS}${hex}` };

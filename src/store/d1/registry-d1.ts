@@ -4,7 +4,7 @@ import { countLimit } from '../structure-search.ts';
 import type { RegistryReader, RegistryWriter, StructureSearch } from '../index.ts';
 import * as registryRows from '../registry-rows.ts';
 import { bool } from '../sqlite/rows.ts';
-import { participantInsertValues, REGISTRY_SQL as R, searchParts } from '../sqlite/registry-sql.ts';
+import { importRecordValues, importUpsertValues, participantInsertValues, REGISTRY_SQL as R, searchParts } from '../sqlite/registry-sql.ts';
 import { all, atomically, byName, first, run, changed, type Bindable, type D1Conn, type Queued } from './db.ts';
 
 type ParticipantRow = registryRows.ParticipantRow;
@@ -208,40 +208,11 @@ export function d1Registry(c: D1Conn): RegistryReader & RegistryWriter {
         if (i.repositoryName !== null) w.write(R.insertRepository, i.repositoryId, i.repositoryName, i.participantId);
         const indexedUpTo = (await w.first<{ r: number | null }>(R.lastStructureRowid))?.r ?? 0;
         for (const s of i.upserts)
-          w.write(
-            ...named(R.importUpsert, {
-              repository_id: s.repositoryId,
-              numero: s.numero,
-              nome: s.nome,
-              sigla: s.sigla,
-              ativo: s.ativo,
-              parent_numero: s.parentNumero,
-              unidade_receptora: s.unidadeReceptora,
-              apto_receber: s.aptoParaReceberTramites,
-              apto_enviar: s.aptoParaEnviarTramites,
-              codigo_no_orgao: s.codigoNoOrgaoEntidade,
-              codigo_unidade_receptora: s.codigoUnidadeReceptora,
-              participant_id: i.participantId,
-              successor_numero: s.successorNumero,
-            }),
-          );
+          w.write(...named(R.importUpsert, importUpsertValues(s, i.participantId)));
         w.write(R.indexNewStructures, indexedUpTo);
         for (const numero of i.deactivate) w.write(R.deactivateStructure, i.repositoryId, numero, i.participantId);
         const version = current + 1;
-        w.write(
-          ...named(R.insertImport, {
-            repository_id: i.repositoryId,
-            participant_id: i.participantId,
-            version,
-            effective_at: i.effectiveAt,
-            at: i.at,
-            actor: i.actor,
-            file_sha256: i.fileSha256,
-            created: i.created,
-            updated: i.updated,
-            deactivated: i.deactivated,
-          }),
-        );
+        w.write(...named(R.insertImport, importRecordValues(i, version)));
         w.audit(i.at, { ...audit, data: { ...audit.data, versao: version } });
         return () => ({ ok: true as const, version });
       });

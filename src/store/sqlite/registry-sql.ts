@@ -1,5 +1,5 @@
 import { containsPattern, textFilters, TRIGRAM } from '../structure-search.ts';
-import type { StructureSearch } from '../index.ts';
+import type { StructureImport, StructureSearch } from '../index.ts';
 import type { Participant } from '../../domain/participant.ts';
 
 /**
@@ -138,4 +138,35 @@ export const participantInsertValues = (p: Participant) => ({
   status: p.status,
   status_reason: p.statusReason,
   status_changed_at: p.statusChangedAt,
+});
+
+/** The named values of REGISTRY_SQL.importUpsert for one unit of an import (booleans as 0/1). */
+export const importUpsertValues = (s: StructureImport['upserts'][number], participantId: string) => ({
+  repository_id: s.repositoryId,
+  numero: s.numero,
+  nome: s.nome,
+  sigla: s.sigla,
+  ativo: s.ativo ? 1 : 0,
+  parent_numero: s.parentNumero,
+  unidade_receptora: s.unidadeReceptora ? 1 : 0,
+  apto_receber: s.aptoParaReceberTramites ? 1 : 0,
+  apto_enviar: s.aptoParaEnviarTramites ? 1 : 0,
+  codigo_no_orgao: s.codigoNoOrgaoEntidade,
+  codigo_unidade_receptora: s.codigoUnidadeReceptora,
+  participant_id: participantId,
+  successor_numero: s.successorNumero,
+});
+
+/** The named values of REGISTRY_SQL.insertImport: the import's record at `version`. */
+export const importRecordValues = (i: StructureImport, version: number) => ({
+  repository_id: i.repositoryId,
+  participant_id: i.participantId,
+  version,
+  effective_at: i.effectiveAt,
+  at: i.at,
+  actor: i.actor,
+  file_sha256: i.fileSha256,
+  created: i.created,
+  updated: i.updated,
+  deactivated: i.deactivated,
 });

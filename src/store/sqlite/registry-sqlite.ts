@@ -6,7 +6,7 @@ import type { Db } from './open.ts';
 import * as registryRows from '../registry-rows.ts';
 import { bool } from './rows.ts';
 import { auditAppender } from './audit.ts';
-import { participantInsertValues, REGISTRY_SQL, searchParts } from './registry-sql.ts';
+import { importRecordValues, importUpsertValues, participantInsertValues, REGISTRY_SQL, searchParts } from './registry-sql.ts';
 
 type ParticipantRow = registryRows.ParticipantRow;
 type RepositoryRow = registryRows.RepositoryRow<number>;
@@ -215,36 +215,11 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     if (i.repositoryName !== null) q.insertRepository.run(i.repositoryId, i.repositoryName, i.participantId);
     const indexedUpTo = q.lastStructureRowid.get()?.r ?? 0;
     for (const s of i.upserts)
-      q.importUpsert.run({
-        repository_id: s.repositoryId,
-        numero: s.numero,
-        nome: s.nome,
-        sigla: s.sigla,
-        ativo: s.ativo ? 1 : 0,
-        parent_numero: s.parentNumero,
-        unidade_receptora: s.unidadeReceptora ? 1 : 0,
-        apto_receber: s.aptoParaReceberTramites ? 1 : 0,
-        apto_enviar: s.aptoParaEnviarTramites ? 1 : 0,
-        codigo_no_orgao: s.codigoNoOrgaoEntidade,
-        codigo_unidade_receptora: s.codigoUnidadeReceptora,
-        participant_id: i.participantId,
-        successor_numero: s.successorNumero,
-      });
+      q.importUpsert.run(importUpsertValues(s, i.participantId));
     if (q.indexNewStructures.run(indexedUpTo).changes >= BULK_INDEXED) q.optimizeSearchIndex.run();
     for (const numero of i.deactivate) q.deactivateStructure.run(i.repositoryId, numero, i.participantId);
     const version = current + 1;
-    q.insertImport.run({
-      repository_id: i.repositoryId,
-      participant_id: i.participantId,
-      version,
-      effective_at: i.effectiveAt,
-      at: i.at,
-      actor: i.actor,
-      file_sha256: i.fileSha256,
-      created: i.created,
-      updated: i.updated,
-      deactivated: i.deactivated,
-    });
+    q.insertImport.run(importRecordValues(i, version));
     audited(i.at, { ...audit, data: { ...audit.data, versao: version } });
     return { ok: true as const, version };
   });
