@@ -15,14 +15,6 @@ export default defineConfig({
       // SQLite's own file handling (WAL, the data folder, a full disk) has no D1 counterpart
       'src/store/sqlite/open.test.ts',
       'src/store/disk-full.test.ts',
-      // conformance files that drive the hub's clock or timers, or read its data folder: a
-      // Worker's clock is Cloudflare's and its bytes are in R2 (they run on Node and PostgreSQL)
-      'test/conformance/auto-cancel.test.ts',
-      'test/conformance/pendencias-longpoll.test.ts',
-      'test/conformance/storage-limits.test.ts',
-      // reads the hub's log lines on its own stderr during a request: a Worker's console reaches
-      // the test through workerd, after the answer
-      'test/conformance/receipt-date.test.ts',
     ],
     // D1 for the store tests, the Worker (Miniflare's workerd, the edge emulator) for the conformance suite
     env: { ELO_TEST_STORE: 'd1', ELO_TEST_RUNTIME: 'workers' },

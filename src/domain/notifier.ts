@@ -3,11 +3,16 @@
  * woken by a signal when a transition of one of that system's trâmites commits, instead of
  * re-reading the store on a timer. One process signals in memory (`inProcessNotifier`); several
  * nodes on one PostgreSQL database signal each other through it (store/postgres/notifier-postgres.ts,
- * LISTEN/NOTIFY). A port of the domain, because services wait on it and store adapters implement it.
+ * LISTEN/NOTIFY); the isolates of a Worker through a Durable Object per system
+ * (runtime/workers/edge-notifier.ts). A port of the domain, because services wait on it and store adapters implement it.
  */
 export interface TransitionNotifier {
-  /** Signals that trâmites where these systems are sender or receiver changed (after commit). */
-  notify(systemIds: Iterable<string>): void;
+  /**
+   * Signals that trâmites where these systems are sender or receiver changed (after commit). A
+   * notifier that signals through another service (the Worker's Durable Objects) resolves once
+   * the signal was handed over; the writer awaits it, and a failed signal is the notifier's to log.
+   */
+  notify(systemIds: Iterable<string>): void | Promise<void>;
   /** Calls `listener` on each later signal for `systemId`; the returned function unsubscribes. */
   subscribe(systemId: string, listener: () => void): () => void;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ECHO_LIMIT } from '../../src/domain/bounded-text.ts';
-import { expect2xx, expectError, MUNICIPIO, refusedWithAlert, startConformanceHub, type Ctx } from './support/context.ts';
+import { expect2xx, expectError, MUNICIPIO, refusedWithAlert, startConformanceHub, testRuntime, type Ctx } from './support/context.ts';
 import { driveTo, history, signReceipt, view, type Tramite } from './support/flow.ts';
 import { completionString, receiptDateOf, signRsaSha256 } from './support/receipts.ts';
 
@@ -15,8 +15,12 @@ import { completionString, receiptDateOf, signRsaSha256 } from './support/receip
 
 type LogLine = { level: string; event: string; data: Record<string, any> };
 
-/** The operational log (one JSON line per entry on stderr, runtime/hub.ts) written during `fn`. */
-async function capturingLog<T>(fn: () => Promise<T>): Promise<{ result: T; raw: string[]; lines: LogLine[] }> {
+/**
+ * The operational log written during `fn`: one JSON line per entry, on the Node hub's stderr
+ * (runtime/hub.ts), or on the Worker's console as workerd hands it to the test (harness/worker-hub.ts).
+ */
+async function capturingLog<T>(ctx: Ctx, fn: () => Promise<T>): Promise<{ result: T; raw: string[]; lines: LogLine[] }> {
+  if (testRuntime() === 'workers') return capturingWorkerLog(ctx, fn);
   const raw: string[] = [];
   const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
     raw.push(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk));
@@ -29,6 +33,23 @@ async function capturingLog<T>(fn: () => Promise<T>): Promise<{ result: T; raw: 
   } finally {
     spy.mockRestore();
   }
+}
+
+/**
+ * The Worker writes its log line before it answers, but the line reaches the test through
+ * workerd's stdout, not the answer's connection: what `fn` caused is in once the console has been
+ * quiet for a moment after it.
+ */
+async function capturingWorkerLog<T>(ctx: Ctx, fn: () => Promise<T>): Promise<{ result: T; raw: string[]; lines: LogLine[] }> {
+  const logs = (ctx.t as unknown as { worker: { logs: string[] } }).worker.logs;
+  const from = logs.length;
+  const result = await fn();
+  for (let seen = -1, i = 0; seen !== logs.length && i < 40; i++) {
+    seen = logs.length;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  const raw = logs.slice(from);
+  return { result, raw, lines: raw.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine) };
 }
 
 /** Admin API events of a kind (GET /admin/api/eventos, the monitors' view). */
@@ -99,7 +120,7 @@ describe('completion receipt date, by default (spec §7.2 step 1)', () => {
     // and relayed a receipt naming a hash that is not in the trâmite.
     const hashes = (await view(ctx, tr, MUNICIPIO)).hashDosComponentesPendentesDeRecebimento as string[];
     const hashDaAssinatura = signRsaSha256(ctx.t.creds[MUNICIPIO]!.key, completionString({ idt: tr.idt, nre: tr.nre, dataDeRecebimento: D, hashes }));
-    const { result: refused, lines } = await capturingLog(() =>
+    const { result: refused, lines } = await capturingLog(ctx, () =>
       refusedWithAlert(ctx, tr.idt, () => ctx.municipio.enviarRecibo(tr.idt, { dataDeRecebimento: D, hashDaAssinatura }), 400, '0001'),
     );
     expect(refused.mensagem).toContain('dataDeRecebimento deve ter exatamente o formato YYYY-MM-DDTHH:MM:SS.000Z');
@@ -119,7 +140,7 @@ describe('completion receipt date, by default (spec §7.2 step 1)', () => {
       () => ctx.municipio.call('POST', `tramites/${tr.idt}/recibo`, { json: { dataDeRecebimento: good.dataDeRecebimento } }),
       () => ctx.municipio.call('POST', `tramites/${tr.idt}/recibo`, { rawBody: '{"dataDeRecebimento": ' }),
     ];
-    const { lines } = await capturingLog(async () => {
+    const { lines } = await capturingLog(ctx, async () => {
       for (const call of refusals) expect((await call()).status).toBe(400);
     });
     const listed = (await events.list('recibo.rejeitado')).filter((e) => e.IDT === tr.idt);
@@ -141,7 +162,7 @@ describe('completion receipt date, by default (spec §7.2 step 1)', () => {
     const tr = await driveTo(ctx, 4);
     // the largest date a receipt body can carry: small JSON bodies stop at 64 KB
     const huge = `${await situacao4Date(ctx, tr)}${'<'.repeat(60_000)}`;
-    const { result: r, raw } = await capturingLog(() => ctx.municipio.enviarRecibo(tr.idt, { dataDeRecebimento: huge, hashDaAssinatura: 'AAAA' }));
+    const { result: r, raw } = await capturingLog(ctx, () => ctx.municipio.enviarRecibo(tr.idt, { dataDeRecebimento: huge, hashDaAssinatura: 'AAAA' }));
     const body = expectError(r, 400, '0001');
     const written = raw.join('');
     // Measured: before the fix the date was written whole in every copy.
@@ -177,7 +198,7 @@ describe('completion receipt date, with ELO_ACCEPT_RECEIPT_DATE_MISMATCH=true (s
     const tr = await driveTo(ctx, 4);
     const at4 = await situacao4Date(ctx, tr);
     const s = await signReceipt(ctx, tr, { dataDeRecebimento: '2020-01-01T00:00:00.000Z' });
-    const { result: r, lines } = await capturingLog(() => post(ctx, tr, s));
+    const { result: r, lines } = await capturingLog(ctx, () => post(ctx, tr, s));
     expect2xx(r);
     expect(await history(ctx, tr)).toEqual([1, 2, 3, 4, 5]);
     const stored = (await ctx.t.hub.store.tramites.getCompletionReceipt(tr.idt))!;

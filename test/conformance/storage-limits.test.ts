@@ -1,10 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/domain/clock.ts';
 import { blobLocks } from '../../src/services/storage/blob-locks.ts';
 import { bytesOf, sha256b64 } from '../harness/packages.ts';
-import { expect2xx, expectError, refusedWithoutChange, startConformanceHub, type Ctx } from './support/context.ts';
+import { expect2xx, expectError, refusedWithoutChange, startConformanceHub, testRuntime, type Ctx } from './support/context.ts';
 import { buildProcesso, cancel, driveTo, fetchMetadata, start, upload, type Json, type Tramite } from './support/flow.ts';
 
 const DAY = 86_400_000;
@@ -14,19 +12,17 @@ const GIB = 1_073_741_824;
 /** The component of the first document, to declare sizes the test never sends. */
 const firstComponent = (body: Json) => body.processo.documentos[0].componentesDigitais[0];
 
-/** Where the content-addressed store keeps a hash's bytes (src/store/blobs/fs-blob-store.ts). */
-const blobPath = (ctx: Ctx, hash: string) => {
-  const hex = Buffer.from(hash, 'base64').toString('hex');
-  return join(ctx.t.paths.blobs, 'sha256', hex.slice(0, 2), hex.slice(2, 4), hex);
-};
-const bodyPath = (ctx: Ctx, body: Json) => blobPath(ctx, sha256b64(new TextEncoder().encode(JSON.stringify(body))));
-const partsOf = (ctx: Ctx, ticket: string) => {
-  try {
-    return readdirSync(join(ctx.t.paths.blobs, 'parts', ticket));
-  } catch {
-    return [];
-  }
-};
+/** Whether the hub's blob store (a folder on Node, R2 on the Worker) holds a hash's bytes, by its content address. */
+const stored = async (ctx: Ctx, hash: string) => (await ctx.t.hub.blobs.size(`sha256/${Buffer.from(hash, 'base64').toString('hex')}`)) !== null;
+const bodyStored = (ctx: Ctx, body: Json) => stored(ctx, sha256b64(new TextEncoder().encode(JSON.stringify(body))));
+/** Whether parts of a ranged upload are kept under a ticket. */
+const holdsParts = async (ctx: Ctx, ticket: string) => (await ctx.t.hub.blobs.partTickets()).includes(ticket);
+/**
+ * What only the Node hub has: a free-space floor (R2 has no free space to run out of) and an
+ * in-process blob store a test can stop in the middle of a removal. Among a Worker's isolates the
+ * same race is the D1 units of work's (test/workers/d1-units-of-work.test.ts).
+ */
+const onWorker = testRuntime() === 'workers';
 
 /**
  * What a sender can make the hub store is bounded where it is declared (spec §2.8, §2.9, §2.11):
@@ -60,7 +56,7 @@ describe('declared sizes are bounded at declaration (spec §2.8, §2.11)', () =>
     const small = { bytes: bytesOf(16, ctx.seed()), hash, protocolo: tr.protocolo };
     const msg = await refusedWithoutChange(ctx, () => ctx.estado.enviarParte(tr.ticket, 0, 200 * MIB + 1, small), 413, '9018');
     expect(msg).toContain('200 MB');
-    expect(partsOf(ctx, tr.ticket)).toEqual([]);
+    expect(await holdsParts(ctx, tr.ticket)).toBe(false);
     // a part of exactly 200 MB is read (and refused here only because its bytes are 16)
     expectError(await ctx.estado.enviarParte(tr.ticket, 0, 200 * MIB, small), 400, '9006');
     expect2xx(await cancel(ctx, tr));
@@ -124,7 +120,7 @@ describe('per-system quota of bytes declared by unfinished trâmites', () => {
   });
 });
 
-describe('free-space floor', () => {
+describe.skipIf(onWorker)('free-space floor', () => {
   let ctx: Ctx;
   let free = 100 * GIB;
   beforeAll(async () => {
@@ -182,16 +178,16 @@ describe('retention of cancelled trâmites (default policy: parts and components
     await upload(ctx, { ...cancelled, requested: [sha256b64(shared), sha256b64(own)] });
     const ph = sha256b64(parted);
     expect2xx(await ctx.estado.enviarParte(cancelled.ticket, 0, 10, { bytes: parted.slice(0, 10), hash: ph, protocolo: cancelled.protocolo }));
-    expect(partsOf(ctx, cancelled.ticket)).toHaveLength(1);
-    expect(existsSync(blobPath(ctx, sha256b64(own)))).toBe(true);
+    expect(await holdsParts(ctx, cancelled.ticket)).toBe(true);
+    expect(await stored(ctx, sha256b64(own))).toBe(true);
     expect2xx(await cancel(ctx, cancelled));
 
     await sweep();
-    expect(partsOf(ctx, cancelled.ticket)).toEqual([]);
+    expect(await holdsParts(ctx, cancelled.ticket)).toBe(false);
     expect(await events('retencao.partes_removidas')).toHaveLength(1);
-    expect(existsSync(blobPath(ctx, sha256b64(own)))).toBe(false);
-    expect(existsSync(blobPath(ctx, sha256b64(shared)))).toBe(true);
-    expect(existsSync(bodyPath(ctx, cancelled.body))).toBe(true); // metadata kept for 30 days
+    expect(await stored(ctx, sha256b64(own))).toBe(false);
+    expect(await stored(ctx, sha256b64(shared))).toBe(true);
+    expect(await bodyStored(ctx, cancelled.body)).toBe(true); // metadata kept for 30 days
     const removed = await events('retencao.componente_removido');
     expect(removed.map((e) => e.data?.hash)).toEqual([sha256b64(own)]);
     await sweep(); // nothing more to do, nothing recorded twice
@@ -202,10 +198,10 @@ describe('retention of cancelled trâmites (default policy: parts and components
   it('keeps the metadata of a cancelled trâmite 30 days, removes it after, and refuses its replay clearly', async () => {
     clock.set(new Date(t0 + 29 * DAY));
     await sweep();
-    expect(existsSync(bodyPath(ctx, cancelled.body))).toBe(true);
+    expect(await bodyStored(ctx, cancelled.body)).toBe(true);
     clock.set(new Date(t0 + 31 * DAY));
     await sweep();
-    expect(existsSync(bodyPath(ctx, cancelled.body))).toBe(false);
+    expect(await bodyStored(ctx, cancelled.body)).toBe(false);
     expect(await events('retencao.metadados_removidos')).toHaveLength(1);
     expectError(await ctx.municipio.metadados(cancelled.idt), 409, '9004');
     const r = await ctx.estado.call('POST', `NREs/${cancelled.nre}/destinatarios/200/2002/reproducoes-de-tramite`, { json: [] });
@@ -213,8 +209,8 @@ describe('retention of cancelled trâmites (default policy: parts and components
   });
 
   it('keeps component bytes and metadata of concluded trâmites by default (purge off)', async () => {
-    expect(existsSync(blobPath(ctx, sha256b64(shared)))).toBe(true);
-    expect(existsSync(bodyPath(ctx, live.body))).toBe(true);
+    expect(await stored(ctx, sha256b64(shared))).toBe(true);
+    expect(await bodyStored(ctx, live.body)).toBe(true);
     expect((await fetchMetadata(ctx, live)).processo.protocolo).toBe(live.protocolo);
     expectError(await ctx.municipio.baixarParte(live.idt, sha256b64(shared), live.protocolo, 0, shared.length), 409, '9004');
   });
@@ -241,12 +237,12 @@ describe('purge of component bytes of finished trâmites (ELO_PURGE_COMPONENTS_A
     done = await driveTo(ctx, 6, { documentos: [{ bytes: [shared, own] }] });
     clock.set(new Date(t0 + 9 * DAY));
     await sweep();
-    expect(existsSync(blobPath(ctx, sha256b64(own)))).toBe(true);
+    expect(await stored(ctx, sha256b64(own))).toBe(true);
     later = await driveTo(ctx, 4, { documentos: [{ bytes: [shared] }] });
     clock.set(new Date(t0 + 10 * DAY + 60_000));
     await sweep();
-    expect(existsSync(blobPath(ctx, sha256b64(own)))).toBe(false);
-    expect(existsSync(blobPath(ctx, sha256b64(shared)))).toBe(true);
+    expect(await stored(ctx, sha256b64(own))).toBe(false);
+    expect(await stored(ctx, sha256b64(shared))).toBe(true);
     const expired = await ctx.t.hub.store.audit.list({ idt: done.idt, kind: 'retencao.componentes_expirados' });
     expect(expired).toHaveLength(1);
     // metadata stays (spec §2.16: 6 keeps serving it), to both parties
@@ -265,7 +261,7 @@ describe('purge of component bytes of finished trâmites (ELO_PURGE_COMPONENTS_A
   });
 });
 
-describe('removal is safe against a start referring to the same bytes at the same time', () => {
+describe.skipIf(onWorker)('removal is safe against a start referring to the same bytes at the same time', () => {
   let ctx: Ctx;
   const clock = new FixedClock(new Date());
   beforeAll(async () => {
@@ -315,6 +311,6 @@ describe('removal is safe against a start referring to the same bytes at the sam
       gateOpen = true;
       open();
     }
-    expect(existsSync(join(ctx.t.paths.blobs, 'sha256', hex.slice(0, 2), hex.slice(2, 4), hex))).toBe(true);
+    expect(await blobs.size(key)).not.toBeNull();
   });
 });

@@ -14,11 +14,27 @@ import { dataPaths } from '../../src/runtime/data-dir.ts';
 import { startLocalWorker } from '../../src/runtime/workers/local/local-worker.ts';
 import { openD1Store } from '../../src/store/d1/index.ts';
 import { r2BlobStore } from '../../src/store/blobs/r2-blob-store.ts';
+import type { Clock } from '../../src/domain/clock.ts';
 import { testAuditChain } from './stores.ts';
+import { AUTO_CANCEL_PATH, TEST_CLOCK_HEADER } from './workers/test-clock.ts';
 
 export { workerBundle } from '../../src/runtime/workers/local/local-worker.ts';
 
-export async function startWorkerHub(opts: { forward?: 'rfc9440' | 'fingerprint'; env?: Record<string, string> } = {}) {
+/** The Worker built from the test entry that takes the test's clock (workers/clock-entry.ts). */
+const CLOCK_ENTRY = join(import.meta.dirname, 'workers', 'clock-entry.ts');
+
+export async function startWorkerHub(
+  opts: {
+    forward?: 'rfc9440' | 'fingerprint';
+    env?: Record<string, string>;
+    replicas?: number;
+    /** The hub's clock: the Worker is then built from the test entry that reads it (as the Node test hub takes one). */
+    clock?: Clock;
+  } = {},
+) {
+  const { clock } = opts;
+  const logs: string[] = [];
+  const clockHeaders = (): Record<string, string> => (clock ? { [TEST_CLOCK_HEADER]: String(clock.now().getTime()) } : {});
   const dir = mkdtempSync(join(tmpdir(), 'elo-worker-hub-'));
   const config = loadConfig({ ELO_DATA_DIR: dir, ELO_LOG_LEVEL: 'warn', ...opts.env }, dir);
   const local = await startLocalWorker({
@@ -26,6 +42,9 @@ export async function startWorkerHub(opts: { forward?: 'rfc9440' | 'fingerprint'
     state: dir,
     ...(opts.forward ? { forward: opts.forward } : {}),
     ...(opts.env ? { vars: opts.env } : {}),
+    ...(opts.replicas ? { replicas: opts.replicas } : {}),
+    ...(clock ? { entry: CLOCK_ENTRY, edgeHeaders: clockHeaders } : {}),
+    log: (line: string) => void logs.push(line),
     audit: testAuditChain('semeadura'),
   });
   const store = openD1Store(await local.d1(), { audit: testAuditChain('teste') });
@@ -47,7 +66,17 @@ export async function startWorkerHub(opts: { forward?: 'rfc9440' | 'fingerprint'
       clients.push(c);
       return c;
     },
-    sweep: () => local.sweep(),
+    /** Every line the Worker wrote to its console so far (its log), in order. */
+    logs,
+    sweep: () => local.sweep(clock?.now().getTime()),
+    /** The automatic-cancel sweep and its count (the Worker with the test's clock only; a Cron Trigger returns nothing). */
+    async autoCancel(): Promise<number> {
+      if (!clock) throw new Error('a contagem da varredura só existe no Worker com o relógio do teste (opção clock)');
+      const r = await local.mf.dispatchFetch(`https://elo.exemplo.gov.br${AUTO_CANCEL_PATH}`, { method: 'POST', headers: clockHeaders() });
+      if (!r.ok) throw new Error(`varredura: ${r.status} ${await r.text()}`);
+      return ((await r.json()) as { cancelados: number }).cancelados;
+    },
+    useReplica: (i: number) => local.useReplica(i),
     async close() {
       for (const c of clients) await c.close();
       await local.close();
@@ -93,18 +122,19 @@ export async function workerSnapshot(hub: WorkerHub): Promise<{ rows: Record<str
 /**
  * The Worker behind the surface the conformance suite uses of a Node test hub (harness/hub.ts
  * TestHub): its address, its systems' credentials and clients, its store (D1, from Node), its
- * blobs (R2, from Node), the sweep (the Cron Trigger) and the snapshot. What only a Node hub has —
- * an injected clock or timers, the data folder's files — is absent: the files that need it run on
- * Node only (vitest.workers.config.ts says which).
+ * blobs (R2, from Node), the sweep (the Cron Trigger) and the snapshot; given a clock, the Worker
+ * built from the test entry that reads it. What only a Node hub has — injected timers, the data
+ * folder's files — is absent: the files that need it run on Node only (vitest.workers.config.ts
+ * says which).
  */
-export async function workerTestHub(opts: { env?: Record<string, string> } = {}) {
+export async function workerTestHub(opts: { env?: Record<string, string>; clock?: Clock } = {}) {
   const w = await startWorkerHub(opts);
   return {
     hub: {
       url: w.url,
       store: w.store,
       blobs: r2BlobStore(w.bucket),
-      services: { autoCancel: { sweep: () => w.sweep() } },
+      services: { autoCancel: { sweep: () => (opts.clock ? w.autoCancel() : w.sweep()) } },
       sweep: () => w.sweep(),
     },
     config: w.config,

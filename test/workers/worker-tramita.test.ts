@@ -86,7 +86,7 @@ describe('the Worker at its limits and edges', () => {
     expect(checkpoints.some((c) => c.chain.startsWith('worker-'))).toBe(true);
   });
 
-  it('answers 503 naming each missing secret when the Worker is deployed without them', async () => {
+  it('answers 503 naming each missing secret and binding when the Worker is deployed without them', async () => {
     const { Miniflare } = await import('miniflare');
     const { dirname } = await import('node:path');
     const bundle = workerBundle();
@@ -103,6 +103,7 @@ describe('the Worker at its limits and edges', () => {
       expect(r.status).toBe(503);
       const body = (await r.json()) as { mensagem: string };
       for (const secret of ['ELO_SIGNING_KEY_PEM', 'ELO_SIGNING_CERT_PEM', 'ELO_TRUST_ANCHORS_PEM']) expect(body.mensagem).toContain(secret);
+      expect(body.mensagem).toContain('binding "PENDENCIAS": ausente');
     } finally {
       await bare.dispose();
     }

@@ -4,7 +4,7 @@ import { workersConfig, WORKER_MAX_JSON_MB } from './config.ts';
 import type { WorkerEnv } from './env.ts';
 
 const pem = (label: string) => `-----BEGIN ${label}-----\nMAMCAQE=\n-----END ${label}-----\n`;
-const bindings = { DB: { prepare() {} }, BLOBS: { head() {} } } as unknown as Pick<WorkerEnv, 'DB' | 'BLOBS'>;
+const bindings = { DB: { prepare() {} }, BLOBS: { head() {} }, PENDENCIAS: { idFromName() {} } } as unknown as Pick<WorkerEnv, 'DB' | 'BLOBS' | 'PENDENCIAS'>;
 const complete: WorkerEnv = {
   ...bindings,
   ELO_SIGNING_KEY_PEM: pem('PRIVATE KEY'),
@@ -34,6 +34,7 @@ describe("the Worker's configuration", () => {
     expect(found.join('\n')).toMatch(/campo "environment" \(na variável ELO_AMBIENTE\)/);
     expect(found.join('\n')).toContain('binding "DB": ausente');
     expect(found.join('\n')).toContain('binding "BLOBS": ausente');
+    expect(found.join('\n')).toContain('binding "PENDENCIAS": ausente');
     expect(found.join('\n')).toContain('segredo ELO_SIGNING_KEY_PEM: ausente ou sem um bloco PEM "PRIVATE KEY"');
     expect(found.join('\n')).toContain('segredo ELO_SIGNING_CERT_PEM');
     expect(found.join('\n')).toContain('segredo ELO_TRUST_ANCHORS_PEM');

@@ -45,6 +45,10 @@ export function workersConfig(env: WorkerEnv): WorkerSettings {
     problems.push('binding "DB": ausente; declare o banco D1 em wrangler.toml ([[d1_databases]] binding = "DB")');
   if (!env.BLOBS || typeof (env.BLOBS as { head?: unknown }).head !== 'function')
     problems.push('binding "BLOBS": ausente; declare o bucket R2 em wrangler.toml ([[r2_buckets]] binding = "BLOBS")');
+  if (!env.PENDENCIAS || typeof (env.PENDENCIAS as { idFromName?: unknown }).idFromName !== 'function')
+    problems.push(
+      'binding "PENDENCIAS": ausente; declare o Durable Object das pendências em wrangler.toml ([[durable_objects.bindings]] name = "PENDENCIAS", class_name = "PendenciasDoSistema")',
+    );
   const pem = (name: keyof WorkerEnv & string, kind: string, what: string) => {
     const v = env[name];
     const blocks = typeof v === 'string' ? pemBlocks(v) : null;

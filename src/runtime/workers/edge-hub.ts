@@ -18,6 +18,7 @@ import { bundledCodeLists } from './bundled-codelists.ts';
 import { workersConfig } from './config.ts';
 import { edgePeerCertificate } from './edge-identity.ts';
 import { edgeLog } from './edge-log.ts';
+import { durableObjectNotifier } from './edge-notifier.ts';
 import { edgeTrustSource } from './edge-trust.ts';
 import type { TlsClientAuth, WorkerEnv } from './env.ts';
 
@@ -80,6 +81,8 @@ export async function openEdgeHub(env: WorkerEnv, opts: { now?: () => Date } = {
       minFreeBytes: 0,
     },
     monitoring: { stuckMinutes: config.monitorStuckMinutes },
+    // isolates share no memory: held long-polls wait on their system's Durable Object
+    notifier: durableObjectNotifier(env.PENDENCIAS, log),
   });
   await services.codeLists.current();
   const ready = readiness({

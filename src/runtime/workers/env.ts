@@ -1,14 +1,17 @@
 import type { D1Database } from '../../store/d1/d1-types.ts';
 import type { R2Bucket } from '../../store/blobs/r2-types.ts';
+import type { DurableObjectNamespace } from './durable-object-types.ts';
 
 /**
  * What a Worker of Elo is given (wrangler.toml and `wrangler secret put`, README "Rodando na
- * Cloudflare"): the D1 database, the R2 bucket, the hub's signing key and certificate, the trust
+ * Cloudflare"): the D1 database, the R2 bucket, the Durable Objects of the pendências, the hub's signing key and certificate, the trust
  * anchors of the federation, and any `ELO_*` variable of the configuration schema.
  */
 export interface WorkerEnv {
   DB: D1Database;
   BLOBS: R2Bucket;
+  /** The Durable Objects where each system's held long-polls wait (pendencias-object.ts). */
+  PENDENCIAS: DurableObjectNamespace;
   /** The hub's signing key (PKCS#8 PEM), a secret: it signs receipts, seals and audit checkpoints. */
   ELO_SIGNING_KEY_PEM?: string;
   /** The hub's signing certificate and its intermediates (PEM, leaf first). */

@@ -1,55 +1,11 @@
 /**
  * Elo on Cloudflare Workers (wrangler.toml `main`; README "Rodando na Cloudflare"): the same Hono
- * app as on Node, built once per isolate on the Worker's bindings (edge-hub.ts).
+ * app as on Node. The module's exports are what the runtime looks for: the handlers (default) and
+ * the Durable Object class of the `PENDENCIAS` binding.
  */
-import { isEloError } from '../../domain/errors.ts';
-import { ConfigError } from '../config-schema.ts';
-import { openEdgeHub, type EdgeHub } from './edge-hub.ts';
-import type { WorkerEnv } from './env.ts';
-import { edgeLog } from './edge-log.ts';
+import { eloWorker } from './elo-worker.ts';
 
-/** The log before the configuration (and its level) could be read. */
-const startLog = edgeLog('info', () => new Date());
+export { PendenciasDoSistema } from './pendencias-object.ts';
 
-interface ExecutionContext {
-  waitUntil(promise: Promise<unknown>): void;
-}
-
-/** The isolate's hub, built at its first event; a failed build is tried again at the next. */
-let hub: Promise<EdgeHub> | null = null;
-const hubOf = (env: WorkerEnv): Promise<EdgeHub> => {
-  hub ??= openEdgeHub(env).catch((e: unknown) => {
-    hub = null;
-    throw e;
-  });
-  return hub;
-};
-
-/**
- * A Worker that cannot start says why, in Portuguese, to whoever calls it (as the Node hub does on
- * its terminal): a missing secret, binding or migration, or a bad variable, each named.
- */
-function cannotStart(e: unknown): Response {
-  const mensagem =
-    e instanceof ConfigError ? `Configuração inválida do Worker: ${e.problems.join('; ')}` : isEloError(e) ? e.message : 'O hub não pôde iniciar; veja o log do Worker (wrangler tail).';
-  startLog({ level: 'error', event: 'worker.inicio_falhou', data: { mensagem: e instanceof Error ? e.message : String(e) } });
-  return new Response(JSON.stringify({ type: 'about:blank', title: 'Hub indisponível', status: 503, code: 'unavailable', codigoErro: '9998', detail: mensagem, mensagem }), {
-    status: 503,
-    headers: { 'content-type': 'application/problem+json; charset=utf-8', 'retry-after': '30' },
-  });
-}
-
-export default {
-  async fetch(request: Request, env: WorkerEnv): Promise<Response> {
-    let h: EdgeHub;
-    try {
-      h = await hubOf(env);
-    } catch (e) {
-      return cannotStart(e);
-    }
-    return h.fetch(request);
-  },
-  async scheduled(_controller: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
-    ctx.waitUntil(hubOf(env).then((h) => h.sweep()));
-  },
-};
+const worker = eloWorker();
+export default { fetch: worker.fetch, scheduled: worker.scheduled };

@@ -26,7 +26,7 @@ export function notifyingTramites(tramites: Tramites, notifier: TransitionNotifi
     (wrapped as Record<string, unknown>)[name] = async (...args: unknown[]) => {
       const result = await write.apply(tramites, args);
       const touched = committed(result);
-      if (touched.length) notifier.notify(touched.flatMap((t) => [t.senderSystemId, t.receiverSystemId]));
+      if (touched.length) await notifier.notify(touched.flatMap((t) => [t.senderSystemId, t.receiverSystemId]));
       return result;
     };
   }

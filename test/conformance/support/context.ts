@@ -11,13 +11,14 @@ import { rawConnection, type RawConnection } from './http.ts';
 export const testRuntime = (): 'node' | 'workers' => (process.env.ELO_TEST_RUNTIME === 'workers' ? 'workers' : 'node');
 
 /**
- * The conformance hub as a Worker (harness/worker-hub.ts), with the Node hub's surface. A file that
- * injects a clock, timers, free space or a workflow needs the Node hub: asked here, it says so.
+ * The conformance hub as a Worker (harness/worker-hub.ts), with the Node hub's surface; a clock is
+ * carried to the Worker (harness/workers/clock-entry.ts). A file that injects timers, free space or
+ * a workflow needs the Node hub: asked here, it says so.
  */
-async function workersConformanceHub(opts: { clock?: unknown; timers?: unknown; freeSpace?: unknown; workflow?: unknown; env?: Record<string, string> }): Promise<TestHub> {
-  const injected = (['clock', 'timers', 'freeSpace', 'workflow'] as const).filter((k) => opts[k] !== undefined);
+async function workersConformanceHub(opts: { clock?: Clock; timers?: unknown; freeSpace?: unknown; workflow?: unknown; env?: Record<string, string> }): Promise<TestHub> {
+  const injected = (['timers', 'freeSpace', 'workflow'] as const).filter((k) => opts[k] !== undefined);
   if (injected.length) throw new Error(`o hub no Workers não aceita ${injected.join(', ')} injetado(s): este arquivo roda só no Node`);
-  return (await workerTestHub({ ...(opts.env ? { env: opts.env } : {}) })) as unknown as TestHub;
+  return (await workerTestHub({ ...(opts.env ? { env: opts.env } : {}), ...(opts.clock ? { clock: opts.clock } : {}) })) as unknown as TestHub;
 }
 
 export const ESTADO = 'sei-estado';

@@ -84,16 +84,26 @@ async function bodyOf(req: IncomingMessage, hasBody: boolean): Promise<ReadableS
 export async function startEdgeEmulator(
   mf: Miniflare,
   tls: { cert: string; key: string; ca: string },
-  opts: { forward?: 'rfc9440' | 'fingerprint'; port?: number; host?: string } = {},
+  opts: {
+    forward?: 'rfc9440' | 'fingerprint';
+    port?: number;
+    /** The loopback address to listen on. */
+    listen?: string;
+    /** The host each request is dispatched to: Miniflare picks the Worker whose route it matches. */
+    host?: () => string;
+    /** Headers added to every request handed over (after the client's). */
+    headers?: () => Record<string, string>;
+  } = {},
 ): Promise<EdgeEmulator> {
   const server: Server = createServer({ cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     const cf = { tlsClientAuth: tlsClientAuthOf(req.socket as TLSSocket, opts.forward ?? 'rfc9440') };
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+    for (const [k, v] of Object.entries(opts.headers?.() ?? {})) headers.set(k, v);
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
     bodyOf(req, hasBody)
       .then((body) =>
-        mf.dispatchFetch(`https://elo.exemplo.gov.br${req.url}`, {
+        mf.dispatchFetch(`https://${opts.host?.() ?? 'elo.exemplo.gov.br'}${req.url}`, {
           method: req.method,
           headers,
           cf,
@@ -111,7 +121,7 @@ export async function startEdgeEmulator(
         res.end(`borda: ${e instanceof Error ? e.message : String(e)}`);
       });
   });
-  const host = opts.host ?? '127.0.0.1';
+  const host = opts.listen ?? '127.0.0.1';
   await new Promise<void>((r) => server.listen(opts.port ?? 0, host, r));
   const { port } = server.address() as AddressInfo;
   return {

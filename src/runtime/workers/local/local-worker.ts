@@ -7,9 +7,11 @@
  * front, asking each client for its certificate.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { Miniflare } from 'miniflare';
 import type { AuditChainOptions } from '../../../domain/audit-chain.ts';
 import type { EloConfig } from '../../config.ts';
@@ -23,24 +25,30 @@ import { startEdgeEmulator } from './edge.ts';
 
 const root = join(import.meta.dirname, '../../../..');
 
-let bundle: string | null = null;
-/** The Worker as `wrangler deploy --dry-run` bundles it (built once per process). */
-export function workerBundle(): string {
-  if (bundle) return bundle;
+const bundles = new Map<string, string>();
+/**
+ * The Worker as `wrangler deploy --dry-run` bundles it (built once per process): from
+ * wrangler.toml's `main`, or from another entry module with the same configuration.
+ */
+export function workerBundle(entry?: string): string {
+  const key = entry ?? '';
+  const built = bundles.get(key);
+  if (built) return built;
   const out = mkdtempSync(join(tmpdir(), 'elo-worker-'));
   process.once('exit', () => rmSync(out, { recursive: true, force: true }));
-  execFileSync(process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', out], {
+  execFileSync(process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', ...(entry ? [entry] : []), '--dry-run', '--outdir', out], {
     cwd: root,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
     stdio: 'pipe',
   });
-  bundle = join(out, 'index.js');
-  return bundle;
+  const file = join(out, readdirSync(out).find((f) => f.endsWith('.js'))!);
+  bundles.set(key, file);
+  return file;
 }
 
 /** The bundle as Miniflare runs it: one module, its source map comment left out (workerd refuses the map's ../ sources). */
-export function workerModule() {
-  const path = workerBundle();
+export function workerModule(entry?: string) {
+  const path = workerBundle(entry);
   return {
     modules: [{ type: 'ESModule' as const, path, contents: readFileSync(path, 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '') }],
     // module names are paths relative to this; workerd refuses a name that climbs out with ..
@@ -58,10 +66,16 @@ export interface LocalWorker {
   bucket: R2Bucket;
   /** The Worker's D1 as a store from Node, linking its audit events into `audit.chain`. */
   d1(): Promise<D1Database>;
-  /** The Worker's Cron Trigger, fired now. */
-  sweep(): Promise<void>;
+  /** The Worker's Cron Trigger, fired now (or as if at `scheduledTime`, epoch ms). */
+  sweep(scheduledTime?: number): Promise<void>;
+  /** Which replica (0 … replicas − 1) the edge hands the next requests to. */
+  useReplica(index: number): void;
   close(): Promise<void>;
 }
+
+/** The name and route of replica `i`: the edge picks a replica by the host it dispatches to. */
+const replicaName = (i: number) => (i === 0 ? 'elo' : `elo-${i + 1}`);
+const replicaHost = (i: number) => (i === 0 ? 'elo.exemplo.gov.br' : `replica-${i + 1}.elo.exemplo.gov.br`);
 
 export async function startLocalWorker(opts: {
   config: EloConfig;
@@ -71,24 +85,57 @@ export async function startLocalWorker(opts: {
   forward?: 'rfc9440' | 'fingerprint';
   vars?: Record<string, string>;
   audit: AuditChainOptions;
+  /**
+   * Copies of the Worker, each its own isolate (no memory shared), on the same D1, R2 and Durable
+   * Objects — as Cloudflare runs many isolates of one Worker. The edge sends every request to one
+   * of them (`useReplica`, the first by default).
+   */
+  replicas?: number;
+  /** Another entry module than wrangler.toml's `main` (a test's, with its clock). */
+  entry?: string;
+  /** Headers the edge adds to every request it hands over. */
+  edgeHeaders?: () => Record<string, string>;
+  /** Each line the Worker writes to its console (its log, one JSON object per line), besides this terminal. */
+  log?: (line: string) => void;
 }): Promise<LocalWorker> {
   const paths = dataPaths(opts.config.dataDir);
-  const options = {
-    ...workerModule(),
-    d1Databases: { DB: 'elo-local' },
-    r2Buckets: ['BLOBS'],
+  const replicas = opts.replicas ?? 1;
+  const onLine = opts.log;
+  const shared = {
     d1Persist: join(opts.state, 'd1'),
     r2Persist: join(opts.state, 'r2'),
+    ...(onLine
+      ? {
+          handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+            createInterface({ input: stdout }).on('line', (line) => {
+              onLine(line);
+              process.stdout.write(`${line}\n`);
+            });
+            stderr.pipe(process.stderr);
+          },
+        }
+      : {}),
   };
+  const workers = (bindings: Record<string, string>) =>
+    Array.from({ length: replicas }, (_, i) => ({
+      ...workerModule(opts.entry),
+      name: replicaName(i),
+      routes: [`${replicaHost(i)}/*`],
+      d1Databases: { DB: 'elo-local' },
+      r2Buckets: ['BLOBS'],
+      // wrangler.toml's [[durable_objects.bindings]]: the class lives in the first copy, every copy reaches it
+      durableObjects: { PENDENCIAS: { className: 'PendenciasDoSistema', scriptName: replicaName(0) } },
+      bindings,
+    }));
   // the database is migrated and seeded before the Worker is given its secrets (made by the seeding)
-  const mf = new Miniflare({ ...options, bindings: {} });
+  const mf = new Miniflare({ ...shared, workers: workers({}) });
   const first = (await mf.getD1Database('DB')) as unknown as D1Database;
   await applyD1Migrations(first);
   const seed = await seedDemo(opts.config, new Date(), undefined, { store: openD1Store(first, { audit: opts.audit }) });
   const pem = (f: string) => readFileSync(f, 'utf8');
   await mf.setOptions({
-    ...options,
-    bindings: {
+    ...shared,
+    workers: workers({
       ELO_SIGNING_KEY_PEM: pem(paths.signingKey),
       ELO_SIGNING_CERT_PEM: pem(paths.signingCert),
       ELO_TRUST_ANCHORS_PEM: pem(paths.caCert),
@@ -96,13 +143,30 @@ export async function startLocalWorker(opts: {
       ELO_AMBIENTE: opts.config.environment,
       ELO_LOG_LEVEL: opts.config.logLevel,
       ...opts.vars,
-    },
+    }),
   });
   // the federation's CRLs, where the Worker reads them (edge-trust.ts); none before a revocation
   const bucket = (await mf.getR2Bucket('BLOBS')) as unknown as R2Bucket;
   if (existsSync(paths.rootCrl)) await bucket.put('pki/federacao-ac.crl', readFileSync(paths.rootCrl));
   if (existsSync(paths.intermediateCrl)) await bucket.put('pki/federacao-ac-intermediaria.crl', readFileSync(paths.intermediateCrl));
-  const edge = await startEdgeEmulator(mf, { cert: pem(paths.tlsCert), key: pem(paths.tlsKey), ca: pem(paths.caCert) }, { forward: opts.forward ?? 'rfc9440', ...(opts.port ? { port: opts.port } : {}) });
+  // each copy builds its hub now, as a Node hub does at start, rather than at its first request
+  // (whose answer would then carry the build's time, and its code-list sync, in its own writes)
+  for (let i = 0; i < replicas; i++) {
+    const warm = await mf.dispatchFetch(`https://${replicaHost(i)}/healthz`);
+    await warm.arrayBuffer();
+    if (!warm.ok) throw new Error(`o Worker local (${replicaName(i)}) não iniciou: ${warm.status}`);
+  }
+  let replica = 0;
+  const edge = await startEdgeEmulator(
+    mf,
+    { cert: pem(paths.tlsCert), key: pem(paths.tlsKey), ca: pem(paths.caCert) },
+    {
+      forward: opts.forward ?? 'rfc9440',
+      host: () => replicaHost(replica),
+      ...(opts.port ? { port: opts.port } : {}),
+      ...(opts.edgeHeaders ? { headers: opts.edgeHeaders } : {}),
+    },
+  );
   return {
     url: edge.url,
     mf,
@@ -110,9 +174,16 @@ export async function startLocalWorker(opts: {
     bucket,
     // the proxies of the first options went with them: asked again
     d1: async () => (await mf.getD1Database('DB')) as unknown as D1Database,
-    async sweep() {
+    async sweep(scheduledTime) {
       const worker = await mf.getWorker();
-      await (worker as unknown as { scheduled(o: { cron: string }): Promise<unknown> }).scheduled({ cron: '*/5 * * * *' });
+      await (worker as unknown as { scheduled(o: { cron: string; scheduledTime?: Date }): Promise<unknown> }).scheduled({
+        cron: '*/5 * * * *',
+        ...(scheduledTime === undefined ? {} : { scheduledTime: new Date(scheduledTime) }),
+      });
+    },
+    useReplica(index) {
+      if (!Number.isInteger(index) || index < 0 || index >= replicas) throw new RangeError(`réplica ${index} inexistente (há ${replicas})`);
+      replica = index;
     },
     async close() {
       await edge.close();
