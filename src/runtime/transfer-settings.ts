@@ -1,4 +1,5 @@
 import type { TransferSettings } from '../services/deps.ts';
+import type { WebhookSettings } from '../services/webhooks.ts';
 import type { EloConfig } from './config-schema.ts';
 
 /** The services' settings from the configuration, in their units (bytes, milliseconds): the same on Node and on Workers. */
@@ -21,5 +22,20 @@ export function transferSettingsOf(config: EloConfig): TransferSettings {
     minFreeBytes: config.minFreeDiskMb * 1_048_576,
     cancelledRetentionMs: config.cancelledRetentionDays * 86_400_000,
     purgeComponentsAfterMs: config.purgeComponentsAfterDays * 86_400_000,
+  };
+}
+
+/** How webhooks are delivered and retried, from the configuration: the same on Node and on Workers. */
+export function webhookSettingsOf(config: EloConfig): WebhookSettings {
+  return {
+    allowHttp: config.webhookAllowHttp,
+    allow: config.webhookAllow,
+    maxAttempts: config.webhookMaxAttempts,
+    baseDelayMs: config.webhookRetryBaseSeconds * 1000,
+    maxDelayMs: config.webhookRetryMaxSeconds * 1000,
+    timeoutMs: config.webhookTimeoutSeconds * 1000,
+    batch: 20,
+    breakerFailures: config.webhookBreakerFailures,
+    breakerOpenMs: config.webhookBreakerSeconds * 1000,
   };
 }

@@ -7,6 +7,7 @@ import type { Timers } from '../domain/clock.ts';
 import { readFileSync } from 'node:fs';
 import type { WebhookDeps, WebhookRequest, WebhookResponse, WebhookTransport } from '../services/webhooks.ts';
 import type { EloConfig } from './config.ts';
+import { webhookSettingsOf } from './transfer-settings.ts';
 
 /**
  * The webhook port on Node (services/webhooks.ts): DNS through the system resolver, one POST per
@@ -82,17 +83,7 @@ export function webhookDepsFromConfig(
 ): WebhookDeps {
   return {
     transport: { ...nodeWebhookTransport({ extraCaPem: config.webhookCaFiles.map((f) => readFileSync(f, 'utf8')), timers }), ...opts.transport },
-    settings: {
-      allowHttp: config.webhookAllowHttp,
-      allow: config.webhookAllow,
-      maxAttempts: config.webhookMaxAttempts,
-      baseDelayMs: config.webhookRetryBaseSeconds * 1000,
-      maxDelayMs: config.webhookRetryMaxSeconds * 1000,
-      timeoutMs: config.webhookTimeoutSeconds * 1000,
-      batch: 20,
-      breakerFailures: config.webhookBreakerFailures,
-      breakerOpenMs: config.webhookBreakerSeconds * 1000,
-    },
+    settings: webhookSettingsOf(config),
     ...(opts.onDelivery ? { onDelivery: opts.onDelivery } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { PeerCertificate } from '../../domain/identity.ts';
+import type { TransitionNotifier } from '../../domain/notifier.ts';
 import { EloError } from '../../domain/errors.ts';
 import { createApp } from '../../http/app.ts';
 import { importRsaPrivateKeyPem } from '../../pki/ca/issue.ts';
@@ -13,12 +14,13 @@ import { openD1Store } from '../../store/d1/index.ts';
 import { pendingD1Migrations } from '../../store/d1/migrations.ts';
 import type { Store } from '../../store/index.ts';
 import { readiness } from '../readiness.ts';
-import { transferSettingsOf } from '../transfer-settings.ts';
+import { transferSettingsOf, webhookSettingsOf } from '../transfer-settings.ts';
 import { bundledCodeLists } from './bundled-codelists.ts';
 import { workersConfig } from './config.ts';
 import { edgePeerCertificate } from './edge-identity.ts';
 import { edgeLog } from './edge-log.ts';
 import { durableObjectNotifier } from './edge-notifier.ts';
+import { edgeWebhookTransport } from './edge-webhook-transport.ts';
 import { edgeTrustSource } from './edge-trust.ts';
 import type { TlsClientAuth, WorkerEnv } from './env.ts';
 
@@ -27,10 +29,24 @@ export interface EdgeHub {
   services: Services;
   store: Store;
   log: Log;
-  /** Runs a request through the app, with the client certificate Cloudflare reported for it. */
-  fetch(request: Request): Promise<Response>;
-  /** The periodic sweep (Cron Trigger): automatic cancel and its warnings, certificate expiry, unsealed trâmites, audit checkpoints. */
+  /**
+   * Runs a request through the app, with the client certificate Cloudflare reported for it; when
+   * it committed a transition, a webhook delivery round follows the answer (`waitUntil`).
+   */
+  fetch(request: Request, ctx?: { waitUntil(p: Promise<unknown>): void }): Promise<Response>;
+  /** The periodic sweep (Cron Trigger): automatic cancel and its warnings, certificate expiry, unsealed trâmites, audit checkpoints, webhook retries. */
   sweep(): Promise<void>;
+}
+
+/** The notifier, calling `onSignal` once for each signal it passes on. */
+function counting(notifier: TransitionNotifier, onSignal: () => void): TransitionNotifier {
+  return {
+    notify(systemIds) {
+      onSignal();
+      return notifier.notify(systemIds);
+    },
+    subscribe: (systemId, listener) => notifier.subscribe(systemId, listener),
+  };
 }
 
 /** The certificate each request carries, read before the app runs (the app's source is synchronous). */
@@ -44,8 +60,9 @@ const peers = new WeakMap<Request, PeerCertificate | null>();
  *
  * What differs from Node: no federation CA in the Worker (partners' certificates are issued with
  * `elo ca` where the CA lives, and an onboarding approval cannot sign a CSR here); no worker
- * threads (large start bodies and seals are handled in the request); webhooks are not delivered
- * from the Worker yet; `/metrics` is Cloudflare's analytics.
+ * threads (large start bodies and seals are handled in the request); webhooks are delivered after
+ * the request that committed their transition and retried by the Cron Trigger, not on a timer of
+ * their own; `/metrics` is Cloudflare's analytics.
  */
 export async function openEdgeHub(env: WorkerEnv, opts: { now?: () => Date } = {}): Promise<EdgeHub> {
   const now = opts.now ?? (() => new Date());
@@ -63,6 +80,9 @@ export async function openEdgeHub(env: WorkerEnv, opts: { now?: () => Date } = {
   const blobs = r2BlobStore(env.BLOBS);
   const hubSigner = cryptoKeySigner(await importRsaPrivateKeyPem(settings.signingKeyPem), settings.signingCertPem);
   const clock = { now };
+  const failed = (event: string) => (e: unknown) => log({ level: 'error', event, data: { mensagem: e instanceof Error ? e.message : String(e) } });
+  // transitions this isolate committed: a request that moved it delivers webhooks after answering
+  let transitions = 0;
   const services = createServices({
     store,
     blobs,
@@ -81,9 +101,12 @@ export async function openEdgeHub(env: WorkerEnv, opts: { now?: () => Date } = {
       minFreeBytes: 0,
     },
     monitoring: { stuckMinutes: config.monitorStuckMinutes },
-    // isolates share no memory: held long-polls wait on their system's Durable Object
-    notifier: durableObjectNotifier(env.PENDENCIAS, log),
+    // isolates share no memory: held long-polls wait on their system's Durable Object; each
+    // signal also tells this isolate that a webhook may be due
+    notifier: counting(durableObjectNotifier(env.PENDENCIAS, log), () => transitions++),
+    webhooks: { transport: edgeWebhookTransport(), settings: webhookSettingsOf(config) },
   });
+  const deliverWebhooks = () => services.webhooks.deliverDue().catch(failed('webhook.rodada_falhou'));
   await services.codeLists.current();
   const ready = readiness({
     store,
@@ -113,18 +136,23 @@ export async function openEdgeHub(env: WorkerEnv, opts: { now?: () => Date } = {
     services,
     store,
     log,
-    async fetch(request) {
+    async fetch(request, ctx) {
       const auth = (request as Request & { cf?: { tlsClientAuth?: TlsClientAuth } }).cf?.tlsClientAuth;
       const { peer } = await edgePeerCertificate(auth, async (fp) => (await store.registry.getCertificate(fp))?.pem ?? null);
       peers.set(request, peer);
-      return app.fetch(request);
+      const before = transitions;
+      const answer = await app.fetch(request);
+      // concurrent requests' transitions count too: a round too many finds nothing due, none is missed
+      if (transitions !== before) ctx?.waitUntil(deliverWebhooks());
+      return answer;
     },
     async sweep() {
-      const failed = (event: string) => (e: unknown) => log({ level: 'error', event, data: { mensagem: e instanceof Error ? e.message : String(e) } });
       await services.autoCancel.sweep().catch(failed('varredura.cancelamento_automatico_falhou'));
       await services.certificates.expiryScan().catch(failed('varredura.validade_de_certificados_falhou'));
       await services.seals.sweep().catch(failed('varredura.selos_falhou'));
       await services.audit.checkpoint().catch(failed('varredura.pontos_de_controle_falhou'));
+      // retries whose time has come, and events a request could not deliver
+      await deliverWebhooks();
     },
   };
 }

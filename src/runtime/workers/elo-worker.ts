@@ -45,14 +45,14 @@ export function eloWorker(opts: { now?: () => Date } = {}) {
   };
   return {
     hubOf,
-    async fetch(request: Request, env: WorkerEnv): Promise<Response> {
+    async fetch(request: Request, env: WorkerEnv, ctx?: ExecutionContext): Promise<Response> {
       let h: EdgeHub;
       try {
         h = await hubOf(env);
       } catch (e) {
         return cannotStart(e);
       }
-      return h.fetch(request);
+      return h.fetch(request, ctx);
     },
     async scheduled(_controller: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
       ctx.waitUntil(hubOf(env).then((h) => h.sweep()));

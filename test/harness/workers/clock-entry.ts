@@ -21,14 +21,14 @@ let at: number | null = null;
 const worker = eloWorker({ now: () => new Date(at ?? Date.now()) });
 
 export default {
-  async fetch(request: Request, env: WorkerEnv): Promise<Response> {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     const said = Number(request.headers.get(TEST_CLOCK_HEADER) ?? NaN);
     if (Number.isFinite(said)) at = said;
     if (new URL(request.url).pathname === AUTO_CANCEL_PATH) {
       const hub = await worker.hubOf(env);
       return Response.json({ cancelados: await hub.services.autoCancel.sweep() });
     }
-    return worker.fetch(request, env);
+    return worker.fetch(request, env, ctx);
   },
   async scheduled(controller: { scheduledTime?: number }, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     if (Number.isFinite(controller.scheduledTime)) at = controller.scheduledTime!;
