@@ -64,9 +64,34 @@ export function byName(sql: string, values: Record<string, Bindable>): Bindable[
   });
 }
 
+/**
+ * D1's limits on one statement (developers.cloudflare.com/d1/platform/limits/): 100 bound
+ * parameters, 100 KB of SQL text, 2 MB in a string or BLOB. Miniflare's local D1 is plain SQLite
+ * and enforces none of them, so every statement of this adapter is checked here, where a test on
+ * workerd fails as Cloudflare's D1 would; a statement whose size depends on the input (an IN list,
+ * a multi-row insert) is chunked by its caller to stay within them.
+ */
+export const D1_LIMITS = { boundParameters: 100, statementBytes: 100_000, valueBytes: 2_000_000 } as const;
+
+const utf8 = new TextEncoder();
+/** Throws when a statement would pass one of D1's limits (D1_LIMITS), naming which. */
+export function checkD1Limits(sql: string, values: readonly D1Value[]): void {
+  const problems: string[] = [];
+  if (values.length > D1_LIMITS.boundParameters) problems.push(`${values.length} parâmetros (o D1 aceita ${D1_LIMITS.boundParameters})`);
+  const size = utf8.encode(sql).byteLength;
+  if (size > D1_LIMITS.statementBytes) problems.push(`${size} bytes de SQL (o D1 aceita ${D1_LIMITS.statementBytes})`);
+  for (const v of values) {
+    const bytes = typeof v === 'string' ? utf8.encode(v).byteLength : v instanceof Uint8Array || v instanceof ArrayBuffer ? v.byteLength : 0;
+    if (bytes > D1_LIMITS.valueBytes) problems.push(`um valor de ${bytes} bytes (o D1 aceita ${D1_LIMITS.valueBytes} por texto ou BLOB)`);
+  }
+  if (problems.length) throw new Error(`D1: comando acima dos limites do D1 — ${problems.join('; ')}: ${sql.slice(0, 120)}`);
+}
+
 export function statement(c: D1Conn, sql: string, values: readonly Bindable[] = []): D1PreparedStatement {
+  const v = bound(values);
+  checkD1Limits(sql, v);
   const s = c.db.prepare(sql);
-  return values.length ? s.bind(...bound(values)) : s;
+  return v.length ? s.bind(...v) : s;
 }
 
 export async function all<R>(c: D1Conn, sql: string, ...values: Bindable[]): Promise<R[]> {
