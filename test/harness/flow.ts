@@ -1,5 +1,6 @@
 import { signCompletionReceipt, type TramitaClient } from '../../src/client/tramita-client.ts';
 import { receiptDate } from '../../src/xml/receipt-strings.ts';
+import { processoBody } from './packages.ts';
 
 /**
  * Drives a trâmite from start to 6 as two SEIs would: uploads what is requested, the receiver
@@ -38,4 +39,19 @@ export async function completeTramite(
   const got = await sender.recibo(idt);
   if (got.status !== 200) throw new Error(`fetch receipt: ${got.text}`);
   return { idt, nre };
+}
+
+/**
+ * Starts a trâmite of one document from the estado's unit to the município's (the demo
+ * federation) and uploads its component: the receiver's pendência 2. Returns its IDT.
+ */
+export async function releaseToMunicipio(sender: TramitaClient, protocolo: string, bytes: Uint8Array): Promise<number> {
+  const p = processoBody({ protocolo, remetente: [100, '1002'], destinatario: [200, '2002'], documentos: [{ bytes: [bytes] }] });
+  const started = await sender.iniciarProcesso(p.body);
+  if (started.status !== 200) throw new Error(`start: ${started.text}`);
+  for (const c of p.components) {
+    const up = await sender.enviarComponente(String(started.body.ticketParaEnvioDeComponentesDigitais), { ...c, protocolo });
+    if (up.status !== 200) throw new Error(`upload: ${up.text}`);
+  }
+  return started.body.IDT as number;
 }

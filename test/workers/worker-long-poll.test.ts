@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bytesOf, processoBody } from '../harness/packages.ts';
+import { releaseToMunicipio as release } from '../harness/flow.ts';
+import { bytesOf } from '../harness/packages.ts';
 import { rawConnection, type RawConnection } from '../conformance/support/http.ts';
 import type { DurableObjectNamespace } from '../../src/runtime/workers/durable-object-types.ts';
 import { startWorkerHub, workerSnapshot, type WorkerHub } from '../harness/worker-hub.ts';
@@ -30,19 +31,9 @@ describe('long-poll pendências across Worker isolates (a Durable Object per sys
   };
   /** A trâmite from the estado to the município, its components uploaded: pendência 2 of the município. */
   let seq = 0;
-  const releaseToMunicipio = async () => {
-    const p = processoBody({
-      protocolo: `00002.${String(++seq).padStart(6, '0')}/2026-01`,
-      remetente: [100, '1002'],
-      destinatario: [200, '2002'],
-      documentos: [{ bytes: [bytesOf(2_000, 40 + seq)] }],
-    });
-    const sender = hub.client('sei-estado');
-    const started = await sender.iniciarProcesso(p.body);
-    expect(started.status, started.text).toBe(200);
-    for (const c of p.components)
-      expect((await sender.enviarComponente(String(started.body.ticketParaEnvioDeComponentesDigitais), { ...c, protocolo: p.body.processo.protocolo })).status).toBe(200);
-    return started.body.IDT as number;
+  const releaseToMunicipio = () => {
+    seq++;
+    return release(hub.client('sei-estado'), `00002.${String(seq).padStart(6, '0')}/2026-01`, bytesOf(2_000, 40 + seq));
   };
   /** How many held requests of `system` wait on its object now (the object's own count, from Node). */
   const waiting = async (system: string) => {

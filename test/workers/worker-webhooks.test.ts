@@ -6,7 +6,8 @@ import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/domain/clock.ts';
 import { dataPaths } from '../../src/runtime/data-dir.ts';
-import { bytesOf, processoBody } from '../harness/packages.ts';
+import { releaseToMunicipio as release } from '../harness/flow.ts';
+import { bytesOf } from '../harness/packages.ts';
 import { startWorkerHub, type WorkerHub } from '../harness/worker-hub.ts';
 
 interface Received {
@@ -64,19 +65,9 @@ describe('webhooks delivered by the Worker', () => {
   });
 
   let seq = 0;
-  const releaseToMunicipio = async () => {
-    const p = processoBody({
-      protocolo: `00003.${String(++seq).padStart(6, '0')}/2026-01`,
-      remetente: [100, '1002'],
-      destinatario: [200, '2002'],
-      documentos: [{ bytes: [bytesOf(1_500, 60 + seq)] }],
-    });
-    const sender = hub.client('sei-estado');
-    const started = await sender.iniciarProcesso(p.body);
-    expect(started.status, started.text).toBe(200);
-    for (const c of p.components)
-      expect((await sender.enviarComponente(String(started.body.ticketParaEnvioDeComponentesDigitais), { ...c, protocolo: p.body.processo.protocolo })).status).toBe(200);
-    return started.body.IDT as number;
+  const releaseToMunicipio = () => {
+    seq++;
+    return release(hub.client('sei-estado'), `00003.${String(seq).padStart(6, '0')}/2026-01`, bytesOf(1_500, 60 + seq));
   };
   const until = async (what: () => boolean) => {
     for (let i = 0; i < 100 && !what(); i++) await new Promise((r) => setTimeout(r, 50));
