@@ -2,10 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The Workers tier, `npm run test:workers`: the store tests on D1 (ELO_TEST_STORE=d1, each test
- * store a fresh database in Miniflare's workerd); the conformance suite against the Worker as
- * `wrangler deploy --dry-run` bundles it, run by Miniflare on local D1 and R2 behind a loopback
- * edge with mTLS (ELO_TEST_RUNTIME=workers, test/harness/worker-hub.ts); and the Worker-specific
- * tests (the schema wrangler applies, units of work under concurrency, R2, identity at the edge).
+ * store a fresh database in Miniflare's workerd); the whole conformance suite against the Worker
+ * as `wrangler deploy --dry-run` bundles it (or, for the files that move the hub's clock, built
+ * from the test entry that takes it), run by Miniflare on local D1, R2 and Durable Objects behind
+ * a loopback edge with mTLS (ELO_TEST_RUNTIME=workers, test/harness/worker-hub.ts); and the
+ * Worker-specific tests (the schema wrangler applies, units of work under concurrency, R2,
+ * identity at the edge, long-polls across isolates, webhooks).
  * Nothing here needs a Cloudflare account or the network.
  */
 export default defineConfig({

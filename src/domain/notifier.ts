@@ -4,7 +4,8 @@
  * re-reading the store on a timer. One process signals in memory (`inProcessNotifier`); several
  * nodes on one PostgreSQL database signal each other through it (store/postgres/notifier-postgres.ts,
  * LISTEN/NOTIFY); the isolates of a Worker through a Durable Object per system
- * (runtime/workers/edge-notifier.ts). A port of the domain, because services wait on it and store adapters implement it.
+ * (runtime/workers/edge-notifier.ts). A port of the domain, because services wait on it and store
+ * adapters implement it.
  */
 export interface TransitionNotifier {
   /**

@@ -123,9 +123,8 @@ export async function workerSnapshot(hub: WorkerHub): Promise<{ rows: Record<str
  * The Worker behind the surface the conformance suite uses of a Node test hub (harness/hub.ts
  * TestHub): its address, its systems' credentials and clients, its store (D1, from Node), its
  * blobs (R2, from Node), the sweep (the Cron Trigger) and the snapshot; given a clock, the Worker
- * built from the test entry that reads it. What only a Node hub has — injected timers, the data
- * folder's files — is absent: the files that need it run on Node only (vitest.workers.config.ts
- * says which).
+ * built from the test entry that reads it. What only a Node hub has — injected timers, free
+ * space, a data folder — is absent: the tests that need it are skipped on the Worker, saying why.
  */
 export async function workerTestHub(opts: { env?: Record<string, string>; clock?: Clock } = {}) {
   const w = await startWorkerHub(opts);

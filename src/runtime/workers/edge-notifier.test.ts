@@ -61,6 +61,13 @@ describe('the Worker’s transition notifier (a Durable Object per system)', () 
     expect(events).toEqual(['pendencias.sinal_falhou', 'pendencias.sinal_falhou']);
   });
 
+  it('does not hold the write on an object that never answers: the signal is given up after its timeout and logged', async () => {
+    const { log, events } = logged();
+    const { ns } = scriptedNamespace(() => new Promise(() => {}));
+    await expect(durableObjectNotifier(ns, log, { signalTimeoutMs: 50 }).notify(['a'])).resolves.toBeUndefined();
+    expect(events).toEqual(['pendencias.sinal_falhou']);
+  });
+
   it('wakes the waiter once its socket is open (a change committed before the object knew it is read), then on each message', async () => {
     const socket = new ScriptedSocket();
     const { ns } = scriptedNamespace(async () => Object.assign(new Response(null), { webSocket: socket }));

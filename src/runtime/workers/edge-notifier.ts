@@ -9,8 +9,9 @@ import { PENDENCIAS_SIGNAL, PENDENCIAS_WAIT } from './pendencias-object.ts';
  *
  * - `notify` POSTs a signal to the object of each system named and resolves once the objects
  *   answered: the write that committed the transition returns after its waiters were told, so no
- *   subrequest outlives its request. A failed signal is logged and not retried: the waiters of
- *   that system then answer at the end of their hold, as a SEI's next poll would find it.
+ *   subrequest outlives its request. A failed signal, or one unanswered after `signalTimeoutMs`,
+ *   is logged and not retried: the write goes on, and the waiters of that system answer at the
+ *   end of their hold, as a SEI's next poll would find it.
  * - `subscribe` opens a WebSocket to the system's object and calls the listener on each `mudou`.
  *   It also calls it once when the socket is open: a transition committed between the call and the
  *   moment the object knew the socket was not signalled to it, and the read that follows sees it.
@@ -18,8 +19,13 @@ import { PENDENCIAS_SIGNAL, PENDENCIAS_WAIT } from './pendencias-object.ts';
  *   `retryMs` doubling to `maxRetryMs`: with the object unreachable, a waiter reads at most that
  *   often, never in a loop.
  */
-export function durableObjectNotifier(ns: DurableObjectNamespace, log: Log, opts: { retryMs?: number; maxRetryMs?: number } = {}): TransitionNotifier {
+export function durableObjectNotifier(
+  ns: DurableObjectNamespace,
+  log: Log,
+  opts: { retryMs?: number; maxRetryMs?: number; signalTimeoutMs?: number } = {},
+): TransitionNotifier {
   const firstRetry = opts.retryMs ?? 1000;
+  const signalTimeout = opts.signalTimeoutMs ?? 5000;
   const maxRetry = opts.maxRetryMs ?? 30_000;
   // a stub per call: a stub, like any I/O object of a Worker, belongs to the request that made it
   const objectOf = (systemId: string) => ns.get(ns.idFromName(systemId));
@@ -30,12 +36,22 @@ export function durableObjectNotifier(ns: DurableObjectNamespace, log: Log, opts
     async notify(systemIds) {
       await Promise.all(
         [...new Set(systemIds)].map(async (id) => {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const late = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`o objeto de pendências não respondeu em ${signalTimeout} ms`)), signalTimeout);
+          });
           try {
-            const answer = await objectOf(id).fetch(PENDENCIAS_SIGNAL, { method: 'POST' });
-            await answer.body?.cancel();
-            if (!answer.ok) throw new Error(`o objeto de pendências respondeu ${answer.status}`);
+            const signalled = (async () => {
+              const answer = await objectOf(id).fetch(PENDENCIAS_SIGNAL, { method: 'POST' });
+              await answer.body?.cancel();
+              if (!answer.ok) throw new Error(`o objeto de pendências respondeu ${answer.status}`);
+            })();
+            signalled.catch(() => undefined);
+            await Promise.race([signalled, late]);
           } catch (e) {
             failed('pendencias.sinal_falhou', id)(e);
+          } finally {
+            clearTimeout(timer);
           }
         }),
       );

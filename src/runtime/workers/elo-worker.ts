@@ -1,6 +1,7 @@
 /**
- * Elo's Worker, as a runtime builds it (elo-worker.ts), its hub built once per isolate on the
- * Worker's bindings (edge-hub.ts).
+ * The handlers of Elo's Worker (index.ts exports them; a test entry builds them with its clock):
+ * the hub built once per isolate on the Worker's bindings (edge-hub.ts), and the answer of a
+ * Worker that cannot start.
  */
 import { isEloError } from '../../domain/errors.ts';
 import { ConfigError } from '../config-schema.ts';
