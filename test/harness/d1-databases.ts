@@ -1,11 +1,13 @@
 /**
  * Fresh D1 databases for tests, served by Miniflare (workerd with its local D1, the same engine
- * `wrangler dev` uses) and reached from Node through its bindings' proxies. Each instance carries
+ * `wrangler dev` uses) and reached from Node through a bridge Worker, one asynchronous request per
+ * call (src/runtime/workers/local/d1-bridge.ts says why not Miniflare's proxies). Each instance carries
  * a batch of empty databases, migrated when handed out; an instance whose databases are all
  * used and closed is disposed, and one left idle is disposed after a moment (its workerd process
  * never outlives the tests).
  */
 import { Miniflare } from 'miniflare';
+import { D1_BRIDGE_SCRIPT, d1ThroughBridge } from '../../src/runtime/workers/local/d1-bridge.ts';
 import type { D1Database } from '../../src/store/d1/d1-types.ts';
 import { applyD1Migrations } from '../../src/store/d1/migrations.ts';
 
@@ -25,7 +27,7 @@ function newInstance(): Instance {
   const names = Array.from({ length: PER_INSTANCE }, (_, i) => `DB${i}`);
   const mf = new Miniflare({
     modules: true,
-    script: 'export default { fetch() { return new Response(null, { status: 404 }) } }',
+    script: D1_BRIDGE_SCRIPT,
     d1Databases: names,
     compatibilityDate: '2026-04-20',
   });
@@ -44,7 +46,7 @@ export async function freshD1(): Promise<{ db: D1Database; close(): Promise<void
   if (inst.idle) (clearTimeout(inst.idle), (inst.idle = null));
   const name = `DB${inst.next++}`;
   inst.open++;
-  const db = (await inst.mf.getD1Database(name)) as unknown as D1Database;
+  const db: D1Database = d1ThroughBridge((body) => inst.mf.dispatchFetch('http://ponte-d1/', { method: 'POST', body }) as unknown as Promise<Response>, name);
   await applyD1Migrations(db);
   let closed = false;
   return {

@@ -21,6 +21,7 @@ import type { R2Bucket } from '../../../store/blobs/r2-types.ts';
 import { openD1Store } from '../../../store/d1/index.ts';
 import type { D1Database } from '../../../store/d1/d1-types.ts';
 import { applyD1Migrations } from '../../../store/d1/migrations.ts';
+import { D1_BRIDGE_SCRIPT, d1ThroughBridge } from './d1-bridge.ts';
 import { startEdgeEmulator } from './edge.ts';
 
 const root = join(import.meta.dirname, '../../../..');
@@ -55,7 +56,7 @@ export function workerModule(entry?: string) {
     modulesRoot: dirname(path),
     // wrangler.toml's compatibility settings
     compatibilityDate: '2026-04-20',
-    compatibilityFlags: ['nodejs_compat'],
+    compatibilityFlags: ['nodejs_compat', 'enable_request_signal'],
   };
 }
 
@@ -75,6 +76,7 @@ export interface LocalWorker {
 
 /** The name and route of replica `i`: the edge picks a replica by the host it dispatches to. */
 const replicaName = (i: number) => (i === 0 ? 'elo' : `elo-${i + 1}`);
+const BRIDGE_HOST = 'ponte-d1.elo.local';
 const replicaHost = (i: number) => (i === 0 ? 'elo.exemplo.gov.br' : `replica-${i + 1}.elo.exemplo.gov.br`);
 
 export async function startLocalWorker(opts: {
@@ -127,23 +129,35 @@ export async function startLocalWorker(opts: {
       durableObjects: { PENDENCIAS: { className: 'PendenciasDoSistema', scriptName: replicaName(0) } },
       bindings,
     }));
+  // Node reaches the same database through the bridge Worker (d1-bridge.ts), at a route of its own
+  const bridge = {
+    name: 'elo-ponte-d1',
+    modules: true,
+    script: D1_BRIDGE_SCRIPT,
+    routes: [`${BRIDGE_HOST}/*`],
+    d1Databases: { DB: 'elo-local' },
+    compatibilityDate: workerModule(opts.entry).compatibilityDate,
+  };
   // the database is migrated and seeded before the Worker is given its secrets (made by the seeding)
-  const mf = new Miniflare({ ...shared, workers: workers({}) });
-  const first = (await mf.getD1Database('DB')) as unknown as D1Database;
+  const mf = new Miniflare({ ...shared, workers: [...workers({}), bridge] });
+  const first = d1ThroughBridge((body) => mf.dispatchFetch(`https://${BRIDGE_HOST}/`, { method: 'POST', body }) as unknown as Promise<Response>, 'DB');
   await applyD1Migrations(first);
   const seed = await seedDemo(opts.config, new Date(), undefined, { store: openD1Store(first, { audit: opts.audit }) });
   const pem = (f: string) => readFileSync(f, 'utf8');
   await mf.setOptions({
     ...shared,
-    workers: workers({
-      ELO_SIGNING_KEY_PEM: pem(paths.signingKey),
-      ELO_SIGNING_CERT_PEM: pem(paths.signingCert),
-      ELO_TRUST_ANCHORS_PEM: pem(paths.caCert),
-      ...(existsSync(paths.intermediateCert) ? { ELO_INTERMEDIATES_PEM: pem(paths.intermediateCert) } : {}),
-      ELO_AMBIENTE: opts.config.environment,
-      ELO_LOG_LEVEL: opts.config.logLevel,
-      ...opts.vars,
-    }),
+    workers: [
+      ...workers({
+        ELO_SIGNING_KEY_PEM: pem(paths.signingKey),
+        ELO_SIGNING_CERT_PEM: pem(paths.signingCert),
+        ELO_TRUST_ANCHORS_PEM: pem(paths.caCert),
+        ...(existsSync(paths.intermediateCert) ? { ELO_INTERMEDIATES_PEM: pem(paths.intermediateCert) } : {}),
+        ELO_AMBIENTE: opts.config.environment,
+        ELO_LOG_LEVEL: opts.config.logLevel,
+        ...opts.vars,
+      }),
+      bridge,
+    ],
   });
   // the federation's CRLs, where the Worker reads them (edge-trust.ts); none before a revocation
   const bucket = (await mf.getR2Bucket('BLOBS')) as unknown as R2Bucket;
@@ -172,8 +186,7 @@ export async function startLocalWorker(opts: {
     mf,
     seed,
     bucket,
-    // the proxies of the first options went with them: asked again
-    d1: async () => (await mf.getD1Database('DB')) as unknown as D1Database,
+    d1: async () => first,
     async sweep(scheduledTime) {
       const worker = await mf.getWorker();
       await (worker as unknown as { scheduled(o: { cron: string; scheduledTime?: Date }): Promise<unknown> }).scheduled({
