@@ -11,15 +11,14 @@
  */
 import type { D1Database, D1PreparedStatement, D1Value } from '../../../store/d1/d1-types.ts';
 
-/** Bytes cross the bridge as `{"$bytes": base64}` both ways (JSON has no bytes). */
+/** Bytes cross the bridge as `{"$bytes": [0–255, …]}` both ways (JSON has no bytes; few and small in D1). */
 const BYTES = '$bytes';
 
 /** The bridge Worker: POST `{binding, op, statements: [{sql, params}]}`, answers `{ok}` or `{error}`. */
 export const D1_BRIDGE_SCRIPT = `
 const BYTES = ${JSON.stringify(BYTES)};
-const b64 = (u8) => { let s = ''; for (const b of u8) s += String.fromCharCode(b); return btoa(s); };
-const revive = (v) => (v && typeof v === 'object' && BYTES in v ? Uint8Array.from(atob(v[BYTES]), (c) => c.charCodeAt(0)).buffer : v);
-const bytesOut = (_k, v) => (v instanceof ArrayBuffer ? { [BYTES]: b64(new Uint8Array(v)) } : ArrayBuffer.isView(v) ? { [BYTES]: b64(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) } : v);
+const revive = (v) => (v && typeof v === 'object' && BYTES in v ? Uint8Array.from(v[BYTES]).buffer : v);
+const bytesOut = (_k, v) => (v instanceof ArrayBuffer ? { [BYTES]: [...new Uint8Array(v)] } : ArrayBuffer.isView(v) ? { [BYTES]: [...new Uint8Array(v.buffer, v.byteOffset, v.byteLength)] } : v);
 export default {
   async fetch(request, env) {
     const { binding, op, statements } = await request.json();
@@ -39,15 +38,9 @@ export default {
 };
 `;
 
-const toBase64 = (u8: Uint8Array) => Buffer.from(u8).toString('base64');
-const paramOut = (v: D1Value): unknown => (v instanceof ArrayBuffer ? { [BYTES]: toBase64(new Uint8Array(v)) } : v);
-const reviveIn = (_k: string, v: unknown): unknown => {
-  if (v && typeof v === 'object' && BYTES in v) {
-    const b = Buffer.from(String((v as Record<string, unknown>)[BYTES]), 'base64');
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
-  }
-  return v;
-};
+const paramOut = (v: D1Value): unknown => (v instanceof ArrayBuffer ? { [BYTES]: [...new Uint8Array(v)] } : v);
+const reviveIn = (_k: string, v: unknown): unknown =>
+  v && typeof v === 'object' && BYTES in v ? Uint8Array.from((v as Record<string, number[]>)[BYTES]!).buffer : v;
 
 /**
  * The database `binding` of the bridge Worker as a `D1Database`; `send` delivers a request body
