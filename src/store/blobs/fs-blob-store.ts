@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { EloError } from '../../domain/errors.ts';
 import type { BlobStore } from '../index.ts';
+import { streamInTurn } from './stream-in-turn.ts';
 
 /**
  * A write the filesystem refused for lack of space (ENOSPC; EDQUOT: a quota) as the catalogue's
@@ -218,26 +219,10 @@ export function fsBlobStore(root: string): BlobStore {
     async assembleParts(upload, parts, maxSize) {
       const dir = partsDir(upload);
       let i = 0;
-      let current: ReadableStreamDefaultReader<Uint8Array> | null = null;
-      const body = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          for (;;) {
-            if (!current) {
-              const part = parts[i++];
-              if (!part) return controller.close();
-              current = (Readable.toWeb(createReadStream(join(dir, `${part.ini}-${part.fim}`))) as unknown as ReadableStream<Uint8Array>).getReader();
-            }
-            const { done, value } = await current.read();
-            if (done) {
-              current = null;
-              continue;
-            }
-            return controller.enqueue(value);
-          }
-        },
-        async cancel(reason) {
-          await current?.cancel(reason); // staging failed (disk full…): close the open part
-        },
+      // staging stops early on a full disk or an oversize part: the open part is closed with it
+      const body = streamInTurn(async () => {
+        const part = parts[i++];
+        return part ? (Readable.toWeb(createReadStream(join(dir, `${part.ini}-${part.fim}`))) as unknown as ReadableStream<Uint8Array>) : null;
       });
       return this.stage(body, maxSize);
     },

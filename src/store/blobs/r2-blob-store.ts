@@ -1,6 +1,7 @@
 import type { BlobStore, StagedBlob } from '../index.ts';
 import type { R2Bucket, R2MultipartUpload, R2UploadedPart } from './r2-types.ts';
 import { digestNames, streamingSha256 } from './streaming-sha256.ts';
+import { streamInTurn } from './stream-in-turn.ts';
 
 /**
  * Bytes sent to R2 as one multipart part. R2 wants every part but the last of one size and at
@@ -102,28 +103,12 @@ export function r2BlobStore(bucket: R2Bucket, opts: { newId?: () => string } = {
       at += sg.size;
     }
     let i = 0;
-    let current: ReadableStreamDefaultReader<Uint8Array> | null = null;
-    return new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        for (;;) {
-          if (!current) {
-            const span = spans[i++];
-            if (!span) return controller.close();
-            const obj = await bucket.get(span.data, { range: { offset: span.offset, length: span.length } });
-            if (!obj) throw new Error(`segmento ${span.data} ausente no R2`);
-            current = obj.body.getReader();
-          }
-          const { done, value } = await current.read();
-          if (done) {
-            current = null;
-            continue;
-          }
-          return controller.enqueue(value);
-        }
-      },
-      async cancel(reason) {
-        await current?.cancel(reason);
-      },
+    return streamInTurn(async () => {
+      const span = spans[i++];
+      if (!span) return null;
+      const obj = await bucket.get(span.data, { range: { offset: span.offset, length: span.length } });
+      if (!obj) throw new Error(`segmento ${span.data} ausente no R2`);
+      return obj.body;
     });
   };
   const partsPrefix = (upload: string): string => {
