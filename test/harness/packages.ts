@@ -89,3 +89,16 @@ export function bytesOf(length: number, seed: number): Uint8Array {
   }
   return out;
 }
+
+/**
+ * A start body from the estado's unit to the município's declaring one PDF component of `size`
+ * bytes with `hash`, for tests that send bytes too large to hold (generated block by block).
+ */
+export function largeComponentBody(protocolo: string, size: number, hash: string) {
+  const pkg = processoBody({ protocolo, remetente: [100, '1002'], destinatario: [200, '2002'], documentos: [{ bytes: [new Uint8Array([1])] }] });
+  const comp = (pkg.body.processo.documentos[0]!.componentesDigitais as { hash: { conteudo: string }; tamanhoEmBytes: number; mimeType: string }[])[0]!;
+  comp.hash.conteudo = hash;
+  comp.tamanhoEmBytes = size;
+  comp.mimeType = 'application/pdf';
+  return pkg.body;
+}

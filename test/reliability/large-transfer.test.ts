@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/runtime/config.ts';
 import { seedDemo } from '../../src/runtime/seed-demo.ts';
 import { spawnHub } from '../harness/spawn-hub.ts';
 import { streamedMultipart } from '../harness/multipart-stream.ts';
-import { processoBody } from '../harness/packages.ts';
+import { largeComponentBody } from '../harness/packages.ts';
 
 const MB = 1_048_576;
 const SIZE = 192 * MB;
@@ -63,13 +63,8 @@ describe('a 192 MiB component end to end, against the hub as a separate process'
   });
 
   it('uploads in parallel parts and downloads in ranges without holding the component in memory', async () => {
-    const pkg = processoBody({ protocolo: '77.1/2026', remetente: [100, '1002'], destinatario: [200, '2002'], documentos: [{ bytes: [new Uint8Array([1])] }] });
-    const comp = (pkg.body.processo.documentos[0]!.componentesDigitais as any[])[0];
-    comp.hash.conteudo = expectedHash;
-    comp.tamanhoEmBytes = SIZE;
-    comp.mimeType = 'application/pdf';
     const estado = t.client('sei-estado');
-    const started = await estado.iniciarProcesso(pkg.body);
+    const started = await estado.iniciarProcesso(largeComponentBody('77.1/2026', SIZE, expectedHash));
     expect(started.status, started.text).toBe(200);
     const ticket = String(started.body.ticketParaEnvioDeComponentesDigitais);
     const idt = started.body.IDT as number;

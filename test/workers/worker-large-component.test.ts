@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, fetch } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { streamedMultipart } from '../harness/multipart-stream.ts';
-import { processoBody } from '../harness/packages.ts';
+import { largeComponentBody } from '../harness/packages.ts';
 import { startWorkerHub, type WorkerHub } from '../harness/worker-hub.ts';
 
 const MB = 1_048_576;
@@ -34,13 +34,8 @@ async function roundTrip(hub: WorkerHub, size: number, protocolo: string): Promi
   const h = createHash('sha256');
   for (let i = 0; i < size / MB; i++) h.update(block(i));
   const expectedHash = h.digest('base64');
-  const pkg = processoBody({ protocolo, remetente: [100, '1002'], destinatario: [200, '2002'], documentos: [{ bytes: [new Uint8Array([1])] }] });
-  const comp = (pkg.body.processo.documentos[0]!.componentesDigitais as { hash: { conteudo: string }; tamanhoEmBytes: number; mimeType: string }[])[0]!;
-  comp.hash.conteudo = expectedHash;
-  comp.tamanhoEmBytes = size;
-  comp.mimeType = 'application/pdf';
   const estado = hub.client('sei-estado');
-  const started = await estado.iniciarProcesso(pkg.body);
+  const started = await estado.iniciarProcesso(largeComponentBody(protocolo, size, expectedHash));
   expect(started.status, started.text).toBe(200);
   const ticket = String(started.body.ticketParaEnvioDeComponentesDigitais);
   const idt = started.body.IDT as number;
