@@ -5,16 +5,17 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { EloError } from '../../domain/errors.ts';
 import type { BlobStore } from '../index.ts';
+import { stagingWriter } from './staging-writer.ts';
 import { streamInTurn } from './stream-in-turn.ts';
+
+/** Read buffer for assembling parts (createReadStream's default is 64 KiB: sixteen times the reads). */
+const PART_READ_BYTES = 1024 * 1024;
 
 /**
  * A write the filesystem refused for lack of space (ENOSPC; EDQUOT: a quota) as the catalogue's
  * 507, so the client reads what happened instead of a 500: the free-space floor (services/storage)
  * refuses before writing, but the disk can still fill under it (another process, a floor of 0).
  */
-/** Bytes gathered before one write to a staging file. */
-const WRITE_BATCH_BYTES = 1024 * 1024;
-
 function spaceRefusal(e: unknown): unknown {
   const code = (e as { code?: string }).code;
   if (code !== 'ENOSPC' && code !== 'EDQUOT') return e;
@@ -74,18 +75,7 @@ export function fsBlobStore(root: string): BlobStore {
     let size = 0;
     let tooLarge = false;
     const reader = body.getReader();
-    // Chunks are gathered up to WRITE_BATCH_BYTES (or 1,024 of them, IOV_MAX) and written with one
-    // writev: a write per chunk (16–64 KiB from the multipart parser) cost a thread-pool round
-    // trip each. Memory stays bounded by the batch.
-    let batch: Uint8Array[] = [];
-    let batched = 0;
-    const flush = async () => {
-      if (batched === 0) return;
-      const chunks = batch;
-      batch = [];
-      batched = 0;
-      await fh.writev(chunks);
-    };
+    const writer = stagingWriter(fh);
     try {
       for (;;) {
         const { done, value } = await reader.read();
@@ -97,14 +87,12 @@ export function fsBlobStore(root: string): BlobStore {
           break;
         }
         hash.update(value);
-        batch.push(value);
-        batched += value.byteLength;
-        if (batched >= WRITE_BATCH_BYTES || batch.length >= 1024) await flush();
+        await writer.push(value);
       }
-      await flush();
-      await fh.datasync(); // the bytes (and size) on disk before the rename that names them
+      await writer.finish(); // the bytes (and size) on disk before the rename that names them
     } catch (e) {
       await reader.cancel(e).catch(() => undefined);
+      await writer.abandon(); // never close a descriptor a write or sync still uses
       await fh.close();
       await rm(tmp, { force: true });
       throw spaceRefusal(e);
@@ -222,7 +210,7 @@ export function fsBlobStore(root: string): BlobStore {
       // staging stops early on a full disk or an oversize part: the open part is closed with it
       const body = streamInTurn(async () => {
         const part = parts[i++];
-        return part ? (Readable.toWeb(createReadStream(join(dir, `${part.ini}-${part.fim}`))) as unknown as ReadableStream<Uint8Array>) : null;
+        return part ? (Readable.toWeb(createReadStream(join(dir, `${part.ini}-${part.fim}`), { highWaterMark: PART_READ_BYTES })) as unknown as ReadableStream<Uint8Array>) : null;
       });
       return this.stage(body, maxSize);
     },
