@@ -118,6 +118,7 @@ export const AUDIT_CHECKPOINT_INTERVAL_MS = 3_600_000;
 export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise<Hub> {
   const clock = opts.clock ?? systemClock;
   const paths = dataPaths(config.dataDir);
+  const crlFiles = [...config.crlFiles, paths.rootCrl, paths.intermediateCrl];
   assertDataDirOwner(config.dataDir);
   const permissionWarnings = existsSync(paths.root) ? loosenedPermissions(config.dataDir) : [];
   // pino, one JSON line per event, the request id on every line of a request (README "Operação")
@@ -170,7 +171,9 @@ export async function openHub(config: EloConfig, opts: HubOptions = {}): Promise
     sealPreparer: sealer.prepare,
     trust: fileTrustSource(
       [paths.caCert, ...config.trustAnchorFiles],
-      () => [...config.crlFiles, ...[paths.rootCrl, paths.intermediateCrl].filter((f) => existsSync(f))],
+      // the hub's own CRLs may not exist yet: a missing file lists nothing (fileTrustSource reads it
+      // as empty), so no existence check runs on every request
+      () => crlFiles,
       [paths.intermediateCert],
       config.crlSoftFailAnchorFiles,
     ),

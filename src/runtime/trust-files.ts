@@ -19,7 +19,10 @@ export function fileTrustSource(
   const cache = new Map<string, { mtimeMs: number; size: number; parsed: X509Certificate[] | X509Crl[] }>();
   function load<T extends X509Certificate | X509Crl>(file: string, parse: (b: Uint8Array) => T[]): T[] {
     try {
-      const st = statSync(file);
+      // a file not there (yet: the hub's own CRLs before `elo ca crl`) trusts nothing, without
+      // an exception built on every request
+      const st = statSync(file, { throwIfNoEntry: false });
+      if (!st) return EMPTY as T[];
       const hit = cache.get(file);
       if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.parsed as T[];
       const parsed = parse(new Uint8Array(readFileSync(file)));
