@@ -9,42 +9,35 @@ import { stagingWriter, type WritableFile } from './staging-writer.ts';
 function scriptedFile() {
   const events: string[] = [];
   const pending: { kind: 'write' | 'sync'; settle: (error?: Error) => void }[] = [];
-  let inFlightWrites = 0;
-  let maxInFlightWrites = 0;
-  let inFlightSyncs = 0;
-  let maxInFlightSyncs = 0;
+  const inFlight = { write: 0, sync: 0 };
+  const maxInFlight = { write: 0, sync: 0 };
   const written: number[] = [];
+  /** A call of `kind` left pending until settled; `done` runs when it succeeds. */
+  const call = (kind: 'write' | 'sync', done: () => void = () => undefined) => {
+    inFlight[kind]++;
+    maxInFlight[kind] = Math.max(maxInFlight[kind], inFlight[kind]);
+    return new Promise<void>((resolve, reject) =>
+      pending.push({
+        kind,
+        settle: (e) => {
+          inFlight[kind]--;
+          if (e) return reject(e);
+          done();
+          resolve();
+        },
+      }),
+    );
+  };
   const file: WritableFile = {
     writev(chunks) {
-      const bytes = chunks.reduce((n, c) => n + c.byteLength, 0);
-      events.push(`write ${bytes}`);
-      inFlightWrites++;
-      maxInFlightWrites = Math.max(maxInFlightWrites, inFlightWrites);
-      return new Promise((resolve, reject) =>
-        pending.push({
-          kind: 'write',
-          settle: (e) => {
-            inFlightWrites--;
-            if (e) return reject(e);
-            for (const c of chunks) written.push(...c);
-            resolve(undefined);
-          },
-        }),
-      );
+      events.push(`write ${chunks.reduce((n, c) => n + c.byteLength, 0)}`);
+      return call('write', () => {
+        for (const c of chunks) written.push(...c);
+      });
     },
     datasync() {
       events.push('sync');
-      inFlightSyncs++;
-      maxInFlightSyncs = Math.max(maxInFlightSyncs, inFlightSyncs);
-      return new Promise((resolve, reject) =>
-        pending.push({
-          kind: 'sync',
-          settle: (e) => {
-            inFlightSyncs--;
-            return e ? reject(e) : resolve();
-          },
-        }),
-      );
+      return call('sync');
     },
   };
   /** Settles the oldest pending call of that kind, then lets the writer's callbacks run. */
@@ -65,10 +58,18 @@ function scriptedFile() {
     }
     return watched;
   };
-  return { file, events, pending, settle, drive, written, stats: () => ({ maxInFlightWrites, maxInFlightSyncs }) };
+  return { file, events, pending, settle, drive, written, maxInFlight };
 }
 
 const chunk = (n: number, fill: number) => new Uint8Array(n).fill(fill);
+
+/** Pushes `batches` batches of 100 bytes, each written (settled) before the next. */
+async function writeSettled(f: ReturnType<typeof scriptedFile>, w: ReturnType<typeof stagingWriter>, batches: number) {
+  for (let i = 0; i < batches; i++) {
+    await w.push(chunk(100, i));
+    await f.settle('write');
+  }
+}
 const opts = { batchBytes: 100, syncEveryBytes: 250 };
 
 describe('stagingWriter', () => {
@@ -96,23 +97,17 @@ describe('stagingWriter', () => {
     await p;
     expect(second).toBe(true);
     await f.drive(w.finish());
-    expect(f.stats().maxInFlightWrites).toBe(1);
+    expect(f.maxInFlight.write).toBe(1);
   });
 
   it('starts a sync in the background every syncEveryBytes, never two at once, and waits for it before its own', async () => {
     const f = scriptedFile();
     const w = stagingWriter(f.file, opts);
     // 300 bytes written: a background sync starts and stays pending
-    for (let i = 0; i < 3; i++) {
-      await w.push(chunk(100, i));
-      await f.settle('write');
-    }
+    await writeSettled(f, w, 3);
     expect(f.events.filter((e) => e === 'sync')).toHaveLength(1);
     // 300 more while that sync runs: no second one
-    for (let i = 0; i < 3; i++) {
-      await w.push(chunk(100, i));
-      await f.settle('write');
-    }
+    await writeSettled(f, w, 3);
     expect(f.events.filter((e) => e === 'sync')).toHaveLength(1);
     let finished = false;
     const done = w.finish().then(() => (finished = true));
@@ -123,7 +118,7 @@ describe('stagingWriter', () => {
     expect(finished).toBe(false);
     await f.settle('sync');
     await done;
-    expect(f.stats().maxInFlightSyncs).toBe(1);
+    expect(f.maxInFlight.sync).toBe(1);
   });
 
   it('throws a failed write at the next push, and abandon then waits without throwing', async () => {
@@ -152,10 +147,7 @@ describe('stagingWriter', () => {
   it('throws a failed background sync at finish: the bytes are not known to be on disk', async () => {
     const f = scriptedFile();
     const w = stagingWriter(f.file, opts);
-    for (let i = 0; i < 3; i++) {
-      await w.push(chunk(100, i));
-      await f.settle('write');
-    }
+    await writeSettled(f, w, 3);
     await f.settle('sync', Object.assign(new Error('io'), { code: 'EIO' }));
     await expect(w.finish()).rejects.toMatchObject({ code: 'EIO' });
   });
