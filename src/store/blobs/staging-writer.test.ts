@@ -70,6 +70,7 @@ async function writeSettled(f: ReturnType<typeof scriptedFile>, w: ReturnType<ty
     await f.settle('write');
   }
 }
+
 const opts = { batchBytes: 100, syncEveryBytes: 250 };
 
 describe('stagingWriter', () => {
