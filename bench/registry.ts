@@ -185,6 +185,9 @@ export async function searchLoad(url: string, creds: ClientCredentials, pid: num
   const base = new URL(url).pathname.replace(/\/$/, '');
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
   let maxRss = rss();
+  // sampled, not read after each request: a /proc read per request cost the client (which
+  // shares the 2 cores with the hub) more CPU than undici's own work for a small answer
+  const sampler = setInterval(() => (maxRss = Math.max(maxRss, rss())), 10);
   /** The hub's CPU time so far (utime + stime, in clock ticks of 10 ms: /proc/PID/stat fields 14–15). */
   const hubCpuMs = () => {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ');
@@ -207,7 +210,6 @@ export async function searchLoad(url: string, creds: ClientCredentials, pid: num
           const body = await res.body.arrayBuffer();
           if (res.statusCode !== 200) throw new Error(`${p}: ${res.statusCode} ${new TextDecoder().decode(body)}`);
           times.push(performance.now() - s);
-          maxRss = Math.max(maxRss, rss());
         }
       }),
     );
@@ -230,5 +232,7 @@ export async function searchLoad(url: string, creds: ClientCredentials, pid: num
   const healthz = await run(qs.map(() => '/healthz'));
   const search = await run(qs.map((q) => `/interoperabilidade/rest/v3/repositorios-de-estruturas/900/estruturas-organizacionais?${q}&quantidadeDeRegistros=50`));
   await agent.close();
+  clearInterval(sampler);
+  maxRss = Math.max(maxRss, rss());
   return { healthz, search, searchVsHealthz: +(search.perSecond / healthz.perSecond).toFixed(2), hubRssMiB: Math.round(maxRss) };
 }
