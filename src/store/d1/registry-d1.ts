@@ -119,6 +119,7 @@ export function d1Registry(c: D1Conn): RegistryReader & RegistryWriter {
             participant_id: ownerOf.get(e.repositorio) ?? null,
           });
         w.write(R.indexNewStructures, indexedUpTo);
+        w.write(R.indexNewStructureWords, indexedUpTo);
         for (const s of seed.sistemas) {
           write(R.systemUpsert, { id: s.id, nome: s.nome, participant_id: s.participante, ativo: s.ativo });
           for (const x of s.estruturas) write(R.bindingInsert, { system_id: s.id, repository_id: x.repositorio, numero: x.numero, subtree: x.subarvore });
@@ -210,6 +211,7 @@ export function d1Registry(c: D1Conn): RegistryReader & RegistryWriter {
         for (const s of i.upserts)
           w.write(...named(R.importUpsert, importUpsertValues(s, i.participantId)));
         w.write(R.indexNewStructures, indexedUpTo);
+        w.write(R.indexNewStructureWords, indexedUpTo);
         for (const numero of i.deactivate) w.write(R.deactivateStructure, i.repositoryId, numero, i.participantId);
         const version = current + 1;
         w.write(...named(R.insertImport, importRecordValues(i, version)));

@@ -343,4 +343,16 @@ export const migrations: readonly string[] = [
   CREATE TRIGGER identity_version_cu AFTER UPDATE ON system_certificates BEGIN UPDATE identity_version SET v = v + 1; END;
   CREATE TRIGGER identity_version_cd AFTER DELETE ON system_certificates BEGIN UPDATE identity_version SET v = v + 1; END;
   `,
+  /* 26: a word index of unit names, with prefixes of 4 to 6 letters, whose count bounds a broad name search's from below (registry issue; registry-sql.ts wordBound) */ `
+  CREATE VIRTUAL TABLE structures_palavras USING fts5(nome, content='structures', content_rowid='rowid', tokenize='unicode61 remove_diacritics 1', detail=none, prefix='4 5 6');
+  INSERT INTO structures_palavras(structures_palavras) VALUES ('rebuild');
+  -- new units are indexed by the store in bulk after each write, as structures_busca's
+  CREATE TRIGGER structures_palavras_ad AFTER DELETE ON structures BEGIN
+    INSERT INTO structures_palavras(structures_palavras, rowid, nome) VALUES ('delete', old.rowid, old.nome);
+  END;
+  CREATE TRIGGER structures_palavras_au AFTER UPDATE OF nome ON structures BEGIN
+    INSERT INTO structures_palavras(structures_palavras, rowid, nome) VALUES ('delete', old.rowid, old.nome);
+    INSERT INTO structures_palavras(rowid, nome) VALUES (new.rowid, new.nome);
+  END;
+  `,
 ];

@@ -76,12 +76,15 @@ export const REGISTRY_SQL = {
   unitsOutsideRepository: 'SELECT rowid FROM structures WHERE repository_id < ? UNION ALL SELECT rowid FROM structures WHERE repository_id > ? LIMIT ?',
   /** Units stored since `rowid`, added to the search index in one statement (see migration 14). */
   indexNewStructures: 'INSERT INTO structures_busca(rowid, nome, sigla) SELECT rowid, nome, sigla FROM structures WHERE rowid > ?',
+  /** The same units added to the word index of names (see migration 26). */
+  indexNewStructureWords: 'INSERT INTO structures_palavras(rowid, nome) SELECT rowid, nome FROM structures WHERE rowid > ?',
   /**
    * Merges the search index into one b-tree (FTS5 'optimize'): after a bulk load the index is
    * many segments, and every search reads each of them — searches of a freshly imported
    * national tree ran 1.2–4× slower (bench/registry.ts) until merged. 2 s for 1,000,000 units.
    */
   optimizeSearchIndex: `INSERT INTO structures_busca(structures_busca) VALUES ('optimize')`,
+  optimizeWordIndex: `INSERT INTO structures_palavras(structures_palavras) VALUES ('optimize')`,
   deactivateStructure: 'UPDATE structures SET ativo = 0 WHERE repository_id = ? AND numero = ? AND participant_id = ?',
   insertSystem: 'INSERT INTO systems (id, nome, participant_id, ativo) VALUES (?, ?, ?, ?)',
   insertBinding: 'INSERT INTO system_bindings (system_id, repository_id, numero, subtree, sends, receives) VALUES (?, ?, ?, ?, ?, ?)',
@@ -122,6 +125,28 @@ export function searchParts(q: StructureSearch) {
   }
   const body = `FROM ${from} WHERE ${where.join(' AND ')}`;
   return { where, params, indexed, body };
+}
+
+/** Letters of Portuguese names (Latin, with their accented forms) and digits: token characters of the word index's tokenizer in every Unicode version. */
+const PLAIN_WORD = /^[0-9A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F]+$/;
+
+/**
+ * The word index's query (migration 26) that finds only matches of a search, or null when none
+ * does: the search is one name term of plain letters and digits, four or more. A name that has a
+ * word equal to the term, or beginning with it, contains the term, folded alike (both indexes
+ * fold case and accents with SQLite's one function), so the word index's count is a lower bound
+ * of the trigram index's: a broad word ("saúde", "escola", "secret") reaches the 1,001st match
+ * in one doclist instead of checking a phrase of trigrams at every match. Prefixes of 4 to 6
+ * letters have an index of their own; a longer term is bound by the words equal to it. A term
+ * with a space, a hyphen or a letter outside Latin is a phrase to the word tokenizer, whose
+ * words may stand apart in a name, so it gets no bound.
+ */
+export function wordBound(q: StructureSearch): string | null {
+  const filters = textFilters(q);
+  if (filters.length !== 1 || filters[0]!.column !== 'nome') return null;
+  const term = filters[0]!.term;
+  if (!PLAIN_WORD.test(term) || term.length < 4) return null;
+  return term.length <= 6 ? `"${term}"*` : `"${term}"`;
 }
 
 /** The named values of REGISTRY_SQL.insertParticipant for a new participant. */

@@ -6,7 +6,7 @@ import type { Db } from './open.ts';
 import * as registryRows from '../registry-rows.ts';
 import { bool } from './rows.ts';
 import { auditAppender } from './audit.ts';
-import { importRecordValues, importUpsertValues, participantInsertValues, REGISTRY_SQL, searchParts } from './registry-sql.ts';
+import { importRecordValues, importUpsertValues, participantInsertValues, REGISTRY_SQL, searchParts, wordBound } from './registry-sql.ts';
 
 type ParticipantRow = registryRows.ParticipantRow;
 type RepositoryRow = registryRows.RepositoryRow<number>;
@@ -81,7 +81,9 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     identityVersion: db.prepare<[], { v: number }>(REGISTRY_SQL.identityVersion),
     unitsOutsideRepository: db.prepare<[number, number, number], number>(REGISTRY_SQL.unitsOutsideRepository).pluck(),
     indexNewStructures: db.prepare<[number]>(REGISTRY_SQL.indexNewStructures),
+    indexNewStructureWords: db.prepare<[number]>(REGISTRY_SQL.indexNewStructureWords),
     optimizeSearchIndex: db.prepare(REGISTRY_SQL.optimizeSearchIndex),
+    optimizeWordIndex: db.prepare(REGISTRY_SQL.optimizeWordIndex),
     deactivateStructure: db.prepare<[number, string, string]>(REGISTRY_SQL.deactivateStructure),
     insertSystem: db.prepare<[string, string, string, number]>(REGISTRY_SQL.insertSystem),
     insertBinding: db.prepare<[string, number, string, number, number, number]>(REGISTRY_SQL.insertBinding),
@@ -123,6 +125,7 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
         participant_id: ownerOf.get(e.repositorio) ?? null,
       }).changes;
     q.indexNewStructures.run(indexedUpTo);
+    q.indexNewStructureWords.run(indexedUpTo);
     for (const s of seed.sistemas) {
       changed += systemUpsert.run({ id: s.id, nome: s.nome, participant_id: s.participante, ativo: b(s.ativo) }).changes;
       for (const x of s.estruturas)
@@ -180,6 +183,17 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
       if (!st) searches.set(sql, (st = db.prepare(sql)));
       return st;
     };
+    /**
+     * Matches of `sql` (rowids, at most `upTo`, from one index alone) less those of the few units
+     * of other repositories: past `upTo + others.size` matches, at least `upTo` are in the
+     * repository.
+     */
+    const countInRepository = (sql: string, match: string, upTo: number, others: Set<number>): number => {
+      if (others.size === 0) return (get(`SELECT count(*) AS n FROM (${sql})`).get({ match, upTo }) as { n: number }).n;
+      const rowids = get(sql).pluck().all({ match, upTo: upTo + others.size }) as number[];
+      return rowids.reduce((n, r) => (others.has(r) ? n : n + 1), 0);
+    };
+    const words = others ? wordBound(q) : null;
     return {
       // rows as arrays, named here: better-sqlite3 builds an object per row key by key, which
       // cost a page of 50 about as much again as the index did (bench/registry.ts)
@@ -189,14 +203,18 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
             .raw()
             .all({ ...params, limit: q.limit, offset: q.offset }) as StructureColumns[]
         ).map(structureRowOf),
-      count: (upTo: number): number => {
-        if (!others) return (get(`SELECT count(*) AS n FROM (SELECT 1 ${body} LIMIT @upTo)`).get({ ...params, upTo }) as { n: number }).n;
-        const index = 'FROM structures_busca WHERE structures_busca MATCH @match LIMIT @upTo';
-        if (others.size === 0) return (get(`SELECT count(*) AS n FROM (SELECT 1 ${index})`).get({ match: params.match, upTo }) as { n: number }).n;
-        // past `upTo + others.size` matches, at least `upTo` are in the repository: estimated
-        const rowids = get(`SELECT rowid ${index}`).pluck().all({ match: params.match, upTo: upTo + others.size }) as number[];
-        return rowids.reduce((n, r) => (others.has(r) ? n : n + 1), 0);
-      },
+      count: (upTo: number): number =>
+        others
+          ? countInRepository('SELECT rowid FROM structures_busca WHERE structures_busca MATCH @match LIMIT @upTo', params.match as string, upTo, others)
+          : (get(`SELECT count(*) AS n FROM (SELECT 1 ${body} LIMIT @upTo)`).get({ ...params, upTo }) as { n: number }).n,
+      /**
+       * A lower bound of the count from the word index (registry-sql.ts `wordBound`), when the
+       * search is one name term the index can bound; null otherwise.
+       */
+      wordsAtLeast:
+        others && words
+          ? (upTo: number): number => countInRepository('SELECT rowid FROM structures_palavras WHERE structures_palavras MATCH @match LIMIT @upTo', words, upTo, others)
+          : null,
     };
   }
 
@@ -216,7 +234,11 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
     const indexedUpTo = q.lastStructureRowid.get()?.r ?? 0;
     for (const s of i.upserts)
       q.importUpsert.run(importUpsertValues(s, i.participantId));
-    if (q.indexNewStructures.run(indexedUpTo).changes >= BULK_INDEXED) q.optimizeSearchIndex.run();
+    q.indexNewStructureWords.run(indexedUpTo);
+    if (q.indexNewStructures.run(indexedUpTo).changes >= BULK_INDEXED) {
+      q.optimizeSearchIndex.run();
+      q.optimizeWordIndex.run();
+    }
     for (const numero of i.deactivate) q.deactivateStructure.run(i.repositoryId, numero, i.participantId);
     const version = current + 1;
     q.insertImport.run(importRecordValues(i, version));
@@ -308,6 +330,9 @@ export function sqliteRegistry(db: Db): RegistryReader & RegistryWriter {
       // full pages only (a sigla, a rare name: most searches of one unit)
       if (page.length < q.limit && (page.length > 0 || q.offset === 0)) return { items: page.map(toStructure), total: q.offset + page.length, estimated: false };
       const upTo = countLimit(q);
+      // a broad name ("saúde", "secret"): words that are the term or begin with it are matches
+      // too, and their index counts them past the cap at a fraction of the trigram phrase's cost
+      if (st.wordsAtLeast && st.wordsAtLeast(upTo) >= upTo) return { items: page.map(toStructure), total: upTo - 1, estimated: true };
       const n = st.count(upTo);
       return { items: page.map(toStructure), total: Math.min(n, upTo - 1), estimated: n >= upTo };
     },

@@ -115,6 +115,73 @@ describe.each([testStoreKind()])('%s directory search', (kind) => {
     expect(await capped(8, 7)).toMatchObject({ total: 7, estimated: true });
   });
 
+  it("pages only its own repository's matches when another repository's lie between them, as a search with one more condition does", async () => {
+    const at = '2026-02-01T00:00:00.000Z';
+    const apply = (repositoryId: number, expectedVersion: number, upserts: ReturnType<typeof unit>[]) =>
+      store.registry.applyStructureImport(
+        { repositoryId, repositoryName: `R${repositoryId}`, participantId: 'p1', expectedVersion, effectiveAt: at, at, actor: 't', fileSha256: `f${repositoryId}${expectedVersion}`, created: upserts.length, updated: 0, deactivated: 0, upserts, deactivate: [] },
+        { kind: 't', actor: 't' },
+      );
+    // stored in turns, so the two repositories' matches interleave in the index
+    for (let turn = 0; turn < 3; turn++) {
+      expect((await apply(8, turn, Array.from({ length: 4 }, (_, i) => unit(String(600 + turn * 4 + i), `Escola Municipal ${turn}-${i}`, `EM${turn}${i}`, null, { repositoryId: 8 })))).ok).toBe(true);
+      expect((await apply(7, turn + 1, Array.from({ length: 3 }, (_, i) => unit(String(700 + turn * 3 + i), `Escola Rural ${turn}-${i}`, `ER${turn}${i}`, '3')))).ok).toBe(true);
+    }
+    const all = await names({ nome: 'escola', limit: 100 });
+    expect(all).toHaveLength(40);
+    expect(all.filter((n) => /^6\d\d$/.test(n))).toEqual([]);
+    // every unit found is active: the same search with that condition takes the other path
+    expect(await names({ nome: 'escola', limit: 100, apenasAtivas: true })).toEqual(all);
+    const paged = [];
+    for (let offset = 0; offset < 40; offset += 7) paged.push(...(await names({ nome: 'escola', limit: 7, offset })));
+    expect(paged).toEqual(all);
+    expect(await store.registry.searchStructures({ repositoryId: 7, nome: 'escola', offset: 35, limit: 10, countUpTo: 1000 })).toMatchObject({ total: 40, estimated: false });
+    expect(await store.registry.searchStructures({ repositoryId: 8, nome: 'escola', offset: 0, limit: 5, countUpTo: 1000 })).toMatchObject({ total: 12, estimated: false });
+  });
+
+  it('counts a broad name past the cap as the trigram index does, whole words, prefixes, mid-word and multi-word terms alike', async () => {
+    const at = '2026-02-01T00:00:00.000Z';
+    const more = [
+      ...Array.from({ length: 6 }, (_, i) => unit(String(800 + i), `Escolar Transporte ${i}`, `ET${i}`, '3')),
+      ...Array.from({ length: 6 }, (_, i) => unit(String(810 + i), `Telescola Núcleo ${i}`, `TN${i}`, '3')),
+      ...Array.from({ length: 3 }, (_, i) => unit(String(820 + i), `Coordenação-Geral ${i}`, `CG${i}`, '3')),
+    ];
+    const r = await store.registry.applyStructureImport(
+      { repositoryId: 7, repositoryName: null, participantId: 'p1', expectedVersion: 1, effectiveAt: at, at, actor: 't', fileSha256: 'm', created: more.length, updated: 0, deactivated: 0, upserts: more, deactivate: [] },
+      { kind: 't', actor: 't' },
+    );
+    expect(r.ok).toBe(true);
+    const search = (nome: string, countUpTo: number, permiteEnvio: boolean) =>
+      store.registry.searchStructures({ repositoryId: 7, nome, offset: 0, limit: 3, countUpTo, permiteEnvio });
+    // every unit may send: with that condition the count walks the trigram index, without it a
+    // word of the name may bound it first; both must say the same, under the cap and past it
+    const terms = ['escola', 'ESCOLA', 'escol', 'Escolar', 'esco', 'scola', 'telescola', 'escola estadual', 'número', 'numero 1', 'coordenação', 'coordenacao-geral', 'coordenação geral', 'nucleo', 'Núcleo', 'transporte'];
+    for (const nome of terms)
+      for (const cap of [3, 5, 6, 12, 36, 37, 1000]) expect(await search(nome, cap, false), `${nome}, cap ${cap}`).toEqual(await search(nome, cap, true));
+    expect(await search('escola', 1000, false)).toMatchObject({ total: 43, estimated: false });
+    expect(await search('escola', 12, false)).toMatchObject({ total: 12, estimated: true });
+  });
+
+  it.runIf(kind !== 'postgres')('keeps the word index of names in step with units added, renamed and removed', async () => {
+    const check = () => store.sql(`INSERT INTO structures_palavras(structures_palavras) VALUES ('integrity-check')`);
+    await check();
+    const at = '2026-02-01T00:00:00.000Z';
+    const r = await store.registry.applyStructureImport(
+      { repositoryId: 7, repositoryName: null, participantId: 'p1', expectedVersion: 1, effectiveAt: at, at, actor: 't', fileSha256: 'n', created: 0, updated: 30, deactivated: 0, upserts: Array.from({ length: 30 }, (_, i) => unit(String(100 + i), `Biblioteca Pública ${i}`, `BP${i}`, '3')), deactivate: [] },
+      { kind: 't', actor: 't' },
+    );
+    expect(r.ok).toBe(true);
+    await check();
+    const broad = (nome: string) => store.registry.searchStructures({ repositoryId: 7, nome, offset: 0, limit: 2, countUpTo: 10 });
+    // the renamed schools are no longer schools, to either index
+    expect(await broad('escola')).toMatchObject({ total: 1, estimated: false });
+    expect(await broad('biblioteca')).toMatchObject({ total: 10, estimated: true });
+    await store.sql(`DELETE FROM structures WHERE repository_id = 7 AND numero IN ('100', '101', '102', '103', '104', '105', '106', '107', '108', '109', '110', '111', '112', '113', '114', '115', '116', '117', '118', '119', '120')`);
+    await check();
+    expect(await broad('biblioteca')).toMatchObject({ total: 9, estimated: false });
+    expect(await broad('bibli')).toMatchObject({ total: 9, estimated: false });
+  });
+
   it('gives each structure its ancestors, nearest first', async () => {
     const a = await store.registry.ancestorsOf(7, ['6', '1', '999']);
     expect(a.get('6')!.map((s) => s.numero)).toEqual(['3', '2', '1']);
