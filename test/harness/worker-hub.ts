@@ -18,7 +18,7 @@ import type { Clock } from '../../src/domain/clock.ts';
 import { testAuditChain } from './stores.ts';
 import { AUTO_CANCEL_PATH, TEST_CLOCK_HEADER } from './workers/test-clock.ts';
 
-export { workerBundle } from '../../src/runtime/workers/local/local-worker.ts';
+export { workerBundle, workerModule } from '../../src/runtime/workers/local/local-worker.ts';
 
 /** The Worker built from the test entry that takes the test's clock (workers/clock-entry.ts). */
 const CLOCK_ENTRY = join(import.meta.dirname, 'workers', 'clock-entry.ts');

@@ -3,7 +3,7 @@ import { completeTramite } from '../harness/flow.ts';
 import { bytesOf, processoBody } from '../harness/packages.ts';
 import { readFileSync } from 'node:fs';
 import { dataPaths } from '../../src/runtime/data-dir.ts';
-import { startWorkerHub, workerBundle, workerSnapshot, type WorkerHub } from '../harness/worker-hub.ts';
+import { startWorkerHub, workerModule, workerSnapshot, type WorkerHub } from '../harness/worker-hub.ts';
 
 let hub: WorkerHub & { worker: WorkerHub };
 beforeAll(async () => {
@@ -88,11 +88,10 @@ describe('the Worker at its limits and edges', () => {
 
   it('answers 503 naming each missing secret and binding when the Worker is deployed without them', async () => {
     const { Miniflare } = await import('miniflare');
-    const { dirname } = await import('node:path');
-    const bundle = workerBundle();
+    const { modules, modulesRoot } = workerModule();
     const bare = new Miniflare({
-      modules: [{ type: 'ESModule', path: bundle, contents: readFileSync(bundle, 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '') }],
-      modulesRoot: dirname(bundle),
+      modules,
+      modulesRoot,
       compatibilityDate: '2026-04-20',
       compatibilityFlags: ['nodejs_compat'],
       d1Databases: ['DB'],

@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Miniflare } from 'miniflare';
@@ -26,34 +26,52 @@ import { startEdgeEmulator } from './edge.ts';
 
 const root = join(import.meta.dirname, '../../../..');
 
-const bundles = new Map<string, string>();
+/** The Worker as bundled: its module's file name and text. */
+export interface WorkerBundle {
+  name: string;
+  text: string;
+}
+
+const bundles = new Map<string, WorkerBundle>();
 /**
  * The Worker as `wrangler deploy --dry-run` bundles it (built once per process): from
- * wrangler.toml's `main`, or from another entry module with the same configuration.
+ * wrangler.toml's `main`, or from another entry module with the same configuration. The build's
+ * folder is removed as soon as the bundle is read: a test process is ended by a signal (the
+ * runner's forks), which runs no exit handler, and each left 9 MB in the temporary folder.
  */
-export function workerBundle(entry?: string): string {
+export function workerBundle(entry?: string): WorkerBundle {
   const key = entry ?? '';
   const built = bundles.get(key);
   if (built) return built;
   const out = mkdtempSync(join(tmpdir(), 'elo-worker-'));
-  process.once('exit', () => rmSync(out, { recursive: true, force: true }));
-  execFileSync(process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', ...(entry ? [entry] : []), '--dry-run', '--outdir', out], {
-    cwd: root,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
-    stdio: 'pipe',
-  });
-  const file = join(out, readdirSync(out).find((f) => f.endsWith('.js'))!);
-  bundles.set(key, file);
-  return file;
+  try {
+    execFileSync(process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', ...(entry ? [entry] : []), '--dry-run', '--outdir', out], {
+      cwd: root,
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
+      stdio: 'pipe',
+    });
+    const name = readdirSync(out).find((f) => f.endsWith('.js'))!;
+    const bundle = { name, text: readFileSync(join(out, name), 'utf8') };
+    bundles.set(key, bundle);
+    return bundle;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
+
+/**
+ * Where Miniflare is told the bundle's module lives: a name only (the text is given), under a
+ * root the name does not climb out of, as workerd requires.
+ */
+const MODULES_ROOT = join(root, 'dist-worker');
 
 /** The bundle as Miniflare runs it: one module, its source map comment left out (workerd refuses the map's ../ sources). */
 export function workerModule(entry?: string) {
-  const path = workerBundle(entry);
+  const bundle = workerBundle(entry);
   return {
-    modules: [{ type: 'ESModule' as const, path, contents: readFileSync(path, 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '') }],
+    modules: [{ type: 'ESModule' as const, path: join(MODULES_ROOT, bundle.name), contents: bundle.text.replace(/^\/\/# sourceMappingURL=.*$/m, '') }],
     // module names are paths relative to this; workerd refuses a name that climbs out with ..
-    modulesRoot: dirname(path),
+    modulesRoot: MODULES_ROOT,
     // wrangler.toml's compatibility settings
     compatibilityDate: '2026-04-20',
     compatibilityFlags: ['nodejs_compat', 'enable_request_signal'],
