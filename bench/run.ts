@@ -354,6 +354,9 @@ async function benchNodes() {
   }
 }
 
+/** Rounds of the directory search load (BENCH_REGISTRY_ROUNDS), each on a hub started anew. */
+const REGISTRY_ROUNDS = Number(process.env.BENCH_REGISTRY_ROUNDS ?? 3);
+
 /** The national directory (bench/registry.ts): 1,000,000 units imported, then searched by 8 clients. */
 async function benchRegistry() {
   const units = Number(process.env.BENCH_UNITS ?? 1_000_000);
@@ -364,46 +367,59 @@ async function benchRegistry() {
     const imported = await importTree(dir, tree);
     const qs = queries(tree, 1000);
     const inStore = await storeSearchLatency(dir, qs);
-    const hub = await startHub(dir);
-    try {
-      const s = seed.sistemas[0]!;
-      // the load client runs in a lean process of its own (bench/registry-load.ts)
-      const argsFile = join(dir, 'carga.json');
-      writeFileSync(argsFile, JSON.stringify({ url: hub.url, pid: hub.child.pid, files: { cert: s.certificado, key: s.chave, ca: s.ac }, queries: qs, warmUp: warmUpQueries(qs, 1000) }));
-      const client = await execFileAsync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'registry-load.ts'), argsFile], { maxBuffer: 16 * MB });
-      const load = JSON.parse(client.stdout) as Awaited<ReturnType<typeof searchLoad>>;
-      results.registry = {
-        units: tree.units,
-        csvMiB: +(tree.csv.length / MB).toFixed(1),
-        importMs: Math.round(imported.ms),
-        importUnitsPerSecond: Math.round(tree.units / (imported.ms / 1000)),
-        importProcessRssMiB: imported.rssMiB,
-        queryMix: 'metade palavras inteiras (com e sem acento), um quarto prefixos de 3 a 6 letras, um quarto siglas; páginas de 50; 8 clientes',
-        /** The same 1,000 searches on the store, one at a time, without TLS and HTTP. */
-        storeSearchMs: inStore,
-        ...load,
-      };
-      // the issue's targets on this 2-core machine: import under 60 s, search p95 under 10 ms, hub under 300 MiB
-      measures.push(
-        { name: 'diretorio.importacao', value: +(imported.ms / 1000).toFixed(1), unit: 's', baseline: null, ratio: null, target: `< 60 s para ${tree.units} unidades`, met: imported.ms < 60_000 },
-        {
-          name: 'diretorio.busca.p95',
-          value: load.search.p95,
-          unit: 'ms',
-          baseline: load.healthz.p95,
-          ratio: null,
-          target: 'p95 < 10 ms, 8 clientes pela face Tramita (referência: /healthz pelos mesmos clientes)',
-          met: load.search.p95 < 10,
-        },
-        { name: 'diretorio.memoria_do_hub', value: load.hubRssMiB, unit: 'MiB', baseline: null, ratio: null, target: '< 300 MiB servindo as buscas', met: load.hubRssMiB < 300 },
-      );
-      process.stderr.write(
-        `diretório: ${tree.units} unidades importadas em ${(imported.ms / 1000).toFixed(1)} s; no banco, busca p50/p95/p99 ${inStore.p50}/${inStore.p95}/${inStore.p99} ms; pela face Tramita, busca p50/p95/p99 ${load.search.p50}/${load.search.p95}/${load.search.p99} ms ` +
-          `(healthz ${load.healthz.p50}/${load.healthz.p95}/${load.healthz.p99} ms), busca ÷ healthz ${load.searchVsHealthz}×, hub ${load.hubRssMiB} MiB\n`,
-      );
-    } finally {
-      await hub.stop();
+    const s = seed.sistemas[0]!;
+    // Rounds of the same 1,000 searches, each on a hub started anew (its directory cache empty,
+    // the OS's file cache warm, as a hub in service), the round with the median p95 reported: one
+    // round's p95 on this shared machine moved from 6.8 to 10.3 ms with nothing changed.
+    const rounds: Awaited<ReturnType<typeof searchLoad>>[] = [];
+    for (let round = 0; round < REGISTRY_ROUNDS; round++) {
+      const hub = await startHub(dir);
+      try {
+        // the load client runs in a lean process of its own (bench/registry-load.ts)
+        const argsFile = join(dir, 'carga.json');
+        writeFileSync(argsFile, JSON.stringify({ url: hub.url, pid: hub.child.pid, files: { cert: s.certificado, key: s.chave, ca: s.ac }, queries: qs, warmUp: warmUpQueries(qs, 1000) }));
+        const client = await execFileAsync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'registry-load.ts'), argsFile], { maxBuffer: 16 * MB });
+        rounds.push(JSON.parse(client.stdout) as Awaited<ReturnType<typeof searchLoad>>);
+      } finally {
+        await hub.stop();
+      }
     }
+    const load = [...rounds].sort((a, b) => a.search.p95 - b.search.p95)[Math.floor(rounds.length / 2)]!;
+    const hubRssMiB = Math.max(...rounds.map((r) => r.hubRssMiB));
+    results.registry = {
+      units: tree.units,
+      csvMiB: +(tree.csv.length / MB).toFixed(1),
+      importMs: Math.round(imported.ms),
+      importUnitsPerSecond: Math.round(tree.units / (imported.ms / 1000)),
+      importProcessRssMiB: imported.rssMiB,
+      queryMix: 'metade palavras inteiras (com e sem acento), um quarto prefixos de 3 a 6 letras, um quarto siglas; páginas de 50; 8 clientes',
+      /** The same 1,000 searches on the store, one at a time, without TLS and HTTP. */
+      storeSearchMs: inStore,
+      /** Every round's searches, in the order run. */
+      rounds: rounds.map((r) => ({ search: r.search, healthzP95: r.healthz.p95, hubRssMiB: r.hubRssMiB })),
+      /** The median round (by search p95), in full. */
+      ...load,
+      /** The most any round's hub held. */
+      hubRssMiB,
+    };
+    // the issue's targets on this 2-core machine: import under 60 s, search p95 under 10 ms, hub under 300 MiB
+    measures.push(
+      { name: 'diretorio.importacao', value: +(imported.ms / 1000).toFixed(1), unit: 's', baseline: null, ratio: null, target: `< 60 s para ${tree.units} unidades`, met: imported.ms < 60_000 },
+      {
+        name: 'diretorio.busca.p95',
+        value: load.search.p95,
+        unit: 'ms',
+        baseline: load.healthz.p95,
+        ratio: null,
+        target: `p95 < 10 ms, 8 clientes pela face Tramita, rodada mediana de ${REGISTRY_ROUNDS} (referência: /healthz pelos mesmos clientes)`,
+        met: load.search.p95 < 10,
+      },
+      { name: 'diretorio.memoria_do_hub', value: hubRssMiB, unit: 'MiB', baseline: null, ratio: null, target: '< 300 MiB servindo as buscas', met: hubRssMiB < 300 },
+    );
+    process.stderr.write(
+      `diretório: ${tree.units} unidades importadas em ${(imported.ms / 1000).toFixed(1)} s; no banco, busca p50/p95/p99 ${inStore.p50}/${inStore.p95}/${inStore.p99} ms; pela face Tramita, rodada mediana de ${REGISTRY_ROUNDS}, busca p50/p95/p99 ${load.search.p50}/${load.search.p95}/${load.search.p99} ms ` +
+        `(healthz ${load.healthz.p50}/${load.healthz.p95}/${load.healthz.p99} ms), busca ÷ healthz ${load.searchVsHealthz}×, p95 das rodadas ${rounds.map((r) => r.search.p95).join(' / ')} ms, hub ${hubRssMiB} MiB\n`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
