@@ -103,7 +103,7 @@ export async function workerSnapshot(hub: WorkerHub): Promise<{ rows: Record<str
   const rows: Record<string, unknown[]> = {};
   try {
     const tables = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'structures_busca%' ORDER BY name")
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'structures_busca%' AND name NOT LIKE 'structures_palavras%' ORDER BY name")
       .all() as { name: string }[];
     for (const { name } of tables) if (!REFUSAL_LOG_TABLES.includes(name)) rows[name] = db.prepare(`SELECT * FROM "${name}"`).all();
   } finally {
