@@ -4,7 +4,7 @@ import { countLimit } from '../structure-search.ts';
 import type { RegistryReader, RegistryWriter, StructureSearch } from '../index.ts';
 import * as registryRows from '../registry-rows.ts';
 import { bool } from '../sqlite/rows.ts';
-import { importRecordValues, importUpsertValues, participantInsertValues, REGISTRY_SQL as R, searchParts } from '../sqlite/registry-sql.ts';
+import { importRecordValues, importUpsertValues, participantInsertValues, REGISTRY_SQL as R, searchParts, wordBound } from '../sqlite/registry-sql.ts';
 import { all, atomically, byName, first, run, changed, type Bindable, type D1Conn, type Queued } from './db.ts';
 
 type ParticipantRow = registryRows.ParticipantRow;
@@ -50,7 +50,10 @@ export function d1Registry(c: D1Conn): RegistryReader & RegistryWriter {
    * comments give the reasons; the count here always reads the index joined to the units).
    */
   function searchStatement(q: StructureSearch) {
-    const { params, indexed, body } = searchParts(q);
+    const { where, params, indexed, body } = searchParts(q);
+    // one name term and the repository, nothing else: the word index may bound the count
+    // (registry-sql.ts wordBound), as on the SQLite store
+    const words = indexed.length > 0 && where.length === 2 ? wordBound(q) : null;
     return {
       page: () => {
         const sql = `SELECT s.* ${body} ORDER BY ${indexed.length ? 'f.rowid' : 's.rowid'} LIMIT @limit OFFSET @offset`;
@@ -60,6 +63,13 @@ export function d1Registry(c: D1Conn): RegistryReader & RegistryWriter {
         const sql = `SELECT count(*) AS n FROM (SELECT 1 ${body} LIMIT @upTo)`;
         return (await first<{ n: number }>(c, sql, ...byName(sql, { ...params, upTo })))!.n;
       },
+      wordsAtLeast: words
+        ? async (upTo: number) => {
+            const sql =
+              'SELECT count(*) AS n FROM (SELECT 1 FROM structures_palavras w JOIN structures s ON s.rowid = w.rowid WHERE s.repository_id = @repositoryId AND structures_palavras MATCH @words LIMIT @upTo)';
+            return (await first<{ n: number }>(c, sql, ...byName(sql, { repositoryId: q.repositoryId, words, upTo })))!.n;
+          }
+        : null,
     };
   }
 
@@ -157,6 +167,8 @@ export function d1Registry(c: D1Conn): RegistryReader & RegistryWriter {
       // a page that ends before its limit counts itself: the second pass is for full pages only
       if (page.length < q.limit && (page.length > 0 || q.offset === 0)) return { items: page.map(toStructure), total: q.offset + page.length, estimated: false };
       const upTo = countLimit(q);
+      // a broad name: words that are the term or begin with it bound the count from below
+      if (st.wordsAtLeast && (await st.wordsAtLeast(upTo)) >= upTo) return { items: page.map(toStructure), total: upTo - 1, estimated: true };
       const n = await st.count(upTo);
       return { items: page.map(toStructure), total: Math.min(n, upTo - 1), estimated: n >= upTo };
     },
