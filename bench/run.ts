@@ -372,12 +372,13 @@ async function benchRegistry() {
     // the OS's file cache warm, as a hub in service), the round with the median p95 reported: one
     // round's p95 on this shared machine moved from 6.8 to 10.3 ms with nothing changed.
     const rounds: Awaited<ReturnType<typeof searchLoad>>[] = [];
+    const loadArgs = { files: { cert: s.certificado, key: s.chave, ca: s.ac }, queries: qs, warmUp: warmUpQueries(qs, 1000) };
+    const argsFile = join(dir, 'carga.json');
     for (let round = 0; round < REGISTRY_ROUNDS; round++) {
       const hub = await startHub(dir);
       try {
         // the load client runs in a lean process of its own (bench/registry-load.ts)
-        const argsFile = join(dir, 'carga.json');
-        writeFileSync(argsFile, JSON.stringify({ url: hub.url, pid: hub.child.pid, files: { cert: s.certificado, key: s.chave, ca: s.ac }, queries: qs, warmUp: warmUpQueries(qs, 1000) }));
+        writeFileSync(argsFile, JSON.stringify({ ...loadArgs, url: hub.url, pid: hub.child.pid }));
         const client = await execFileAsync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'registry-load.ts'), argsFile], { maxBuffer: 16 * MB });
         rounds.push(JSON.parse(client.stdout) as Awaited<ReturnType<typeof searchLoad>>);
       } finally {
